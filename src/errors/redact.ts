@@ -1,0 +1,47 @@
+/**
+ * Process-wide registry of secret values (API keys, PINs, ACME account keys).
+ * Every message that leaves the process (errors, logs, JSON) passes through redact(),
+ * so a secret resolved anywhere can never be printed, even by accident.
+ */
+const secrets = new Set<string>();
+
+export const REDACTED = '***';
+
+export function registerSecret(value: string | undefined | null): void {
+  if (!value) return;
+  const v = String(value);
+  // Very short values would redact ordinary words; PINs shorter than 4 are still registered
+  // because a PIN in a message is worse than an odd-looking message.
+  if (v.length < 3) return;
+  secrets.add(v);
+  const trimmed = v.trim();
+  if (trimmed !== v && trimmed.length >= 3) secrets.add(trimmed);
+}
+
+export function clearSecrets(): void {
+  secrets.clear();
+}
+
+const HEADER_RE = /(X-Road-ApiKey\s+token=)[^\s"',}]+/gi;
+
+export function redact(text: string): string {
+  if (!text) return text;
+  let out = text.replace(HEADER_RE, `$1${REDACTED}`);
+  // longest first, so a secret that contains another is removed whole
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(s)) out = out.split(s).join(REDACTED);
+  }
+  return out;
+}
+
+/** Deep-redact any JSON-able value (strings inside objects and arrays). */
+export function redactValue<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as unknown as T;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v)) as unknown as T;
+  if (value && typeof value === 'object' && !(value instanceof Buffer)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v);
+    return out as T;
+  }
+  return value;
+}
