@@ -1,0 +1,19 @@
+import { Args } from '@oclif/core';
+import { XrdCommand } from '../../src/cli/base.js';
+import { contextViewProps } from '../../src/cli/context-schema.js';
+import { S } from '../../src/cli/schema.js';
+import { showContext, type ContextView } from '../../src/config/context-ops.js';
+
+export default class ContextShow extends XrdCommand<typeof ContextShow, ContextView> {
+  static override summary = 'Show one context (the current one by default).';
+  static override args = { name: Args.string({ description: 'context name' }) };
+  static override resultSchema = S.obj(contextViewProps);
+
+  protected async execute(): Promise<ContextView> {
+    return showContext(this.args.name ?? this.flags.context);
+  }
+
+  protected override render(r: ContextView): void {
+    for (const [k, v] of Object.entries(r)) this.out.print(`${k}: ${v ?? '-'}`);
+  }
+}

@@ -1,0 +1,43 @@
+import type { HttpClient } from '../http/index.js';
+import type * as T from './types/cs.js';
+
+const enc = encodeURIComponent;
+
+/** Typed client for the Central Server admin API (/api/v1). */
+export class CentralServerApi {
+  constructor(readonly http: HttpClient) {}
+
+  get server(): string {
+    return this.http.server;
+  }
+
+  async getVersion() {
+    return (await this.http.request<T.Version>({ method: 'GET', path: '/system/version', step: 'get-version' })).body;
+  }
+  async getSystemStatus() {
+    return (await this.http.request<T.SystemStatus>({ method: 'GET', path: '/system/status', step: 'get-system-status' })).body;
+  }
+  async findManagementRequests(q: {
+    query?: string;
+    origin?: T.ManagementRequestOrigin;
+    types?: T.ManagementRequestType[];
+    status?: T.ManagementRequestStatus;
+    server_id?: string;
+    sort?: string;
+    desc?: boolean;
+    limit?: number;
+    offset?: number;
+  } = {}) {
+    const query: Record<string, string | number | boolean | undefined | string[]> = { ...q, types: q.types };
+    return (await this.http.request<T.PagedManagementRequests>({ method: 'GET', path: '/management-requests', query, step: 'list-management-requests' })).body;
+  }
+  async getManagementRequest(id: number | string) {
+    return (await this.http.request<T.ManagementRequestDetailedView>({ method: 'GET', path: `/management-requests/${enc(String(id))}`, step: 'get-management-request' })).body;
+  }
+  async approveManagementRequest(id: number | string) {
+    return (await this.http.request<T.ManagementRequest>({ method: 'POST', path: `/management-requests/${enc(String(id))}/approval`, step: 'approve-management-request' })).body;
+  }
+  async declineManagementRequest(id: number | string) {
+    await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
+  }
+}

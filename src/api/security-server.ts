@@ -1,0 +1,141 @@
+import type { HttpClient } from '../http/index.js';
+import type * as T from './types/ss.js';
+
+const enc = encodeURIComponent;
+
+/**
+ * Typed client for the Security Server admin API (/api/v1). Method names follow the spec's
+ * operationIds; any 2xx is accepted because real servers deviate from the spec's success codes.
+ */
+export class SecurityServerApi {
+  constructor(readonly http: HttpClient) {}
+
+  get server(): string {
+    return this.http.server;
+  }
+
+  private async get<R>(path: string, step: string, query?: Record<string, string | number | boolean | undefined>): Promise<R> {
+    return (await this.http.request<R>({ method: 'GET', path, query, step })).body;
+  }
+
+  // system & initialization
+  getVersion() {
+    return this.get<T.VersionInfo>('/system/version', 'get-version');
+  }
+  getInitializationStatus() {
+    return this.get<T.InitializationStatus>('/initialization/status', 'get-initialization-status');
+  }
+  async uploadInitialAnchor(anchor: Buffer) {
+    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor' })).body;
+  }
+  async initSecurityServer(conf: T.InitialServerConf) {
+    await this.http.request({ method: 'POST', path: '/initialization', body: conf, step: 'initialize' });
+  }
+  getServerAddress() {
+    return this.get<T.SecurityServerAddressStatus>('/system/server-address', 'get-server-address');
+  }
+
+  // tokens
+  getTokens() {
+    return this.get<T.Token[]>('/tokens', 'list-tokens');
+  }
+  getToken(id: string) {
+    return this.get<T.Token>(`/tokens/${enc(id)}`, 'get-token');
+  }
+  async loginToken(id: string, pin: string) {
+    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/login`, body: { password: pin }, step: 'token-login' })).body;
+  }
+  async logoutToken(id: string) {
+    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/logout`, step: 'token-logout' })).body;
+  }
+
+  // keys & CSRs
+  async addKey(tokenId: string, label: string) {
+    return (await this.http.request<T.Key>({ method: 'POST', path: `/tokens/${enc(tokenId)}/keys`, body: { label }, step: 'create-key' })).body;
+  }
+  async addKeyAndCsr(tokenId: string, req: T.KeyLabelWithCsrGenerate) {
+    return (
+      await this.http.request<T.KeyWithCertificateSigningRequestId>({
+        method: 'POST',
+        path: `/tokens/${enc(tokenId)}/keys-with-csrs`,
+        body: req,
+        step: 'create-key-and-csr',
+      })
+    ).body;
+  }
+  getKey(id: string) {
+    return this.get<T.Key>(`/keys/${enc(id)}`, 'get-key');
+  }
+  async deleteKey(id: string, ignoreWarnings = false) {
+    await this.http.request({ method: 'DELETE', path: `/keys/${enc(id)}`, query: { ignore_warnings: ignoreWarnings || undefined }, step: 'delete-key' });
+  }
+  async generateCsr(keyId: string, req: T.CsrGenerate) {
+    return (
+      await this.http.request<Buffer | undefined>({
+        method: 'POST',
+        path: `/keys/${enc(keyId)}/csrs`,
+        body: req,
+        accept: 'application/octet-stream, application/json',
+        step: 'create-csr',
+      })
+    ).body;
+  }
+  async downloadCsr(keyId: string, csrId: string, format: T.CsrFormat) {
+    const r = await this.http.request<Buffer | string>({
+      method: 'GET',
+      path: `/keys/${enc(keyId)}/csrs/${enc(csrId)}`,
+      query: { csr_format: format },
+      accept: 'application/octet-stream, application/json',
+      step: 'download-csr',
+    });
+    return Buffer.isBuffer(r.body) ? r.body : Buffer.from(String(r.body ?? ''));
+  }
+  async deleteCsr(keyId: string, csrId: string) {
+    await this.http.request({ method: 'DELETE', path: `/keys/${enc(keyId)}/csrs/${enc(csrId)}`, step: 'delete-csr' });
+  }
+
+  // certificate authorities
+  getApprovedCertificateAuthorities(usage?: T.KeyUsageType) {
+    return this.get<T.CertificateAuthority[]>('/certificate-authorities', 'list-cas', { key_usage_type: usage });
+  }
+  getSubjectFieldDescriptions(ca: string, q: { key_usage_type: T.KeyUsageType; member_id?: string; key_id?: string; is_new_member?: boolean }) {
+    return this.get<T.CsrSubjectFieldDescription[]>(`/certificate-authorities/${enc(ca)}/csr-subject-fields`, 'get-csr-subject-fields', q);
+  }
+  async orderAcmeCertificate(ca: string, order: T.AcmeOrder) {
+    await this.http.request({ method: 'POST', path: `/certificate-authorities/${enc(ca)}/acme-order`, body: order, step: 'acme-order' });
+  }
+
+  // certificates
+  async importCertificate(cert: Buffer) {
+    return (await this.http.request<T.TokenCertificate>({ method: 'POST', path: '/token-certificates', body: cert, step: 'import-cert' })).body;
+  }
+  getCertificate(hash: string) {
+    return this.get<T.TokenCertificate>(`/token-certificates/${enc(hash)}`, 'get-cert');
+  }
+  async registerCertificate(hash: string, address: string) {
+    await this.http.request({ method: 'PUT', path: `/token-certificates/${enc(hash)}/register`, body: { address }, step: 'register-cert' });
+  }
+  async unregisterAuthCertificate(hash: string) {
+    await this.http.request({ method: 'PUT', path: `/token-certificates/${enc(hash)}/unregister`, step: 'unregister-cert' });
+  }
+  async markAuthCertForDeletion(hash: string) {
+    await this.http.request({ method: 'PUT', path: `/token-certificates/${enc(hash)}/mark-for-deletion`, step: 'mark-cert-for-deletion' });
+  }
+  async activateCertificate(hash: string) {
+    await this.http.request({ method: 'PUT', path: `/token-certificates/${enc(hash)}/activate`, step: 'activate-cert' });
+  }
+  async disableCertificate(hash: string) {
+    await this.http.request({ method: 'PUT', path: `/token-certificates/${enc(hash)}/disable`, step: 'disable-cert' });
+  }
+  async deleteCertificate(hash: string) {
+    await this.http.request({ method: 'DELETE', path: `/token-certificates/${enc(hash)}`, step: 'delete-cert' });
+  }
+
+  // clients
+  getClients(q: { show_members?: boolean; internal_search?: boolean } = {}) {
+    return this.get<T.Client[]>('/clients', 'list-clients', q);
+  }
+  getClient(id: string) {
+    return this.get<T.Client>(`/clients/${enc(id)}`, 'get-client');
+  }
+}

@@ -1,0 +1,127 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { connectCentralServer, connectSecurityServer, loadContext, type ConnectOptions } from '../api/connect.js';
+import type { CentralServerApi } from '../api/central-server.js';
+import type { SecurityServerApi } from '../api/security-server.js';
+import type { Context } from '../config/contexts.js';
+import { ExitCode, UsageError, XrdError, toXrdError } from '../errors/index.js';
+import { Output } from '../output/index.js';
+import type { JsonSchema } from './schema.js';
+
+export type BaseFlags = Interfaces.InferredFlags<(typeof XrdCommand)['baseFlags']>;
+export type CmdFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof XrdCommand)['baseFlags'] & T['flags']>;
+export type CmdArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+/**
+ * Base of every xrdctl command. A command parses its flags, calls src/, and returns a typed
+ * result; this class renders it (human or --json), maps errors to the stable exit codes, and
+ * closes connections. Commands never print directly and never talk HTTP themselves.
+ */
+export abstract class XrdCommand<T extends typeof Command, R extends object = object> extends Command {
+  static override enableJsonFlag = false;
+
+  /** JSON Schema of the --json result (a public contract; snapshotted in test/snapshots). */
+  static resultSchema: JsonSchema = { type: 'object' };
+
+  static override baseFlags = {
+    json: Flags.boolean({ description: 'Print one JSON document on stdout (progress and logs go to stderr).', helpGroup: 'GLOBAL' }),
+    context: Flags.string({ char: 'c', description: 'Context (server profile) to use; default: the current context.', env: 'XRDCTL_CONTEXT', helpGroup: 'GLOBAL' }),
+    yes: Flags.boolean({ char: 'y', description: 'Answer yes to confirmations (needed off a terminal).', helpGroup: 'GLOBAL' }),
+    'no-color': Flags.boolean({ description: 'Do not colour output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL' }),
+    verbose: Flags.boolean({ char: 'v', description: 'Show debug output and stack traces of errors.', helpGroup: 'GLOBAL' }),
+  };
+
+  protected flags!: CmdFlags<T>;
+  protected args!: CmdArgs<T>;
+  protected out!: Output;
+  /** set by a command to exit non-zero without an error (e.g. plan --detailed-exitcode) */
+  protected exitCode?: number;
+  private closers: (() => void)[] = [];
+
+  /** Do the work; return the result (rendered by render()). */
+  protected abstract execute(): Promise<R>;
+
+  /** Human rendering of the result on stdout. */
+  protected render(_result: R): void {}
+
+  /** Exit code for an error (health overrides this with the monitoring-plugin convention). */
+  protected exitCodeFor(err: XrdError): number {
+    return err.exitCode;
+  }
+
+  override async run(): Promise<void> {
+    const argv = this.argv;
+    const dd = argv.indexOf('--');
+    const pre = dd === -1 ? argv : argv.slice(0, dd);
+    this.out = new Output({ json: pre.includes('--json'), noColor: pre.includes('--no-color'), verbose: pre.includes('--verbose') || pre.includes('-v') });
+    try {
+      const ctor = this.ctor as unknown as typeof XrdCommand;
+      const parsed = await this.parse({ flags: ctor.flags, baseFlags: XrdCommand.baseFlags, args: ctor.args, strict: ctor.strict });
+      this.flags = parsed.flags as CmdFlags<T>;
+      this.args = parsed.args as CmdArgs<T>;
+      this.out = new Output({ json: this.flags.json, noColor: this.flags['no-color'], verbose: this.flags.verbose });
+      const result = await this.execute();
+      this.out.result(result, (r) => this.render(r));
+      if (this.exitCode !== undefined) process.exitCode = this.exitCode;
+    } catch (e) {
+      const err = normalizeError(e);
+      this.out.error(err);
+      process.exitCode = this.exitCodeFor(err);
+    } finally {
+      for (const c of this.closers) {
+        try {
+          c();
+        } catch {
+          /* closing is best effort */
+        }
+      }
+    }
+  }
+
+  protected connectOptions(): ConnectOptions {
+    return {
+      prompt: (m) => this.out.secret(m, { flag: 'a secret reference (env:NAME or file:PATH) in the context' }),
+      warn: (m) => this.out.warn(m),
+    };
+  }
+
+  protected context(name?: string): Context {
+    return loadContext(name ?? this.flags.context);
+  }
+
+  protected async securityServer(ctx: Context = this.context()): Promise<SecurityServerApi> {
+    const api = await connectSecurityServer(ctx, this.connectOptions());
+    this.closers.push(() => api.http.close());
+    return api;
+  }
+
+  protected async centralServer(ctx: Context): Promise<CentralServerApi> {
+    const api = await connectCentralServer(ctx, this.connectOptions());
+    this.closers.push(() => api.http.close());
+    return api;
+  }
+
+  /** Register cleanup (e.g. closing a client made outside the helpers above). */
+  protected onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
+  /** Confirm a destructive step: --yes, or a prompt on a terminal (default no), or an error naming --yes. */
+  protected async confirm(message: string): Promise<void> {
+    if (this.flags.yes) return;
+    const ok = await this.out.confirm(message, { flag: '--yes' });
+    if (!ok) throw new UsageError('cancelled at the confirmation prompt');
+  }
+}
+
+/** oclif's own parse errors (unknown flag, missing arg) become UsageError with exit 2. */
+function normalizeError(e: unknown): XrdError {
+  if (e instanceof XrdError) return e;
+  const anyE = e as { oclif?: { exit?: number }; message?: string; name?: string };
+  if (anyE && typeof anyE === 'object' && anyE.oclif && anyE.message) {
+    const msg = anyE.message.split('\n').filter((l) => l.trim() && !/^See more help/.test(l)).map((l) => l.trim()).join(' ');
+    return new UsageError(msg, { hint: 'see --help' });
+  }
+  return toXrdError(e);
+}
+
+export { ExitCode };

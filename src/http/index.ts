@@ -1,0 +1,408 @@
+import https from 'node:https';
+import tls from 'node:tls';
+import { createHash, randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  ApiError,
+  AuthError,
+  ConfigError,
+  NetworkError,
+  TimeoutError,
+  TlsError,
+  redact,
+  registerSecret,
+} from '../errors/index.js';
+
+export interface HttpClientOptions {
+  /** base URL including the API prefix, e.g. https://127.0.0.1:4000/api/v1 */
+  baseUrl: string;
+  /** name used in messages (context or server name) */
+  server: string;
+  apiKey?: string;
+  /** SHA-256 fingerprint 'AB:CD:…': when set, the server certificate must have exactly this fingerprint */
+  tlsFingerprint?: string;
+  /** PEM bundle to verify the server against (otherwise the system CAs) */
+  caFile?: string;
+  /** per-attempt timeout */
+  timeoutMs?: number;
+  /** retries for idempotent requests and for 429 */
+  retries?: number;
+  /** upper bound for all attempts of one request */
+  totalTimeoutMs?: number;
+  userAgent?: string;
+  /** observe every exchange (tests record them for OpenAPI conformance) */
+  onExchange?: (x: HttpExchange) => void;
+  /** client-side politeness: minimum gap between requests to this server */
+  minIntervalMs?: number;
+}
+
+export interface HttpExchange {
+  method: string;
+  path: string;
+  requestBody?: unknown;
+  requestContentType?: string;
+  status: number;
+  responseBody?: unknown;
+  responseContentType?: string;
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** path below the base URL, e.g. /tokens/0/login */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined | (string | number)[]>;
+  /** JSON body (object) or raw bytes (Buffer, sent as application/octet-stream) */
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  /** the step, for messages: e.g. 'register-auth-cert' */
+  step?: string;
+  /** override: may this request be retried after a network failure? (default: GET only) */
+  idempotent?: boolean;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** parsed JSON, a Buffer for binary bodies, or undefined when empty */
+  body: T;
+  correlationId?: string;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'bad request', 401: 'unauthorized (API key refused)', 403: 'forbidden (API key lacks the role)', 404: 'not found', 409: 'conflict', 413: 'request too large', 429: 'too many requests', 500: 'server error', 502: 'bad gateway', 503: 'service unavailable', 504: 'gateway timeout' };
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'XRD_TIMEOUT']);
+
+/** sha256 fingerprint of a DER certificate as 'AB:CD:…' */
+export function fingerprintOf(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+/**
+ * An https.Agent whose sockets are checked against a pinned SHA-256 fingerprint before they are
+ * handed to the request: not one byte of the request (API key included) is written to a server
+ * whose certificate does not match. The pin replaces CA verification for self-signed admin certs.
+ */
+class PinnedAgent extends https.Agent {
+  constructor(
+    private readonly pin: string,
+    private readonly server: string,
+  ) {
+    super({ keepAlive: true, maxSockets: 8 });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
+    const socket = tls.connect({ ...options, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    let done = false;
+    const finish = (err: Error | null, s?: Duplex) => {
+      if (done) return;
+      done = true;
+      cb?.(err, s as Duplex);
+    };
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      const got = cert?.fingerprint256?.toUpperCase();
+      if (!got || got !== this.pin) {
+        socket.destroy();
+        finish(
+          new TlsError(`TLS certificate fingerprint mismatch: expected ${this.pin}, server presented ${got ?? 'no certificate'}`, {
+            server: this.server,
+            hint: 'the server certificate changed or this is not the server you think; check the pin (xrdctl context show) before trusting it',
+          }),
+        );
+        return;
+      }
+      const now = Date.now();
+      if (cert.valid_to && Date.parse(cert.valid_to) < now) {
+        socket.destroy();
+        finish(new TlsError(`pinned TLS certificate expired on ${cert.valid_to}`, { server: this.server }));
+        return;
+      }
+      finish(null, socket);
+    });
+    socket.once('error', (e) => finish(e));
+    return undefined;
+  }
+}
+
+function buildQuery(q?: RequestOptions['query']): string {
+  if (!q) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined) continue;
+    const vals = Array.isArray(v) ? v : [v];
+    for (const x of vals) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(x))}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+interface ErrorInfoBody {
+  status?: number;
+  error?: { code?: string; metadata?: string[]; validation_errors?: Record<string, string[]> };
+  warnings?: { code: string; metadata?: string[] }[];
+}
+
+/** The one HTTP layer: TLS (CA or pinned), API-key header, timeouts, bounded retry, ErrorInfo → ApiError. */
+export class HttpClient {
+  readonly server: string;
+  private readonly base: URL;
+  private readonly basePath: string;
+  private readonly agent: https.Agent;
+  private readonly opts: HttpClientOptions;
+  private lastRequestAt = 0;
+  private queue: Promise<void> = Promise.resolve();
+  /** number of requests sent (each attempt counts) */
+  requestCount = 0;
+
+  constructor(opts: HttpClientOptions) {
+    this.opts = opts;
+    this.server = opts.server;
+    try {
+      this.base = new URL(opts.baseUrl);
+    } catch {
+      throw new ConfigError(`${opts.server}: '${opts.baseUrl}' is not a valid URL`);
+    }
+    if (this.base.protocol !== 'https:') throw new ConfigError(`${opts.server}: '${opts.baseUrl}' must use https`);
+    this.basePath = this.base.pathname.replace(/\/+$/, '');
+    registerSecret(opts.apiKey);
+    if (opts.tlsFingerprint) {
+      this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server);
+    } else {
+      let ca: Buffer | undefined;
+      if (opts.caFile) {
+        try {
+          ca = readFileSync(opts.caFile);
+        } catch (e) {
+          throw new ConfigError(`${opts.server}: cannot read CA file ${opts.caFile}: ${(e as NodeJS.ErrnoException).code}`);
+        }
+      }
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca, rejectUnauthorized: true });
+    }
+  }
+
+  /** Close idle keep-alive sockets so the process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  async request<T = unknown>(ro: RequestOptions): Promise<HttpResponse<T>> {
+    const idempotent = ro.idempotent ?? ro.method === 'GET';
+    const retries = this.opts.retries ?? 3;
+    const totalDeadline = Date.now() + (this.opts.totalTimeoutMs ?? 120_000);
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      try {
+        const res = await this.once<T>(ro);
+        if (RETRYABLE_STATUS.has(res.status) && attempt <= retries && (res.status === 429 || idempotent)) {
+          const wait = this.backoff(attempt, res.headers['retry-after']);
+          if (Date.now() + wait < totalDeadline) {
+            await sleep(wait);
+            continue;
+          }
+        }
+        if (res.status >= 200 && res.status < 300) return res;
+        throw this.toApiError(ro, res);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (e instanceof ApiError || e instanceof TlsError || e instanceof ConfigError) throw e;
+        const wrapped = this.toNetworkError(ro, e);
+        if (idempotent && code && RETRYABLE_CODES.has(code) && attempt <= retries) {
+          const wait = this.backoff(attempt);
+          if (Date.now() + wait < totalDeadline) {
+            await sleep(wait);
+            continue;
+          }
+        }
+        throw wrapped;
+      }
+    }
+  }
+
+  private backoff(attempt: number, retryAfter?: string | string[]): number {
+    const ra = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+    if (ra && /^\d+$/.test(ra)) return Math.min(Number(ra) * 1000, 10_000);
+    const base = Math.min(200 * 2 ** (attempt - 1), 5_000);
+    return base / 2 + randomInt(Math.max(1, Math.floor(base / 2)));
+  }
+
+  /** Client-side politeness: space requests to this server by minIntervalMs (a serial queue). */
+  private async pace(): Promise<void> {
+    const gap = this.opts.minIntervalMs ?? 0;
+    if (gap <= 0) return;
+    const prev = this.queue;
+    let release!: () => void;
+    this.queue = new Promise((r) => (release = r));
+    await prev;
+    const wait = this.lastRequestAt + gap - Date.now();
+    if (wait > 0) await sleep(wait);
+    this.lastRequestAt = Date.now();
+    release();
+  }
+
+  private async once<T>(ro: RequestOptions): Promise<HttpResponse<T>> {
+    await this.pace();
+    const path = this.basePath + ro.path + buildQuery(ro.query);
+    const headers: Record<string, string> = {
+      accept: ro.accept ?? 'application/json',
+      'user-agent': this.opts.userAgent ?? 'xrdctl',
+    };
+    if (this.opts.apiKey) headers.authorization = `X-Road-ApiKey token=${this.opts.apiKey}`;
+    let payload: Buffer | undefined;
+    let contentType: string | undefined;
+    if (ro.body !== undefined) {
+      if (Buffer.isBuffer(ro.body)) {
+        payload = ro.body;
+        contentType = ro.contentType ?? 'application/octet-stream';
+      } else {
+        payload = Buffer.from(JSON.stringify(ro.body));
+        contentType = ro.contentType ?? 'application/json';
+      }
+      headers['content-type'] = contentType;
+      headers['content-length'] = String(payload.length);
+    }
+    const timeoutMs = ro.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
+    this.requestCount++;
+    const res = await new Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
+      const req = https.request(
+        {
+          protocol: 'https:',
+          hostname: this.base.hostname.replace(/^\[|\]$/g, ''),
+          port: this.base.port || 443,
+          path,
+          method: ro.method,
+          headers,
+          agent: this.agent,
+          servername: isIp(this.base.hostname) ? undefined : this.base.hostname,
+        },
+        (r) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          r.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > 64 * 1024 * 1024) {
+              req.destroy(Object.assign(new Error('response too large'), { code: 'XRD_TOO_LARGE' }));
+              return;
+            }
+            chunks.push(c);
+          });
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, raw: Buffer.concat(chunks) }));
+          r.on('error', reject);
+        },
+      );
+      const timer = setTimeout(() => {
+        req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'XRD_TIMEOUT' }));
+      }, timeoutMs);
+      req.on('close', () => clearTimeout(timer));
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      if (payload) req.write(payload);
+      req.end();
+    });
+    const ct = String(res.headers['content-type'] ?? '');
+    let body: unknown = undefined;
+    if (res.raw.length) {
+      if (/json/i.test(ct)) {
+        try {
+          body = JSON.parse(res.raw.toString('utf8'));
+        } catch {
+          body = res.raw.toString('utf8');
+        }
+      } else if (/^text\//i.test(ct)) {
+        body = res.raw.toString('utf8');
+      } else {
+        body = res.raw;
+      }
+    }
+    const correlationId = headerValue(res.headers['x-road-ui-correlation-id']);
+    this.opts.onExchange?.({
+      method: ro.method,
+      path,
+      requestBody: ro.body,
+      requestContentType: contentType,
+      status: res.status,
+      responseBody: body,
+      responseContentType: ct || undefined,
+    });
+    return { status: res.status, headers: res.headers, body: body as T, correlationId };
+  }
+
+  private where(ro: RequestOptions): string {
+    return ro.step ?? `${ro.method} ${ro.path}`;
+  }
+
+  private toApiError(ro: RequestOptions, res: HttpResponse): ApiError {
+    const info = (res.body && typeof res.body === 'object' && !Buffer.isBuffer(res.body) ? res.body : {}) as ErrorInfoBody;
+    const code = info.error?.code;
+    const meta = info.error?.metadata;
+    const validation = info.error?.validation_errors;
+    let detail = code ? code : (STATUS_TEXT[res.status] ?? 'error');
+    if (meta?.length) detail += ` (${meta.join(', ')})`;
+    if (validation) detail += ` ${Object.entries(validation).map(([k, v]) => `${k}: ${v.join('/')}`).join('; ')}`;
+    if (info.warnings?.length) detail += ` warnings: ${info.warnings.map((w) => w.code + (w.metadata?.length ? ` (${w.metadata.join(', ')})` : '')).join(', ')}`;
+    const opts = {
+      server: this.server,
+      step: this.where(ro),
+      status: res.status,
+      apiCode: code,
+      metadata: meta,
+      warnings: info.warnings,
+      correlationId: res.correlationId,
+      hint: hintFor(res.status, code) ?? (res.correlationId ? `correlation id ${res.correlationId} (in the server log)` : undefined),
+    };
+    const msg = `${res.status} ${detail}`;
+    if (res.status === 401 || res.status === 403) return new AuthError(msg, opts);
+    return new ApiError(msg, opts);
+  }
+
+  private toNetworkError(ro: RequestOptions, e: unknown): NetworkError | TlsError {
+    const err = e as NodeJS.ErrnoException;
+    const code = err.code ?? '';
+    const base = { server: this.server, step: this.where(ro), cause: e };
+    if (code === 'XRD_TIMEOUT') return new TimeoutError(`no answer from ${this.base.host} within the timeout`, { ...base, hint: 'the server is slow or hung; try again or raise --timeout' });
+    if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|HOSTNAME|ALTNAME/.test(code) || /certificate/i.test(err.message ?? '')) {
+      return new TlsError(`TLS verification failed for ${this.base.host}: ${redact(err.message)}`, {
+        ...base,
+        hint: 'pin the admin certificate with --tls-fingerprint (see xrdctl context add --help), or give its CA with --ca-file',
+      });
+    }
+    if (code === 'ECONNREFUSED') return new NetworkError(`connection refused by ${this.base.host}`, { ...base, hint: 'is the server running and the URL right?' });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new NetworkError(`cannot resolve ${this.base.hostname}`, base);
+    if (code === 'ECONNRESET' || code === 'EPIPE') return new NetworkError(`connection reset by ${this.base.host}`, base);
+    return new NetworkError(`request to ${this.base.host} failed: ${redact(err.message ?? String(e))}`, base);
+  }
+}
+
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
+}
+
+function isIp(host: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') || host.startsWith('[');
+}
+
+function hintFor(status: number, code?: string): string | undefined {
+  if (status === 401) return 'the API key was refused: check the key reference of this context';
+  if (status === 403) return 'the API key lacks the role this step needs';
+  if (status === 429) return 'the server rate-limited us (20 req/s, 600/min); wait and retry';
+  if (code === 'action_not_possible') return 'the object is not in a state that allows this (is the token logged in?)';
+  if (code === 'global_conf_outdated') return 'the server has no valid global configuration; check xrdctl health';
+  if (code === 'warnings_detected') return 'the server raised warnings; review them and pass --ignore-warnings to go ahead';
+  return undefined;
+}

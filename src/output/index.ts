@@ -1,0 +1,174 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
+import { colorLevelFor } from './color.js';
+import { renderTable, type Column } from './table.js';
+
+export { renderTable, type Column } from './table.js';
+export { colorLevelFor } from './color.js';
+
+export interface Writable {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface OutputOptions {
+  json?: boolean;
+  noColor?: boolean;
+  verbose?: boolean;
+  stdout?: Writable;
+  stderr?: Writable;
+  stdin?: { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ProgressTask {
+  title: string;
+  run: (update: (status: string) => void) => Promise<unknown>;
+}
+
+/**
+ * The one output layer. stdout carries the result only (a table/text for people, or exactly one
+ * JSON document with --json); everything else (progress, logs, warnings, errors in human mode)
+ * goes to stderr. Every string passes through secret redaction.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly out: ChalkInstance;
+  readonly err: ChalkInstance;
+  readonly warnings: string[] = [];
+  private readonly stdout: Writable;
+  private readonly stderr: Writable;
+  private readonly stdin: { isTTY?: boolean };
+  private readonly env: NodeJS.ProcessEnv;
+  private resultWritten = false;
+
+  constructor(opts: OutputOptions = {}) {
+    this.json = !!opts.json;
+    this.verbose = !!opts.verbose;
+    this.stdout = opts.stdout ?? process.stdout;
+    this.stderr = opts.stderr ?? process.stderr;
+    this.stdin = opts.stdin ?? process.stdin;
+    this.env = opts.env ?? process.env;
+    this.out = new Chalk({ level: this.json ? 0 : colorLevelFor(this.stdout, { env: this.env, noColorFlag: opts.noColor }) });
+    this.err = new Chalk({ level: colorLevelFor(this.stderr, { env: this.env, noColorFlag: opts.noColor }) });
+  }
+
+  /** May we ask the user a question? Only with a terminal on stdin and CI unset. */
+  get interactive(): boolean {
+    return !!this.stdin.isTTY && !this.env.CI;
+  }
+
+  /** A human line on stdout (nothing in --json mode). */
+  print(text = ''): void {
+    if (this.json) return;
+    this.stdout.write(redact(text) + '\n');
+  }
+
+  table<T>(rows: T[], columns: Column<T>[]): void {
+    if (this.json) return;
+    if (rows.length === 0) {
+      this.print(this.out.dim('(none)'));
+      return;
+    }
+    this.print(renderTable(rows, columns, (h) => this.out.bold(h)));
+  }
+
+  /** Progress and information for people: stderr, suppressed in --json mode unless verbose. */
+  info(text: string): void {
+    if (this.json && !this.verbose) return;
+    this.stderr.write(redact(text) + '\n');
+  }
+
+  debug(text: string): void {
+    if (!this.verbose) return;
+    this.stderr.write(this.err.dim(redact(text)) + '\n');
+  }
+
+  /** Warnings always reach stderr and are collected into the JSON result. */
+  warn(text: string): void {
+    const t = redact(text);
+    this.warnings.push(t);
+    this.stderr.write(`${this.err.yellow('warning:')} ${t}\n`);
+  }
+
+  /** The command's result: exactly one JSON document in --json mode, otherwise the human renderer. */
+  result<T extends object>(data: T, human?: (data: T) => void): void {
+    if (this.resultWritten) throw new Error('result written twice');
+    this.resultWritten = true;
+    if (this.json) {
+      const doc = this.warnings.length ? { ...data, warnings: this.warnings } : data;
+      this.stdout.write(JSON.stringify(redactValue(doc), null, 2) + '\n');
+      return;
+    }
+    human?.(data);
+  }
+
+  /** Render an error: one line (+hint) on stderr; in --json mode also one JSON document on stdout. */
+  error(e: XrdError): void {
+    const line = e.oneLine();
+    const label = this.err.red.bold('error:');
+    this.stderr.write(line.split('\n').map((l) => `${label} ${l}`).join('\n') + '\n');
+    if (e.hint) this.stderr.write(`${this.err.dim('hint:')} ${e.hint}\n`);
+    if (this.verbose) {
+      const stack = redact(String(e.stack ?? ''));
+      this.stderr.write(this.err.dim(stack) + '\n');
+      const cause = (e as { cause?: unknown }).cause;
+      if (cause instanceof Error && cause.stack) this.stderr.write(this.err.dim('caused by: ' + redact(cause.stack)) + '\n');
+    }
+    if (this.json && !this.resultWritten) {
+      this.resultWritten = true;
+      const doc: Record<string, unknown> = { error: e.toJSON() };
+      if (this.warnings.length) doc.warnings = this.warnings;
+      this.stdout.write(JSON.stringify(redactValue(doc), null, 2) + '\n');
+    }
+  }
+
+  /**
+   * Run steps with progress. On a TTY (and not --json): listr2's live renderer on stderr;
+   * otherwise one plain line per step on stderr. Steps run in order; the first failure stops.
+   */
+  async steps(tasks: ProgressTask[]): Promise<void> {
+    const live = !this.json && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb';
+    if (!live) {
+      for (const t of tasks) {
+        this.info(`${this.err.cyan('→')} ${t.title}`);
+        await t.run((s) => this.debug(`  ${t.title}: ${s}`));
+      }
+      return;
+    }
+    const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
+    const stderr = this.stderr as NodeJS.WriteStream;
+    const list = new Listr(
+      tasks.map((t) => ({
+        title: t.title,
+        task: async (_ctx: unknown, task: { output: string }) => {
+          await t.run((s) => {
+            task.output = redact(s);
+          });
+        },
+      })),
+      {
+        concurrent: false,
+        exitOnError: true,
+        // listr2 writes to stdout by default: stdout is reserved for the result
+        rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }) },
+      },
+    );
+    await list.run();
+  }
+
+  /** Ask yes/no. Never prompts off a terminal: fails naming the flag instead. Destructive → default no. */
+  async confirm(message: string, opts: { flag: string; default?: boolean }): Promise<boolean> {
+    if (!this.interactive) throw new NonInteractiveError(`confirmation (${message})`, opts.flag);
+    const { confirm } = await import('@inquirer/prompts');
+    return confirm({ message, default: opts.default ?? false }, { output: this.stderr as NodeJS.WritableStream });
+  }
+
+  /** Ask for a secret (hidden input). Never prompts off a terminal. */
+  async secret(message: string, opts: { flag: string }): Promise<string> {
+    if (!this.interactive) throw new NonInteractiveError(message, opts.flag);
+    const { password } = await import('@inquirer/prompts');
+    return password({ message, mask: '*' }, { output: this.stderr as NodeJS.WritableStream });
+  }
+}

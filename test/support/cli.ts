@@ -1,0 +1,46 @@
+import { execa } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const binPath = join(repoRoot, 'bin/run.js');
+
+export function tempConfigDir(): string {
+  return mkdtempSync(join(tmpdir(), 'xrdctl-test-'));
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  json: () => any;
+}
+
+/** Run the built CLI as a child process: no TTY, no stdin, a clean environment. */
+export async function runCli(args: string[], opts: { env?: Record<string, string | undefined>; configDir?: string; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XRDCTL_CONFIG_DIR: opts.configDir ?? tempConfigDir(),
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    CI: undefined,
+    ...opts.env,
+  };
+  const r = await execa('node', [binPath, ...args], {
+    env: env as Record<string, string>,
+    extendEnv: false,
+    reject: false,
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    timeout: opts.timeoutMs ?? 60_000,
+  });
+  const stdout = String(r.stdout ?? '');
+  return {
+    exitCode: r.exitCode ?? -1,
+    stdout,
+    stderr: String(r.stderr ?? ''),
+    json: () => JSON.parse(stdout),
+  };
+}
