@@ -1,10 +1,10 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { connectCentralServer, connectSecurityServer, loadContext, type ConnectOptions } from '../api/connect.js';
+import type { ConnectOptions } from '../api/connect.js';
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
-import type { Context } from '../config/contexts.js';
+import { getContext, readContexts, type Context } from '../config/contexts.js';
 import { ExitCode, UsageError, XrdError, toXrdError } from '../errors/index.js';
-import { Output } from '../output/index.js';
+import { Output, preloadChalk } from '../output/index.js';
 import type { JsonSchema } from './schema.js';
 
 export type BaseFlags = Interfaces.InferredFlags<(typeof XrdCommand)['baseFlags']>;
@@ -52,7 +52,9 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
     const argv = this.argv;
     const dd = argv.indexOf('--');
     const pre = dd === -1 ? argv : argv.slice(0, dd);
-    this.out = new Output({ json: pre.includes('--json'), noColor: pre.includes('--no-color'), verbose: pre.includes('--verbose') || pre.includes('-v') });
+    const early = { json: pre.includes('--json'), noColor: pre.includes('--no-color'), verbose: pre.includes('--verbose') || pre.includes('-v') };
+    await preloadChalk(early);
+    this.out = new Output(early);
     try {
       const ctor = this.ctor as unknown as typeof XrdCommand;
       const parsed = await this.parse({ flags: ctor.flags, baseFlags: XrdCommand.baseFlags, args: ctor.args, strict: ctor.strict });
@@ -85,16 +87,18 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
   }
 
   protected context(name?: string): Context {
-    return loadContext(name ?? this.flags.context);
+    return getContext(readContexts(), name ?? this.flags.context);
   }
 
   protected async securityServer(ctx: Context = this.context()): Promise<SecurityServerApi> {
+    const { connectSecurityServer } = await import('../api/connect.js');
     const api = await connectSecurityServer(ctx, this.connectOptions());
     this.closers.push(() => api.http.close());
     return api;
   }
 
   protected async centralServer(ctx: Context): Promise<CentralServerApi> {
+    const { connectCentralServer } = await import('../api/connect.js');
     const api = await connectCentralServer(ctx, this.connectOptions());
     this.closers.push(() => api.http.close());
     return api;

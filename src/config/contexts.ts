@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { ConfigError } from '../errors/index.js';
 import { configDir } from './paths.js';
 import { formatSecretRef, parseSecretRef } from './secrets.js';
@@ -57,6 +56,7 @@ export function readContexts(env: NodeJS.ProcessEnv = process.env): ContextFile 
 export async function writeContexts(file: ContextFile, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dir = configDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   await writeFileAtomic(contextsPath(env), JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
 }
 

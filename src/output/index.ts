@@ -1,10 +1,33 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
 import { colorLevelFor } from './color.js';
 import { renderTable, type Column } from './table.js';
 
 export { renderTable, type Column } from './table.js';
 export { colorLevelFor } from './color.js';
+
+/** Identity styling (no colour): chainable like chalk, so renderers need not care. */
+const plain: ChalkInstance = new Proxy(((s: unknown) => String(s)) as unknown as ChalkInstance, {
+  get: (_t, prop) => (prop === 'level' ? 0 : plain),
+  apply: (_t, _this, args: unknown[]) => args.map(String).join(' '),
+});
+
+let chalkCtor: (typeof import('chalk'))['Chalk'] | undefined;
+/** chalk is loaded only when some stream gets colour (a cold process without colour skips it). */
+function chalkClass(): (typeof import('chalk'))['Chalk'] {
+  if (!chalkCtor) throw new Error('chalk not preloaded: call preloadChalk() first');
+  return chalkCtor;
+}
+
+/** Load chalk if any stream may be coloured; call once before constructing an Output. */
+export async function preloadChalk(opts: OutputOptions = {}): Promise<void> {
+  if (chalkCtor) return;
+  const env = opts.env ?? process.env;
+  const need =
+    (!opts.json && colorLevelFor(opts.stdout ?? process.stdout, { env, noColorFlag: opts.noColor }) > 0) ||
+    colorLevelFor(opts.stderr ?? process.stderr, { env, noColorFlag: opts.noColor }) > 0;
+  if (need) chalkCtor = (await import('chalk')).Chalk;
+}
 
 export interface Writable {
   write(s: string): unknown;
@@ -50,8 +73,11 @@ export class Output {
     this.stderr = opts.stderr ?? process.stderr;
     this.stdin = opts.stdin ?? process.stdin;
     this.env = opts.env ?? process.env;
-    this.out = new Chalk({ level: this.json ? 0 : colorLevelFor(this.stdout, { env: this.env, noColorFlag: opts.noColor }) });
-    this.err = new Chalk({ level: colorLevelFor(this.stderr, { env: this.env, noColorFlag: opts.noColor }) });
+    const outLevel = this.json ? 0 : colorLevelFor(this.stdout, { env: this.env, noColorFlag: opts.noColor });
+    const errLevel = colorLevelFor(this.stderr, { env: this.env, noColorFlag: opts.noColor });
+    const Chalk = outLevel || errLevel ? chalkClass() : undefined;
+    this.out = Chalk ? new Chalk({ level: outLevel }) : plain;
+    this.err = Chalk ? new Chalk({ level: errLevel }) : plain;
   }
 
   /** May we ask the user a question? Only with a terminal on stdin and CI unset. */
