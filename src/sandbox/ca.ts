@@ -1,0 +1,278 @@
+/**
+ * PKI helpers for the sandbox: RSA keys (node:crypto), PKCS#10 CSRs, a CA that signs them (node-forge),
+ * certificate parsing into the API's CertificateDetails, and an OCSP *view* (status lookup by serial).
+ * Self-contained on purpose (src/pki is another engineer's module).
+ */
+import { createHash, generateKeyPairSync, randomBytes, createPublicKey, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+import type { CertificateDetails, KeyUsage } from '../api/types/ss.js';
+
+export interface KeyPairPem { privateKeyPem: string; publicKeyPem: string }
+
+export function generateRsaKey(bits = 2048): KeyPairPem {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex').toUpperCase();
+}
+
+export function colonFingerprint(der: Buffer): string {
+  return sha256Hex(der).match(/../g)!.join(':');
+}
+
+/** Normalised SPKI DER (base64) of a PEM public key, for matching certificates to keys. */
+export function spkiOfPublicKeyPem(pem: string): string {
+  return createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64');
+}
+
+export function pemToDer(pem: string): Buffer {
+  const b64 = pem.replace(/-----(BEGIN|END)[^-]+-----/g, '').replace(/\s+/g, '');
+  return Buffer.from(b64, 'base64');
+}
+
+export function derToPem(der: Buffer, label: string): string {
+  const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+function forgeDer(pemOrObj: string): Buffer {
+  return pemToDer(pemOrObj);
+}
+
+export type SubjectAttr = { name: string; value: string };
+
+const ATTR_TYPES: Record<string, string> = {
+  C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3', serialNumber: '2.5.4.5', businessCategory: '2.5.4.15',
+  L: '2.5.4.7', ST: '2.5.4.8',
+};
+
+function toForgeAttrs(attrs: SubjectAttr[]): forge.pki.CertificateField[] {
+  return attrs.map((a) => {
+    const type = ATTR_TYPES[a.name];
+    if (!type) throw new Error(`unsupported subject attribute ${a.name}`);
+    return { type, value: a.value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class } as forge.pki.CertificateField;
+  });
+}
+
+function newSerial(): string {
+  const b = randomBytes(16);
+  b[0] = b[0]! & 0x7f;
+  if (b[0] === 0) b[0] = 1;
+  return b.toString('hex');
+}
+
+function dateOffset(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * 86_400_000);
+}
+
+/** A self-signed CA certificate for a fresh RSA key. */
+export function createCaCert(cn: string, now: Date, days = 3650): KeyPairPem & { certPem: string } {
+  const kp = generateRsaKey();
+  const key = forge.pki.privateKeyFromPem(kp.privateKeyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(kp.publicKeyPem);
+  cert.serialNumber = newSerial();
+  cert.validity.notBefore = dateOffset(now, -1);
+  cert.validity.notAfter = dateOffset(now, days);
+  const attrs = toForgeAttrs([{ name: 'C', value: 'XX' }, { name: 'O', value: 'xrdctl sandbox' }, { name: 'CN', value: cn }]);
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(key, forge.md.sha256.create());
+  return { ...kp, certPem: forge.pki.certificateToPem(cert) };
+}
+
+/** Self-signed TLS certificate for an admin listener on 127.0.0.1. */
+export function createAdminTlsCert(cn: string, now: Date): KeyPairPem & { certPem: string } {
+  const kp = generateRsaKey();
+  const key = forge.pki.privateKeyFromPem(kp.privateKeyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(kp.publicKeyPem);
+  cert.serialNumber = newSerial();
+  cert.validity.notBefore = dateOffset(now, -1);
+  cert.validity.notAfter = dateOffset(now, 3650);
+  const attrs = toForgeAttrs([{ name: 'CN', value: cn }]);
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+  ]);
+  cert.sign(key, forge.md.sha256.create());
+  return { ...kp, certPem: forge.pki.certificateToPem(cert) };
+}
+
+/** PKCS#10 CSR signed by the key; subject in the given order; optional SAN (DNS names) as an extension request. */
+export function buildCsr(privateKeyPem: string, publicKeyPem: string, subject: SubjectAttr[], opts: { san?: string[]; usage?: 'AUTHENTICATION' | 'SIGNING' } = {}): { pem: string; der: Buffer } {
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
+  csr.setSubject(toForgeAttrs(subject));
+  const exts: unknown[] = [];
+  if (opts.usage === 'AUTHENTICATION') exts.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true });
+  if (opts.usage === 'SIGNING') exts.push({ name: 'keyUsage', nonRepudiation: true });
+  if (opts.san && opts.san.length) exts.push({ name: 'subjectAltName', altNames: opts.san.map((v) => ({ type: 2, value: v })) });
+  if (exts.length) csr.setAttributes([{ name: 'extensionRequest', extensions: exts }]);
+  csr.sign(forge.pki.privateKeyFromPem(privateKeyPem), forge.md.sha256.create());
+  const pem = forge.pki.certificationRequestToPem(csr);
+  return { pem, der: forgeDer(pem) };
+}
+
+export interface ParsedCsr { subject: SubjectAttr[]; publicKeyPem: string; usage?: 'AUTHENTICATION' | 'SIGNING'; san: string[] }
+
+export function parseCsr(input: Buffer | string): ParsedCsr {
+  const text = typeof input === 'string' ? input : input.toString('latin1');
+  let csr: ReturnType<typeof forge.pki.createCertificationRequest>;
+  if (text.includes('-----BEGIN')) csr = forge.pki.certificationRequestFromPem(text);
+  else {
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(typeof input === 'string' ? Buffer.from(input, 'latin1').toString('binary') : input.toString('binary')));
+    csr = forge.pki.certificationRequestFromAsn1(asn1);
+  }
+  if (!csr.verify()) throw new Error('CSR signature does not verify');
+  const subject = csr.subject.attributes.map((a: forge.pki.CertificateField) => ({ name: a.shortName ?? a.name ?? a.type ?? '?', value: String(a.value) }));
+  let usage: ParsedCsr['usage'];
+  const san: string[] = [];
+  const er = csr.getAttribute({ name: 'extensionRequest' }) as { extensions?: Array<Record<string, unknown>> } | null;
+  for (const e of er?.extensions ?? []) {
+    if (e.name === 'keyUsage') usage = e.nonRepudiation ? 'SIGNING' : 'AUTHENTICATION';
+    if (e.name === 'subjectAltName') for (const n of (e.altNames as Array<{ value?: string }>) ?? []) if (n.value) san.push(n.value);
+  }
+  return { subject, publicKeyPem: forge.pki.publicKeyToPem(csr.publicKey as forge.pki.rsa.PublicKey), usage, san };
+}
+
+export interface CaMaterial { keyPem: string; certPem: string }
+
+/** Sign a CSR with a CA: subject and key from the CSR, key usage from `usage`. */
+export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage: 'AUTHENTICATION' | 'SIGNING'; now: Date; validityDays: number; notBefore?: Date }): { certPem: string; der: Buffer; serial: string } {
+  const parsed = parseCsr(csrInput);
+  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(parsed.publicKeyPem);
+  cert.serialNumber = newSerial();
+  const nb = opts.notBefore ?? new Date(opts.now.getTime() - 60_000);
+  cert.validity.notBefore = nb;
+  cert.validity.notAfter = new Date(opts.now.getTime() + opts.validityDays * 86_400_000);
+  cert.setSubject(toForgeAttrs(parsed.subject));
+  cert.setIssuer(caCert.subject.attributes);
+  const exts: unknown[] = [{ name: 'basicConstraints', cA: false }];
+  if (opts.usage === 'AUTHENTICATION') {
+    exts.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true });
+    exts.push({ name: 'extKeyUsage', clientAuth: true, serverAuth: true });
+  } else {
+    exts.push({ name: 'keyUsage', nonRepudiation: true, critical: true });
+  }
+  if (parsed.san.length) exts.push({ name: 'subjectAltName', altNames: parsed.san.map((v) => ({ type: 2, value: v })) });
+  exts.push({ name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() });
+  cert.setExtensions(exts as never);
+  cert.sign(caKey, forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  return { certPem, der: pemToDer(certPem), serial: cert.serialNumber };
+}
+
+/** Parse PEM or DER bytes into DER; throws if it is not an X.509 certificate. */
+export function certInputToDer(input: Buffer): Buffer {
+  const text = input.toString('latin1');
+  const der = text.includes('-----BEGIN CERTIFICATE-----') ? pemToDer(text.slice(text.indexOf('-----BEGIN CERTIFICATE-----'))) : input;
+  new X509Certificate(der); // throws on garbage
+  return der;
+}
+
+export interface CertInfo {
+  der: Buffer;
+  hash: string;
+  serial: string; // lower-case hex, no leading zeros normalisation beyond node's
+  subject: SubjectAttr[];
+  issuer: SubjectAttr[];
+  notBefore: Date;
+  notAfter: Date;
+  keyUsages: KeyUsage[];
+  publicKeyPem: string;
+  san: string[];
+}
+
+export function certInfo(der: Buffer): CertInfo {
+  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))));
+  const attrs = (list: forge.pki.CertificateField[]) => list.map((a) => ({ name: a.shortName ?? a.name ?? a.type ?? '?', value: String(a.value) }));
+  const ku = cert.getExtension('keyUsage') as Record<string, boolean> | null;
+  const usages: KeyUsage[] = [];
+  if (ku) {
+    const map: Array<[string, KeyUsage]> = [
+      ['digitalSignature', 'DIGITAL_SIGNATURE'], ['nonRepudiation', 'NON_REPUDIATION'], ['keyEncipherment', 'KEY_ENCIPHERMENT'],
+      ['dataEncipherment', 'DATA_ENCIPHERMENT'], ['keyAgreement', 'KEY_AGREEMENT'], ['keyCertSign', 'KEY_CERT_SIGN'],
+      ['cRLSign', 'CRL_SIGN'], ['encipherOnly', 'ENCIPHER_ONLY'], ['decipherOnly', 'DECIPHER_ONLY'],
+    ];
+    for (const [k, v] of map) if (ku[k]) usages.push(v);
+  }
+  const sanExt = cert.getExtension('subjectAltName') as { altNames?: Array<{ value?: string; ip?: string }> } | null;
+  const san = (sanExt?.altNames ?? []).map((n) => n.ip ?? n.value ?? '').filter(Boolean);
+  return {
+    der,
+    hash: sha256Hex(der),
+    serial: cert.serialNumber.toLowerCase(),
+    subject: attrs(cert.subject.attributes),
+    issuer: attrs(cert.issuer.attributes),
+    notBefore: cert.validity.notBefore,
+    notAfter: cert.validity.notAfter,
+    keyUsages: usages,
+    publicKeyPem: forge.pki.publicKeyToPem(cert.publicKey as forge.pki.rsa.PublicKey),
+    san,
+  };
+}
+
+/** Does `caCertPem` verify the signature of `der`? */
+export function issuedBy(caCertPem: string, der: Buffer): boolean {
+  try {
+    const ca = new X509Certificate(caCertPem);
+    const c = new X509Certificate(der);
+    return c.checkIssued(ca) && c.verify(ca.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+export function dnString(attrs: SubjectAttr[]): string {
+  return attrs.map((a) => `${a.name}=${a.value}`).join(', ');
+}
+
+export function certificateDetails(der: Buffer): CertificateDetails {
+  const info = certInfo(der);
+  const x = new X509Certificate(der);
+  const jwk = x.publicKey.export({ format: 'jwk' }) as { n?: string; e?: string };
+  const modulus = jwk.n ? Buffer.from(jwk.n, 'base64url').toString('hex') : '';
+  const exponent = jwk.e ? parseInt(Buffer.from(jwk.e, 'base64url').toString('hex'), 16) : 0;
+  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))));
+  const cn = (l: SubjectAttr[]) => l.find((a) => a.name === 'CN')?.value ?? '';
+  return {
+    issuer_distinguished_name: dnString(info.issuer),
+    issuer_common_name: cn(info.issuer),
+    subject_distinguished_name: dnString(info.subject),
+    subject_common_name: cn(info.subject),
+    not_before: info.notBefore.toISOString(),
+    not_after: info.notAfter.toISOString(),
+    serial: BigInt('0x' + info.serial).toString(10),
+    version: 3,
+    signature_algorithm: 'SHA256withRSA',
+    signature: Buffer.from(cert.signature as string, 'binary').toString('hex').slice(0, 254),
+    public_key_algorithm: 'RSA',
+    rsa_public_key_modulus: modulus.slice(0, 1000),
+    rsa_public_key_exponent: exponent,
+    hash: info.hash,
+    key_usages: info.keyUsages,
+    subject_alternative_names: info.san.map((s) => `DNS:${s}`).join(', '),
+  };
+}
+
+export function randomToken(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}

@@ -1,0 +1,557 @@
+/**
+ * The sandbox engine: state + clock + persistence + globalconf scheduler + the rules shared by the SS and CS APIs
+ * (certificate views and possible actions, usability of auth/sign certs, management requests at the CS).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { CertificateOcspStatus, PossibleAction, TokenCertificate, Key, Token, CsrSubjectFieldDescription } from '../api/types/ss.js';
+import type { ManagementRequestType } from '../api/types/cs.js';
+import { ApiError, bad, conflict } from './http.js';
+import { certInfo, certificateDetails, issuedBy, type SubjectAttr } from './ca.js';
+import {
+  clientIdOf, memberIdOf, parseClientId, serverIdOf, ssOwnerId, ssServerId,
+  type CaState, type CertState, type ClientState, type CsServer, type GcSnapshot, type KeyState, type MgmtRequest, type State, type SsState,
+} from './model.js';
+
+export const APPROVABLE: ManagementRequestType[] = ['AUTH_CERT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST', 'OWNER_CHANGE_REQUEST'];
+
+export class Clock {
+  constructor(private st: () => State, private onChange: () => void) {}
+  now(): Date {
+    return new Date(Date.now() + this.st().clockOffsetMs);
+  }
+  advance(ms: number): void {
+    this.st().clockOffsetMs += ms;
+    this.onChange();
+  }
+  set(d: Date): void {
+    this.st().clockOffsetMs = d.getTime() - Date.now();
+    this.onChange();
+  }
+}
+
+export class Engine {
+  clock: Clock;
+  private timer?: NodeJS.Timeout;
+  private due = { gen: 0, dl: new Map<string, number>(), rec: new Map<string, number>() };
+  private waiters: Array<{ version: number; resolve: () => void }> = [];
+  private persistBlocked = false;
+
+  constructor(public st: State, public dir: string) {
+    this.clock = new Clock(() => this.st, () => {
+      this.tick();
+      this.persist();
+    });
+  }
+
+  // ---------- persistence ----------
+  static statePath(dir: string): string {
+    return join(dir, 'state.json');
+  }
+  static load(dir: string): State | undefined {
+    const p = Engine.statePath(dir);
+    if (!existsSync(p)) return undefined;
+    const st = JSON.parse(readFileSync(p, 'utf8')) as State;
+    if (st.format !== 'xrdctl-sandbox/1') throw new Error(`${p}: not a sandbox state file`);
+    return st;
+  }
+  persist(): void {
+    if (this.persistBlocked) return;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    writeFileAtomic.sync(Engine.statePath(this.dir), JSON.stringify(this.st), { mode: 0o600 });
+  }
+  stopPersisting(): void {
+    this.persistBlocked = true;
+  }
+
+  // ---------- scheduler (globalconf) ----------
+  get periods() {
+    const i = Math.max(10, this.st.gcIntervalMs);
+    return { gen: i * 0.4, dl: i * 0.4, rec: i * 0.2, expire: Math.max(i * 4, 1000), tick: Math.max(5, Math.min(100, i / 20)) };
+  }
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.periods.tick);
+    this.timer.unref();
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+  }
+  /** a CS-side change: the next generation includes it */
+  csChanged(): void {
+    this.st.cs.version += 1;
+  }
+  tick(): void {
+    const now = this.clock.now().getTime();
+    const p = this.periods;
+    let changed = false;
+    if (now >= this.due.gen) {
+      const cur = this.st.cs.published;
+      if (!cur || cur.version !== this.st.cs.version) {
+        this.st.cs.published = this.generate();
+        changed = true;
+      } else cur.generatedAt = new Date(now).toISOString();
+      this.due.gen = now + p.gen;
+    }
+    for (const ss of this.st.ss) {
+      if (!ss.anchor) continue;
+      if (now >= (this.due.dl.get(ss.name) ?? 0)) {
+        if (this.st.cs.published && ss.gc.downloaded?.version !== this.st.cs.published.version) changed = true;
+        ss.gc.downloaded = this.st.cs.published;
+        ss.gc.downloadedAt = new Date(now).toISOString();
+        this.due.dl.set(ss.name, now + p.dl);
+      }
+      if (now >= (this.due.rec.get(ss.name) ?? 0)) {
+        if (this.reconcile(ss)) changed = true;
+        ss.gc.reconciledVersion = ss.gc.downloaded?.version ?? 0;
+        ss.gc.reconciledAt = new Date(now).toISOString();
+        this.due.rec.set(ss.name, now + p.rec);
+      }
+    }
+    if (changed) this.persist();
+    this.waiters = this.waiters.filter((w) => {
+      if (this.st.ss.every((s) => !s.anchor || s.gc.reconciledVersion >= w.version)) {
+        w.resolve();
+        return false;
+      }
+      return true;
+    });
+  }
+  waitForGlobalConf(): Promise<void> {
+    const version = this.st.cs.version;
+    return new Promise((resolve) => {
+      this.waiters.push({ version, resolve });
+      this.tick();
+    });
+  }
+
+  generate(): GcSnapshot {
+    const cs = this.st.cs;
+    const inst = this.st.instance;
+    return {
+      version: cs.version,
+      generatedAt: this.clock.now().toISOString(),
+      memberClasses: cs.memberClasses.map((m) => m.code),
+      members: cs.members.map((m) => ({ id: `${inst}:${m.memberClass}:${m.memberCode}`, name: m.name, subsystems: m.subsystems.map((s) => ({ code: s.code, name: s.name })) })),
+      servers: cs.servers.map((s) => ({
+        id: serverIdOf(inst, s),
+        address: s.address,
+        authCertHashes: s.authCerts.map((c) => c.hash),
+        clients: s.clients.filter((c) => !(s as CsServer & { disabled?: string[] }).disabled?.includes(c)),
+        maintenance: s.maintenance,
+      })),
+      globalGroups: cs.globalGroups.map((g) => ({ code: g.code, members: [...g.members] })),
+      caNames: this.st.cas.map((c) => c.name),
+    };
+  }
+
+  /** GlobalConfChecker: status updates per xroad-flows §3.5 and §6.1 */
+  reconcile(ss: SsState): boolean {
+    const gc = ss.gc.downloaded;
+    if (!gc) return false;
+    let changed = false;
+    const sid = ssServerId(this.st, ss);
+    // owner change approved at the CS: the server (same code, one of our auth certs) now has another owner
+    if (ss.serverCode) {
+      const ours = new Set(ss.keys.flatMap((k) => k.certs.map((c) => c.hash)));
+      const moved = gc.servers.find((s) => s.id !== sid && s.id.endsWith(':' + ss.serverCode) && s.authCertHashes.some((h) => ours.has(h)));
+      if (moved && !gc.servers.some((s) => s.id === sid && s.authCertHashes.some((h) => ours.has(h)))) {
+        const p = moved.id.split(':');
+        ss.ownerClass = p[1];
+        ss.ownerCode = p[2];
+        changed = true;
+      }
+    }
+    const server = gc.servers.find((s) => s.id === ssServerId(this.st, ss));
+    for (const k of ss.keys) {
+      if (k.usage !== 'AUTHENTICATION') continue;
+      for (const c of k.certs) {
+        const listed = !!server?.authCertHashes.includes(c.hash);
+        const before = c.status;
+        if (listed && (c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'SAVED' || c.status === 'GLOBAL_ERROR')) c.status = 'REGISTERED';
+        else if (!listed && c.status === 'REGISTERED') c.status = 'GLOBAL_ERROR';
+        if (before !== c.status) changed = true;
+      }
+    }
+    const owner = ssOwnerId(this.st, ss);
+    for (const cl of ss.clients) {
+      const id = clientIdOf(cl);
+      const listed = !!server && (server.clients.includes(id) || id === owner);
+      const before = cl.status;
+      if (listed && ['SAVED', 'REGISTRATION_IN_PROGRESS', 'GLOBAL_ERROR', 'ENABLING_IN_PROGRESS'].includes(cl.status)) cl.status = 'REGISTERED';
+      else if (!listed && cl.status === 'REGISTERED') cl.status = 'GLOBAL_ERROR';
+      else if (!listed && cl.status === 'DISABLING_IN_PROGRESS') cl.status = 'DISABLED';
+      if (before !== cl.status) changed = true;
+    }
+    if (server && server.address !== ss.address) {
+      ss.address = server.address;
+      if (ss.requestedAddress === server.address) ss.requestedAddress = undefined;
+      changed = true;
+    }
+    return changed;
+  }
+
+  gcOutdated(ss: SsState): boolean {
+    if (!ss.gc.downloadedAt) return true;
+    return this.clock.now().getTime() - new Date(ss.gc.downloadedAt).getTime() > this.periods.expire;
+  }
+  requireGcFresh(ss: SsState): void {
+    if (this.gcOutdated(ss)) throw conflict('global_conf_outdated');
+  }
+
+  // ---------- CA / OCSP view ----------
+  caByName(name: string): CaState | undefined {
+    return this.st.cas.find((c) => c.name === name);
+  }
+  caOfCert(der: Buffer): CaState | undefined {
+    return this.st.cas.find((c) => issuedBy(c.certPem, der));
+  }
+  ocsp(cert: { derB64: string; serial: string; caName: string }): 'GOOD' | 'REVOKED' | 'UNKNOWN' {
+    const ca = this.caByName(cert.caName);
+    if (!ca || !ca.issued.includes(cert.serial)) return 'UNKNOWN';
+    return ca.revoked[cert.serial] ? 'REVOKED' : 'GOOD';
+  }
+  certExpired(c: CertState): boolean {
+    const info = certInfo(Buffer.from(c.derB64, 'base64'));
+    const now = this.clock.now();
+    return now > info.notAfter || now < info.notBefore;
+  }
+  ocspStatus(c: CertState): CertificateOcspStatus {
+    if (!c.active) return 'DISABLED';
+    if (this.certExpired(c)) return 'EXPIRED';
+    const o = this.ocsp(c);
+    return o === 'GOOD' ? 'OCSP_RESPONSE_GOOD' : o === 'REVOKED' ? 'OCSP_RESPONSE_REVOKED' : 'OCSP_RESPONSE_UNKNOWN';
+  }
+  certUsable(ss: SsState, c: CertState): boolean {
+    return ss.loggedIn && c.active && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD';
+  }
+  hasUsableAuth(ss: SsState): boolean {
+    return ss.keys.some((k) => k.usage === 'AUTHENTICATION' && k.certs.some((c) => this.certUsable(ss, c)));
+  }
+  hasUsableSign(ss: SsState, memberId: string): boolean {
+    return ss.keys.some((k) => k.usage === 'SIGNING' && k.certs.some((c) => c.ownerId === memberId && this.certUsable(ss, c)));
+  }
+  /** has_valid_local_sign_cert: REGISTERED + OCSP good (ignores active) */
+  hasValidLocalSign(ss: SsState, memberId: string): boolean {
+    return ss.keys.some((k) => k.usage === 'SIGNING' && k.certs.some((c) => c.ownerId === memberId && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD'));
+  }
+  requireSigner(ss: SsState, memberIds: string[], needAuth: boolean): void {
+    if (needAuth && !this.hasUsableAuth(ss)) throw new ApiError(500, 'management_request_sending_failed', ['Security server has no valid authentication certificate']);
+    for (const m of memberIds) {
+      if (!ss.loggedIn) throw new ApiError(500, 'management_request_sending_failed', [`Member '${m}' has no suitable certificates (token not logged in)`]);
+      if (!this.hasUsableSign(ss, m)) throw new ApiError(500, 'management_request_sending_failed', [`Member '${m}' has no suitable certificates`]);
+    }
+  }
+
+  memberName(ss: SsState | undefined, memberId: string): string | undefined {
+    const gc = ss?.gc.downloaded ?? this.st.cs.published;
+    return gc?.members.find((m) => m.id === memberId)?.name;
+  }
+
+  // ---------- views ----------
+  certPossibleActions(ss: SsState, k: KeyState, c: CertState): PossibleAction[] {
+    const a: PossibleAction[] = [];
+    const unregisterable = k.usage === 'AUTHENTICATION' && (c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'REGISTERED');
+    if (unregisterable) a.push('UNREGISTER');
+    if (k.usage === 'AUTHENTICATION' && c.status === 'SAVED') a.push('REGISTER');
+    if (k.usage) a.push(c.active ? 'DISABLE' : 'ACTIVATE');
+    if (!unregisterable) a.push('DELETE');
+    return a;
+  }
+  certView(ss: SsState, k: KeyState, c: CertState): TokenCertificate {
+    const v: TokenCertificate = {
+      ocsp_status: this.ocspStatus(c),
+      owner_id: c.ownerId ?? '',
+      active: c.active,
+      saved_to_configuration: true,
+      certificate_details: certificateDetails(Buffer.from(c.derB64, 'base64')),
+      status: c.status,
+      possible_actions: this.certPossibleActions(ss, k, c),
+    };
+    if (c.ocspVerifyBeforeActivationError) v.ocsp_verify_before_activation_error = c.ocspVerifyBeforeActivationError;
+    return v;
+  }
+  keyPossibleActions(ss: SsState, k: KeyState): PossibleAction[] {
+    const a: PossibleAction[] = ['DELETE', 'EDIT_FRIENDLY_NAME'];
+    const free = k.certs.length === 0 && ss.loggedIn;
+    if (free && (!k.usage || k.usage === 'AUTHENTICATION')) a.push('GENERATE_AUTH_CSR');
+    if (free && (!k.usage || k.usage === 'SIGNING')) a.push('GENERATE_SIGN_CSR');
+    return a;
+  }
+  keyView(ss: SsState, k: KeyState): Key {
+    const v: Key = {
+      id: k.id,
+      name: k.name,
+      label: k.label,
+      certificates: k.certs.map((c) => this.certView(ss, k, c)),
+      certificate_signing_requests: k.csrs.map((r) => ({ id: r.id, owner_id: r.ownerId ?? '', certificate_profile: this.caByName(r.caName) ? profileClass(this.caByName(r.caName)!.profile) : undefined, possible_actions: ['DELETE'] })),
+      available: true,
+      saved_to_configuration: true,
+      possible_actions: this.keyPossibleActions(ss, k),
+      key_algorithm: 'RSA',
+    };
+    if (k.usage) v.usage = k.usage;
+    return v;
+  }
+  tokenView(ss: SsState): Token {
+    const pa: PossibleAction[] = [];
+    if (ss.tokenInitialized) {
+      if (ss.loggedIn) pa.push('LOGOUT', 'GENERATE_KEY', 'TOKEN_CHANGE_PIN');
+      else pa.push('LOGIN');
+      pa.push('EDIT_FRIENDLY_NAME');
+    }
+    return {
+      id: '0',
+      name: ss.tokenName,
+      type: 'SOFTWARE',
+      keys: ss.keys.map((k) => this.keyView(ss, k)),
+      status: ss.tokenInitialized ? 'OK' : 'NOT_INITIALIZED',
+      logged_in: ss.loggedIn,
+      available: ss.tokenInitialized,
+      saved_to_configuration: true,
+      read_only: false,
+      serial_number: `sandbox-${ss.name}`,
+      token_infos: [],
+      possible_actions: pa,
+    };
+  }
+
+  findCert(ss: SsState, hash: string): { k: KeyState; c: CertState } | undefined {
+    const h = hash.toUpperCase();
+    for (const k of ss.keys) for (const c of k.certs) if (c.hash === h) return { k, c };
+    return undefined;
+  }
+  findClient(ss: SsState, id: string): ClientState | undefined {
+    return ss.clients.find((c) => clientIdOf(c) === id);
+  }
+
+  // ---------- CS: management requests ----------
+  csMember(memberId: string) {
+    const p = parseClientId(memberId);
+    if (!p || p.subsystemCode || p.instance !== this.st.instance) return undefined;
+    return this.st.cs.members.find((m) => m.memberClass === p.memberClass && m.memberCode === p.memberCode);
+  }
+  csServer(serverId: string): CsServer | undefined {
+    return this.st.cs.servers.find((s) => serverIdOf(this.st.instance, s) === serverId);
+  }
+
+  /** Add a management request at the CS (both origins); throws the CS's ApiError on refusal. */
+  csAddRequest(r: Omit<MgmtRequest, 'id' | 'createdAt' | 'updatedAt' | 'status'>): MgmtRequest {
+    const cs = this.st.cs;
+    const now = this.clock.now().toISOString();
+    const parts = r.serverId.split(':');
+    if (parts.length !== 4 || parts[0] !== this.st.instance) throw bad('invalid_encoded_id', r.serverId);
+    const server = this.csServer(r.serverId);
+    const req: MgmtRequest = { ...r, id: cs.requests.reduce((m, x) => Math.max(m, x.id), 0) + 1, createdAt: now, updatedAt: now };
+    const pending = (pred: (x: MgmtRequest) => boolean) => cs.requests.filter((x) => x.type === r.type && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && pred(x));
+    switch (r.type) {
+      case 'AUTH_CERT_REGISTRATION_REQUEST': {
+        const der = Buffer.from(r.authCertB64 ?? '', 'base64');
+        let hash: string;
+        try {
+          hash = certInfo(der).hash;
+        } catch {
+          throw bad('management_request_invalid_auth_certificate');
+        }
+        if (!this.caOfCert(der)) throw bad('management_request_invalid_auth_certificate', 'unknown CA');
+        if (cs.servers.some((s) => s.authCerts.some((c) => c.hash === hash))) throw conflict('management_request_security_server_exists', r.serverId);
+        const same = pending((x) => x.authCertB64 === r.authCertB64);
+        if (same.some((x) => x.origin === r.origin)) throw conflict('management_request_exists', String(same[0]!.id));
+        return this.pairOrWait(req, same);
+      }
+      case 'CLIENT_REGISTRATION_REQUEST':
+      case 'OWNER_CHANGE_REQUEST': {
+        if (!server) throw conflict('management_request_server_not_found', r.serverId);
+        const cid = parseClientId(r.clientId ?? '');
+        if (!cid) throw bad('invalid_encoded_id', r.clientId ?? '');
+        if (!this.csMember(memberIdOf(cid))) throw conflict('management_request_member_not_found', r.clientId!);
+        if (r.type === 'CLIENT_REGISTRATION_REQUEST') {
+          if (memberIdOf(cid) === `${this.st.instance}:${server.ownerClass}:${server.ownerCode}` && !cid.subsystemCode) throw bad('management_request_cannot_register_owner');
+          if (server.clients.includes(r.clientId!)) throw conflict('management_request_client_already_registered', r.clientId!);
+        }
+        const same = pending((x) => x.serverId === r.serverId && x.clientId === r.clientId);
+        if (same.some((x) => x.origin === r.origin)) throw conflict('management_request_exists', String(same[0]!.id));
+        return this.pairOrWait(req, same);
+      }
+      case 'AUTH_CERT_DELETION_REQUEST': {
+        if (!server) throw conflict('management_request_server_not_found', r.serverId);
+        const der = Buffer.from(r.authCertB64 ?? '', 'base64');
+        const hash = (() => {
+          try {
+            return certInfo(der).hash;
+          } catch {
+            throw bad('management_request_invalid_auth_certificate');
+          }
+        })();
+        const waiting = cs.requests.filter((x) => x.type === 'AUTH_CERT_REGISTRATION_REQUEST' && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && x.authCertB64 === r.authCertB64);
+        const onServer = server.authCerts.some((c) => c.hash === hash);
+        if (!onServer && !waiting.length) throw conflict('management_request_invalid_auth_certificate', hash);
+        server.authCerts = server.authCerts.filter((c) => c.hash !== hash);
+        for (const w of waiting) {
+          w.status = 'REVOKED';
+          w.updatedAt = now;
+        }
+        break;
+      }
+      case 'CLIENT_DELETION_REQUEST': {
+        if (!server) throw conflict('management_request_server_not_found', r.serverId);
+        const waiting = cs.requests.filter((x) => x.type === 'CLIENT_REGISTRATION_REQUEST' && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && x.serverId === r.serverId && x.clientId === r.clientId);
+        if (!server.clients.includes(r.clientId ?? '') && !waiting.length) throw conflict('management_request_server_client_not_found', r.clientId ?? '');
+        server.clients = server.clients.filter((c) => c !== r.clientId);
+        for (const w of waiting) {
+          w.status = 'REVOKED';
+          w.updatedAt = now;
+        }
+        break;
+      }
+      case 'ADDRESS_CHANGE_REQUEST':
+        if (!server) throw conflict('management_request_server_not_found', r.serverId);
+        server.address = r.address ?? server.address;
+        server.updatedAt = now;
+        break;
+      case 'CLIENT_DISABLE_REQUEST':
+      case 'CLIENT_ENABLE_REQUEST': {
+        if (!server) throw conflict('management_request_server_not_found', r.serverId);
+        const s = server as CsServer & { disabled?: string[] };
+        s.disabled = (s.disabled ?? []).filter((c) => c !== r.clientId);
+        if (r.type === 'CLIENT_DISABLE_REQUEST') s.disabled.push(r.clientId ?? '');
+        break;
+      }
+      case 'CLIENT_RENAME_REQUEST': {
+        const cid = parseClientId(r.clientId ?? '');
+        const m = cid && this.csMember(memberIdOf(cid));
+        const sub = m?.subsystems.find((s) => s.code === cid?.subsystemCode);
+        if (sub) sub.name = r.subsystemName;
+        break;
+      }
+      case 'MAINTENANCE_MODE_ENABLE_REQUEST':
+      case 'MAINTENANCE_MODE_DISABLE_REQUEST':
+        if (!server) throw conflict('management_request_server_not_found', r.serverId);
+        server.maintenance = r.type === 'MAINTENANCE_MODE_ENABLE_REQUEST';
+        break;
+    }
+    cs.requests.push(req);
+    this.csChanged();
+    return req;
+  }
+
+  private pairOrWait(req: MgmtRequest, same: MgmtRequest[]): MgmtRequest {
+    const cs = this.st.cs;
+    const partner = same.find((x) => x.origin !== req.origin);
+    cs.requests.push(req);
+    if (partner && partner.origin === 'CENTER' && req.origin === 'SECURITY_SERVER') {
+      // pre-approved from the CS side: the pairing approves at once
+      req.status = 'WAITING';
+      this.approve(req);
+      partner.status = 'APPROVED';
+      partner.updatedAt = req.updatedAt;
+    } else if (partner) {
+      req.status = 'SUBMITTED FOR APPROVAL';
+      partner.status = 'SUBMITTED FOR APPROVAL';
+    } else req.status = 'WAITING';
+    this.csChanged();
+    return req;
+  }
+
+  /** Execute an approvable request (status must be WAITING / SUBMITTED FOR APPROVAL). */
+  approve(req: MgmtRequest): void {
+    const cs = this.st.cs;
+    const now = this.clock.now().toISOString();
+    if (req.status !== 'WAITING' && req.status !== 'SUBMITTED FOR APPROVAL') throw conflict('management_request_invalid_state_for_approval', String(req.id));
+    const [, cls, code, serverCode] = req.serverId.split(':') as [string, string, string, string];
+    if (req.type === 'AUTH_CERT_REGISTRATION_REQUEST') {
+      let m = this.csMember(`${this.st.instance}:${cls}:${code}`);
+      if (!m) {
+        m = { memberClass: cls, memberCode: code, name: code, createdAt: now, subsystems: [] };
+        cs.members.push(m);
+      }
+      let s = this.csServer(req.serverId);
+      if (!s) {
+        s = { ownerClass: cls, ownerCode: code, serverCode, address: req.address ?? '', authCerts: [], clients: [], createdAt: now, updatedAt: now, maintenance: false };
+        cs.servers.push(s);
+      }
+      const der = Buffer.from(req.authCertB64 ?? '', 'base64');
+      const hash = certInfo(der).hash;
+      if (!s.authCerts.some((c) => c.hash === hash)) s.authCerts.push({ id: cs.servers.reduce((mx, x) => Math.max(mx, ...x.authCerts.map((c) => c.id)), 0) + 1, derB64: req.authCertB64!, hash });
+      const owners = cs.globalGroups.find((g) => g.code === 'security-server-owners');
+      const oid = `${this.st.instance}:${cls}:${code}`;
+      if (owners && !owners.members.includes(oid)) owners.members.push(oid);
+    } else if (req.type === 'CLIENT_REGISTRATION_REQUEST') {
+      const s = this.csServer(req.serverId);
+      if (!s) throw conflict('management_request_server_not_found', req.serverId);
+      const cid = parseClientId(req.clientId!)!;
+      const m = this.csMember(memberIdOf(cid));
+      if (!m) throw conflict('management_request_member_not_found', req.clientId!);
+      if (cid.subsystemCode && !m.subsystems.some((x) => x.code === cid.subsystemCode)) m.subsystems.push({ code: cid.subsystemCode, name: req.subsystemName, createdAt: now });
+      if (!s.clients.includes(req.clientId!)) s.clients.push(req.clientId!);
+    } else if (req.type === 'OWNER_CHANGE_REQUEST') {
+      const s = this.csServer(req.serverId);
+      const cid = parseClientId(req.clientId!)!;
+      if (s) {
+        const oldOwner = `${this.st.instance}:${s.ownerClass}:${s.ownerCode}`;
+        s.ownerClass = cid.memberClass;
+        s.ownerCode = cid.memberCode;
+        s.clients = s.clients.filter((c) => c !== req.clientId);
+        if (!s.clients.includes(oldOwner)) s.clients.push(oldOwner);
+      }
+    } else throw new ApiError(403);
+    req.status = 'APPROVED';
+    req.updatedAt = now;
+    this.csChanged();
+  }
+}
+
+export function profileClass(p: 'EJBCA' | 'BASIC'): string {
+  return p === 'EJBCA' ? 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider' : 'ee.ria.xroad.common.certificateprofile.impl.BasicCertificateProfileInfoProvider';
+}
+
+export interface ProfileContext {
+  instance: string;
+  serverCode: string;
+  ownerCode: string;
+  ownerName: string;
+  memberClass: string;
+  memberCode: string;
+  memberName: string;
+  address: string;
+}
+
+/** Subject fields of a CA's certificate profile (xroad-flows §2.2). */
+export function profileFields(ca: CaState, usage: 'AUTHENTICATION' | 'SIGNING', c: ProfileContext): CsrSubjectFieldDescription[] {
+  const f = (id: string, labelKey: string, def: string | undefined, ro: boolean): CsrSubjectFieldDescription => {
+    const d: CsrSubjectFieldDescription = { id, label_key: labelKey, read_only: ro, required: true, localized: true };
+    if (def !== undefined) d.default_value = def;
+    return d;
+  };
+  if (ca.profile === 'EJBCA') {
+    return usage === 'AUTHENTICATION'
+      ? [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('CN', 'SERVER_CODE', c.serverCode, true)]
+      : [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('O', 'MEMBER_CLASS', c.memberClass, true), f('CN', 'MEMBER_CODE', c.memberCode, true)];
+  }
+  return usage === 'AUTHENTICATION'
+    ? [f('C', 'COUNTRY_CODE', undefined, false), f('O', 'ORGANIZATION_NAME', c.ownerName, true), f('serialNumber', 'MEMBER_CODE', c.ownerCode, true), f('CN', 'SERVER_DNS_NAME', c.address || undefined, false)]
+    : [f('C', 'COUNTRY_CODE', undefined, false), f('O', 'ORGANIZATION_NAME', c.memberName, true), f('businessCategory', 'MEMBER_CLASS', c.memberClass, true), f('serialNumber', 'MEMBER_CODE', c.memberCode, true), f('CN', 'MEMBER_NAME', c.memberName, true)];
+}
+
+/** The signing certificate's member id, read from its subject per the issuing CA's profile. */
+export function signCertMemberId(ca: CaState, instance: string, subject: SubjectAttr[]): string | undefined {
+  const g = (n: string) => subject.find((a) => a.name === n)?.value;
+  if (ca.profile === 'EJBCA') {
+    const c = g('C'), o = g('O'), cn = g('CN');
+    return c && o && cn ? `${c}:${o}:${cn}` : undefined;
+  }
+  const cls = g('businessCategory'), code = g('serialNumber');
+  return cls && code ? `${instance}:${cls}:${code}` : undefined;
+}
+
+export function sha224Hex(b: Buffer): string {
+  return createHash('sha224').update(b).digest('hex').toUpperCase();
+}
+export function pinHash(pin: string): string {
+  return createHash('sha256').update('xrdctl-sandbox-pin:' + pin).digest('hex');
+}

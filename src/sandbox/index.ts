@@ -1,0 +1,421 @@
+/**
+ * xrdctl sandbox: an embedded, stateful simulator of one X-Road Central Server and N Security Servers,
+ * each an HTTPS listener on 127.0.0.1 serving the official admin APIs (see docs/sandbox.md).
+ */
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { colonFingerprint, createAdminTlsCert, createCaCert, pemToDer, randomToken, signCsr, certInfo, certInputToDer } from './ca.js';
+import { Engine, pinHash } from './engine.js';
+import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type FaultSpec, type RequestLogEntry, type Resp, type Route } from './http.js';
+import type { State, SsState } from './model.js';
+import { ssRoutes, SS_ROLES } from './ss-api.js';
+import { csRoutes, CS_ROLES, anchorXml } from './cs-api.js';
+
+export type { FaultSpec, RequestLogEntry } from './http.js';
+
+export interface SandboxOptions {
+  dir?: string;
+  securityServers?: number;
+  instance?: string;
+  gcIntervalMs?: number;
+  certValidityDays?: number;
+  preset?: 'empty' | 'initialized';
+  rateLimit?: boolean | { perSecond: number; perMinute: number };
+  ports?: { cs?: number; ss?: number[] };
+  record?: boolean;
+}
+
+export interface SandboxServerInfo {
+  name: string;
+  kind: 'central' | 'security';
+  url: string;
+  fingerprint: string;
+  apiKeys: Record<string, string>;
+  serverId?: string;
+  ownerId?: string;
+  tokenPin?: string;
+  address?: string;
+}
+
+export interface SandboxHandle {
+  cs: SandboxServerInfo;
+  ss: SandboxServerInfo[];
+  controlToken: string;
+  dir: string;
+  clock: { now(): Date; advance(ms: number): void; set(d: Date): void };
+  faults: { add(f: FaultSpec): string; list(): FaultSpec[]; clear(server?: string): void };
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+  waitForGlobalConf(): Promise<void>;
+  stop(): Promise<void>;
+  /** extras beyond the agreed API: the sandbox CA (sign a CSR, revoke a cert, its PEM) and the CS's configuration anchor */
+  ca: {
+    sign(csr: string | Buffer, opts?: { usage?: 'AUTHENTICATION' | 'SIGNING'; validityDays?: number; ca?: string }): string;
+    revoke(hashOrSerial: string): boolean;
+    names(): string[];
+    certPem(name?: string): string;
+  };
+  anchor(): string;
+}
+
+const SS_ROLE_NAMES = Object.values(SS_ROLES);
+const CS_ROLE_NAMES = Object.values(CS_ROLES);
+export const SANDBOX_CA = 'Sandbox CA';
+export const SANDBOX_BASIC_CA = 'Sandbox Basic CA';
+
+function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' | 'certValidityDays' | 'securityServers' | 'preset'>>): State {
+  const now = new Date();
+  const ca1 = createCaCert('xrdctl Sandbox CA', now);
+  const ca2 = createCaCert('xrdctl Sandbox Basic CA', now);
+  const inst = o.instance;
+  const st: State = {
+    format: 'xrdctl-sandbox/1',
+    instance: inst,
+    createdAt: now.toISOString(),
+    clockOffsetMs: 0,
+    seq: 0,
+    certValidityDays: o.certValidityDays,
+    gcIntervalMs: o.gcIntervalMs,
+    controlToken: randomToken(),
+    cas: [
+      { name: SANDBOX_CA, profile: 'EJBCA', defaultCsrFormat: 'PEM', authenticationOnly: false, keyPem: ca1.privateKeyPem, certPem: ca1.certPem, revoked: {}, issued: [], ocspUrl: 'http://127.0.0.1/ocsp/sandbox-ca', acme: true },
+      { name: SANDBOX_BASIC_CA, profile: 'BASIC', authenticationOnly: false, keyPem: ca2.privateKeyPem, certPem: ca2.certPem, revoked: {}, issued: [], ocspUrl: 'http://127.0.0.1/ocsp/sandbox-basic-ca', acme: false },
+    ],
+    tsa: { name: 'Sandbox TSA', url: 'http://127.0.0.1/tsa', cost_type: 'FREE' },
+    cs: {
+      memberClasses: [{ code: 'GOV', description: 'Government' }, { code: 'COM', description: 'Commercial' }, { code: 'ORG', description: 'Non-profit' }],
+      members: [],
+      servers: [],
+      requests: [],
+      globalGroups: [{ code: 'security-server-owners', description: 'Security server owners', members: [] }],
+      tokenLoggedIn: true,
+      address: 'cs.sandbox.local',
+      version: 1,
+    },
+    ss: [],
+    tls: {},
+    apiKeys: {},
+    ports: {},
+  };
+  const keys = (roles: string[]) => Object.fromEntries([['admin', randomToken()], ...roles.map((r) => [r, randomToken()])]);
+  st.tls.cs = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert('cs.sandbox.local', now));
+  st.apiKeys.cs = keys(CS_ROLE_NAMES);
+  for (let i = 1; i <= o.securityServers; i++) {
+    const name = `ss${i}`;
+    const code = String(1000 + i);
+    st.cs.members.push({ memberClass: 'GOV', memberCode: code, name: `Sandbox Owner ${i}`, createdAt: now.toISOString(), subsystems: [] });
+    const pin = `Sandbox-${randomToken(6)}-Pin1`;
+    const ss: SsState = {
+      name, index: i, tokenInitialized: false, loggedIn: false, tokenName: 'softToken-0', keys: [], clients: [], serviceDescriptions: [], acls: [],
+      localGroups: [], tsps: [], address: `${name}.sandbox.local`, maintenance: false, gc: { reconciledVersion: 0 },
+    };
+    (st as State & { pins?: Record<string, string> }).pins = { ...((st as State & { pins?: Record<string, string> }).pins ?? {}), [name]: pin };
+    st.ss.push(ss);
+    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert(`${name}.sandbox.local`, now));
+    st.apiKeys[name] = keys(SS_ROLE_NAMES);
+  }
+  if (o.preset === 'initialized') {
+    for (const ss of st.ss) {
+      const xml = Buffer.from(anchorXml({ st } as Engine));
+      ss.anchor = { hash: '', createdAt: st.createdAt, xml: xml.toString() };
+      ss.anchor.hash = createHashHex224(xml);
+      ss.ownerClass = 'GOV';
+      ss.ownerCode = String(1000 + ss.index);
+      ss.serverCode = `SS${ss.index}`;
+      ss.pinSha256 = pinHash(pinsOf(st)[ss.name]!);
+      ss.tokenInitialized = true;
+      ss.clients.push({ instance: inst, memberClass: 'GOV', memberCode: ss.ownerCode, connectionType: 'HTTPS', status: 'SAVED', tlsCerts: [] });
+    }
+  }
+  return st;
+}
+
+import { createHash } from 'node:crypto';
+function createHashHex224(b: Buffer): string {
+  return createHash('sha224').update(b).digest('hex').toUpperCase();
+}
+function pinsOf(st: State): Record<string, string> {
+  return (st as State & { pins?: Record<string, string> }).pins ?? {};
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onErr = (e: Error) => {
+      server.off('listening', onOk);
+      reject(e);
+    };
+    const onOk = () => {
+      server.off('error', onErr);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    };
+    server.once('error', onErr);
+    server.once('listening', onOk);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'xrdctl-sandbox-'));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let st = Engine.load(dir);
+  const fresh = !st;
+  if (!st) {
+    st = newState({
+      instance: opts.instance ?? 'DEV',
+      gcIntervalMs: opts.gcIntervalMs ?? 3000,
+      certValidityDays: opts.certValidityDays ?? 365,
+      securityServers: Math.max(1, opts.securityServers ?? 1),
+      preset: opts.preset ?? 'empty',
+    });
+  } else {
+    // a restart: like a rebooted server, software tokens come back logged out (no autologin)
+    for (const ss of st.ss) ss.loggedIn = false;
+    if (opts.gcIntervalMs !== undefined) st.gcIntervalMs = opts.gcIntervalMs;
+    if (opts.certValidityDays !== undefined) st.certValidityDays = opts.certValidityDays;
+  }
+  const engine = new Engine(st, dir);
+  engine.persist();
+  const faults = new FaultTable();
+  const log: RequestLogEntry[] = [];
+  const LOG_MAX = 20_000;
+  const rl = opts.rateLimit ?? true;
+  const hanging = new Set<ServerResponse>();
+  let stopping = false;
+  const servers: Server[] = [];
+
+  const caApi: SandboxHandle['ca'] = {
+    sign(csr, o = {}) {
+      const ca = engine.caByName(o.ca ?? SANDBOX_CA);
+      if (!ca) throw new Error(`unknown CA ${o.ca}`);
+      const usage = o.usage ?? guessUsage(csr);
+      const signed = signCsr(ca, csr, { usage, now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays });
+      ca.issued.push(signed.serial);
+      engine.persist();
+      return signed.certPem;
+    },
+    revoke(hashOrSerial) {
+      const key = hashOrSerial.replace(/:/g, '').toLowerCase();
+      for (const ca of engine.st.cas) {
+        // by serial
+        if (ca.issued.includes(key)) {
+          ca.revoked[key] = { at: engine.clock.now().toISOString() };
+          engine.persist();
+          return true;
+        }
+      }
+      // by certificate hash: look through all known certs
+      for (const ss of engine.st.ss) for (const k of ss.keys) for (const c of k.certs) {
+        if (c.hash.toLowerCase() === key) {
+          const ca = engine.caByName(c.caName);
+          if (ca) {
+            ca.revoked[c.serial] = { at: engine.clock.now().toISOString() };
+            engine.persist();
+            return true;
+          }
+        }
+      }
+      return false;
+    },
+    names: () => engine.st.cas.map((c) => c.name),
+    certPem: (name = SANDBOX_CA) => engine.caByName(name)?.certPem ?? '',
+  };
+  function guessUsage(csr: string | Buffer): 'AUTHENTICATION' | 'SIGNING' {
+    // the sandbox's CSRs carry a keyUsage extension request; default AUTHENTICATION
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return parseUsage(csr) ?? 'AUTHENTICATION';
+    } catch {
+      return 'AUTHENTICATION';
+    }
+  }
+
+  const control = async (name: string, method: string, path: string, body: Buffer, query: URLSearchParams): Promise<Resp> => {
+    const json = (): Record<string, unknown> => {
+      if (!body.length) return {};
+      try {
+        const v = JSON.parse(body.toString('utf8'));
+        if (!v || typeof v !== 'object') throw new Error();
+        return v as Record<string, unknown>;
+      } catch {
+        throw new ApiError(400, 'invalid_json');
+      }
+    };
+    try {
+      if (path === '/faults' && method === 'GET') return { status: 200, body: faults.list() };
+      if (path === '/faults' && method === 'POST') {
+        const f = json() as unknown as FaultSpec;
+        if (typeof f.server !== 'string' || typeof f.operation !== 'string') throw new ApiError(400, 'validation_failure', ['server and operation are required']);
+        return { status: 201, body: { id: faults.add(f) } };
+      }
+      if (path === '/faults' && method === 'DELETE') {
+        faults.clear(query.get('server') ?? undefined);
+        return { status: 204 };
+      }
+      const fm = /^\/faults\/([^/]+)$/.exec(path);
+      if (fm && method === 'DELETE') return faults.remove(decodeURIComponent(fm[1]!)) ? { status: 204 } : { status: 404, body: { status: 404, error: { code: 'fault_not_found' } } };
+      if (path === '/clock' && method === 'GET') return { status: 200, body: { now: engine.clock.now().toISOString(), offset_ms: engine.st.clockOffsetMs } };
+      if (path === '/clock' && method === 'POST') {
+        const b = json();
+        if (typeof b.advance_ms === 'number') engine.clock.advance(b.advance_ms);
+        else if (typeof b.set === 'string' && !Number.isNaN(Date.parse(b.set))) engine.clock.set(new Date(b.set));
+        else throw new ApiError(400, 'validation_failure', ['advance_ms (number) or set (ISO date) required']);
+        return { status: 200, body: { now: engine.clock.now().toISOString() } };
+      }
+      if (path === '/requests' && method === 'GET') return { status: 200, body: log.filter((e) => !query.get('server') || e.server === query.get('server')) };
+      if (path === '/requests' && method === 'DELETE') {
+        log.length = 0;
+        return { status: 204 };
+      }
+      if (path === '/ca/sign' && method === 'POST') {
+        const b = json();
+        if (typeof b.csr !== 'string') throw new ApiError(400, 'validation_failure', ['csr (PEM or base64 DER) required']);
+        const csr = b.csr.includes('-----BEGIN') ? b.csr : Buffer.from(b.csr, 'base64');
+        const usage = b.usage === 'SIGNING' || b.usage === 'AUTHENTICATION' ? b.usage : undefined;
+        try {
+          return { status: 200, body: { certificate: caApi.sign(csr, { usage, validityDays: typeof b.validity_days === 'number' ? b.validity_days : undefined, ca: typeof b.ca === 'string' ? b.ca : undefined }) } };
+        } catch (e) {
+          throw new ApiError(400, 'invalid_csr', [e instanceof Error ? e.message : 'invalid']);
+        }
+      }
+      if (path === '/ca/revoke' && method === 'POST') {
+        const b = json();
+        const id = typeof b.hash === 'string' ? b.hash : typeof b.serial === 'string' ? b.serial : '';
+        return caApi.revoke(id) ? { status: 204 } : { status: 404, body: { status: 404, error: { code: 'certificate_not_found' } } };
+      }
+      if (path === '/ca/certificate' && method === 'GET') return { status: 200, raw: Buffer.from(caApi.certPem(query.get('ca') ?? undefined)), headers: { 'content-type': 'application/x-pem-file' } };
+      if (path === '/anchor' && method === 'GET') return { status: 200, raw: Buffer.from(anchorXml(engine)), headers: { 'content-type': 'application/xml' } };
+      if (path === '/globalconf/wait' && method === 'POST') {
+        await engine.waitForGlobalConf();
+        return { status: 204 };
+      }
+      if (path === '/info' && method === 'GET') return { status: 200, body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() } };
+      return { status: 404, body: { status: 404, error: { code: 'not_found' } } };
+    } catch (e) {
+      if (e instanceof ApiError) return { status: e.status, body: e.toBody() };
+      throw e;
+    }
+  };
+
+  const mkListener = async (name: string, routes: Route[], preferredPort: number) => {
+    const tls = engine.st.tls[name]!;
+    const limiter = rl === false ? undefined : new RateLimiter(rl === true ? 20 : rl.perSecond, rl === true ? 600 : rl.perMinute);
+    const keyRoles = (): Record<string, string[]> => {
+      const all = name === 'cs' ? CS_ROLE_NAMES : SS_ROLE_NAMES;
+      const out: Record<string, string[]> = {};
+      for (const [label, key] of Object.entries(engine.st.apiKeys[name] ?? {})) out[key] = label === 'admin' ? [...all] : [label];
+      return out;
+    };
+    const compiled = compileRoutes(routes);
+    const handler = makeHandler({
+      server: name,
+      routes: compiled,
+      apiKeys: keyRoles,
+      controlToken: engine.st.controlToken,
+      faults,
+      limiter: () => limiter,
+      log: (e) => {
+        log.push(e);
+        if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
+      },
+      record: !!opts.record,
+      control: (m, p, b, q) => control(name, m, p, b, q),
+      afterWrite: () => engine.persist(),
+      isStopping: () => stopping,
+      hanging,
+    });
+    const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+      void handler(req, res);
+    });
+    server.keepAliveTimeout = 5000;
+    let port: number;
+    try {
+      port = await listen(server, preferredPort);
+    } catch (e) {
+      if (preferredPort !== 0 && (e as NodeJS.ErrnoException).code === 'EADDRINUSE' && !explicitPort(name)) port = await listen(server, 0);
+      else throw e;
+    }
+    servers.push(server);
+    engine.st.ports[name] = port;
+    return port;
+  };
+  const explicitPort = (name: string) => (name === 'cs' ? !!opts.ports?.cs : !!opts.ports?.ss?.[Number(name.slice(2)) - 1]);
+  const portFor = (name: string) => {
+    const explicit = name === 'cs' ? opts.ports?.cs : opts.ports?.ss?.[Number(name.slice(2)) - 1];
+    if (explicit) return explicit;
+    return fresh ? 0 : (engine.st.ports[name] ?? 0);
+  };
+
+  let handle: SandboxHandle;
+  try {
+    const csPort = await mkListener('cs', csRoutes(engine), portFor('cs'));
+    const ssInfos: SandboxServerInfo[] = [];
+    for (const ss of engine.st.ss) {
+      const port = await mkListener(ss.name, ssRoutes(engine, ss), portFor(ss.name));
+      const ownerId = `${engine.st.instance}:${ss.ownerClass ?? 'GOV'}:${ss.ownerCode ?? String(1000 + ss.index)}`;
+      ssInfos.push({
+        name: ss.name, kind: 'security', url: `https://127.0.0.1:${port}/api/v1`, fingerprint: colonFingerprint(pemToDer(engine.st.tls[ss.name]!.certPem)),
+        apiKeys: { ...engine.st.apiKeys[ss.name]! }, serverId: `${ownerId}:${ss.serverCode ?? `SS${ss.index}`}`, ownerId, tokenPin: pinsOf(engine.st)[ss.name], address: ss.address,
+      });
+    }
+    engine.persist();
+    engine.start();
+    handle = {
+      cs: { name: 'cs', kind: 'central', url: `https://127.0.0.1:${csPort}/api/v1`, fingerprint: colonFingerprint(pemToDer(engine.st.tls.cs!.certPem)), apiKeys: { ...engine.st.apiKeys.cs! }, address: engine.st.cs.address },
+      ss: ssInfos,
+      controlToken: engine.st.controlToken,
+      dir,
+      clock: { now: () => engine.clock.now(), advance: (ms) => engine.clock.advance(ms), set: (d) => engine.clock.set(d) },
+      faults: { add: (f) => faults.add(f), list: () => faults.list(), clear: (s) => faults.clear(s) },
+      requests: () => log.slice(),
+      clearRequests: () => {
+        log.length = 0;
+      },
+      waitForGlobalConf: () => engine.waitForGlobalConf(),
+      stop: async () => {
+        if (stopping) return;
+        stopping = true;
+        engine.stop();
+        for (const r of hanging) r.destroy();
+        hanging.clear();
+        await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        })));
+        engine.persist();
+        engine.stopPersisting();
+      },
+      ca: caApi,
+      anchor: () => anchorXml(engine),
+    };
+  } catch (e) {
+    engine.stop();
+    for (const s of servers) {
+      s.close();
+      s.closeAllConnections();
+    }
+    throw e;
+  }
+  return handle;
+}
+
+import { parseCsr } from './ca.js';
+function parseUsage(csr: string | Buffer): 'AUTHENTICATION' | 'SIGNING' | undefined {
+  return parseCsr(csr).usage;
+}
+
+/** Wipe a sandbox state directory (the sandbox must be stopped). */
+export function resetSandbox(dir: string): void {
+  for (const f of ['state.json', 'sandbox.json', 'secrets.json', 'anchor.xml']) {
+    const p = join(dir, f);
+    if (existsSync(p)) rmSync(p, { force: true });
+  }
+}
+
+/** Sign a certificate (PEM/DER) check helper for tests: the SHA-256 hash the API uses. */
+export function certHash(input: Buffer | string): string {
+  return certInfo(certInputToDer(Buffer.isBuffer(input) ? input : Buffer.from(input))).hash;
+}

@@ -1,0 +1,225 @@
+/**
+ * The sandbox's one state model (JSON-serialisable: it is the persisted snapshot) and its invariants.
+ * Route handlers in ss-api.ts / cs-api.ts only read and change this model.
+ */
+import type { CertificateStatus, ClientStatus, ConnectionType, CostType, CsrFormat, EndpointMethod, KeyUsageType, ServiceType } from '../api/types/ss.js';
+import type { ManagementRequestOrigin, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
+
+export type ProfileName = 'EJBCA' | 'BASIC';
+
+export interface CaState {
+  name: string;
+  profile: ProfileName;
+  defaultCsrFormat?: CsrFormat;
+  authenticationOnly: boolean;
+  keyPem: string;
+  certPem: string;
+  /** serial (lower hex) → revocation */
+  revoked: Record<string, { at: string; reason?: string }>;
+  /** serials this CA issued (lower hex) */
+  issued: string[];
+  ocspUrl: string;
+  acme: boolean;
+}
+
+export interface CsrState {
+  id: string;
+  usage: KeyUsageType;
+  caName: string;
+  format: CsrFormat;
+  ownerId?: string; // member id for SIGNING
+  subject: Array<{ name: string; value: string }>;
+  san: string[];
+  createdAt: string;
+}
+
+export interface CertState {
+  hash: string;
+  derB64: string;
+  status: CertificateStatus;
+  active: boolean;
+  ownerId?: string;
+  caName: string;
+  serial: string;
+  ocspVerifyBeforeActivationError?: string;
+  importedAt: string;
+}
+
+export interface KeyState {
+  id: string;
+  label: string;
+  name: string;
+  usage?: KeyUsageType;
+  privateKeyPem: string;
+  publicKeyPem: string;
+  csrs: CsrState[];
+  certs: CertState[];
+}
+
+export interface ClientState {
+  instance: string;
+  memberClass: string;
+  memberCode: string;
+  subsystemCode?: string;
+  subsystemName?: string;
+  connectionType: ConnectionType;
+  status: ClientStatus;
+  renameStatus?: 'NAME_SET' | 'NAME_SUBMITTED';
+  tlsCerts: string[]; // DER b64
+}
+
+export interface EndpointState { id: string; method: EndpointMethod; path: string; generated: boolean }
+export interface ServiceState {
+  serviceCode: string;
+  version?: string;
+  title?: string;
+  url: string;
+  timeout: number;
+  sslAuth: boolean;
+  endpoints: EndpointState[];
+}
+export interface ServiceDescriptionState {
+  id: string;
+  clientId: string;
+  url: string;
+  type: ServiceType;
+  restServiceCode?: string;
+  disabled: boolean;
+  disabledNotice: string;
+  refreshedAt: string;
+  services: ServiceState[];
+}
+export interface AclState { clientId: string; serviceCode: string; endpointId?: string; subjectId: string; givenAt: string }
+export interface LocalGroupState {
+  id: string;
+  clientId: string;
+  code: string;
+  description: string;
+  updatedAt: string;
+  members: Array<{ id: string; createdAt: string }>;
+}
+
+export interface GcSnapshot {
+  version: number; // CS model version it was generated from
+  generatedAt: string;
+  memberClasses: string[];
+  members: Array<{ id: string; name: string; subsystems: Array<{ code: string; name?: string }> }>;
+  servers: Array<{ id: string; address: string; authCertHashes: string[]; clients: string[]; maintenance: boolean }>;
+  globalGroups: Array<{ code: string; members: string[] }>;
+  caNames: string[];
+}
+
+export interface SsState {
+  name: string;
+  index: number;
+  anchor?: { hash: string; createdAt: string; xml: string };
+  serverCode?: string;
+  ownerClass?: string;
+  ownerCode?: string;
+  pinSha256?: string;
+  tokenInitialized: boolean;
+  loggedIn: boolean;
+  tokenName: string;
+  keys: KeyState[];
+  clients: ClientState[];
+  serviceDescriptions: ServiceDescriptionState[];
+  acls: AclState[];
+  localGroups: LocalGroupState[];
+  tsps: Array<{ name: string; url: string; cost_type: CostType }>;
+  address: string;
+  requestedAddress?: string;
+  maintenance: boolean;
+  maintenanceMessage?: string;
+  gc: { downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string };
+}
+
+export interface CsMember { memberClass: string; memberCode: string; name: string; createdAt: string; subsystems: Array<{ code: string; name?: string; createdAt: string }> }
+export interface CsServer {
+  ownerClass: string;
+  ownerCode: string;
+  serverCode: string;
+  address: string;
+  authCerts: Array<{ id: number; derB64: string; hash: string }>;
+  clients: string[]; // encoded client ids (members or subsystems)
+  createdAt: string;
+  updatedAt: string;
+  maintenance: boolean;
+  maintenanceMessage?: string;
+}
+export interface MgmtRequest {
+  id: number;
+  type: ManagementRequestType;
+  origin: ManagementRequestOrigin;
+  status?: ManagementRequestStatus;
+  serverId: string;
+  clientId?: string;
+  subsystemName?: string;
+  address?: string;
+  authCertB64?: string;
+  comments?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CsState {
+  memberClasses: Array<{ code: string; description: string }>;
+  members: CsMember[];
+  servers: CsServer[];
+  requests: MgmtRequest[];
+  globalGroups: Array<{ code: string; description: string; members: string[] }>;
+  tokenLoggedIn: boolean;
+  address: string;
+  version: number;
+  published?: GcSnapshot;
+}
+
+export interface AdminTls { keyPem: string; certPem: string }
+
+export interface State {
+  format: 'xrdctl-sandbox/1';
+  instance: string;
+  createdAt: string;
+  clockOffsetMs: number;
+  seq: number;
+  certValidityDays: number;
+  gcIntervalMs: number;
+  controlToken: string;
+  cas: CaState[];
+  tsa: { name: string; url: string; cost_type: CostType };
+  cs: CsState;
+  ss: SsState[];
+  tls: Record<string, AdminTls>;
+  apiKeys: Record<string, Record<string, string>>; // server name → label → key
+  ports: Record<string, number>;
+}
+
+// ---------- ids ----------
+export interface ClientIdParts { instance: string; memberClass: string; memberCode: string; subsystemCode?: string }
+
+export function parseClientId(id: string): ClientIdParts | undefined {
+  const p = id.split(':');
+  if (p.length !== 3 && p.length !== 4) return undefined;
+  if (p.some((x) => x.length === 0)) return undefined;
+  return { instance: p[0]!, memberClass: p[1]!, memberCode: p[2]!, subsystemCode: p[3] };
+}
+export function clientIdOf(c: { instance: string; memberClass: string; memberCode: string; subsystemCode?: string }): string {
+  return [c.instance, c.memberClass, c.memberCode, ...(c.subsystemCode ? [c.subsystemCode] : [])].join(':');
+}
+export function memberIdOf(c: { instance: string; memberClass: string; memberCode: string }): string {
+  return `${c.instance}:${c.memberClass}:${c.memberCode}`;
+}
+export function serverIdOf(instance: string, s: { ownerClass: string; ownerCode: string; serverCode: string }): string {
+  return `${instance}:${s.ownerClass}:${s.ownerCode}:${s.serverCode}`;
+}
+export function ssServerId(st: State, ss: SsState): string | undefined {
+  if (!ss.serverCode || !ss.ownerClass || !ss.ownerCode) return undefined;
+  return `${st.instance}:${ss.ownerClass}:${ss.ownerCode}:${ss.serverCode}`;
+}
+export function ssOwnerId(st: State, ss: SsState): string | undefined {
+  if (!ss.ownerClass || !ss.ownerCode) return undefined;
+  return `${st.instance}:${ss.ownerClass}:${ss.ownerCode}`;
+}
+
+export function nextId(st: State): string {
+  st.seq += 1;
+  return String(st.seq);
+}
