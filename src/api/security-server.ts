@@ -31,6 +31,9 @@ export class SecurityServerApi {
   async initSecurityServer(conf: T.InitialServerConf) {
     await this.http.request({ method: 'POST', path: '/initialization', body: conf, step: 'initialize' });
   }
+  getCurrentSecurityServer() {
+    return this.get<T.SecurityServer[]>('/security-servers', 'get-server-id', { current_server: true });
+  }
   getServerAddress() {
     return this.get<T.SecurityServerAddressStatus>('/system/server-address', 'get-server-address');
   }

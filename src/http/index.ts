@@ -21,6 +21,8 @@ export interface HttpClientOptions {
   /** name used in messages (context or server name) */
   server: string;
   apiKey?: string;
+  /** how the key is sent: X-Road's API-key header (default) or a bearer token (sandbox control) */
+  authScheme?: 'x-road-apikey' | 'bearer';
   /** SHA-256 fingerprint 'AB:CD:…': when set, the server certificate must have exactly this fingerprint */
   tlsFingerprint?: string;
   /** PEM bundle to verify the server against (otherwise the system CAs) */
@@ -261,7 +263,9 @@ export class HttpClient {
       accept: ro.accept ?? 'application/json',
       'user-agent': this.opts.userAgent ?? 'xrdctl',
     };
-    if (this.opts.apiKey) headers.authorization = `X-Road-ApiKey token=${this.opts.apiKey}`;
+    if (this.opts.apiKey) {
+      headers.authorization = this.opts.authScheme === 'bearer' ? `Bearer ${this.opts.apiKey}` : `X-Road-ApiKey token=${this.opts.apiKey}`;
+    }
     let payload: Buffer | undefined;
     let contentType: string | undefined;
     if (ro.body !== undefined) {

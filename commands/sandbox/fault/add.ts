@@ -1,0 +1,49 @@
+import { Flags } from '@oclif/core';
+import { XrdCommand } from '../../../src/cli/base.js';
+import { dirFlag } from '../../../src/cli/sandbox-flags.js';
+import { S } from '../../../src/cli/schema.js';
+import { UsageError } from '../../../src/errors/index.js';
+import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+
+type Result = { id: string };
+
+export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, Result> {
+  static override summary = 'Inject a fault into a running sandbox: an error status, latency, a reset connection or a hang.';
+  static override examples = [
+    '<%= config.bin %> sandbox fault add --server ss1 --operation registerCertificate --status 500 --code management_request_sending_failed --times 1',
+    "<%= config.bin %> sandbox fault add --server '*' --operation '*' --latency 20",
+    "<%= config.bin %> sandbox fault add --server ss1 --operation 'PUT /tokens/{id}/login' --reset --probability 0.3 --seed 7",
+  ];
+  static override flags = {
+    dir: dirFlag,
+    server: Flags.string({ required: true, description: "server name (cs, ss1, …) or '*'" }),
+    operation: Flags.string({ required: true, description: "operationId, 'METHOD /path/template', or '*'" }),
+    status: Flags.integer({ description: 'answer with this HTTP status and an X-Road error body' }),
+    code: Flags.string({ description: 'error code in that body' }),
+    latency: Flags.integer({ description: 'added latency in ms' }),
+    reset: Flags.boolean({ description: 'reset the connection without an answer' }),
+    hang: Flags.boolean({ description: 'never answer' }),
+    times: Flags.integer({ description: 'only the next N matching calls' }),
+    probability: Flags.string({ description: 'apply with this probability (0..1)' }),
+    seed: Flags.integer({ description: 'seed for a reproducible --probability sequence' }),
+  };
+  static override resultSchema = S.obj({ id: S.str() });
+
+  protected async execute(): Promise<Result> {
+    const f = this.flags;
+    if (f.status === undefined && f.latency === undefined && !f.reset && !f.hang) {
+      throw new UsageError('a fault needs one of --status, --latency, --reset, --hang');
+    }
+    const probability = f.probability === undefined ? undefined : Number(f.probability);
+    if (probability !== undefined && !(probability >= 0 && probability <= 1)) throw new UsageError('--probability must be a number from 0 to 1');
+    const { http } = controlClient(sandboxDir(f.dir));
+    this.onClose(() => http.close());
+    const body = { server: f.server, operation: f.operation, status: f.status, code: f.code, latencyMs: f.latency, reset: f.reset || undefined, hang: f.hang || undefined, times: f.times, probability, seed: f.seed };
+    const r = await http.request<{ id: string }>({ method: 'POST', path: '/faults', body, step: 'sandbox-fault-add' });
+    return { id: r.body.id };
+  }
+
+  protected override render(r: Result): void {
+    this.out.print(`fault ${r.id} added`);
+  }
+}

@@ -1,0 +1,29 @@
+import { XrdCommand } from '../../../src/cli/base.js';
+import { dirFlag } from '../../../src/cli/sandbox-flags.js';
+import { S } from '../../../src/cli/schema.js';
+import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+
+type Fault = Record<string, unknown>;
+type Result = { faults: Fault[] };
+
+export default class SandboxFaultList extends XrdCommand<typeof SandboxFaultList, Result> {
+  static override summary = 'List the faults injected into a running sandbox.';
+  static override flags = { dir: dirFlag };
+  static override resultSchema = S.obj({ faults: S.arr({ type: 'object' }) });
+
+  protected async execute(): Promise<Result> {
+    const { http } = controlClient(sandboxDir(this.flags.dir));
+    this.onClose(() => http.close());
+    return { faults: (await http.request<Fault[]>({ method: 'GET', path: '/faults', step: 'sandbox-fault-list' })).body };
+  }
+
+  protected override render(r: Result): void {
+    this.out.table(r.faults, [
+      { header: 'ID', get: (f) => String(f.id ?? '') },
+      { header: 'SERVER', get: (f) => String(f.server) },
+      { header: 'OPERATION', get: (f) => String(f.operation) },
+      { header: 'EFFECT', get: (f) => [f.status && `status ${f.status}`, f.code, f.latencyMs && `+${f.latencyMs} ms`, f.reset && 'reset', f.hang && 'hang'].filter(Boolean).join(' ') },
+      { header: 'LEFT', get: (f) => (f.times === undefined ? '∞' : String(f.times)) },
+    ]);
+  }
+}

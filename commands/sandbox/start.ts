@@ -1,0 +1,105 @@
+import { Flags } from '@oclif/core';
+import { XrdCommand } from '../../src/cli/base.js';
+import { dirFlag } from '../../src/cli/sandbox-flags.js';
+import { S, item } from '../../src/cli/schema.js';
+import { readSecrets, runForeground, sandboxDir, startDetached, writeSandboxContexts, type SandboxInfoFile } from '../../src/sandboxctl/index.js';
+
+type Result = {
+  dir: string;
+  pid: number;
+  detached: boolean;
+  cs: { name: string; url: string; fingerprint: string };
+  ss: { name: string; url: string; fingerprint: string; serverId: string | null }[];
+  contexts: string[];
+  apiKeys: Record<string, string> | null;
+};
+
+export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result> {
+  static override summary = 'Start the sandbox: a simulated Central Server and N Security Servers on 127.0.0.1 speaking the real admin APIs.';
+  static override description =
+    'Each server gets its own HTTPS listener with a self-signed admin certificate (pinned by fingerprint), real API keys with X-Road roles, real keys, CSRs, a CA and OCSP, and the management-request flow. ' +
+    'State persists in --dir. API keys are written to a 0600 file (and printed only with --show-keys).';
+  static override examples = ['<%= config.bin %> sandbox start --detach --security-servers 2 --write-contexts', '<%= config.bin %> sandbox start --preset initialized'];
+  static override flags = {
+    dir: dirFlag,
+    'security-servers': Flags.integer({ default: 1, min: 1, max: 100, description: 'number of security servers' }),
+    preset: Flags.string({ options: ['empty', 'initialized'], default: 'initialized', description: 'empty: uninitialized servers; initialized: anchor and owner set, token logged out, no keys' }),
+    'gc-interval': Flags.integer({ description: 'global configuration distribution interval in ms (sandbox default 3000; real X-Road ~60000-150000)' }),
+    'cert-validity-days': Flags.integer({ description: 'validity of certificates the sandbox CA issues' }),
+    'no-rate-limit': Flags.boolean({ description: 'turn off the 20 req/s, 600/min per-client limit (benchmarks)' }),
+    detach: Flags.boolean({ char: 'd', description: 'run in the background; stop with xrdctl sandbox stop' }),
+    'write-contexts': Flags.boolean({ description: 'write xrdctl contexts sandbox-cs, sandbox-ss1, … (keys in 0600 files)' }),
+    'show-keys': Flags.boolean({ description: 'include the admin API keys in the output' }),
+  };
+  static override resultSchema = S.obj({
+    dir: S.str(),
+    pid: S.int(),
+    detached: S.bool(),
+    cs: item({ name: S.str(), url: S.str(), fingerprint: S.str() }),
+    ss: S.arr(item({ name: S.str(), url: S.str(), fingerprint: S.str(), serverId: S.nullable(S.str()) })),
+    contexts: S.arr(S.str()),
+    apiKeys: S.nullable({ type: 'object', additionalProperties: { type: 'string' } }),
+  });
+
+  private async finish(dir: string, info: SandboxInfoFile, detached: boolean): Promise<Result> {
+    const contexts = this.flags['write-contexts'] ? await writeSandboxContexts(dir, info) : [];
+    let apiKeys: Record<string, string> | null = null;
+    if (this.flags['show-keys']) {
+      const s = readSecrets(dir);
+      apiKeys = Object.fromEntries(Object.entries(s.apiKeys).map(([k, v]) => [k, v.admin ?? '']));
+    }
+    return {
+      dir,
+      pid: info.pid,
+      detached,
+      cs: { name: info.cs.name, url: info.cs.url, fingerprint: info.cs.fingerprint },
+      ss: info.ss.map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint, serverId: s.serverId ?? null })),
+      contexts,
+      apiKeys,
+    };
+  }
+
+  protected async execute(): Promise<Result> {
+    const f = this.flags;
+    const dir = sandboxDir(f.dir);
+    const opts = {
+      dir,
+      securityServers: f['security-servers'],
+      preset: f.preset as 'empty' | 'initialized',
+      gcIntervalMs: f['gc-interval'],
+      certValidityDays: f['cert-validity-days'],
+      rateLimit: !f['no-rate-limit'],
+    };
+    if (f.detach) {
+      this.out.info(`starting the sandbox in ${dir} …`);
+      return this.finish(dir, await startDetached(opts), true);
+    }
+    let result: Result | undefined;
+    const code = await runForeground(opts, (info) => {
+      void this.finish(dir, info, false).then((r) => {
+        result = r;
+        this.render(r);
+        this.out.info('sandbox running; Ctrl-C stops it');
+      });
+    });
+    if (code !== 0 && code !== 130 && code !== 143) process.exitCode = 1;
+    return result ?? { dir, pid: 0, detached: false, cs: { name: 'cs', url: '', fingerprint: '' }, ss: [], contexts: [], apiKeys: null };
+  }
+
+  private rendered = false;
+  protected override render(r: Result): void {
+    if (this.rendered) return;
+    this.rendered = true;
+    const o = this.out;
+    o.print(`sandbox ${r.detached ? `running in the background (pid ${r.pid})` : 'running'}; state in ${r.dir}`);
+    o.table([{ name: r.cs.name, url: r.cs.url, fingerprint: r.cs.fingerprint, id: 'central server' }, ...r.ss.map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint, id: s.serverId ?? '' }))], [
+      { header: 'SERVER', get: (x) => x.name },
+      { header: 'URL', get: (x) => x.url },
+      { header: 'ID', get: (x) => x.id },
+      { header: 'TLS SHA-256', get: (x) => x.fingerprint },
+    ]);
+    if (r.contexts.length) o.print(`contexts: ${r.contexts.join(', ')}`);
+    if (r.apiKeys) for (const [k, v] of Object.entries(r.apiKeys)) o.print(`${k} admin API key: ${v}`);
+    else o.print(`API keys: ${r.dir}/secrets.json (mode 0600)`);
+  }
+}
