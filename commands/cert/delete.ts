@@ -1,0 +1,24 @@
+import { Args, Flags } from '@oclif/core';
+import { XrdCommand } from '../../src/cli/base.js';
+import { certActionProps } from '../../src/cli/cert-schemas.js';
+import { S } from '../../src/cli/schema.js';
+import { certAction, type CertActionResult } from '../../src/certs/lifecycle.js';
+
+export default class CertDelete extends XrdCommand<typeof CertDelete, CertActionResult> {
+  static override summary = 'Delete a certificate from the server. Refuses (exit 5) for the last working auth or sign cert.';
+  static override args = { hash: Args.string({ required: true, description: 'certificate hash or unique prefix' }) };
+  static override flags = { force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks, or needs --yes)' }) };
+  static override resultSchema = S.obj(certActionProps);
+
+  protected async execute(): Promise<CertActionResult> {
+    const api = await this.securityServer();
+    return certAction(api, this.args.hash, 'delete', {
+      force: this.flags.force,
+      confirm: async (problems) => this.confirm(`FORCED: ${problems.join('; ')}. Continue?`),
+    });
+  }
+
+  protected override render(r: CertActionResult): void {
+    this.out.print(r.changed ? `${r.hash.slice(0, 16)}…: delete done${r.status ? ` (${r.status}${r.active ? ', active' : ''})` : ''}` : `${r.hash.slice(0, 16)}…: nothing to do`);
+  }
+}

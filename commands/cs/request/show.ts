@@ -1,0 +1,21 @@
+import { Args } from '@oclif/core';
+import { XrdCommand } from '../../../src/cli/base.js';
+import { requestRowProps } from '../../../src/cli/cert-schemas.js';
+import { S } from '../../../src/cli/schema.js';
+import { showRequest } from '../../../src/cs/requests.js';
+
+type Result = Awaited<ReturnType<typeof showRequest>>;
+
+export default class CsRequestShow extends XrdCommand<typeof CsRequestShow, Result> {
+  static override summary = 'Show one management request.';
+  static override args = { id: Args.integer({ required: true, description: 'request id' }) };
+  static override resultSchema = S.obj({ ...requestRowProps, comments: S.nullable(S.str()), certificateHash: S.nullable(S.str()), certificateSubject: S.nullable(S.str()) });
+
+  protected async execute(): Promise<Result> {
+    return showRequest(await this.centralServer(this.context()), this.args.id);
+  }
+
+  protected override render(r: Result): void {
+    for (const [k, v] of Object.entries(r)) this.out.print(`${k}: ${v ?? '-'}`);
+  }
+}

@@ -1,0 +1,35 @@
+import { Args, Flags } from '@oclif/core';
+import { writeFileSync } from 'node:fs';
+import { XrdCommand } from '../../src/cli/base.js';
+import { S } from '../../src/cli/schema.js';
+
+type Result = { server: string; keyId: string; csrId: string; format: string; file: string | null; csr: string };
+
+export default class CsrDownload extends XrdCommand<typeof CsrDownload, Result> {
+  static override summary = 'Download a CSR (the server regenerates it from the key).';
+  static override args = { key: Args.string({ required: true, description: 'key id' }), csr: Args.string({ required: true, description: 'CSR id' }) };
+  static override flags = {
+    format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format' }),
+    out: Flags.string({ char: 'o', description: 'write to this file' }),
+  };
+  static override resultSchema = S.obj({ server: S.str(), keyId: S.str(), csrId: S.str(), format: S.str(), file: S.nullable(S.str()), csr: S.str() });
+
+  protected async execute(): Promise<Result> {
+    const api = await this.securityServer();
+    const bytes = await api.downloadCsr(this.args.key, this.args.csr, this.flags.format as 'PEM' | 'DER');
+    if (this.flags.out) writeFileSync(this.flags.out, bytes);
+    return {
+      server: api.server,
+      keyId: this.args.key,
+      csrId: this.args.csr,
+      format: this.flags.format,
+      file: this.flags.out ?? null,
+      csr: this.flags.format === 'PEM' ? bytes.toString('utf8') : bytes.toString('base64'),
+    };
+  }
+
+  protected override render(r: Result): void {
+    if (r.file) this.out.print(`CSR written to ${r.file}`);
+    else this.out.print(r.csr.trimEnd());
+  }
+}

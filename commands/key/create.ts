@@ -1,0 +1,24 @@
+import { Flags } from '@oclif/core';
+import { XrdCommand } from '../../src/cli/base.js';
+import { S } from '../../src/cli/schema.js';
+
+type Result = { server: string; tokenId: string; keyId: string; label: string };
+
+export default class KeyCreate extends XrdCommand<typeof KeyCreate, Result> {
+  static override summary = 'Create a key on a token (its usage is set by its first CSR).';
+  static override flags = {
+    token: Flags.string({ default: '0', description: 'token id' }),
+    label: Flags.string({ required: true, description: 'key label' }),
+  };
+  static override resultSchema = S.obj({ server: S.str(), tokenId: S.str(), keyId: S.str(), label: S.str() });
+
+  protected async execute(): Promise<Result> {
+    const api = await this.securityServer();
+    const k = await api.addKey(this.flags.token, this.flags.label);
+    return { server: api.server, tokenId: this.flags.token, keyId: k.id, label: k.label };
+  }
+
+  protected override render(r: Result): void {
+    this.out.print(`key ${r.keyId} (${r.label}) created on token ${r.tokenId}`);
+  }
+}

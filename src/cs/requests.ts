@@ -1,0 +1,84 @@
+import type { CentralServerApi } from '../api/central-server.js';
+import type { ManagementRequestListView, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
+import { UsageError } from '../errors/index.js';
+
+export interface RequestRow {
+  id: number;
+  type: string;
+  origin: string;
+  status: string | null;
+  serverId: string;
+  clientId: string | null;
+  address: string | null;
+  createdAt: string | null;
+}
+
+export function requestRow(r: ManagementRequestListView): RequestRow {
+  return {
+    id: r.id ?? -1,
+    type: r.type,
+    origin: r.origin,
+    status: r.status ?? null,
+    serverId: r.security_server_id?.encoded_id ?? '',
+    clientId: r.client_id?.encoded_id ?? null,
+    address: r.address ?? null,
+    createdAt: r.created_at ?? null,
+  };
+}
+
+const STATUSES = ['WAITING', 'APPROVED', 'DECLINED', 'REVOKED', 'SUBMITTED FOR APPROVAL'];
+const TYPES = [
+  'AUTH_CERT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST', 'OWNER_CHANGE_REQUEST', 'CLIENT_DELETION_REQUEST',
+  'CLIENT_DISABLE_REQUEST', 'CLIENT_ENABLE_REQUEST', 'CLIENT_RENAME_REQUEST', 'AUTH_CERT_DELETION_REQUEST',
+  'ADDRESS_CHANGE_REQUEST', 'MAINTENANCE_MODE_ENABLE_REQUEST', 'MAINTENANCE_MODE_DISABLE_REQUEST',
+];
+export const requestStatuses = STATUSES;
+export const requestTypes = TYPES;
+
+/** List management requests, following pages (bounded: at most `max` items). */
+export async function listRequests(
+  cs: CentralServerApi,
+  f: { status?: string; types?: string[]; serverId?: string; max?: number } = {},
+): Promise<RequestRow[]> {
+  if (f.status && !STATUSES.includes(f.status)) throw new UsageError(`status must be one of ${STATUSES.join(', ')}`);
+  const max = f.max ?? 500;
+  const rows: RequestRow[] = [];
+  const limit = 100;
+  for (let offset = 0; offset < max; offset += limit) {
+    const page = await cs.findManagementRequests({
+      status: f.status as ManagementRequestStatus | undefined,
+      types: f.types as ManagementRequestType[] | undefined,
+      server_id: f.serverId,
+      sort: 'created_at',
+      desc: true,
+      limit,
+      offset,
+    });
+    rows.push(...page.items.map(requestRow));
+    if (page.items.length < limit || rows.length >= page.paging_metadata.total_items) break;
+  }
+  return rows.slice(0, max);
+}
+
+export async function showRequest(cs: CentralServerApi, id: number) {
+  const d = await cs.getManagementRequest(id);
+  return {
+    ...requestRow(d),
+    comments: d.comments ?? null,
+    certificateHash: d.certificate_details?.hash ?? null,
+    certificateSubject: d.certificate_details?.subject_distinguished_name ?? null,
+  };
+}
+
+export async function decideRequest(cs: CentralServerApi, id: number, decision: 'approve' | 'decline') {
+  const before = await cs.getManagementRequest(id);
+  const want = decision === 'approve' ? 'APPROVED' : 'DECLINED';
+  if (before.status === want) return { id, decision, changed: false, status: before.status };
+  if (decision === 'approve') {
+    const r = await cs.approveManagementRequest(id);
+    return { id, decision, changed: true, status: r.status ?? 'APPROVED' };
+  }
+  await cs.declineManagementRequest(id);
+  const after = await cs.getManagementRequest(id);
+  return { id, decision, changed: true, status: after.status ?? 'DECLINED' };
+}
