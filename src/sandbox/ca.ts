@@ -86,6 +86,7 @@ export function createCaCert(cn: string, now: Date, days = 3650): KeyPairPem & {
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
+    { name: 'subjectAltName', altNames: [{ type: 2, value: cn.toLowerCase().replace(/[^a-z0-9.-]+/g, '-') + '.sandbox.local' }] },
   ]);
   cert.sign(key, forge.md.sha256.create());
   return { ...kp, certPem: forge.pki.certificateToPem(cert) };
@@ -172,7 +173,11 @@ export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage
   } else {
     exts.push({ name: 'keyUsage', nonRepudiation: true, critical: true });
   }
-  if (parsed.san.length) exts.push({ name: 'subjectAltName', altNames: parsed.san.map((v) => ({ type: 2, value: v })) });
+  // the API's CertificateDetails.subject_alternative_names is required and non-empty: without a SAN in the CSR,
+  // the sandbox CA adds DNS:<CN> (sanitised)
+  const cn = parsed.subject.find((a) => a.name === 'CN')?.value ?? 'sandbox';
+  const san = parsed.san.length ? parsed.san : [cn.toLowerCase().replace(/[^a-z0-9.-]+/g, '-') || 'sandbox'];
+  exts.push({ name: 'subjectAltName', altNames: san.map((v) => ({ type: 2, value: v })) });
   exts.push({ name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() });
   cert.setExtensions(exts as never);
   cert.sign(caKey, forge.md.sha256.create());

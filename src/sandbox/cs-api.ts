@@ -275,7 +275,8 @@ export function csRoutes(e: Engine): Route[] {
         && (!ssrv || !!e.csServer(ssrv)?.clients.includes(x.client_id.encoded_id!)));
       const sorted = sortBy(list, q, { id: (x) => x.client_id.encoded_id!, member_name: (x) => x.member_name, member_code: (x) => x.client_id.member_code }, 'id');
       const p = paged(sorted, q);
-      return ok({ clients: p.items, paging_metadata: p.paging_metadata });
+      // the spec names the array `clients` but requires `items`: send both (same array)
+      return ok({ clients: p.items, items: p.items, paging_metadata: p.paging_metadata });
     } },
 
     // ---------- security servers ----------

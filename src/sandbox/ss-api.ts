@@ -228,7 +228,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
     const san = usage === 'AUTHENTICATION' && ca.profile === 'BASIC' ? [subject.find((s) => s.name === 'CN')!.value] : [];
     const built = buildCsr(k.privateKeyPem, k.publicKeyPem, subject, { usage, san });
     const csr: CsrState = { id: nextId(st), usage, caName, format, subject, san, createdAt: iso() };
-    if (usage === 'SIGNING') csr.ownerId = memberId;
+    csr.ownerId = memberId; // auth CSRs belong to the server owner
     k.usage = usage;
     if (acme) {
       const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays });
@@ -254,8 +254,8 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
   function importInto(k: KeyState, der: Buffer, usage: KeyUsageType, caName: string, ownerId: string | undefined, acme: boolean): CertState {
     const info = certInfo(der);
     const c: CertState = { hash: info.hash, derB64: der.toString('base64'), status: usage === 'AUTHENTICATION' ? 'SAVED' : 'REGISTERED', active: false, caName, serial: info.serial, importedAt: iso() };
+    c.ownerId = usage === 'SIGNING' ? ownerId : owner();
     if (usage === 'SIGNING') {
-      c.ownerId = ownerId;
       const o = e.ocsp(c);
       if (o === 'GOOD' && !e.certExpired(c)) c.active = true;
       else c.ocspVerifyBeforeActivationError = `OCSP response status ${o}`;

@@ -36,7 +36,8 @@ export type ClientType = 'MEMBER' | 'SUBSYSTEM';
 export interface MemberClass { code: string; description: string }
 
 export interface PagingMetadata { total_items: number; items: number; limit: number; offset: number }
-export interface PagedClients { clients?: Client[]; paging_metadata: PagingMetadata }
+/** the spec's properties say `clients`, its required list says `items`; the sandbox sends both */
+export interface PagedClients { clients?: Client[]; items?: Client[]; paging_metadata: PagingMetadata }
 
 export interface SecurityServer {
   server_address: string;
