@@ -90,6 +90,10 @@ export class Engine {
     const now = this.clock.now().getTime();
     const p = this.periods;
     let changed = false;
+    // the clock may have been set back: never wait longer than one period
+    if (this.due.gen - now > p.gen) this.due.gen = now;
+    for (const [k, v] of this.due.dl) if (v - now > p.dl) this.due.dl.set(k, now);
+    for (const [k, v] of this.due.rec) if (v - now > p.rec) this.due.rec.set(k, now);
     if (now >= this.due.gen) {
       const cur = this.st.cs.published;
       if (!cur || cur.version !== this.st.cs.version) {

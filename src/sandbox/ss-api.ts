@@ -461,6 +461,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       const b = c.json();
       const label = str(b, 'key_label', 'keyLabelWithCsrGenerate', { allowEmpty: true });
       const req = obj(b, 'csr_generate_request', 'keyLabelWithCsrGenerate');
+      if (req.key_usage_type === 'AUTHENTICATION') c.requireRole(SO);
       if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
       const kp = generateRsaKey();
       const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
