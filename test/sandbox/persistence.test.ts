@@ -1,0 +1,118 @@
+/** Persistence: restart mid-scenario keeps everything; SIGKILL of the daemon while it writes leaves a readable state. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox, resetSandbox } from '../../src/sandbox/index.js';
+import { call, closeAgents, until } from './helpers.js';
+import { approveWaiting, initAndLogin, keyCsrSignImport, ssApi } from './scenario.js';
+
+afterAll(() => closeAgents());
+
+describe('sandbox persistence', () => {
+  it('a restart mid-scenario restores keys, certs, CA, requests, ports and fingerprints (tokens come back logged out)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xrdctl-sb-persist-'));
+    const sb1 = await startSandbox({ dir, gcIntervalMs: 150, rateLimit: false });
+    await initAndLogin(sb1, 0);
+    const ss = sb1.ss[0]!;
+    const sign = await keyCsrSignImport(sb1, 0, 'SIGNING', ss.ownerId);
+    const auth = await keyCsrSignImport(sb1, 0, 'AUTHENTICATION');
+    expect((await ssApi(ss)('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address })).status).toBe(200);
+    const tokensBefore = (await ssApi(ss)('GET', '/tokens')).json;
+    await sb1.stop();
+    closeAgents(); // keep-alive sockets to the old listeners are gone
+
+    const sb2 = await startSandbox({ dir, gcIntervalMs: 150, rateLimit: false });
+    try {
+      const s2 = sb2.ss[0]!;
+      expect(s2.url).toBe(ss.url);
+      expect(s2.fingerprint).toBe(ss.fingerprint);
+      expect(s2.apiKeys).toEqual(ss.apiKeys);
+      expect(sb2.cs.fingerprint).toBe(sb1.cs.fingerprint);
+      const tokensAfter = (await ssApi(s2)('GET', '/tokens')).json;
+      expect(tokensAfter[0].logged_in).toBe(false);
+      expect(tokensAfter[0].keys.map((k: { id: string }) => k.id)).toEqual(tokensBefore[0].keys.map((k: { id: string }) => k.id));
+      expect((await ssApi(s2)('GET', `/token-certificates/${sign.hash}`)).json.status).toBe('REGISTERED');
+      expect((await ssApi(s2)('GET', `/token-certificates/${auth.hash}`)).json.status).toBe('REGISTRATION_IN_PROGRESS');
+      // the waiting request survived at the CS and approving it still works
+      await approveWaiting(sb2, 'AUTH_CERT_REGISTRATION_REQUEST');
+      await until(() => ssApi(s2)('GET', `/token-certificates/${auth.hash}`), (r) => r.json.status === 'REGISTERED');
+      // log in again (as after a reboot without autologin) and carry on
+      expect((await ssApi(s2)('PUT', '/tokens/0/login', { password: s2.tokenPin })).status).toBe(200);
+      expect((await ssApi(s2)('PUT', `/token-certificates/${auth.hash}/activate`)).status).toBe(204);
+      // the CA survived: a new CSR signed by the restarted CA imports fine
+      await keyCsrSignImport(sb2, 0, 'SIGNING', s2.ownerId);
+    } finally {
+      await sb2.stop();
+      closeAgents();
+    }
+    resetSandbox(dir);
+    expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    const sb3 = await startSandbox({ dir, rateLimit: false });
+    expect((await ssApi(sb3.ss[0]!)('GET', '/initialization/status')).json.is_anchor_imported).toBe(false);
+    await sb3.stop();
+  });
+
+  it('daemon: readiness line, sandbox.json + 0600 secrets.json, SIGKILL while writing leaves a readable state, SIGTERM stops cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xrdctl-sb-daemon-'));
+    const root = resolve(import.meta.dirname, '../..');
+    const start = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/sandbox/daemon.ts'), '--dir', dir, '--security-servers', '1', '--preset', 'initialized', '--no-rate-limit', '--gc-interval-ms', '200'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const ready = new Promise<Record<string, unknown>>((res, rej) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const nl = buf.indexOf('\n');
+          if (nl >= 0) res(JSON.parse(buf.slice(0, nl)));
+        });
+        child.on('exit', (code) => rej(new Error(`daemon exited ${code}`)));
+      });
+      return { child, ready };
+    };
+    const d1 = start();
+    const info = await d1.ready;
+    expect(info.ready).toBe(true);
+    const pub = JSON.parse(readFileSync(join(dir, 'sandbox.json'), 'utf8'));
+    expect(pub.pid).toBe(d1.child.pid);
+    expect(JSON.stringify(pub)).not.toMatch(/api_keys|token_pin|control_token/);
+    const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'));
+    expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    const ssUrl = pub.servers.find((s: { name: string }) => s.name === 'ss1').url as string;
+    const key = secrets.servers.ss1.api_keys.admin as string;
+    const pin = secrets.servers.ss1.token_pin as string;
+    expect((await call(ssUrl, key, 'PUT', '/tokens/0/login', { password: pin })).status).toBe(200);
+    // hammer writes, kill -9 in the middle
+    let n = 0;
+    let stop = false;
+    const writers = Array.from({ length: 4 }, async () => {
+      while (!stop) {
+        try {
+          await call(ssUrl, key, 'POST', '/tokens/0/keys', { label: `k${n++}` });
+        } catch {
+          return;
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    d1.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+    closeAgents();
+    expect(n).toBeGreaterThan(3);
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(state.format).toBe('xrdctl-sandbox/1');
+    const persistedKeys = state.ss[0].keys.length as number;
+    expect(persistedKeys).toBeGreaterThan(0);
+    // restart on the same dir: same URL, keys still there; then SIGTERM ends it cleanly
+    const d2 = start();
+    await d2.ready;
+    const toks = await call(ssUrl, key, 'GET', '/tokens');
+    expect(toks.status).toBe(200);
+    expect(toks.json[0].keys.length).toBe(persistedKeys);
+    const exited = new Promise<number | null>((r) => d2.child.on('exit', (c) => r(c)));
+    d2.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dir, 'sandbox.json'))).toBe(false);
+  });
+});
