@@ -141,7 +141,8 @@ export function csRoutes(e: Engine): Route[] {
     }) },
     { method: 'GET', path: '/system/high-availability-cluster/status', op: 'getHighAvailabilityClusterStatus', roles: VIEW, h: () => ok({ is_ha_configured: false, node_name: 'node_0', all_nodes_ok: true, nodes: [] }) },
     { method: 'GET', path: '/initialization/status', op: 'getInitializationStatus', roles: 'any', h: () => ok({ instance_identifier: inst, central_server_address: cs.address, software_token_init_status: 'INITIALIZED' }) },
-    { method: 'POST', path: '/initialization', op: 'initCentralServer', roles: [SYS], write: true, h: () => {
+    { method: 'POST', path: '/initialization', op: 'initCentralServer', roles: [SYS], write: true, h: (c) => {
+      c.json();
       throw conflict('server_already_fully_initialized');
     } },
 
@@ -374,7 +375,10 @@ export function csRoutes(e: Engine): Route[] {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
       return { status: 200, raw: Buffer.from(anchorXml(e)), headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_internal.xml"` } };
     } },
-    { method: 'GET', path: '/configuration-sources/{configuration_type}/download-url', op: 'getDownloadUrl', roles: [SO, SYS], h: () => ok({ url: 'http://127.0.0.1/internalconf' }) },
+    { method: 'GET', path: '/configuration-sources/{configuration_type}/download-url', op: 'getDownloadUrl', roles: [SO, SYS], h: (c) => {
+      if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
+      return ok({ url: 'http://127.0.0.1/internalconf' });
+    } },
 
     // ---------- management requests ----------
     { method: 'GET', path: '/management-requests', op: 'findManagementRequests', roles: [RO, SO, SYS], h: (c) => {

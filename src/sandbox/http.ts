@@ -381,6 +381,15 @@ export function makeHandler(d: ListenerDeps) {
       if (d.isStopping()) return fail(new ApiError(503, 'service_unavailable'));
       let parsed: unknown;
       let parsedOk = false;
+      // like Spring, a JSON body is read before the operation runs: malformed JSON is a 400 whatever the ids
+      if (body.length && contentType === 'application/json' && !route.upload) {
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+          parsedOk = true;
+        } catch {
+          return fail(new ApiError(400, 'invalid_json'));
+        }
+      }
       const ctx: Ctx = {
         method,
         path,

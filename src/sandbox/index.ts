@@ -419,3 +419,11 @@ export function resetSandbox(dir: string): void {
 export function certHash(input: Buffer | string): string {
   return certInfo(certInputToDer(Buffer.isBuffer(input) ? input : Buffer.from(input))).hash;
 }
+
+/** The operations the sandbox serves (for docs and table-driven tests): server kind, method, path template, operationId, write. */
+export function routeTable(): Array<{ server: 'cs' | 'ss'; method: string; path: string; operationId: string; write: boolean; upload: boolean }> {
+  const fake = { st: { instance: 'DEV' } } as unknown as Engine;
+  const ss = ssRoutes(fake, {} as SsState).map((r) => ({ server: 'ss' as const, r }));
+  const cs = csRoutes(fake).map((r) => ({ server: 'cs' as const, r }));
+  return [...ss, ...cs].map(({ server, r }) => ({ server, method: r.method, path: r.path, operationId: r.op, write: !!r.write, upload: !!r.upload }));
+}

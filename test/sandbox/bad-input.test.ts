@@ -1,0 +1,167 @@
+/**
+ * Bad input on every endpoint the sandbox serves (table generated from its route table): unknown ids, malformed
+ * JSON, missing fields and wrong enum values get a documented 400/404/409 with an ErrorInfo body, never a 500 or a hang.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeTable, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { call, closeAgents } from './helpers.js';
+import { createChecker, type Checker } from './openapi-check.js';
+import { keyCsrSignImport, ssApi } from './scenario.js';
+
+let sb: SandboxHandle;
+let ssCheck: Checker;
+let csCheck: Checker;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  [sb, ssCheck, csCheck] = await Promise.all([
+    startSandbox({ securityServers: 1, gcIntervalMs: 100, preset: 'initialized', rateLimit: false }),
+    createChecker('security-server-admin-api.yaml'),
+    createChecker('central-server-admin-api.yaml'),
+  ]);
+  const ss = sb.ss[0]!;
+  const api = ssApi(ss);
+  await sb.waitForGlobalConf();
+  expect((await api('PUT', '/tokens/0/login', { password: ss.tokenPin })).status).toBe(200);
+  const sign = await keyCsrSignImport(sb, 0, 'SIGNING', ss.ownerId);
+  const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'a', csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } });
+  const sub = `${ss.ownerId}:SUB`;
+  expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'SUB' } })).status).toBe(201);
+  const sd = await api('POST', `/clients/${sub}/service-descriptions`, { url: 'https://is.example.org/api', type: 'REST', rest_service_code: 'svc' });
+  const ep = await api('POST', `/services/${sub}:svc/endpoints`, { method: 'GET', path: '/x' });
+  const lg = await api('POST', `/clients/${sub}/local-groups`, { code: 'g', description: 'G' });
+  expect((await call(sb.cs.url, sb.cs.apiKeys.admin, 'POST', '/subsystems', { subsystem_name: 'Sub', subsystem_id: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'SUB' } })).status).toBe(201);
+  Object.assign(ids, {
+    hash: sign.hash, keyId: kc.json.key.id, csrId: kc.json.csr_id, client: sub, sd: sd.json.id, service: `${sub}:svc`, endpoint: ep.json.id, group: lg.json.id,
+    member: ss.ownerId!, server: ss.serverId!,
+  });
+});
+afterAll(async () => {
+  await sb?.stop();
+  closeAgents();
+});
+
+const UNKNOWN: Record<string, string> = {
+  id: 'NOPE', hash: 'A'.repeat(64), csr_id: 'NOPE', sc_id: 'DEV:GOV:9999:NOPE', group_id: '999999', ca_name: 'No Such CA', code: 'NOPE',
+  management_request_id: '999999', member_id: 'DEV:GOV:999999', server_id: 'DEV:GOV:9999:NOPE', subsystem_id: 'DEV:GOV:9999:NOPE', certificate_id: '999999',
+  certification_service_id: '999', configuration_type: 'NOPE', group_code: 'NOPE', filename: 'nope',
+};
+/** a valid value for a path parameter, by route */
+function valid(server: string, path: string, param: string): string {
+  if (server === 'cs') {
+    if (param === 'member_id') return ids.member!;
+    if (param === 'subsystem_id') return ids.client!;
+    if (param === 'server_id') return ids.server!;
+    if (param === 'management_request_id') return '1';
+    if (param === 'certification_service_id') return '1';
+    if (param === 'configuration_type') return 'INTERNAL';
+    if (param === 'group_code') return 'security-server-owners';
+    return UNKNOWN[param] ?? 'x';
+  }
+  if (path.startsWith('/tokens/')) return '0';
+  if (path.startsWith('/keys/')) return param === 'csr_id' ? ids.csrId! : ids.keyId!;
+  if (path.startsWith('/token-certificates/')) return ids.hash!;
+  if (path.startsWith('/clients/')) return param === 'sc_id' ? ids.client! : ids.client!;
+  if (path.startsWith('/service-descriptions/')) return ids.sd!;
+  if (path.startsWith('/services/')) return ids.service!;
+  if (path.startsWith('/endpoints/')) return ids.endpoint!;
+  if (path.startsWith('/local-groups/')) return ids.group!;
+  if (path.startsWith('/certificate-authorities/')) return 'Sandbox CA';
+  if (path.startsWith('/security-servers/')) return ids.server!;
+  if (path.startsWith('/member-classes/')) return 'DEV';
+  return 'x';
+}
+const fill = (server: string, path: string, f: (p: string) => string) => path.replace(/\{([a-z_]+)\}/g, (_m, p: string) => encodeURIComponent(f(p)));
+
+function target(server: string) {
+  return server === 'cs' ? { url: sb.cs.url, key: sb.cs.apiKeys.admin! } : { url: sb.ss[0]!.url, key: sb.ss[0]!.apiKeys.admin! };
+}
+function expectErrorInfo(r: { status: number; json: any; text: string }, what: string, allowed = [400, 404, 409]) {
+  expect(allowed, `${what} → ${r.status} ${r.text.slice(0, 200)}`).toContain(r.status);
+  expect(r.json?.status, what).toBe(r.status);
+  if (r.status !== 403) expect(typeof r.json?.error?.code, `${what} error.code`).toBe('string');
+}
+
+const table = routeTable();
+
+describe('bad input on every endpoint', () => {
+  it(`covers ${table.length} operations`, () => {
+    expect(table.length).toBeGreaterThan(140);
+  });
+
+  it('unknown ids → 400/404/409 ErrorInfo', async () => {
+    // getMemberClassesForInstance filters by instance: an unknown one is an empty list, as on the real server
+    for (const r of table.filter((x) => x.path.includes('{') && x.operationId !== 'getMemberClassesForInstance')) {
+      const { url, key } = target(r.server);
+      const path = fill(r.server, r.path, (p) => UNKNOWN[p] ?? 'NOPE');
+      const body = r.upload ? Buffer.from('not a file') : r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
+      const res = await call(url, key, r.method, path, body, { contentType: r.upload ? 'application/octet-stream' : undefined, timeoutMs: 5000 });
+      expectErrorInfo(res, `${r.server} ${r.method} ${path}`);
+    }
+  });
+
+  it('malformed JSON → 400 ErrorInfo on every operation with a JSON body', async () => {
+    let n = 0;
+    for (const r of table) {
+      const chk = r.server === 'cs' ? csCheck : ssCheck;
+      const op = chk.ops.get(r.operationId);
+      if (!op?.op.requestBody?.content?.['application/json']) continue;
+      n++;
+      const { url, key } = target(r.server);
+      const path = fill(r.server, r.path, (p) => valid(r.server, r.path, p));
+      const res = await call(url, key, r.method, path, '{"broken": ', { contentType: 'application/json', timeoutMs: 5000 });
+      expectErrorInfo(res, `${r.server} ${r.method} ${path} (malformed)`, [400]);
+    }
+    expect(n).toBeGreaterThan(35);
+  });
+
+  it('missing required fields → 400 ErrorInfo (or 404/409 when state forbids first)', async () => {
+    for (const r of table) {
+      const chk = r.server === 'cs' ? csCheck : ssCheck;
+      const op = chk.ops.get(r.operationId);
+      if (!op?.op.requestBody?.content?.['application/json']) continue;
+      if (['disableServiceDescription', 'refreshServiceDescription', 'updateClient', 'addKey', 'enableMaintenanceMode'].includes(r.operationId)) continue; // every field optional
+      const { url, key } = target(r.server);
+      const path = fill(r.server, r.path, (p) => valid(r.server, r.path, p));
+      const res = await call(url, key, r.method, path, {}, { timeoutMs: 5000 });
+      expectErrorInfo(res, `${r.server} ${r.method} ${path} {}`);
+    }
+  });
+
+  const enumCases: Array<[string, string, string, unknown]> = [
+    ['ss', 'POST', '/tokens/0/keys-with-csrs', { key_label: 'x', csr_generate_request: { key_usage_type: 'BOGUS', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } }],
+    ['ss', 'POST', '/tokens/0/keys-with-csrs', { key_label: 'x', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'XML', subject_field_values: {} } }],
+    ['ss', 'POST', '/clients', { client: { member_class: 'GOV', member_code: '1', connection_type: 'FTP' } }],
+    ['ss', 'POST', '/clients/{client}/service-descriptions', { url: 'https://x.example.org', type: 'SOAP' }],
+    ['ss', 'POST', '/services/{service}/endpoints', { method: 'FETCH', path: '/x' }],
+    ['ss', 'PATCH', '/endpoints/{endpoint}', { method: 'FETCH', path: '/x' }],
+    ['ss', 'POST', '/system/timestamping-services', { name: 'x', url: 'http://x', cost_type: 'CHEAP' }],
+    ['ss', 'POST', '/certificate-authorities/Sandbox%20CA/acme-order', { csr_id: '1', key_usage_type: 'BOTH' }],
+    ['ss', 'GET', '/certificate-authorities?key_usage_type=BOTH', undefined],
+    ['ss', 'GET', '/certificate-authorities/Sandbox%20CA/csr-subject-fields?key_usage_type=BOTH', undefined],
+    ['ss', 'GET', '/keys/{keyId}/csrs/{csrId}?csr_format=XML', undefined],
+    ['ss', 'GET', '/clients/{client}/service-client-candidates?service_client_type=PERSON', undefined],
+    ['ss', 'DELETE', '/keys/{keyId}?ignore_warnings=maybe', undefined],
+    ['cs', 'GET', '/management-requests?status=PENDING', undefined],
+    ['cs', 'GET', '/management-requests?types=NOPE_REQUEST', undefined],
+    ['cs', 'GET', '/management-requests?origin=MARS', undefined],
+    ['cs', 'GET', '/management-requests?limit=abc', undefined],
+    ['cs', 'GET', '/security-servers?sort=drop%20table', undefined],
+    ['cs', 'POST', '/management-requests', { type: 'COFFEE_REQUEST', origin: 'CENTER', security_server_id: 'DEV:GOV:1:SS' }],
+    ['cs', 'POST', '/management-requests', { type: 'CLIENT_REGISTRATION_REQUEST', origin: 'MARS', security_server_id: 'DEV:GOV:1:SS' }],
+    ['cs', 'GET', '/clients?client_type=ROBOT', undefined],
+  ];
+  it.each(enumCases)('wrong enum: %s %s %s → 400', async (server, method, p, body) => {
+    const { url, key } = target(server);
+    const path = p.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(ids[k]!));
+    const res = await call(url, key, method, path, body, { timeoutMs: 5000 });
+    expectErrorInfo(res, `${server} ${method} ${path}`, [400]);
+  });
+
+  it('the state survived all of it (nothing half-changed)', async () => {
+    const api = ssApi(sb.ss[0]!);
+    expect((await api('GET', `/token-certificates/${ids.hash}`)).json.status).toBe('REGISTERED');
+    expect((await api('GET', `/clients/${ids.client}`)).status).toBe(200);
+    expect((await api('GET', `/service-descriptions/${ids.sd}`)).status).toBe(200);
+  });
+});
