@@ -206,7 +206,21 @@ export interface CertInfo {
   san: string[];
 }
 
+const infoCache = new Map<string, CertInfo>();
+const detailsCache = new Map<string, CertificateDetails>();
+function remember<T>(m: Map<string, T>, k: string, v: T): T {
+  if (m.size > 2000) m.delete(m.keys().next().value as string);
+  m.set(k, v);
+  return v;
+}
+
+/** parsed view of a certificate (memoised: certificates are immutable) */
 export function certInfo(der: Buffer): CertInfo {
+  const k = der.toString('base64');
+  return infoCache.get(k) ?? remember(infoCache, k, certInfoUncached(der));
+}
+
+function certInfoUncached(der: Buffer): CertInfo {
   const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))));
   const attrs = (list: forge.pki.CertificateField[]) => list.map((a) => ({ name: a.shortName ?? a.name ?? a.type ?? '?', value: String(a.value) }));
   const ku = cert.getExtension('keyUsage') as Record<string, boolean> | null;
@@ -251,6 +265,12 @@ export function dnString(attrs: SubjectAttr[]): string {
 }
 
 export function certificateDetails(der: Buffer): CertificateDetails {
+  const k = der.toString('base64');
+  const hit = detailsCache.get(k);
+  return { ...(hit ?? remember(detailsCache, k, certificateDetailsUncached(der))), key_usages: [...(hit ?? detailsCache.get(k)!).key_usages] };
+}
+
+function certificateDetailsUncached(der: Buffer): CertificateDetails {
   const info = certInfo(der);
   const x = new X509Certificate(der);
   const jwk = x.publicKey.export({ format: 'jwk' }) as { n?: string; e?: string };

@@ -38,6 +38,8 @@ export class Engine {
   private due = { gen: 0, dl: new Map<string, number>(), rec: new Map<string, number>() };
   private waiters: Array<{ version: number; resolve: () => void }> = [];
   private persistBlocked = false;
+  /** SSes whose globalconf download fails (fault injection): their copy ages until it is outdated */
+  gcDownloadFailing = new Set<string>();
 
   constructor(public st: State, public dir: string) {
     this.clock = new Clock(() => this.st, () => {
@@ -104,7 +106,7 @@ export class Engine {
     }
     for (const ss of this.st.ss) {
       if (!ss.anchor) continue;
-      if (now >= (this.due.dl.get(ss.name) ?? 0)) {
+      if (now >= (this.due.dl.get(ss.name) ?? 0) && !this.gcDownloadFailing.has(ss.name)) {
         if (this.st.cs.published && ss.gc.downloaded?.version !== this.st.cs.published.version) changed = true;
         ss.gc.downloaded = this.st.cs.published;
         ss.gc.downloadedAt = new Date(now).toISOString();

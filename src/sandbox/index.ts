@@ -2,12 +2,13 @@
  * xrdctl sandbox: an embedded, stateful simulator of one X-Road Central Server and N Security Servers,
  * each an HTTPS listener on 127.0.0.1 serving the official admin APIs (see docs/sandbox.md).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { colonFingerprint, createAdminTlsCert, createCaCert, pemToDer, randomToken, signCsr, certInfo, certInputToDer } from './ca.js';
+import { colonFingerprint, createAdminTlsCert, createCaCert, pemToDer, randomToken, signCsr, certInfo, certInputToDer, parseCsr } from './ca.js';
 import { Engine, pinHash } from './engine.js';
 import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type FaultSpec, type RequestLogEntry, type Resp, type Route } from './http.js';
 import type { State, SsState } from './model.js';
@@ -59,6 +60,8 @@ export interface SandboxHandle {
     certPem(name?: string): string;
   };
   anchor(): string;
+  /** globalconf faults: make one SS's download fail (its copy ages until 409 global_conf_outdated) */
+  globalConf: { setDownloadFailing(server: string, failing: boolean): void };
 }
 
 const SS_ROLE_NAMES = Object.values(SS_ROLES);
@@ -133,7 +136,6 @@ function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' |
   return st;
 }
 
-import { createHash } from 'node:crypto';
 function createHashHex224(b: Buffer): string {
   return createHash('sha224').update(b).digest('hex').toUpperCase();
 }
@@ -226,8 +228,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   function guessUsage(csr: string | Buffer): 'AUTHENTICATION' | 'SIGNING' {
     // the sandbox's CSRs carry a keyUsage extension request; default AUTHENTICATION
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return parseUsage(csr) ?? 'AUTHENTICATION';
+      return parseCsr(csr).usage ?? 'AUTHENTICATION';
     } catch {
       return 'AUTHENTICATION';
     }
@@ -290,6 +291,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       if (path === '/anchor' && method === 'GET') return { status: 200, raw: Buffer.from(anchorXml(engine)), headers: { 'content-type': 'application/xml' } };
       if (path === '/globalconf/wait' && method === 'POST') {
         await engine.waitForGlobalConf();
+        return { status: 204 };
+      }
+      if (path === '/globalconf' && method === 'POST') {
+        const b = json();
+        if (typeof b.server !== 'string' || typeof b.download_failing !== 'boolean' || !engine.st.ss.some((x) => x.name === b.server)) throw new ApiError(400, 'validation_failure', ['server (ss name) and download_failing (boolean) required']);
+        if (b.download_failing) engine.gcDownloadFailing.add(b.server);
+        else engine.gcDownloadFailing.delete(b.server);
         return { status: 204 };
       }
       if (path === '/info' && method === 'GET') return { status: 200, body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() } };
@@ -390,6 +398,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       ca: caApi,
       anchor: () => anchorXml(engine),
+      globalConf: {
+        setDownloadFailing(server, failing) {
+          if (failing) engine.gcDownloadFailing.add(server);
+          else engine.gcDownloadFailing.delete(server);
+        },
+      },
     };
   } catch (e) {
     engine.stop();
@@ -402,10 +416,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   return handle;
 }
 
-import { parseCsr } from './ca.js';
-function parseUsage(csr: string | Buffer): 'AUTHENTICATION' | 'SIGNING' | undefined {
-  return parseCsr(csr).usage;
-}
 
 /** Wipe a sandbox state directory (the sandbox must be stopped). */
 export function resetSandbox(dir: string): void {

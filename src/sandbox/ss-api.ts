@@ -19,7 +19,6 @@ export const SS_ROLES = {
   OBS: 'XROAD_SECURITYSERVER_OBSERVER',
 } as const;
 const { SO, RO, SA, SYS, OBS } = SS_ROLES;
-const ALL = [SO, RO, SA, SYS, OBS];
 const USAGES = ['AUTHENTICATION', 'SIGNING'] as const;
 const FORMATS = ['PEM', 'DER'] as const;
 const CONN = ['HTTP', 'HTTPS', 'HTTPS_NO_AUTH'] as const;
@@ -1124,9 +1123,15 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       const prev = ss.gc.downloadedAt ?? iso();
       const next = new Date(new Date(prev).getTime() + e.periods.dl).toISOString();
       const outdated = !ss.anchor || e.gcOutdated(ss);
-      return ok({ status_class: !ss.anchor ? 'WAITING' : outdated ? 'FAIL' : 'OK', prev_update_at: prev, next_update_at: next, last_successful_url: `https://127.0.0.1/internalconf`, ...(outdated && ss.anchor ? { error: { code: 'global_conf_outdated' } } : {}) });
+      const failing = e.gcDownloadFailing.has(ss.name);
+      const status = !ss.anchor ? 'WAITING' : outdated || failing ? 'FAIL' : 'OK';
+      const error = !ss.anchor ? undefined : failing ? { code: 'conf_download_failed', metadata: ['http://127.0.0.1/internalconf'] } : outdated ? { code: 'global_conf_outdated' } : undefined;
+      return ok({ status_class: status, prev_update_at: prev, next_update_at: next, last_successful_url: `http://127.0.0.1/internalconf`, ...(error ? { error } : {}) });
     } },
-    { method: 'GET', path: '/diagnostics/global-conf-status', op: 'getGlobalConfStatus', roles: [SYS, OBS], h: () => ok(ss.anchor ? [{ download_url: 'https://127.0.0.1/internalconf', connection_status: { status_class: 'OK', error: { code: 'ok' } } }] : []) },
+    { method: 'GET', path: '/diagnostics/global-conf-status', op: 'getGlobalConfStatus', roles: [SYS, OBS], h: () => ok(ss.anchor ? [{
+      download_url: 'http://127.0.0.1/internalconf',
+      connection_status: e.gcDownloadFailing.has(ss.name) ? { status_class: 'FAIL', error: { code: 'conf_download_failed' } } : { status_class: 'OK', error: { code: 'ok' } },
+    }] : []) },
     { method: 'GET', path: '/diagnostics/ocsp-responders', op: 'getOcspRespondersDiagnostics', roles: [SYS, OBS], h: () => {
       const t = ss.gc.downloadedAt ?? iso();
       return ok((gc()?.caNames ?? []).map((n) => e.caByName(n)!).filter(Boolean).map((ca) => ({

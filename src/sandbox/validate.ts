@@ -79,6 +79,11 @@ export function qInt(q: URLSearchParams, k: string, def: number, min = 0): numbe
 }
 /** X-Road identifier parts must not contain these characters (UG-SS §19.4) */
 export function identifierPart(v: string, field: string): string {
-  if (/[:;/\\%]/.test(v) || /[\u0000-\u001f]/.test(v)) throw new ApiError(400, 'validation_failure', undefined, undefined, { [field]: [/:/.test(v) ? 'NoColons' : /;/.test(v) ? 'NoSemicolons' : /\//.test(v) ? 'NoForwardslashes' : /\\/.test(v) ? 'NoBackslashes' : /%/.test(v) ? 'NoPercents' : 'NoControlChars'] });
+  if (/[:;/\\%]/.test(v) || hasControlChars(v)) throw new ApiError(400, 'validation_failure', undefined, undefined, { [field]: [/:/.test(v) ? 'NoColons' : /;/.test(v) ? 'NoSemicolons' : /\//.test(v) ? 'NoForwardslashes' : /\\/.test(v) ? 'NoBackslashes' : /%/.test(v) ? 'NoPercents' : 'NoControlChars'] });
   return v;
+}
+
+function hasControlChars(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 0x20) return true;
+  return false;
 }
