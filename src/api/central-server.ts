@@ -40,4 +40,19 @@ export class CentralServerApi {
   async declineManagementRequest(id: number | string) {
     await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
   }
+  async findMembers(q: { query?: string; limit?: number; offset?: number } = {}) {
+    return (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: { ...q, client_type: 'MEMBER' }, step: 'list-members' })).body;
+  }
+  async findClients(q: { limit?: number; offset?: number } = {}) {
+    return (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: q, step: 'list-clients' })).body;
+  }
+  async addMember(m: T.MemberAdd) {
+    return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member' })).body;
+  }
+  async updateMemberName(id: string, name: string) {
+    await this.http.request({ method: 'PATCH', path: `/members/${enc(id)}`, body: { member_name: name }, step: 'rename-member' });
+  }
+  async addSubsystem(s: T.SubsystemAdd) {
+    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem' })).body;
+  }
 }

@@ -141,4 +141,83 @@ export class SecurityServerApi {
   getClient(id: string) {
     return this.get<T.Client>(`/clients/${enc(id)}`, 'get-client');
   }
+  async addClient(client: T.Client, ignoreWarnings = false) {
+    return (await this.http.request<T.Client>({ method: 'POST', path: '/clients', body: { client, ignore_warnings: ignoreWarnings }, step: 'add-client' })).body;
+  }
+  async registerClient(id: string) {
+    await this.http.request({ method: 'PUT', path: `/clients/${enc(id)}/register`, step: 'register-client' });
+  }
+  async unregisterClient(id: string) {
+    await this.http.request({ method: 'PUT', path: `/clients/${enc(id)}/unregister`, step: 'unregister-client' });
+  }
+  async deleteClient(id: string) {
+    await this.http.request({ method: 'DELETE', path: `/clients/${enc(id)}`, step: 'delete-client' });
+  }
+
+  // service descriptions, services, endpoints
+  getClientServiceDescriptions(clientId: string) {
+    return this.get<T.ServiceDescription[]>(`/clients/${enc(clientId)}/service-descriptions`, 'list-service-descriptions');
+  }
+  async addServiceDescription(clientId: string, sd: T.ServiceDescriptionAdd) {
+    return (
+      await this.http.request<T.ServiceDescription>({ method: 'POST', path: `/clients/${enc(clientId)}/service-descriptions`, body: sd, step: 'add-service-description' })
+    ).body;
+  }
+  async updateServiceDescription(id: string, u: T.ServiceDescriptionUpdate) {
+    return (await this.http.request<T.ServiceDescription>({ method: 'PATCH', path: `/service-descriptions/${enc(id)}`, body: u, step: 'update-service-description' })).body;
+  }
+  async deleteServiceDescription(id: string) {
+    await this.http.request({ method: 'DELETE', path: `/service-descriptions/${enc(id)}`, step: 'delete-service-description' });
+  }
+  async enableServiceDescription(id: string) {
+    await this.http.request({ method: 'PUT', path: `/service-descriptions/${enc(id)}/enable`, step: 'enable-service-description' });
+  }
+  async disableServiceDescription(id: string, notice?: string) {
+    await this.http.request({ method: 'PUT', path: `/service-descriptions/${enc(id)}/disable`, body: { disabled_notice: notice }, step: 'disable-service-description' });
+  }
+  async refreshServiceDescription(id: string, ignoreWarnings = false) {
+    return (
+      await this.http.request<T.ServiceDescription>({ method: 'PUT', path: `/service-descriptions/${enc(id)}/refresh`, body: { ignore_warnings: ignoreWarnings }, step: 'refresh-service-description' })
+    ).body;
+  }
+  async updateService(id: string, u: T.ServiceUpdate) {
+    return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service' })).body;
+  }
+  async addEndpoint(serviceId: string, e: T.EndpointUpdate) {
+    return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint' })).body;
+  }
+  async deleteEndpoint(id: string) {
+    await this.http.request({ method: 'DELETE', path: `/endpoints/${enc(id)}`, step: 'delete-endpoint' });
+  }
+
+  // access rights (service-centric)
+  getServiceServiceClients(serviceId: string) {
+    return this.get<T.ServiceClient[]>(`/services/${enc(serviceId)}/service-clients`, 'list-access-rights');
+  }
+  async addServiceServiceClients(serviceId: string, ids: string[]) {
+    await this.http.request({ method: 'POST', path: `/services/${enc(serviceId)}/service-clients`, body: { items: ids.map((id) => ({ id })) }, step: 'grant-access' });
+  }
+  async deleteServiceServiceClients(serviceId: string, ids: string[]) {
+    await this.http.request({ method: 'POST', path: `/services/${enc(serviceId)}/service-clients/delete`, body: { items: ids.map((id) => ({ id })) }, step: 'revoke-access' });
+  }
+
+  // local groups
+  getClientLocalGroups(clientId: string) {
+    return this.get<T.LocalGroup[]>(`/clients/${enc(clientId)}/local-groups`, 'list-local-groups');
+  }
+  async addLocalGroup(clientId: string, g: T.LocalGroupAdd) {
+    return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group' })).body;
+  }
+  async updateLocalGroup(id: string, description: string) {
+    await this.http.request({ method: 'PATCH', path: `/local-groups/${enc(id)}`, body: { description }, step: 'update-local-group' });
+  }
+  async addLocalGroupMembers(id: string, members: string[]) {
+    await this.http.request({ method: 'POST', path: `/local-groups/${enc(id)}/members`, body: { items: members }, step: 'add-group-members' });
+  }
+  async deleteLocalGroupMembers(id: string, members: string[]) {
+    await this.http.request({ method: 'POST', path: `/local-groups/${enc(id)}/members/delete`, body: { items: members }, step: 'remove-group-members' });
+  }
+  async deleteLocalGroup(id: string) {
+    await this.http.request({ method: 'DELETE', path: `/local-groups/${enc(id)}`, step: 'delete-local-group' });
+  }
 }

@@ -277,11 +277,10 @@ export async function locate(api: SecurityServerApi, hash: string): Promise<{ to
   return { tokens, hash: full!, cert: loc.cert, keyId: loc.key.id, usage: usageOf(loc.key) };
 }
 
-export async function serverId(api: SecurityServerApi): Promise<string> {
+/** The server's own id, as global configuration knows it; undefined for a server not yet in it (first registration). */
+export async function serverId(api: SecurityServerApi): Promise<string | undefined> {
   const list = await api.getCurrentSecurityServer();
-  const id = list[0]?.id;
-  if (!id) throw new ConflictError('the server does not report its own id (is it initialized?)', { server: api.server, step: 'get-server-id' });
-  return id;
+  return list[0]?.id;
 }
 
 export interface RegisterOptions {
@@ -310,7 +309,7 @@ export interface RegisterResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Find the WAITING auth-cert registration request for this certificate at the CS (bounded polling). */
-export async function findAuthCertRequest(cs: CentralServerApi, ssId: string, hash: string, timeoutMs = 15_000): Promise<number> {
+export async function findAuthCertRequest(cs: CentralServerApi, ssId: string | undefined, hash: string, timeoutMs = 15_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; attempt < 30; attempt++) {
     const page = await cs.findManagementRequests({ types: ['AUTH_CERT_REGISTRATION_REQUEST'], server_id: ssId, limit: 50, sort: 'created_at', desc: true });
@@ -322,7 +321,7 @@ export async function findAuthCertRequest(cs: CentralServerApi, ssId: string, ha
     if (Date.now() + 1000 > deadline) break;
     await sleep(1000);
   }
-  throw new TimeoutError(`no waiting registration request for certificate ${hash.slice(0, 16)}… of ${ssId}`, {
+  throw new TimeoutError(`no waiting registration request for certificate ${hash.slice(0, 16)}…${ssId ? ` of ${ssId}` : ''}`, {
     server: cs.server,
     step: 'find-management-request',
     hint: 'xrdctl cs request list shows what the central server has',
@@ -375,7 +374,7 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   const current = await api.getCertificate(hash);
   if (o.cs && current.status === 'REGISTRATION_IN_PROGRESS') {
     const ssId = await serverId(api);
-    progress(`finding the request at the central server for ${ssId}`);
+    progress(`finding the registration request at the central server${ssId ? ` for ${ssId}` : ''}`);
     try {
       requestId = await findAuthCertRequest(o.cs, ssId, hash);
       progress(`approving management request ${requestId}`);

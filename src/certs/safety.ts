@@ -73,7 +73,7 @@ export function assertSafeRemoval(server: string, step: string, tokens: Token[],
     throw new SafetyError(`refused: ${problems.join('; ')}`, {
       server,
       step,
-      hint: 'bring a new certificate to REGISTERED and active first (xrdctl rotate), or pass --force with --yes if you mean to take it offline',
+      hint: 'bring a new certificate to REGISTERED and active first, or pass --force with --yes if you mean to take it offline',
     });
   }
   return problems;

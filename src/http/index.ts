@@ -36,8 +36,9 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** observe every exchange (tests record them for OpenAPI conformance) */
   onExchange?: (x: HttpExchange) => void;
-  /** client-side politeness: minimum gap between requests to this server */
-  minIntervalMs?: number;
+  /** client-side politeness: stay under this many requests per second and per minute to this server
+   * (the real admin API answers 429 over 20/s or 600/min per client) */
+  rateLimit?: { perSecond: number; perMinute: number };
 }
 
 export interface HttpExchange {
@@ -96,7 +97,6 @@ class PinnedAgent extends https.Agent {
     super({ keepAlive: true, maxSockets: 8 });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
     const socket = tls.connect({ ...options, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
     let done = false;
@@ -165,7 +165,7 @@ export class HttpClient {
   private readonly basePath: string;
   private readonly agent: https.Agent;
   private readonly opts: HttpClientOptions;
-  private lastRequestAt = 0;
+  private sent: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   /** number of requests sent (each attempt counts) */
   requestCount = 0;
@@ -242,18 +242,29 @@ export class HttpClient {
     return base / 2 + randomInt(Math.max(1, Math.floor(base / 2)));
   }
 
-  /** Client-side politeness: space requests to this server by minIntervalMs (a serial queue). */
+  /** Client-side politeness: a sliding window over the last minute (serial queue, bounded memory). */
   private async pace(): Promise<void> {
-    const gap = this.opts.minIntervalMs ?? 0;
-    if (gap <= 0) return;
+    const rl = this.opts.rateLimit;
+    if (!rl) return;
     const prev = this.queue;
     let release!: () => void;
     this.queue = new Promise((r) => (release = r));
     await prev;
-    const wait = this.lastRequestAt + gap - Date.now();
-    if (wait > 0) await sleep(wait);
-    this.lastRequestAt = Date.now();
-    release();
+    try {
+      for (let i = 0; i < 1000; i++) {
+        const now = Date.now();
+        while (this.sent.length && this.sent[0]! <= now - 60_000) this.sent.shift();
+        const lastSecond = this.sent.filter((t) => t > now - 1000);
+        let wait = 0;
+        if (lastSecond.length >= rl.perSecond) wait = lastSecond[0]! + 1000 - now;
+        if (this.sent.length >= rl.perMinute) wait = Math.max(wait, this.sent[0]! + 60_000 - now);
+        if (wait <= 0) break;
+        await sleep(wait + 1);
+      }
+      this.sent.push(Date.now());
+    } finally {
+      release();
+    }
   }
 
   private async once<T>(ro: RequestOptions): Promise<HttpResponse<T>> {

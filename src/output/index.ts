@@ -100,9 +100,8 @@ export class Output {
     this.print(renderTable(rows, columns, (h) => this.out.bold(h)));
   }
 
-  /** Progress and information for people: stderr, suppressed in --json mode unless verbose. */
+  /** Progress and information for people: always stderr (stdout stays the result's, also with --json). */
   info(text: string): void {
-    if (this.json && !this.verbose) return;
     this.stderr.write(redact(text) + '\n');
   }
 

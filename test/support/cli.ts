@@ -18,7 +18,7 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a child process: no TTY, no stdin, a clean environment. */
-export async function runCli(args: string[], opts: { env?: Record<string, string | undefined>; configDir?: string; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: { env?: Record<string, string | undefined>; configDir?: string; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -32,6 +32,7 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
     env: env as Record<string, string>,
     extendEnv: false,
     reject: false,
+    cwd: opts.cwd,
     input: opts.input,
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
     timeout: opts.timeoutMs ?? 60_000,

@@ -1,0 +1,26 @@
+import { Args } from '@oclif/core';
+import { XrdCommand } from '../../../src/cli/base.js';
+import { dirFlag } from '../../../src/cli/sandbox-flags.js';
+import { S } from '../../../src/cli/schema.js';
+import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+
+type Result = { revoked: string };
+
+export default class SandboxCaRevoke extends XrdCommand<typeof SandboxCaRevoke, Result> {
+  static override summary = "Revoke a certificate at the sandbox's CA (OCSP answers REVOKED from then on): rehearse a key compromise.";
+  static override args = { cert: Args.string({ required: true, description: 'certificate hash (SHA-256) or serial' }) };
+  static override flags = { dir: dirFlag };
+  static override resultSchema = S.obj({ revoked: S.str() });
+
+  protected async execute(): Promise<Result> {
+    const { http } = controlClient(sandboxDir(this.flags.dir));
+    this.onClose(() => http.close());
+    const id = this.args.cert.replace(/:/g, '');
+    await http.request({ method: 'POST', path: '/ca/revoke', body: /^[0-9A-Fa-f]{64}$/.test(id) ? { hash: id } : { serial: id }, step: 'sandbox-ca-revoke' });
+    return { revoked: id };
+  }
+
+  protected override render(r: Result): void {
+    this.out.print(`revoked ${r.revoked}`);
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SecurityServerApi } from '../api/security-server.js';
+import { ConflictError, UsageError } from '../errors/index.js';
+import { findKey, usageOf } from './inventory.js';
+import type { Progress } from './lifecycle.js';
+
+/** What submitting a CSR to a CA gives back. */
+export type SubmitOutcome =
+  | { kind: 'certificate'; certificate: Buffer }
+  /** the server ordered and imported the certificate itself (server-acme) */
+  | { kind: 'imported'; hash: string }
+  /** the CSR was handed over; the certificate comes later (manual) */
+  | { kind: 'pending'; where: string };
+
+export interface SubmitContext {
+  api: SecurityServerApi;
+  keyId: string;
+  csrId: string;
+  csr: Buffer;
+  usage: 'auth' | 'sign';
+  ca: string;
+  progress: Progress;
+}
+
+/**
+ * server-acme: ask the security server to order the certificate from the CA's ACME server itself
+ * (X-Road 7.6+, POST /certificate-authorities/{ca}/acme-order). The server imports the result; we
+ * find it on the key.
+ */
+export async function submitServerAcme(c: SubmitContext): Promise<SubmitOutcome> {
+  const cas = await c.api.getApprovedCertificateAuthorities(c.usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING');
+  const ca = cas.find((x) => x.name === c.ca);
+  if (!ca) throw new UsageError(`CA '${c.ca}' is not approved on ${c.api.server}`, { server: c.api.server, step: 'acme-order' });
+  if (!ca.acme_capable) throw new UsageError(`CA '${c.ca}' has no ACME server configured at the central server`, { server: c.api.server, step: 'acme-order', hint: 'use the acme or command adapter instead' });
+  c.progress(`asking ${c.api.server} to order from ${c.ca} over ACME`);
+  await c.api.orderAcmeCertificate(c.ca, { csr_id: c.csrId, key_usage_type: c.usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING' });
+  const key = await c.api.getKey(c.keyId);
+  const cert = [...(key.certificates ?? [])].sort((a, b) => Date.parse(b.certificate_details.not_before) - Date.parse(a.certificate_details.not_before))[0];
+  if (!cert) throw new ConflictError('the ACME order succeeded but no certificate is on the key', { server: c.api.server, step: 'acme-order' });
+  return { kind: 'imported', hash: cert.certificate_details.hash.toUpperCase() };
+}
+
+/** manual: write the CSR where the operator takes it from; `xrdctl cert import` picks up the answer. */
+export function submitManual(c: SubmitContext, out: string): SubmitOutcome {
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, c.csr);
+  return { kind: 'pending', where: out };
+}
+
+/** The CSR to submit: downloaded from the server by key (and CSR id, or the key's only CSR). */
+export async function csrForKey(api: SecurityServerApi, keyId: string, csrId: string | undefined, format: 'PEM' | 'DER'): Promise<{ csrId: string; usage: 'auth' | 'sign'; csr: Buffer }> {
+  const tokens = await api.getTokens();
+  const k = findKey(tokens, keyId);
+  if (!k) throw new UsageError(`no key ${keyId} on ${api.server}`, { server: api.server, step: 'find-csr', hint: 'xrdctl csr list' });
+  const csrs = k.key.certificate_signing_requests ?? [];
+  const chosen = csrId ? csrs.find((c) => c.id === csrId) : csrs.length === 1 ? csrs[0] : undefined;
+  if (!chosen) {
+    throw new UsageError(csrId ? `key ${keyId} has no CSR ${csrId}` : `key ${keyId} has ${csrs.length} CSRs: name one with --csr`, {
+      server: api.server,
+      step: 'find-csr',
+      hint: csrs.length ? `CSRs: ${csrs.map((c) => c.id).join(', ')}` : 'create one with xrdctl csr create --key',
+    });
+  }
+  const usage = usageOf(k.key);
+  if (usage === 'none') throw new UsageError(`key ${keyId} has no usage yet`, { server: api.server, step: 'find-csr' });
+  return { csrId: chosen.id, usage, csr: await api.downloadCsr(keyId, chosen.id, format) };
+}

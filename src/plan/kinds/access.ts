@@ -1,0 +1,137 @@
+import type * as SS from '../../api/types/ss.js';
+import { ApiError, ConflictError } from '../../errors/index.js';
+import { grantAccessRights, revokeAccessRights } from '../actual.js';
+import type { Change, ExecContext, Executor, KindContext } from '../types.js';
+
+/** Local groups of a client: create, describe, members (prune removes members the manifest does not list). */
+export function diffLocalGroups({ server, actual }: KindContext): Change[] {
+  const out: Change[] = [];
+  for (const c of server.clients) {
+    const have = actual.localGroups.get(c.id) ?? [];
+    for (const g of c.localGroups) {
+      const a = have.find((x) => x.code === g.code);
+      const key = `${c.id} ${g.code}`;
+      const base = { server: server.name, kind: 'local-group', key, pos: g.pos };
+      if (!a) {
+        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'create', summary: `add local group ${g.code} to ${c.id} (${g.members.length} members)`, phase: 70, action: { type: 'add-local-group', params: { clientId: c.id, code: g.code, description: g.description, members: g.members } } });
+        continue;
+      }
+      if (a.description !== g.description) {
+        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'update', summary: `local group ${g.code} of ${c.id}: description`, diff: { description: { from: a.description, to: g.description } }, phase: 71, action: { type: 'update-local-group', params: { clientId: c.id, code: g.code, description: g.description } } });
+      }
+      const members = (a.members ?? []).map((m) => m.id);
+      const missing = g.members.filter((m) => !members.includes(m));
+      if (missing.length) {
+        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}+`, op: 'create', summary: `add ${missing.join(', ')} to local group ${g.code} of ${c.id}`, phase: 72, action: { type: 'add-local-group-members', params: { clientId: c.id, code: g.code, members: missing } } });
+      }
+      const extra = members.filter((m) => !g.members.includes(m));
+      if (extra.length && c.prune.localGroupMembers) {
+        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}-`, op: 'delete', prune: true, summary: `remove ${extra.join(', ')} from local group ${g.code} of ${c.id}`, phase: 89, action: { type: 'remove-local-group-members', params: { clientId: c.id, code: g.code, members: extra } } });
+      }
+    }
+  }
+  return out;
+}
+
+/** The access-rights subject id: subsystems and global groups as given, local groups (local:CODE) by their numeric id. */
+function subjectKey(subject: string): string {
+  return subject;
+}
+
+/**
+ * Access rights, service-client centric: per subject, the service codes it may call. Missing rights are
+ * granted in one call per subject; with prune.accessRights, rights the manifest does not list are revoked
+ * (otherwise they are left alone and reported).
+ */
+export function diffAccessRights({ server, actual }: KindContext): Change[] {
+  const out: Change[] = [];
+  for (const c of server.clients) {
+    const want = new Map<string, Set<string>>();
+    for (const d of c.serviceDescriptions) for (const s of d.services) for (const subj of s.accessRights) {
+      const k = subjectKey(subj);
+      if (!want.has(k)) want.set(k, new Set());
+      want.get(k)!.add(s.code);
+    }
+    const have = new Map<string, Set<string>>();
+    for (const [scId, r] of actual.accessRights.get(c.id) ?? []) {
+      const k = r.type === 'LOCALGROUP' && r.localGroupCode ? `local:${r.localGroupCode}` : scId;
+      have.set(k, new Set(r.codes));
+    }
+    const managedCodes = new Set(c.serviceDescriptions.flatMap((d) => d.services.map((s) => s.code)));
+    for (const [subj, codes] of want) {
+      const missing = [...codes].filter((x) => !have.get(subj)?.has(x)).sort();
+      if (!missing.length) continue;
+      const key = `${c.id} ${subj}`;
+      out.push({ id: `${server.name}/access-right/${key}+`, server: server.name, kind: 'access-right', key, op: 'create', summary: `grant ${subj} access to ${missing.join(', ')} of ${c.id}`, phase: 80, action: { type: 'grant-access', params: { clientId: c.id, subject: subj, codes: missing } } });
+    }
+    for (const [subj, codes] of have) {
+      // only rights on services this manifest manages are ours to judge
+      const extra = [...codes].filter((x) => managedCodes.has(x) && !want.get(subj)?.has(x)).sort();
+      if (!extra.length) continue;
+      const key = `${c.id} ${subj}`;
+      if (c.prune.accessRights) {
+        out.push({ id: `${server.name}/access-right/${key}-`, server: server.name, kind: 'access-right', key, op: 'delete', prune: true, summary: `revoke ${subj} access to ${extra.join(', ')} of ${c.id}`, phase: 85, action: { type: 'revoke-access', params: { clientId: c.id, subject: subj, codes: extra } } });
+      } else {
+        out.push({ id: `${server.name}/access-right/${key}=`, server: server.name, kind: 'access-right', key, op: 'keep', summary: `${subj} may call ${extra.join(', ')} of ${c.id}: not in the manifest, left alone (prune.accessRights: true would revoke it)`, phase: 85 });
+      }
+    }
+  }
+  return out;
+}
+
+async function groupByCode(ctx: ExecContext, clientId: string, code: string): Promise<SS.LocalGroup | undefined> {
+  return (await ctx.api.getClientLocalGroups(clientId)).find((g) => g.code === code);
+}
+
+async function resolveSubject(ctx: ExecContext, clientId: string, subject: string): Promise<string> {
+  if (!subject.startsWith('local:')) return subject;
+  const g = await groupByCode(ctx, clientId, subject.slice('local:'.length));
+  if (!g?.id) throw new ConflictError(`local group ${subject.slice(6)} of ${clientId} does not exist`, { server: ctx.api.server, step: 'grant-access' });
+  return String(g.id);
+}
+
+export const accessExecutors: Record<string, Executor> = {
+  'add-local-group': async (ctx, p) => {
+    let g = await groupByCode(ctx, p.clientId, p.code);
+    if (!g) g = await ctx.api.addLocalGroup(p.clientId, { code: p.code, description: p.description });
+    const have = (g.members ?? []).map((m) => m.id);
+    const add = (p.members as string[]).filter((m) => !have.includes(m));
+    if (add.length) await ctx.api.addLocalGroupMembers(String(g.id), add);
+  },
+  'update-local-group': async (ctx, p) => {
+    const g = await groupByCode(ctx, p.clientId, p.code);
+    if (g && g.description !== p.description) await ctx.api.updateLocalGroup(String(g.id), p.description);
+  },
+  'add-local-group-members': async (ctx, p) => {
+    const g = await groupByCode(ctx, p.clientId, p.code);
+    if (!g) throw new ConflictError(`local group ${p.code} of ${p.clientId} does not exist`, { server: ctx.api.server, step: 'add-group-members' });
+    const have = (g.members ?? []).map((m) => m.id);
+    const add = (p.members as string[]).filter((m) => !have.includes(m));
+    if (add.length) await ctx.api.addLocalGroupMembers(String(g.id), add);
+  },
+  'remove-local-group-members': async (ctx, p) => {
+    const g = await groupByCode(ctx, p.clientId, p.code);
+    if (!g) return;
+    const have = (g.members ?? []).map((m) => m.id);
+    const del = (p.members as string[]).filter((m) => have.includes(m));
+    if (del.length) await ctx.api.deleteLocalGroupMembers(String(g.id), del);
+  },
+  'grant-access': async (ctx, p) => {
+    const sc = await resolveSubject(ctx, p.clientId, p.subject);
+    try {
+      await grantAccessRights(ctx.api, p.clientId, sc, p.codes as string[]);
+    } catch (e) {
+      // someone granted part of it since the plan was made: grant only what is still missing
+      if (!(e instanceof ApiError && e.status === 409)) throw e;
+      const have = (
+        await ctx.api.http.request<SS.AccessRight[]>({ method: 'GET', path: `/clients/${encodeURIComponent(p.clientId)}/service-clients/${encodeURIComponent(sc)}/access-rights`, step: 'list-access-rights' })
+      ).body.map((a) => a.service_code);
+      const codes = (p.codes as string[]).filter((x) => !have.includes(x));
+      if (codes.length) await grantAccessRights(ctx.api, p.clientId, sc, codes);
+    }
+  },
+  'revoke-access': async (ctx, p) => {
+    const sc = await resolveSubject(ctx, p.clientId, p.subject);
+    await revokeAccessRights(ctx.api, p.clientId, sc, p.codes as string[]);
+  },
+};

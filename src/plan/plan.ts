@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { CentralServerApi } from '../api/central-server.js';
+import type { SecurityServerApi } from '../api/security-server.js';
+import { XrdError } from '../errors/index.js';
+import { readCentral, readServer } from './actual.js';
+import type { DesiredInstance, DesiredServer } from './desired.js';
+import { diffAccessRights, diffLocalGroups } from './kinds/access.js';
+import { diffCentral } from './kinds/central.js';
+import { diffCerts } from './kinds/certs.js';
+import { diffClients } from './kinds/client.js';
+import { diffEndpointPrune, diffServices } from './kinds/services.js';
+import { diffToken } from './kinds/token.js';
+import type { ActualServer, Change } from './types.js';
+
+export interface ServerPlan {
+  server: string;
+  kind: 'central' | 'security';
+  /** digest of what the server reported: apply of a saved plan refuses when it changed (drift) */
+  stateDigest: string;
+  changes: Change[];
+  error?: string;
+}
+
+export interface Plan {
+  format: 'xrdctl-plan/1';
+  createdAt: string;
+  instance: string;
+  servers: ServerPlan[];
+  summary: { create: number; update: number; delete: number; unsafe: number; keep: number };
+}
+
+export interface Connections {
+  central?: CentralServerApi;
+  security: Map<string, SecurityServerApi>;
+}
+
+/** Changes for one security server: every kind's diff, in phase order. */
+export function diffServer(server: DesiredServer, actual: ActualServer, instance: string, now = new Date()): Change[] {
+  const ctx = { server, actual };
+  return [
+    ...diffToken(ctx),
+    ...diffCerts(ctx, now),
+    ...diffClients(ctx, instance),
+    ...diffServices(ctx),
+    ...diffEndpointPrune(ctx),
+    ...diffLocalGroups(ctx),
+    ...diffAccessRights(ctx),
+  ].sort((a, b) => a.phase - b.phase);
+}
+
+export function digest(value: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v].sort() : v)))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function summarize(servers: ServerPlan[]): Plan['summary'] {
+  const s = { create: 0, update: 0, delete: 0, unsafe: 0, keep: 0 };
+  for (const p of servers) for (const c of p.changes) s[c.op]++;
+  return s;
+}
+
+/** Run async jobs with at most `limit` at a time. */
+export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= items.length) return;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Read every server (in parallel, bounded) and diff it against the desired state. A server that
+ * cannot be read gets an error entry instead of changes; the others are still planned.
+ */
+export async function buildPlan(desired: DesiredInstance, conns: Connections, o: { concurrency?: number; now?: Date } = {}): Promise<Plan> {
+  const servers: ServerPlan[] = [];
+  if (desired.central && conns.central) {
+    try {
+      const actual = await readCentral(conns.central);
+      servers.push({ server: desired.central.name, kind: 'central', stateDigest: digest(actual), changes: diffCentral(desired.central, actual) });
+    } catch (e) {
+      servers.push({ server: desired.central.name, kind: 'central', stateDigest: '', changes: [], error: e instanceof XrdError ? e.oneLine() : String(e) });
+    }
+  }
+  const results = await pool(desired.servers, o.concurrency ?? 8, async (s): Promise<ServerPlan> => {
+    const api = conns.security.get(s.name)!;
+    try {
+      const actual = await readServer(api, s, desired.instance);
+      return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer(s, actual, desired.instance, o.now) };
+    } catch (e) {
+      return { server: s.name, kind: 'security', stateDigest: '', changes: [], error: e instanceof XrdError ? e.oneLine() : String(e) };
+    }
+  });
+  servers.push(...results);
+  return { format: 'xrdctl-plan/1', createdAt: new Date().toISOString(), instance: desired.instance, servers, summary: summarize(servers) };
+}
+
+export function pendingChanges(plan: Plan): number {
+  return plan.summary.create + plan.summary.update + plan.summary.delete;
+}
