@@ -154,7 +154,7 @@ export function parseCsr(input: Buffer | string): ParsedCsr {
 export interface CaMaterial { keyPem: string; certPem: string }
 
 /** Sign a CSR with a CA: subject and key from the CSR, key usage from `usage`. */
-export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage: 'AUTHENTICATION' | 'SIGNING'; now: Date; validityDays: number; notBefore?: Date }): { certPem: string; der: Buffer; serial: string } {
+export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage: 'AUTHENTICATION' | 'SIGNING'; now: Date; validityDays: number; notBefore?: Date; ocspUrl?: string }): { certPem: string; der: Buffer; serial: string } {
   const parsed = parseCsr(csrInput);
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
@@ -179,6 +179,17 @@ export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage
   const san = parsed.san.length ? parsed.san : [cn.toLowerCase().replace(/[^a-z0-9.-]+/g, '-') || 'sandbox'];
   exts.push({ name: 'subjectAltName', altNames: san.map((v) => ({ type: 2, value: v })) });
   exts.push({ name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() });
+  if (opts.ocspUrl) {
+    // authorityInfoAccess: id-ad-ocsp → uniformResourceIdentifier
+    const a = forge.asn1;
+    const aia = a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [
+      a.create(a.Class.UNIVERSAL, a.Type.SEQUENCE, true, [
+        a.create(a.Class.UNIVERSAL, a.Type.OID, false, a.oidToDer('1.3.6.1.5.5.7.48.1').getBytes()),
+        a.create(a.Class.CONTEXT_SPECIFIC, 6, false, opts.ocspUrl),
+      ]),
+    ]);
+    exts.push({ id: '1.3.6.1.5.5.7.1.1', critical: false, value: a.toDer(aia).getBytes() });
+  }
   cert.setExtensions(exts as never);
   cert.sign(caKey, forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);

@@ -211,6 +211,23 @@ export class Engine {
   }
 
   // ---------- CA / OCSP view ----------
+  recordIssued(ca: CaState, der: Buffer, serial: string): void {
+    ca.issued.push(serial);
+    (ca.issuedHashes ??= {})[certInfo(der).hash] = serial;
+  }
+  /** revoke by serial (hex) or certificate hash; false if this sandbox's CAs never issued it */
+  revoke(hashOrSerial: string, reason?: string): boolean {
+    const key = hashOrSerial.replace(/:/g, '');
+    for (const ca of this.st.cas) {
+      const serial = ca.issued.includes(key.toLowerCase()) ? key.toLowerCase() : ca.issuedHashes?.[key.toUpperCase()];
+      if (serial) {
+        ca.revoked[serial] = { at: this.clock.now().toISOString(), ...(reason ? { reason } : {}) };
+        this.persist();
+        return true;
+      }
+    }
+    return false;
+  }
   caByName(name: string): CaState | undefined {
     return this.st.cas.find((c) => c.name === name);
   }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type Fau
 import type { State, SsState } from './model.js';
 import { ssRoutes, SS_ROLES } from './ss-api.js';
 import { csRoutes, CS_ROLES, anchorXml } from './cs-api.js';
+import { ocspRespond } from './ocsp.js';
 
 export type { FaultSpec, RequestLogEntry } from './http.js';
 
@@ -60,6 +62,8 @@ export interface SandboxHandle {
     certPem(name?: string): string;
   };
   anchor(): string;
+  /** base URL of the sandbox OCSP responder (plain HTTP on 127.0.0.1; the CA is chosen by the request's issuer key hash) */
+  ocspUrl: string;
   /** globalconf faults: make one SS's download fail (its copy ages until 409 global_conf_outdated) */
   globalConf: { setDownloadFailing(server: string, failing: boolean): void };
 }
@@ -194,33 +198,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       const ca = engine.caByName(o.ca ?? SANDBOX_CA);
       if (!ca) throw new Error(`unknown CA ${o.ca}`);
       const usage = o.usage ?? guessUsage(csr);
-      const signed = signCsr(ca, csr, { usage, now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays });
-      ca.issued.push(signed.serial);
+      const signed = signCsr(ca, csr, { usage, now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays, ocspUrl: ca.ocspUrl });
+      engine.recordIssued(ca, signed.der, signed.serial);
       engine.persist();
       return signed.certPem;
     },
     revoke(hashOrSerial) {
-      const key = hashOrSerial.replace(/:/g, '').toLowerCase();
-      for (const ca of engine.st.cas) {
-        // by serial
-        if (ca.issued.includes(key)) {
-          ca.revoked[key] = { at: engine.clock.now().toISOString() };
-          engine.persist();
-          return true;
-        }
-      }
-      // by certificate hash: look through all known certs
-      for (const ss of engine.st.ss) for (const k of ss.keys) for (const c of k.certs) {
-        if (c.hash.toLowerCase() === key) {
-          const ca = engine.caByName(c.caName);
-          if (ca) {
-            ca.revoked[c.serial] = { at: engine.clock.now().toISOString() };
-            engine.persist();
-            return true;
-          }
-        }
-      }
-      return false;
+      return engine.revoke(hashOrSerial);
     },
     names: () => engine.st.cas.map((c) => c.name),
     certPem: (name = SANDBOX_CA) => engine.caByName(name)?.certPem ?? '',
@@ -357,8 +341,51 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     return fresh ? 0 : (engine.st.ports[name] ?? 0);
   };
 
+  const startOcsp = async (): Promise<number> => {
+    const srv: HttpServer = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= 64 * 1024) chunks.push(c);
+      });
+      req.on('end', () => {
+        void (async () => {
+          let der: Buffer | undefined;
+          if (req.method === 'POST') der = Buffer.concat(chunks);
+          else if (req.method === 'GET') {
+            const last = decodeURIComponent((req.url ?? '/').split('/').pop() ?? '');
+            if (last) der = Buffer.from(last, 'base64');
+          }
+          if (!der || !der.length || size > 64 * 1024) {
+            res.writeHead(400).end();
+            return;
+          }
+          try {
+            const out = await ocspRespond(engine.st.cas, der, engine.clock.now());
+            res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': String(out.length) }).end(out);
+          } catch {
+            res.writeHead(500).end();
+          }
+        })();
+      });
+    });
+    let port: number;
+    const pref = fresh ? 0 : (engine.st.ports.ocsp ?? 0);
+    try {
+      port = await listen(srv as unknown as Server, pref);
+    } catch {
+      port = await listen(srv as unknown as Server, 0);
+    }
+    servers.push(srv as unknown as Server);
+    engine.st.ports.ocsp = port;
+    for (const ca of engine.st.cas) ca.ocspUrl = `http://127.0.0.1:${port}/${ca.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    return port;
+  };
+
   let handle: SandboxHandle;
   try {
+    const ocspPort = await startOcsp();
     const csPort = await mkListener('cs', csRoutes(engine), portFor('cs'));
     const ssInfos: SandboxServerInfo[] = [];
     for (const ss of engine.st.ss) {
@@ -398,6 +425,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       ca: caApi,
       anchor: () => anchorXml(engine),
+      ocspUrl: `http://127.0.0.1:${ocspPort}`,
       globalConf: {
         setDownloadFailing(server, failing) {
           if (failing) engine.gcDownloadFailing.add(server);

@@ -18,6 +18,8 @@ export interface CaState {
   revoked: Record<string, { at: string; reason?: string }>;
   /** serials this CA issued (lower hex) */
   issued: string[];
+  /** certificate hash (SHA-256, upper hex) → serial, for revocation by hash */
+  issuedHashes?: Record<string, string>;
   ocspUrl: string;
   acme: boolean;
 }

@@ -230,8 +230,8 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
     csr.ownerId = memberId; // auth CSRs belong to the server owner
     k.usage = usage;
     if (acme) {
-      const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays });
-      ca.issued.push(signed.serial);
+      const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl });
+      e.recordIssued(ca, signed.der, signed.serial);
       importInto(k, signed.der, usage, ca.name, memberId, true);
       return { csr, built, acme: true };
     }
@@ -581,8 +581,8 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       if (!k || !csr) throw notFound('csr_not_found', csrId);
       if (csr.usage !== usage) throw bad('wrong_key_usage');
       const built = buildCsr(k.privateKeyPem, k.publicKeyPem, csr.subject, { usage, san: csr.san });
-      const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays });
-      ca.issued.push(signed.serial);
+      const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl });
+      e.recordIssued(ca, signed.der, signed.serial);
       if (e.findCert(ss, certInfo(signed.der).hash)) throw conflict('certificate_already_exists');
       importInto(k, signed.der, usage, ca.name, csr.ownerId, true);
       k.csrs = k.csrs.filter((r) => r.id !== csrId);
