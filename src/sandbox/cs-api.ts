@@ -142,7 +142,10 @@ export function csRoutes(e: Engine): Route[] {
     { method: 'GET', path: '/system/high-availability-cluster/status', op: 'getHighAvailabilityClusterStatus', roles: VIEW, h: () => ok({ is_ha_configured: false, node_name: 'node_0', all_nodes_ok: true, nodes: [] }) },
     { method: 'GET', path: '/initialization/status', op: 'getInitializationStatus', roles: 'any', h: () => ok({ instance_identifier: inst, central_server_address: cs.address, software_token_init_status: 'INITIALIZED' }) },
     { method: 'POST', path: '/initialization', op: 'initCentralServer', roles: [SYS], write: true, h: (c) => {
-      c.json();
+      const b = c.json();
+      str(b, 'instance_identifier', 'initialServerConf');
+      str(b, 'central_server_address', 'initialServerConf');
+      str(b, 'software_token_pin', 'initialServerConf');
       throw conflict('server_already_fully_initialized');
     } },
 
