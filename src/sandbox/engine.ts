@@ -150,6 +150,7 @@ export class Engine {
         authCertHashes: s.authCerts.map((c) => c.hash),
         clients: s.clients.filter((c) => !(s as CsServer & { disabled?: string[] }).disabled?.includes(c)),
         maintenance: s.maintenance,
+        ...(s.maintenanceMessage ? { maintenanceMessage: s.maintenanceMessage } : {}),
       })),
       globalGroups: cs.globalGroups.map((g) => ({ code: g.code, members: [...g.members] })),
       caNames: this.st.cas.map((c) => c.name),
@@ -193,6 +194,17 @@ export class Engine {
       else if (!listed && cl.status === 'REGISTERED') cl.status = 'GLOBAL_ERROR';
       else if (!listed && cl.status === 'DISABLING_IN_PROGRESS') cl.status = 'DISABLED';
       if (before !== cl.status) changed = true;
+    }
+    if (server) {
+      if (server.maintenance !== ss.maintenance) {
+        ss.maintenance = server.maintenance;
+        changed = true;
+      }
+      ss.maintenanceMessage = server.maintenanceMessage;
+      if (ss.maintenancePending && (ss.maintenancePending === 'ENABLE') === server.maintenance) {
+        ss.maintenancePending = undefined;
+        changed = true;
+      }
     }
     if (server && server.address !== ss.address) {
       ss.address = server.address;
@@ -456,6 +468,7 @@ export class Engine {
       case 'MAINTENANCE_MODE_DISABLE_REQUEST':
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.maintenance = r.type === 'MAINTENANCE_MODE_ENABLE_REQUEST';
+        server.maintenanceMessage = server.maintenance ? r.comments : undefined;
         break;
     }
     cs.requests.push(req);

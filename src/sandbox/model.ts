@@ -106,7 +106,7 @@ export interface GcSnapshot {
   generatedAt: string;
   memberClasses: string[];
   members: Array<{ id: string; name: string; subsystems: Array<{ code: string; name?: string }> }>;
-  servers: Array<{ id: string; address: string; authCertHashes: string[]; clients: string[]; maintenance: boolean }>;
+  servers: Array<{ id: string; address: string; authCertHashes: string[]; clients: string[]; maintenance: boolean; maintenanceMessage?: string }>;
   globalGroups: Array<{ code: string; members: string[] }>;
   caNames: string[];
 }
@@ -132,6 +132,7 @@ export interface SsState {
   requestedAddress?: string;
   maintenance: boolean;
   maintenanceMessage?: string;
+  maintenancePending?: 'ENABLE' | 'DISABLE';
   gc: { downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string };
 }
 

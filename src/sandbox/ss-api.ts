@@ -1163,7 +1163,27 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       ss.requestedAddress = address;
       return { status: 202 };
     } },
-    { method: 'GET', path: '/system/maintenance-mode', op: 'maintenanceMode', roles: [SYS, OBS], h: () => ok({ status: ss.maintenance ? 'ENABLED_MAINTENANCE_MODE' : 'DISABLED_MAINTENANCE_MODE', message: ss.maintenanceMessage ?? '', is_management_services_provider: false }) },
+    { method: 'GET', path: '/system/maintenance-mode', op: 'maintenanceMode', roles: [SYS, OBS], h: () => ok({
+      status: ss.maintenancePending === 'ENABLE' ? 'PENDING_ENABLE_MAINTENANCE_MODE' : ss.maintenancePending === 'DISABLE' ? 'PENDING_DISABLE_MAINTENANCE_MODE' : ss.maintenance ? 'ENABLED_MAINTENANCE_MODE' : 'DISABLED_MAINTENANCE_MODE',
+      message: ss.maintenanceMessage ?? '', is_management_services_provider: false,
+    }) },
+    { method: 'PUT', path: '/system/maintenance-mode/enable', op: 'enableMaintenanceMode', roles: [SYS], write: true, h: (c) => {
+      const message = c.body.length ? optStr(c.json(), 'message', 'maintenanceModeMessage') : undefined;
+      requireInit();
+      if (ss.maintenance || ss.maintenancePending) throw conflict('action_not_possible', 'ENABLE_MAINTENANCE_MODE');
+      e.requireSigner(ss, [owner()], true);
+      submit({ type: 'MAINTENANCE_MODE_ENABLE_REQUEST', origin: 'SECURITY_SERVER', serverId: serverIdOrFail(), comments: message });
+      ss.maintenancePending = 'ENABLE';
+      return noContent();
+    } },
+    { method: 'PUT', path: '/system/maintenance-mode/disable', op: 'disableMaintenanceMode', roles: [SYS], write: true, h: () => {
+      requireInit();
+      if (!ss.maintenance || ss.maintenancePending) throw conflict('action_not_possible', 'DISABLE_MAINTENANCE_MODE');
+      e.requireSigner(ss, [owner()], true);
+      submit({ type: 'MAINTENANCE_MODE_DISABLE_REQUEST', origin: 'SECURITY_SERVER', serverId: serverIdOrFail() });
+      ss.maintenancePending = 'DISABLE';
+      return noContent();
+    } },
     { method: 'GET', path: '/system/node-type', op: 'getNodeType', roles: 'any', h: () => ok({ node_type: 'STANDALONE' }) },
     { method: 'GET', path: '/xroad-instances', op: 'getXRoadInstances', roles: 'any', h: () => ok(ss.anchor ? [{ identifier: inst, local: true }] : []) },
     { method: 'GET', path: '/member-classes', op: 'getMemberClasses', roles: 'any', h: (c) => {

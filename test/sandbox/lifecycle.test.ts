@@ -185,3 +185,36 @@ describe('registration, clients and CS requests', () => {
     expect((await call(cs.url, cs.apiKeys.admin, 'GET', '/management-requests/99999')).status).toBe(404);
   });
 });
+
+describe('maintenance mode and address change', () => {
+  it('go through the CS and arrive with the next globalconf', async () => {
+    const ss = sb.ss[1]!; // registered in the test above
+    const api = ssApi(ss);
+    const reg = await registeredAgain();
+    expect(reg).toBe(true);
+    expect((await api('PUT', '/system/maintenance-mode/enable', { message: 'upgrade' })).status).toBe(204);
+    expect((await api('GET', '/system/maintenance-mode')).json.status).toBe('PENDING_ENABLE_MAINTENANCE_MODE');
+    await sb.waitForGlobalConf();
+    expect((await api('GET', '/system/maintenance-mode')).json).toMatchObject({ status: 'ENABLED_MAINTENANCE_MODE', message: 'upgrade' });
+    expect((await call(sb.cs.url, sb.cs.apiKeys.admin, 'GET', `/security-servers/${ss.serverId}`)).json.in_maintenance_mode).toBe(true);
+    expect((await api('PUT', '/system/maintenance-mode/disable')).status).toBe(204);
+    await sb.waitForGlobalConf();
+    expect((await api('GET', '/system/maintenance-mode')).json.status).toBe('DISABLED_MAINTENANCE_MODE');
+    expect((await api('PUT', '/system/server-address', { address: 'new.example.org' })).status).toBe(202);
+    expect((await api('GET', '/system/server-address')).json.requested_change.address).toBe('new.example.org');
+    await sb.waitForGlobalConf();
+    expect((await api('GET', '/system/server-address')).json).toEqual({ current_address: { address: 'new.example.org' } });
+  });
+});
+
+/** ss2 lost its auth key in the registration test: register a fresh one */
+async function registeredAgain(): Promise<boolean> {
+  const ss = sb.ss[1]!;
+  const api = ssApi(ss);
+  const { keyCsrSignImport, approveWaiting } = await import('./scenario.js');
+  const auth = await keyCsrSignImport(sb, 1, 'AUTHENTICATION');
+  expect((await api('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address })).status).toBe(200);
+  await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
+  await until(() => api('GET', `/token-certificates/${auth.hash}`), (r) => r.json.status === 'REGISTERED');
+  return (await api('PUT', `/token-certificates/${auth.hash}/activate`)).status === 204;
+}
