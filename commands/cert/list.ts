@@ -13,7 +13,7 @@ export default class CertList extends XrdCommand<typeof CertList, Result> {
 
   protected async execute(): Promise<Result> {
     const api = await this.securityServer();
-    const rows = certRows(api.server, await api.getTokens()).filter((c) => !this.flags.usage || c.usage === this.flags.usage);
+    const rows = certRows(api.server, await api.getTokens(), api.http.serverNow()).filter((c) => !this.flags.usage || c.usage === this.flags.usage);
     return { server: api.server, certificates: rows };
   }
 

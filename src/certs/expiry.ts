@@ -27,7 +27,6 @@ const rank = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
 
 /** Days left and OCSP status of every auth and sign certificate, classified by the thresholds. */
 export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: number; criticalDays: number; now?: Date }): Promise<ExpiryResult> {
-  const now = o.now ?? new Date();
   const servers: ExpiryResult['servers'] = [];
   const certificates: ExpiryRow[] = [];
   const results = await Promise.allSettled(apis.map(async (api) => ({ api, tokens: await api.getTokens() })));
@@ -41,6 +40,7 @@ export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: numbe
       return;
     }
     servers.push({ server, ok: true, error: null });
+    const now = o.now ?? apis[i]!.http.serverNow();
     const tokensByHash = new Map<string, boolean>();
     for (const t of r.value.tokens) for (const k of t.keys ?? []) for (const c of k.certificates ?? []) tokensByHash.set(c.certificate_details.hash.toUpperCase(), isWorking(c, now));
     for (const c of certRows(server, r.value.tokens, now)) {

@@ -187,7 +187,8 @@ export interface ImportCheck {
  * server trusts, matches a key on the server that waits for it (by public key, via the key's CSR),
  * and its key usage fits that key. Each failure names precisely what is wrong; nothing is written.
  */
-export async function checkImport(api: SecurityServerApi, bytes: Buffer, source: string, now = new Date()): Promise<ImportCheck> {
+export async function checkImport(api: SecurityServerApi, bytes: Buffer, source: string, at?: Date): Promise<ImportCheck> {
+  const now = at ?? api.http.serverNow();
   const server = api.server;
   const step = 'check-cert';
   // node-forge is heavy: load the PKI code only when a certificate is actually checked
@@ -253,7 +254,7 @@ export async function checkImport(api: SecurityServerApi, bytes: Buffer, source:
   });
 }
 
-export async function importCert(api: SecurityServerApi, bytes: Buffer, source: string, progress: Progress = noop, now = new Date()): Promise<CertRow> {
+export async function importCert(api: SecurityServerApi, bytes: Buffer, source: string, progress: Progress = noop, now?: Date): Promise<CertRow> {
   progress('checking the certificate');
   const check = await checkImport(api, bytes, source, now);
   progress(`importing ${check.usage} certificate ${check.hash.slice(0, 16)}…`);
@@ -261,8 +262,9 @@ export async function importCert(api: SecurityServerApi, bytes: Buffer, source: 
   return readCert(api, check.hash, now);
 }
 
-export async function readCert(api: SecurityServerApi, hash: string, now = new Date()): Promise<CertRow> {
+export async function readCert(api: SecurityServerApi, hash: string, at?: Date): Promise<CertRow> {
   const tokens = await api.getTokens();
+  const now = at ?? api.http.serverNow();
   const full = resolveCertHash(tokens, hash) ?? hash;
   const loc = findCert(tokens, full);
   if (!loc) throw new UsageError(`no certificate ${hash} on ${api.server}`, { server: api.server, step: 'find-cert', hint: 'xrdctl cert list shows the hashes' });
@@ -419,10 +421,11 @@ export async function certAction(
   hashArg: string,
   action: CertAction,
   o: { force?: boolean; confirm?: (problems: string[]) => Promise<void> } = {},
-  now = new Date(),
+  at?: Date,
 ): Promise<CertActionResult> {
   const server = api.server;
   const { tokens, hash, cert, usage } = await locate(api, hashArg);
+  const now = at ?? api.http.serverNow();
   const result = (changed: boolean, c?: TokenCertificate | null, forced = false): CertActionResult => ({
     server,
     hash,
@@ -458,10 +461,11 @@ export async function deleteKey(
   api: SecurityServerApi,
   keyId: string,
   o: { force?: boolean; confirm?: (problems: string[]) => Promise<void> } = {},
-  now = new Date(),
+  at?: Date,
 ): Promise<{ server: string; keyId: string; changed: boolean; forced: boolean; certificates: string[] }> {
   const server = api.server;
   const tokens = await api.getTokens();
+  const now = at ?? api.http.serverNow();
   const k = findKey(tokens, keyId);
   if (!k) return { server, keyId, changed: false, forced: false, certificates: [] };
   const problems = assertSafeRemoval(server, 'delete-key', tokens, { keys: [keyId] }, !!o.force, now);

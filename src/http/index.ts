@@ -169,6 +169,13 @@ export class HttpClient {
   private queue: Promise<void> = Promise.resolve();
   /** number of requests sent (each attempt counts) */
   requestCount = 0;
+  /** server clock minus ours, from the last response's Date header (second resolution) */
+  private clockOffsetMs: number | undefined;
+
+  /** "now" as the server sees it: expiry is judged by the server's clock (a sandbox's may be moved). */
+  serverNow(): Date {
+    return new Date(Date.now() + (this.clockOffsetMs ?? 0));
+  }
 
   constructor(opts: HttpClientOptions) {
     this.opts = opts;
@@ -346,6 +353,12 @@ export class HttpClient {
       }
     }
     const correlationId = headerValue(res.headers['x-road-ui-correlation-id']);
+    const date = Date.parse(headerValue(res.headers.date) ?? '');
+    if (!Number.isNaN(date)) {
+      const off = date - Date.now();
+      // only a real difference counts: Date has second resolution
+      this.clockOffsetMs = Math.abs(off) > 2000 ? off : 0;
+    }
     this.opts.onExchange?.({
       method: ro.method,
       path,

@@ -1,0 +1,97 @@
+import { Flags } from '@oclif/core';
+import { writeFileSync } from 'node:fs';
+import { XrdCommand } from '../../src/cli/base.js';
+import { certRowItem } from '../../src/cli/cert-schemas.js';
+import { S } from '../../src/cli/schema.js';
+import { importCert, readCert } from '../../src/certs/lifecycle.js';
+import type { CertRow } from '../../src/certs/inventory.js';
+import { csrForKey, submitManual, submitServerAcme, type SubmitOutcome } from '../../src/certs/submit.js';
+import { UsageError } from '../../src/errors/index.js';
+
+type Result = {
+  server: string;
+  adapter: string;
+  keyId: string;
+  csrId: string;
+  certificateFile: string | null;
+  pending: string | null;
+  imported: CertRow | null;
+};
+
+export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
+  static override summary = 'Send a CSR to a CA and get the certificate back (optionally importing it).';
+  static override description =
+    'Adapters: server-acme (the security server orders from the CA over ACME itself, X-Road 7.6+), command (runs your CA command without a shell: ' +
+    '{csr} is a file with the CSR, otherwise it goes to stdin; {cert} a file for the certificate, otherwise stdout; {usage} is auth or sign), ' +
+    'manual (writes the CSR to --out; import the answer later with xrdctl cert import).';
+  static override examples = [
+    '<%= config.bin %> csr submit --key 3 --adapter command --command "openssl ca -batch -config ca.cnf -in {csr} -out {cert}" --import',
+    '<%= config.bin %> csr submit --key 3 --adapter server-acme --ca "Sandbox CA"',
+    '<%= config.bin %> csr submit --key 3 --adapter manual --out /srv/outbox/ss1-auth.csr',
+  ];
+  static override flags = {
+    key: Flags.string({ required: true, description: 'key id whose CSR is sent' }),
+    csr: Flags.string({ description: 'CSR id (default: the key’s only CSR)' }),
+    adapter: Flags.string({ required: true, options: ['server-acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
+    ca: Flags.string({ description: 'approved CA name (server-acme)' }),
+    command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
+    timeout: Flags.integer({ default: 120, description: 'seconds the CA command may take' }),
+    format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
+    out: Flags.string({ char: 'o', description: 'manual: where to write the CSR; otherwise: where to write the certificate' }),
+    import: Flags.boolean({ description: 'import the certificate into the server (after the checks of cert import)' }),
+  };
+  static override resultSchema = S.obj({
+    server: S.str(),
+    adapter: S.str(),
+    keyId: S.str(),
+    csrId: S.str(),
+    certificateFile: S.nullable(S.str()),
+    pending: S.nullable(S.str()),
+    imported: S.nullable(certRowItem),
+  });
+
+  protected async execute(): Promise<Result> {
+    const f = this.flags;
+    if (f.adapter === 'command' && !f.command) throw new UsageError('--adapter command needs --command "…"');
+    if (f.adapter === 'server-acme' && !f.ca) throw new UsageError('--adapter server-acme needs --ca NAME');
+    if (f.adapter === 'manual' && !f.out) throw new UsageError('--adapter manual needs --out FILE (where the CSR goes)');
+    const api = await this.securityServer();
+    const res: Result = { server: api.server, adapter: f.adapter, keyId: f.key, csrId: '', certificateFile: null, pending: null, imported: null };
+    await this.out.steps([
+      {
+        title: `submit the CSR of key ${f.key} (${f.adapter})`,
+        run: async (update) => {
+          const { csrId, usage, csr } = await csrForKey(api, f.key, f.csr, f.format as 'PEM' | 'DER');
+          res.csrId = csrId;
+          const ctx = { api, keyId: f.key, csrId, csr, usage, ca: f.ca ?? '', progress: update };
+          let outcome: SubmitOutcome;
+          if (f.adapter === 'server-acme') outcome = await submitServerAcme(ctx);
+          else if (f.adapter === 'manual') outcome = submitManual(ctx, f.out!);
+          else {
+            const { CommandAdapter, splitCommand } = await import('../../src/pki/adapters/command.js');
+            const adapter = new CommandAdapter(splitCommand(f.command!), { timeoutMs: f.timeout * 1000 });
+            const r = await adapter.submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
+            outcome = { kind: 'certificate', certificate: r.certificate };
+          }
+          if (outcome.kind === 'pending') res.pending = outcome.where;
+          else if (outcome.kind === 'imported') res.imported = await readCert(api, outcome.hash);
+          else {
+            if (f.out) {
+              writeFileSync(f.out, outcome.certificate);
+              res.certificateFile = f.out;
+            }
+            if (f.import) res.imported = await importCert(api, outcome.certificate, `certificate from ${f.adapter}`, update);
+            else if (!f.out) throw new UsageError('the CA answered but the certificate has nowhere to go', { hint: 'pass --import or --out FILE' });
+          }
+        },
+      },
+    ]);
+    return res;
+  }
+
+  protected override render(r: Result): void {
+    if (r.pending) this.out.print(`CSR ${r.csrId} written to ${r.pending}; import the CA's answer with xrdctl cert import`);
+    if (r.certificateFile) this.out.print(`certificate written to ${r.certificateFile}`);
+    if (r.imported) this.out.print(`imported ${r.imported.usage} certificate ${r.imported.hash} (${r.imported.status}${r.imported.active ? ', active' : ''})`);
+  }
+}
