@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { CertificateOcspStatus, PossibleAction, TokenCertificate, Key, Token, CsrSubjectFieldDescription } from '../api/types/ss.js';
+import type { CertificateOcspStatus, PossibleAction, TokenCertificate, Key, Token } from '../api/types/ss.js';
 import type { ManagementRequestType } from '../api/types/cs.js';
 import { ApiError, bad, conflict } from './http.js';
-import { certInfo, certificateDetails, issuedBy, type SubjectAttr } from './ca.js';
+import { certInfo, certificateDetails, issuedBy } from './ca.js';
+import { profileOf } from './profiles.js';
 import {
   clientIdOf, memberIdOf, parseClientId, serverIdOf, ssOwnerId, ssServerId,
   type CaState, type CertState, type ClientState, type CsServer, type GcSnapshot, type KeyState, type MgmtRequest, type State, type SsState,
@@ -542,47 +543,8 @@ export class Engine {
   }
 }
 
-export function profileClass(p: 'EJBCA' | 'BASIC'): string {
-  return p === 'EJBCA' ? 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider' : 'ee.ria.xroad.common.certificateprofile.impl.BasicCertificateProfileInfoProvider';
-}
-
-export interface ProfileContext {
-  instance: string;
-  serverCode: string;
-  ownerCode: string;
-  ownerName: string;
-  memberClass: string;
-  memberCode: string;
-  memberName: string;
-  address: string;
-}
-
-/** Subject fields of a CA's certificate profile (xroad-flows §2.2). */
-export function profileFields(ca: CaState, usage: 'AUTHENTICATION' | 'SIGNING', c: ProfileContext): CsrSubjectFieldDescription[] {
-  const f = (id: string, labelKey: string, def: string | undefined, ro: boolean): CsrSubjectFieldDescription => {
-    const d: CsrSubjectFieldDescription = { id, label_key: labelKey, read_only: ro, required: true, localized: true };
-    if (def !== undefined) d.default_value = def;
-    return d;
-  };
-  if (ca.profile === 'EJBCA') {
-    return usage === 'AUTHENTICATION'
-      ? [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('CN', 'SERVER_CODE', c.serverCode, true)]
-      : [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('O', 'MEMBER_CLASS', c.memberClass, true), f('CN', 'MEMBER_CODE', c.memberCode, true)];
-  }
-  return usage === 'AUTHENTICATION'
-    ? [f('C', 'COUNTRY_CODE', undefined, false), f('O', 'ORGANIZATION_NAME', c.ownerName, true), f('serialNumber', 'MEMBER_CODE', c.ownerCode, true), f('CN', 'SERVER_DNS_NAME', c.address || undefined, false)]
-    : [f('C', 'COUNTRY_CODE', undefined, false), f('O', 'ORGANIZATION_NAME', c.memberName, true), f('businessCategory', 'MEMBER_CLASS', c.memberClass, true), f('serialNumber', 'MEMBER_CODE', c.memberCode, true), f('CN', 'MEMBER_NAME', c.memberName, true)];
-}
-
-/** The signing certificate's member id, read from its subject per the issuing CA's profile. */
-export function signCertMemberId(ca: CaState, instance: string, subject: SubjectAttr[]): string | undefined {
-  const g = (n: string) => subject.find((a) => a.name === n)?.value;
-  if (ca.profile === 'EJBCA') {
-    const c = g('C'), o = g('O'), cn = g('CN');
-    return c && o && cn ? `${c}:${o}:${cn}` : undefined;
-  }
-  const cls = g('businessCategory'), code = g('serialNumber');
-  return cls && code ? `${instance}:${cls}:${code}` : undefined;
+export function profileClass(p: string): string {
+  return profileOf(p).className;
 }
 
 export function sha224Hex(b: Buffer): string {

@@ -323,7 +323,10 @@ export function makeHandler(d: ListenerDeps) {
       const limiter = d.limiter();
       if (limiter && !limiter.allow(req.socket.remoteAddress ?? '?', Date.now())) {
         req.resume();
-        return fail(new ApiError(429, 'too_many_requests'));
+        entry.status = 429;
+        send(res, { status: 429, body: { status: 429, error: { code: 'too_many_requests' } }, headers: { 'retry-after': '1' } }, corr);
+        d.log(entry);
+        return;
       }
       const { route, params, pathMatched } = matchRoute(d.routes, method, path);
       const limit = route?.upload ? UPLOAD_LIMIT : JSON_LIMIT;

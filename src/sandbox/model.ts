@@ -5,7 +5,8 @@
 import type { CertificateStatus, ClientStatus, ConnectionType, CostType, CsrFormat, EndpointMethod, KeyUsageType, ServiceType } from '../api/types/ss.js';
 import type { ManagementRequestOrigin, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
 
-export type ProfileName = 'EJBCA' | 'BASIC';
+/** a certificate profile registered in profiles.ts ('EJBCA', 'BASIC', …) */
+export type ProfileName = string;
 
 export interface CaState {
   name: string;

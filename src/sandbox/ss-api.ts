@@ -4,7 +4,8 @@ import type {
 } from '../api/types/ss.js';
 import { ApiError, bad, conflict, forbidden, notFound, warningsDetected, type Ctx, type Resp, type Route } from './http.js';
 import { buildCsr, certInfo, certInputToDer, derToPem, generateRsaKey, signCsr, spkiOfPublicKeyPem, type SubjectAttr } from './ca.js';
-import { Engine, pinHash, profileFields, sha224Hex, signCertMemberId } from './engine.js';
+import { Engine, pinHash, profileClass, sha224Hex } from './engine.js';
+import { profileOf } from './profiles.js';
 import {
   clientIdOf, memberIdOf, nextId, parseClientId, ssOwnerId, ssServerId,
   type CertState, type ClientState, type CsrState, type KeyState, type ServiceDescriptionState, type ServiceState, type SsState,
@@ -210,7 +211,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
     }
     requireInit();
     const mp = parseClientId(memberId)!;
-    const fields = profileFields(ca, usage, {
+    const fields = profileOf(ca.profile).fields(usage, {
       instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
       memberClass: mp.memberClass, memberCode: mp.memberCode, memberName: e.memberName(ss, memberId) ?? mp.memberCode, address: ss.address,
     });
@@ -224,7 +225,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       if (!v || !v.trim()) throw bad('invalid_dn_parameter', `missing parameter ${f.id}`);
       subject.push({ name: f.id, value: v });
     }
-    const san = usage === 'AUTHENTICATION' && ca.profile === 'BASIC' ? [subject.find((s) => s.name === 'CN')!.value] : [];
+    const san = profileOf(ca.profile).san?.(usage, subject) ?? [];
     const built = buildCsr(k.privateKeyPem, k.publicKeyPem, subject, { usage, san });
     const csr: CsrState = { id: nextId(st), usage, caName, format, subject, san, createdAt: iso() };
     csr.ownerId = memberId; // auth CSRs belong to the server owner
@@ -291,7 +292,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
     if (now() > info.notAfter || now() < info.notBefore) throw bad('invalid_certificate', 'certificate is not valid at this time');
     let ownerId: string | undefined;
     if (usage === 'SIGNING') {
-      ownerId = signCertMemberId(ca, inst, info.subject);
+      ownerId = profileOf(ca.profile).signMemberId(inst, info.subject);
       if (!ownerId || !ss.clients.some((x) => memberIdOf(x) === ownerId)) throw bad('client_not_found', ownerId ?? '');
     }
     const cs = importInto(k, der, usage, ca.name, ownerId, false);
@@ -533,7 +534,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
         const dn = info.subject.map((a) => `${a.name}=${a.value}`).join(', ');
         return {
           name: ca.name, subject_distinguished_name: dn, issuer_distinguished_name: dn, ocsp_response: 'OCSP_RESPONSE_GOOD', not_after: info.notAfter.toISOString(),
-          top_ca: true, path: dn, authentication_only: ca.authenticationOnly, certificate_profile_info: profileClassName(ca.profile),
+          top_ca: true, path: dn, authentication_only: ca.authenticationOnly, certificate_profile_info: profileClass(ca.profile),
           ...(ca.defaultCsrFormat ? { default_csr_format: ca.defaultCsrFormat } : {}), acme_capable: ca.acme, acme_server_ip_addresses: ca.acme ? ['127.0.0.1'] : [],
           ocsp_responders: [{ url: ca.ocspUrl, cost_type: 'FREE' }],
         };
@@ -556,7 +557,7 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       const mp = parseClientId(mid);
       if (!mp || mp.subsystemCode) throw bad('invalid_identifier', mid);
       if (usage === 'SIGNING' && !isNew && !ss.clients.some((x) => memberIdOf(x) === mid)) throw bad('client_not_found', mid);
-      return ok(profileFields(ca, usage, {
+      return ok(profileOf(ca.profile).fields(usage, {
         instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
         memberClass: mp.memberClass, memberCode: mp.memberCode, memberName: e.memberName(ss, mid) ?? mp.memberCode, address: ss.address,
       }));
@@ -1227,9 +1228,6 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
   return routes;
 }
 
-function profileClassName(p: 'EJBCA' | 'BASIC'): string {
-  return p === 'EJBCA' ? 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider' : 'ee.ria.xroad.common.certificateprofile.impl.BasicCertificateProfileInfoProvider';
-}
 
 export type { ClientStatus, ServiceType, CsrFormat };
 export { forbidden, derToPem };

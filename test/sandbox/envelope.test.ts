@@ -69,6 +69,9 @@ describe('sandbox envelope', () => {
     const rs = await Promise.all(Array.from({ length: 30 }, () => call(ss.url, ss.apiKeys.admin, 'GET', '/system/version')));
     const codes = rs.map((r) => r.status);
     expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(10);
+    const limitedRes = rs.find((r) => r.status === 429)!;
+    expect(limitedRes.headers['retry-after']).toBe('1');
+    expect(limitedRes.json).toEqual({ status: 429, error: { code: 'too_many_requests' } });
     expect(codes.filter((c) => c === 200).length).toBeLessThanOrEqual(20);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await call(ss.url, ss.apiKeys.admin, 'GET', '/system/version')).status).toBe(200);
