@@ -276,7 +276,12 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
     }
     requireInit();
     e.requireGcFresh(ss);
-    const info = certInfo(der);
+    let info: ReturnType<typeof certInfo>;
+    try {
+      info = certInfo(der);
+    } catch {
+      throw bad('invalid_certificate', 'unsupported certificate (the sandbox handles RSA keys)');
+    }
     if (e.findCert(ss, info.hash)) throw conflict('certificate_already_exists', info.hash);
     const spki = spkiOfPublicKeyPem(info.publicKeyPem);
     const k = ss.keys.find((x) => spkiOfPublicKeyPem(x.publicKeyPem) === spki);
