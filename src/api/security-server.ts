@@ -205,6 +205,9 @@ export class SecurityServerApi {
   getClientLocalGroups(clientId: string) {
     return this.get<T.LocalGroup[]>(`/clients/${enc(clientId)}/local-groups`, 'list-local-groups');
   }
+  getLocalGroup(id: string) {
+    return this.get<T.LocalGroup>(`/local-groups/${enc(id)}`, 'get-local-group');
+  }
   async addLocalGroup(clientId: string, g: T.LocalGroupAdd) {
     return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group' })).body;
   }

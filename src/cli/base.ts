@@ -33,6 +33,8 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
   protected flags!: CmdFlags<T>;
   protected args!: CmdArgs<T>;
   protected out!: Output;
+  /** all positional arguments (for commands with strict = false that take several files) */
+  protected positional: string[] = [];
   /** set by a command to exit non-zero without an error (e.g. plan --detailed-exitcode) */
   protected exitCode?: number;
   private closers: (() => void)[] = [];
@@ -60,6 +62,7 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
       const parsed = await this.parse({ flags: ctor.flags, baseFlags: XrdCommand.baseFlags, args: ctor.args, strict: ctor.strict });
       this.flags = parsed.flags as CmdFlags<T>;
       this.args = parsed.args as CmdArgs<T>;
+      this.positional = (parsed.argv as unknown[]).map(String);
       this.out = new Output({ json: this.flags.json, noColor: this.flags['no-color'], verbose: this.flags.verbose });
       const result = await this.execute();
       this.out.result(result, (r) => this.render(r));

@@ -183,6 +183,64 @@ export class Output {
     await list.run();
   }
 
+  /**
+   * Progress of parallel work on named lanes (servers). On a terminal: listr2, one live row per lane.
+   * Otherwise: one line per message on stderr, or JSON lines with --json (stdout stays the result's).
+   */
+  async lanes<T>(names: string[], fn: (lane: { update(name: string, msg: string): void; event(e: object): void; end(name: string, error?: string): void }) => Promise<T>): Promise<T> {
+    const live = !this.json && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb' && names.length > 0;
+    if (!live) {
+      return fn({
+        update: (n, m) => {
+          if (!this.json) this.info(`${n}: ${m}`);
+        },
+        event: (e) => {
+          if (this.json) this.stderr.write(JSON.stringify(redactValue(e)) + '\n');
+        },
+        end: (n, err) => {
+          if (!this.json) this.info(err ? `${n}: failed: ${err}` : `${n}: done`);
+        },
+      });
+    }
+    const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
+    const stderr = this.stderr as NodeJS.WriteStream;
+    const lanes = new Map<string, { setOutput?: (m: string) => void; done: (err?: string) => void; pending?: string; wait: Promise<string | undefined> }>();
+    for (const n of names) {
+      let done!: (err?: string) => void;
+      const wait = new Promise<string | undefined>((r) => (done = r));
+      lanes.set(n, { done, wait });
+    }
+    const list = new Listr(
+      names.map((n) => ({
+        title: n,
+        task: async (_c: unknown, task: { output: string; title: string }) => {
+          const l = lanes.get(n)!;
+          l.setOutput = (m) => (task.output = redact(m));
+          if (l.pending) task.output = l.pending;
+          const err = await l.wait;
+          if (err) throw new Error(redact(err));
+        },
+      })),
+      { concurrent: true, exitOnError: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseErrors: false } },
+    );
+    const running = list.run().catch(() => undefined);
+    try {
+      return await fn({
+        update: (n, m) => {
+          const l = lanes.get(n);
+          if (!l) return;
+          if (l.setOutput) l.setOutput(m);
+          else l.pending = m;
+        },
+        event: () => {},
+        end: (n, err) => lanes.get(n)?.done(err),
+      });
+    } finally {
+      for (const l of lanes.values()) l.done();
+      await running;
+    }
+  }
+
   /** Ask yes/no. Never prompts off a terminal: fails naming the flag instead. Destructive → default no. */
   async confirm(message: string, opts: { flag: string; default?: boolean }): Promise<boolean> {
     if (!this.interactive) throw new NonInteractiveError(`confirmation (${message})`, opts.flag);

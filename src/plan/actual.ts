@@ -22,7 +22,12 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
   for (const id of managed) {
     const [sds, groups, subjects] = await Promise.all([api.getClientServiceDescriptions(id), api.getClientLocalGroups(id), getServiceClients(api, id)]);
     serviceDescriptions.set(id, sds);
-    localGroups.set(id, groups);
+    // the list leaves members out: read the groups this manifest manages that have any
+    const wanted = new Set(desired.clients.find((c) => c.id === id)?.localGroups.map((g) => g.code) ?? []);
+    localGroups.set(
+      id,
+      await Promise.all(groups.map((g) => (wanted.has(g.code) && (g.member_count ?? 1) > 0 && g.id !== undefined ? api.getLocalGroup(String(g.id)) : Promise.resolve({ ...g, members: g.members ?? [] })))),
+    );
     const rights = new Map<string, { type: string; codes: string[]; localGroupCode?: string }>();
     for (const sc of subjects) {
       const ar = await getAccessRights(api, id, sc.id);

@@ -52,7 +52,7 @@ export function readInfo(dir: string): SandboxInfoFile | undefined {
   }
 }
 
-export function readSecrets(dir: string): SandboxSecretsFile {
+export function readSecrets(dir: string, o: { register?: boolean } = {}): SandboxSecretsFile {
   const p = join(dir, 'secrets.json');
   try {
     const raw = JSON.parse(readFileSync(p, 'utf8')) as { control_token: string; servers: Record<string, { api_keys: Record<string, string>; token_pin?: string }> };
@@ -61,6 +61,7 @@ export function readSecrets(dir: string): SandboxSecretsFile {
       apiKeys: Object.fromEntries(Object.entries(raw.servers).map(([n, v]) => [n, v.api_keys])),
       pins: Object.fromEntries(Object.entries(raw.servers).filter(([, v]) => v.token_pin).map(([n, v]) => [n, v.token_pin!])),
     };
+    if (o.register === false) return s;
     registerSecret(s.controlToken);
     for (const keys of Object.values(s.apiKeys ?? {})) for (const k of Object.values(keys)) registerSecret(k);
     for (const pin of Object.values(s.pins ?? {})) registerSecret(pin);

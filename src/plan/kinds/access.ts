@@ -79,8 +79,10 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
   return out;
 }
 
+/** The group with its members (the list view leaves members out). */
 async function groupByCode(ctx: ExecContext, clientId: string, code: string): Promise<SS.LocalGroup | undefined> {
-  return (await ctx.api.getClientLocalGroups(clientId)).find((g) => g.code === code);
+  const g = (await ctx.api.getClientLocalGroups(clientId)).find((x) => x.code === code);
+  return g?.id !== undefined ? ctx.api.getLocalGroup(String(g.id)) : g;
 }
 
 async function resolveSubject(ctx: ExecContext, clientId: string, subject: string): Promise<string> {
@@ -119,7 +121,19 @@ export const accessExecutors: Record<string, Executor> = {
   'grant-access': async (ctx, p) => {
     const sc = await resolveSubject(ctx, p.clientId, p.subject);
     try {
-      await grantAccessRights(ctx.api, p.clientId, sc, p.codes as string[]);
+      // a subject registered moments ago (another server of this manifest) is unknown here until
+      // global configuration reaches this server: wait for it, bounded by the apply timeout
+      const deadline = Date.now() + ctx.timeoutMs;
+      for (let i = 0; ; i++) {
+        try {
+          await grantAccessRights(ctx.api, p.clientId, sc, p.codes as string[]);
+          break;
+        } catch (e) {
+          if (!(e instanceof ApiError && e.apiCode === 'service_client_not_found') || Date.now() + 2000 > deadline || i > 10_000) throw e;
+          ctx.progress(`${p.subject} is not yet in global configuration on ${ctx.api.server}; waiting`);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
     } catch (e) {
       // someone granted part of it since the plan was made: grant only what is still missing
       if (!(e instanceof ApiError && e.status === 409)) throw e;

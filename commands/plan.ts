@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core';
+import { writeFileSync } from 'node:fs';
+import { XrdCommand } from '../src/cli/base.js';
+import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
+import { planSchema } from '../src/cli/plan-schema.js';
+import { ExitCode } from '../src/errors/index.js';
+import { pendingChanges, type Plan } from '../src/plan/plan.js';
+import { renderPlan } from '../src/plan/render.js';
+import { desiredFrom, planFor } from '../src/plan/run.js';
+
+type Result = Plan & { requests: number; out: string | null };
+
+export default class PlanCmd extends XrdCommand<typeof PlanCmd, Result> {
+  static override summary = 'Read every server of the manifests and show what apply would change (+ create, ~ change, - delete, ! needs attention).';
+  static override strict = false;
+  static override args = manifestArgs;
+  static override flags = {
+    'detailed-exitcode': Flags.boolean({ description: 'exit 4 when changes are pending (0: none)' }),
+    out: Flags.string({ description: 'save the plan: xrdctl apply PLAN.json runs exactly it, if the servers did not change since' }),
+    concurrency: concurrencyFlag,
+  };
+  static override examples = ['<%= config.bin %> plan examples/small/manifest.yaml', '<%= config.bin %> plan manifests/ --detailed-exitcode --json'];
+  static override resultSchema = planSchema({ requests: { type: 'integer' }, out: { anyOf: [{ type: 'string' }, { type: 'null' }] } });
+
+  protected async execute(): Promise<Result> {
+    const desired = await desiredFrom(this.positional);
+    const { plan, session } = await planFor(desired, { ...this.connectOptions(), concurrency: this.flags.concurrency });
+    this.onClose(() => session.close());
+    if (this.flags.out) writeFileSync(this.flags.out, JSON.stringify({ ...plan, desired }, null, 2) + '\n', { mode: 0o600 });
+    const failed = plan.servers.filter((s) => s.error);
+    if (failed.length) this.exitCode = ExitCode.FAILED;
+    else if (this.flags['detailed-exitcode'] && pendingChanges(plan) > 0) this.exitCode = ExitCode.CHANGES;
+    return { ...plan, requests: session.requestCount(), out: this.flags.out ?? null };
+  }
+
+  protected override render(r: Result): void {
+    renderPlan(this.out, r);
+    if (r.out) this.out.print(`saved to ${r.out}: xrdctl apply ${r.out}`);
+  }
+}

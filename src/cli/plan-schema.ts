@@ -1,0 +1,57 @@
+import type { JsonSchema } from './schema.js';
+
+const change: JsonSchema = {
+  type: 'object',
+  required: ['id', 'server', 'kind', 'key', 'op', 'summary', 'phase'],
+  properties: {
+    id: { type: 'string' },
+    server: { type: 'string' },
+    kind: { type: 'string' },
+    key: { type: 'string' },
+    op: { enum: ['create', 'update', 'delete', 'unsafe', 'keep'] },
+    summary: { type: 'string' },
+    diff: { type: 'object' },
+    phase: { type: 'integer' },
+    action: { type: 'object', required: ['type', 'params'], properties: { type: { type: 'string' }, params: { type: 'object' } } },
+    prune: { type: 'boolean' },
+    pos: { type: 'object' },
+  },
+  additionalProperties: false,
+};
+
+export const serverPlanSchema: JsonSchema = {
+  type: 'object',
+  required: ['server', 'kind', 'stateDigest', 'changes'],
+  properties: {
+    server: { type: 'string' },
+    kind: { enum: ['central', 'security'] },
+    stateDigest: { type: 'string' },
+    changes: { type: 'array', items: change },
+    error: { type: 'string' },
+  },
+  additionalProperties: false,
+};
+
+export const summarySchema: JsonSchema = {
+  type: 'object',
+  required: ['create', 'update', 'delete', 'unsafe', 'keep'],
+  properties: { create: { type: 'integer' }, update: { type: 'integer' }, delete: { type: 'integer' }, unsafe: { type: 'integer' }, keep: { type: 'integer' } },
+  additionalProperties: false,
+};
+
+export function planSchema(extra: Record<string, JsonSchema> = {}): JsonSchema {
+  return {
+    type: 'object',
+    required: ['format', 'createdAt', 'instance', 'servers', 'summary', ...Object.keys(extra)],
+    properties: {
+      format: { const: 'xrdctl-plan/1' },
+      createdAt: { type: 'string' },
+      instance: { type: 'string' },
+      servers: { type: 'array', items: serverPlanSchema },
+      summary: summarySchema,
+      warnings: { type: 'array', items: { type: 'string' } },
+      ...extra,
+    },
+    additionalProperties: false,
+  };
+}

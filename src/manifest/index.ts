@@ -1,0 +1,2 @@
+export { loadManifest, type LoadResult } from './load.js';
+export { manifestSchema } from './schema.js';

@@ -1,0 +1,271 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node as YNode } from 'yaml';
+import { ManifestError } from '../errors/index.js';
+import type { DesiredInstance, Pos } from '../plan/desired.js';
+import { manifestSchema } from './schema.js';
+import { normalize } from './normalize.js';
+import { semanticChecks } from './semantic.js';
+
+/** One parsed file: its document (for positions) and its plain data. */
+export interface SourceFile {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  text: string;
+  data: Record<string, unknown>;
+}
+
+export interface LoadResult {
+  manifest?: DesiredInstance;
+  errors: ManifestError[];
+  files: string[];
+}
+
+const MAX_FILE = 5 * 1024 * 1024;
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function validate() {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    ajv.addKeyword({ keyword: 'x-expand', schemaType: 'boolean' });
+    validator = ajv.compile(manifestSchema);
+  }
+  return validator;
+}
+
+export function displayName(file: string, cwd = process.cwd()): string {
+  const r = relative(cwd, file);
+  return r && !r.startsWith('..') ? r : file;
+}
+
+/** Files named on the command line: a folder means its *.yaml / *.yml files, sorted. */
+export function expandPaths(paths: string[], errors: ManifestError[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      errors.push(new ManifestError({ file: p }, `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`));
+      continue;
+    }
+    if (st.isDirectory()) {
+      const files = readdirSync(p).filter((f) => /\.ya?ml$/i.test(f)).sort();
+      if (!files.length) errors.push(new ManifestError({ file: p }, 'folder holds no .yaml or .yml file'));
+      out.push(...files.map((f) => join(p, f)));
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Position of a path inside a document: the value node, or the key node for an unknown key. */
+export function positionOf(src: SourceFile, path: (string | number)[], key?: string): Pos {
+  const file = src.file;
+  let node: unknown = path.length ? src.doc.getIn(path, true) : src.doc.contents;
+  let offset: number | undefined;
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+    if (pair && isScalar(pair.key)) offset = pair.key.range?.[0];
+  }
+  if (offset === undefined) {
+    // walk up until a node with a range exists
+    for (let n = path.length; n >= 0 && offset === undefined; n--) {
+      node = n ? src.doc.getIn(path.slice(0, n), true) : src.doc.contents;
+      offset = (node as YNode | undefined)?.range?.[0];
+    }
+  }
+  const lp = offset !== undefined ? src.lines.linePos(offset) : { line: 1, col: 1 };
+  return { file, line: lp.line, col: lp.col, path: formatPath(path, key) };
+}
+
+export function formatPath(path: (string | number)[], key?: string): string {
+  let s = '';
+  for (const p of [...path, ...(key !== undefined ? [key] : [])]) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
+  return s;
+}
+
+function parseFile(file: string, name: string, errors: ManifestError[]): SourceFile | undefined {
+  let buf: Buffer;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) {
+      errors.push(new ManifestError({ file: name }, 'is a directory'));
+      return undefined;
+    }
+    if (st.size > MAX_FILE) {
+      errors.push(new ManifestError({ file: name }, `is ${st.size} bytes; a manifest file may have at most ${MAX_FILE}`));
+      return undefined;
+    }
+    buf = readFileSync(file);
+  } catch (e) {
+    errors.push(new ManifestError({ file: name }, `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`));
+    return undefined;
+  }
+  if (buf.includes(0)) {
+    errors.push(new ManifestError({ file: name, line: 1, col: 1 }, 'binary data, not YAML'));
+    return undefined;
+  }
+  const text = buf.toString('utf8');
+  if (text.includes('\uFFFD') && !buf.toString('latin1').includes('\uFFFD')) {
+    errors.push(new ManifestError({ file: name, line: 1, col: 1 }, 'not UTF-8 text'));
+    return undefined;
+  }
+  if (!text.trim() || text.split('\n').every((l) => /^\s*(#.*)?$/.test(l))) {
+    errors.push(new ManifestError({ file: name, line: 1, col: 1 }, 'empty manifest file', { hint: 'start with apiVersion: xrdctl/v1 and instance: …' }));
+    return undefined;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+  if (doc.errors.length) {
+    for (const e of doc.errors.slice(0, 20)) {
+      const lp = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      errors.push(new ManifestError({ file: name, line: lp.line, col: lp.col }, `YAML: ${msg}`));
+    }
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    errors.push(new ManifestError({ file: name, line: 1, col: 1 }, `YAML: ${(e as Error).message}`, { hint: 'aliases may be expanded at most 100 times' }));
+    return undefined;
+  }
+  const src: SourceFile = { file: name, doc, lines, text, data: data as Record<string, unknown> };
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    errors.push(new ManifestError(positionOf(src, []), 'a manifest is a mapping (apiVersion, instance, centralServer, securityServers)'));
+    return undefined;
+  }
+  return src;
+}
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+export function didYouMean(word: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let score = Infinity;
+  for (const o of options) {
+    const s = levenshtein(word.toLowerCase(), o.toLowerCase());
+    if (s < score) {
+      score = s;
+      best = o;
+    }
+  }
+  return best !== undefined && score <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function splitPointer(ptr: string): (string | number)[] {
+  if (!ptr) return [];
+  return ptr
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const SECRET_KEYS = new Set(['apiKey', 'pin']);
+
+/** ajv errors → one ManifestError per problem, at the YAML node, with a hint. */
+function schemaErrors(src: SourceFile): ManifestError[] {
+  const v = validate();
+  if (v(src.data)) return [];
+  const out: ManifestError[] = [];
+  const seen = new Set<string>();
+  const errs = (v.errors ?? []) as ErrorObject[];
+  // secret references first: one clear message, never the value
+  const secretPaths = new Set<string>();
+  for (const e of errs) {
+    const path = splitPointer(e.instancePath);
+    const last = path[path.length - 1];
+    if (typeof last === 'string' && SECRET_KEYS.has(last) && (e.keyword === 'oneOf' || e.keyword === 'type')) secretPaths.add(e.instancePath);
+  }
+  for (const ip of secretPaths) {
+    const path = splitPointer(ip);
+    const val = src.doc.getIn(path);
+    const inline = typeof val === 'string' || typeof val === 'number';
+    out.push(
+      new ManifestError(positionOf(src, path), inline ? 'a secret written inline; secrets are only referenced' : 'must be a secret reference { env: NAME } or { file: PATH }', {
+        hint: 'apiKey: { env: XRD_SS1_API_KEY } or pin: { file: /run/secrets/ss1-pin }',
+      }),
+    );
+  }
+  for (const e of errs) {
+    if ([...secretPaths].some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/'))) continue;
+    if (e.keyword === 'oneOf' || e.schemaPath.includes('/oneOf/')) continue;
+    const path = splitPointer(e.instancePath);
+    let err: ManifestError;
+    if (e.keyword === 'additionalProperties') {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
+      const dym = didYouMean(key, allowed);
+      err = new ManifestError(positionOf(src, path, key), `unknown key '${key}'`, { hint: dym ? `did you mean '${dym}'?` : `allowed here: ${allowed.join(', ')}` });
+    } else if (e.keyword === 'required') {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      err = new ManifestError({ ...positionOf(src, path), path: formatPath(path, key) }, `missing required key '${key}'`, { hint: `add ${key}: …` });
+    } else if (e.keyword === 'type') {
+      const want = (e.params as { type: string }).type;
+      const node = src.doc.getIn(path, true) as YNode | undefined;
+      const source = node?.range ? src.text.slice(node.range[0], node.range[1]).trim() : undefined;
+      const isNum = typeof e.data === 'number' || typeof e.data === 'boolean';
+      err = new ManifestError(positionOf(src, path), `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `a ${want}`}, not ${describe(e.data)}`, {
+        hint: want === 'string' && isNum ? `quote it: '${source ?? String(e.data)}' (YAML reads ${source ?? String(e.data)} as a ${typeof e.data}${/^0\d/.test(source ?? '') ? ' and drops the leading zero' : ''})` : undefined,
+      });
+    } else if (e.keyword === 'enum' || e.keyword === 'const') {
+      const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
+      const dym = typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : undefined;
+      err = new ManifestError(positionOf(src, path), `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, { hint: dym ? `did you mean ${JSON.stringify(dym)}?` : undefined });
+    } else if (e.keyword === 'pattern') {
+      const last = path[path.length - 1];
+      err = new ManifestError(positionOf(src, path), `'${String(e.data)}' is not a valid ${typeof last === 'string' ? last : 'value'}`, { hint: (e.parentSchema as { description?: string })?.description });
+    } else {
+      err = new ManifestError(positionOf(src, path), e.message ?? 'invalid');
+    }
+    const k = `${err.where()} ${err.message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(err);
+    }
+  }
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Load one manifest from files and folders: parse with positions, validate against the schema,
+ * merge, expand ${VAR} where the schema allows it, check what a schema cannot (ids, duplicates,
+ * references), and normalise into the planner's desired state. Every problem in every file is
+ * reported in one run; nothing is sent anywhere.
+ */
+export async function loadManifest(paths: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<LoadResult> {
+  const errors: ManifestError[] = [];
+  const files = expandPaths(paths, errors);
+  const sources: SourceFile[] = [];
+  for (const f of files) {
+    const src = parseFile(f, displayName(f, opts.cwd), errors);
+    if (!src) continue;
+    const se = schemaErrors(src);
+    errors.push(...se);
+    if (!se.length) sources.push(src);
+  }
+  if (!files.length && !errors.length) errors.push(new ManifestError({ file: paths.join(', ') || '(none)' }, 'no manifest file given'));
+  if (errors.length || !sources.length) return { errors, files };
+  const sem = semanticChecks(sources, opts.env ?? process.env);
+  errors.push(...sem.errors);
+  if (errors.length) return { errors, files };
+  return { manifest: normalize(sources), errors, files };
+}

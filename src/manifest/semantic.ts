@@ -1,0 +1,149 @@
+import { normalizeFingerprintOrThrow, validateUrl } from '../config/contexts.js';
+import { ManifestError } from '../errors/index.js';
+import type { SourceFile } from './load.js';
+import { positionOf } from './load.js';
+
+type Obj = Record<string, any>;
+
+/**
+ * What the schema cannot check: the files agree (one instance, one central server), ${VAR} is
+ * expanded where allowed and defined, ids belong to the instance, nothing is declared twice, and
+ * every reference (access-right subjects, group members, sign-cert members) points at something.
+ */
+export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): { errors: ManifestError[] } {
+  const errors: ManifestError[] = [];
+  const err = (src: SourceFile, path: (string | number)[], msg: string, hint?: string) => errors.push(new ManifestError(positionOf(src, path), msg, { hint }));
+  const first = sources[0]!;
+  const instance = String(first.data.instance);
+  let central: { src: SourceFile } | undefined;
+  const serverNames = new Map<string, string>();
+  const serverIds = new Map<string, string>();
+
+  const expand = (src: SourceFile, obj: Obj, key: string, path: (string | number)[]) => {
+    const v = obj?.[key];
+    if (typeof v !== 'string' || !v.includes('${')) return;
+    obj[key] = v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, name: string) => {
+      const val = env[name];
+      if (val === undefined) {
+        err(src, [...path, key], `\${${name}} is not set in the environment`, `export ${name}=…`);
+        return m;
+      }
+      return val;
+    });
+  };
+  const checkConn = (src: SourceFile, o: Obj, path: (string | number)[]) => {
+    if (typeof o.url === 'string' && !o.url.includes('${')) {
+      try {
+        validateUrl(o.url);
+      } catch (e) {
+        err(src, [...path, 'url'], (e as Error).message.replace(/^url: /, ''));
+      }
+    }
+    if (typeof o.tlsFingerprint === 'string' && !o.tlsFingerprint.includes('${')) {
+      try {
+        o.tlsFingerprint = normalizeFingerprintOrThrow(o.tlsFingerprint);
+      } catch (e) {
+        err(src, [...path, 'tlsFingerprint'], (e as Error).message);
+      }
+    }
+  };
+  const where = (src: SourceFile, path: (string | number)[]) => {
+    const p = positionOf(src, path);
+    return `${p.file}:${p.line}`;
+  };
+
+  for (const src of sources) {
+    const d = src.data as Obj;
+    if (String(d.instance) !== instance) err(src, ['instance'], `instance ${d.instance} differs from ${instance} in ${where(first, ['instance'])}`, 'all files of one manifest describe one instance');
+    if (d.centralServer) {
+      if (central) err(src, ['centralServer'], `a second centralServer (the first is in ${where(central.src, ['centralServer'])})`, 'declare the central server in one file');
+      else central = { src };
+      const cs = d.centralServer as Obj;
+      expand(src, cs, 'url', ['centralServer']);
+      expand(src, cs, 'tlsFingerprint', ['centralServer']);
+      checkConn(src, cs, ['centralServer']);
+      const members = new Set<string>();
+      (cs.members ?? []).forEach((m: Obj, i: number) => {
+        if (!String(m.id).startsWith(`${instance}:`)) err(src, ['centralServer', 'members', i, 'id'], `member ${m.id} is not of instance ${instance}`);
+        if (members.has(m.id)) err(src, ['centralServer', 'members', i, 'id'], `member ${m.id} declared twice`);
+        members.add(m.id);
+      });
+      (cs.subsystems ?? []).forEach((m: Obj, i: number) => {
+        if (!String(m.id).startsWith(`${instance}:`)) err(src, ['centralServer', 'subsystems', i, 'id'], `subsystem ${m.id} is not of instance ${instance}`);
+      });
+    }
+    (d.securityServers ?? []).forEach((s: Obj, si: number) => {
+      const sp = ['securityServers', si];
+      expand(src, s, 'url', sp);
+      expand(src, s, 'address', sp);
+      expand(src, s, 'tlsFingerprint', sp);
+      checkConn(src, s, sp);
+      const prevName = serverNames.get(s.name);
+      if (prevName) err(src, [...sp, 'name'], `server name ${s.name} is used twice (also at ${prevName})`);
+      else serverNames.set(s.name, where(src, [...sp, 'name']));
+      const prevId = serverIds.get(s.id);
+      if (prevId) err(src, [...sp, 'id'], `server id ${s.id} is declared twice (also at ${prevId})`);
+      else serverIds.set(s.id, where(src, [...sp, 'id']));
+      if (!String(s.id).startsWith(`${instance}:`)) err(src, [...sp, 'id'], `server id ${s.id} is not of instance ${instance}`, `ids start with the instance: ${instance}:CLASS:CODE:SERVERCODE`);
+      const owner = String(s.id).split(':').slice(0, 3).join(':');
+      const clientIds = new Set<string>();
+      const clients = (s.clients ?? []) as Obj[];
+      clients.forEach((c, ci) => {
+        const cp = [...sp, 'clients', ci];
+        if (clientIds.has(c.id)) err(src, [...cp, 'id'], `client ${c.id} is declared twice on ${s.name}`);
+        clientIds.add(c.id);
+        if (!String(c.id).startsWith(`${instance}:`)) err(src, [...cp, 'id'], `client ${c.id} is not of instance ${instance}`);
+        const groups = new Set<string>();
+        (c.localGroups ?? []).forEach((g: Obj, gi: number) => {
+          if (groups.has(g.code)) err(src, [...cp, 'localGroups', gi, 'code'], `local group ${g.code} is declared twice for ${c.id}`);
+          groups.add(g.code);
+        });
+        const urls = new Set<string>();
+        const codes = new Set<string>();
+        (c.serviceDescriptions ?? []).forEach((sd: Obj, di: number) => {
+          const dp = [...cp, 'serviceDescriptions', di];
+          expand(src, sd, 'url', dp);
+          if (urls.has(sd.url)) err(src, [...dp, 'url'], `service description ${sd.url} is declared twice for ${c.id}`);
+          urls.add(sd.url);
+          if (sd.type !== 'WSDL' && !sd.restServiceCode) err(src, dp, `a ${sd.type} service description needs restServiceCode`, 'restServiceCode: the service code clients call');
+          if (sd.type === 'WSDL' && sd.restServiceCode) err(src, [...dp, 'restServiceCode'], 'restServiceCode is for REST and OPENAPI3 descriptions only');
+          (sd.services ?? []).forEach((sv: Obj, vi: number) => {
+            const vp = [...dp, 'services', vi];
+            expand(src, sv, 'url', vp);
+            if (codes.has(sv.code)) err(src, [...vp, 'code'], `service code ${sv.code} is declared twice for ${c.id}`);
+            codes.add(sv.code);
+            if (sd.type === 'REST' && sd.restServiceCode && sv.code !== sd.restServiceCode) err(src, [...vp, 'code'], `a REST description has one service, ${sd.restServiceCode}; not ${sv.code}`);
+            if (sd.type === 'WSDL' && sv.endpoints?.length) err(src, [...vp, 'endpoints'], 'endpoints are for REST and OPENAPI3 services only');
+            (sv.accessRights ?? []).forEach((subj: string, ai: number) => {
+              const ap = [...vp, 'accessRights', ai];
+              if (subj.startsWith('local:')) {
+                if (!groups.has(subj.slice(6)) && !(c.localGroups ?? []).some((g: Obj) => g.code === subj.slice(6))) err(src, ap, `local group ${subj.slice(6)} is not declared for ${c.id}`, `declare it under clients[${ci}].localGroups`);
+                return;
+              }
+              const parts = subj.split(':');
+              if (parts.length === 3) err(src, ap, `${subj} is a member; access rights go to subsystems, global groups or local groups`, 'use INSTANCE:CLASS:CODE:SUBSYSTEM, INSTANCE:GROUP or local:CODE');
+              else if (parts.length !== 4 && parts.length !== 2) err(src, ap, `'${subj}' is not a subsystem id, global group or local:CODE`);
+              else if (parts[0] !== instance && parts.length === 4) {
+                /* a subsystem of a federated instance is allowed */
+              }
+            });
+          });
+        });
+        (c.localGroups ?? []).forEach((g: Obj, gi: number) =>
+          (g.members ?? []).forEach((m: string, mi: number) => {
+            if (m.split(':').length !== 4) err(src, [...cp, 'localGroups', gi, 'members', mi], `'${m}' is not a subsystem id`);
+          }),
+        );
+      });
+      const signs = (s.certificates?.sign ?? []) as Obj[];
+      const signMembers = new Set<string>();
+      signs.forEach((sc, i) => {
+        const members = new Set([owner, ...clients.map((c) => String(c.id).split(':').slice(0, 3).join(':'))]);
+        if (!members.has(sc.member)) err(src, [...sp, 'certificates', 'sign', i, 'member'], `sign certificate for ${sc.member}, which is neither the owner (${owner}) nor a client of ${s.name}`, 'add the member (or one of its subsystems) under clients');
+        if (signMembers.has(sc.member)) err(src, [...sp, 'certificates', 'sign', i, 'member'], `a second sign certificate for ${sc.member} on ${s.name}`);
+        signMembers.add(sc.member);
+      });
+    });
+  }
+  return { errors };
+}

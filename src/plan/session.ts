@@ -1,0 +1,61 @@
+import { CentralServerApi } from '../api/central-server.js';
+import { SecurityServerApi } from '../api/security-server.js';
+import { validateUrl } from '../config/contexts.js';
+import { resolveSecret } from '../config/secrets.js';
+import { HttpClient } from '../http/index.js';
+import type { Connection, DesiredInstance } from './desired.js';
+import type { Connections } from './plan.js';
+
+export interface SessionOptions {
+  prompt?: (m: string) => Promise<string>;
+  warn?: (m: string) => void;
+  timeoutMs?: number;
+  /** per-server politeness (the real admin API limits each client to 20/s and 600/min) */
+  rateLimit?: { perSecond: number; perMinute: number };
+}
+
+export interface Session extends Connections {
+  close(): void;
+  requestCount(): number;
+}
+
+async function client(name: string, conn: Connection, o: SessionOptions): Promise<HttpClient> {
+  const apiKey = await resolveSecret(conn.apiKey, { what: `${name} apiKey`, prompt: o.prompt, warn: o.warn });
+  return new HttpClient({
+    baseUrl: validateUrl(conn.url, `${name} url`),
+    server: name,
+    apiKey,
+    tlsFingerprint: conn.tlsFingerprint,
+    caFile: conn.caFile,
+    timeoutMs: o.timeoutMs ?? 30_000,
+    rateLimit: o.rateLimit ?? { perSecond: 20, perMinute: 600 },
+  });
+}
+
+/** One HTTP client per server of the manifest (secrets resolved now, registered for redaction). */
+export async function openSession(desired: DesiredInstance, o: SessionOptions = {}): Promise<Session> {
+  const clients: HttpClient[] = [];
+  const security = new Map<string, SecurityServerApi>();
+  let central: CentralServerApi | undefined;
+  try {
+    if (desired.central) {
+      const h = await client(desired.central.name, desired.central.conn, o);
+      clients.push(h);
+      central = new CentralServerApi(h);
+    }
+    for (const s of desired.servers) {
+      const h = await client(s.name, s.conn, o);
+      clients.push(h);
+      security.set(s.name, new SecurityServerApi(h));
+    }
+  } catch (e) {
+    for (const c of clients) c.close();
+    throw e;
+  }
+  return {
+    central,
+    security,
+    close: () => clients.forEach((c) => c.close()),
+    requestCount: () => clients.reduce((n, c) => n + c.requestCount, 0),
+  };
+}
