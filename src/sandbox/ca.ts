@@ -3,7 +3,7 @@
  * certificate parsing into the API's CertificateDetails, and an OCSP *view* (status lookup by serial).
  * Self-contained on purpose (src/pki is another engineer's module).
  */
-import { createHash, generateKeyPairSync, randomBytes, createPublicKey, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPair, generateKeyPairSync, randomBytes, createPublicKey, createPrivateKey, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateDetails, KeyUsage } from '../api/types/ss.js';
 
@@ -15,6 +15,16 @@ export function generateRsaKey(bits = 2048): KeyPairPem {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
+}
+
+/** the same, off the main thread (libuv pool): start many in parallel */
+export function generateRsaKeyAsync(bits = 2048): Promise<KeyPairPem> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }, (err, publicKeyPem, privateKeyPem) => {
+      if (err) reject(err);
+      else resolve({ privateKeyPem, publicKeyPem });
+    });
+  });
 }
 
 export function sha256Hex(data: Buffer): string {
@@ -59,6 +69,37 @@ function toForgeAttrs(attrs: SubjectAttr[]): forge.pki.CertificateField[] {
   });
 }
 
+const keyObjects = new Map<string, KeyObject>();
+function keyObject(pem: string): KeyObject {
+  let k = keyObjects.get(pem);
+  if (!k) {
+    k = createPrivateKey(pem);
+    if (keyObjects.size > 500) keyObjects.clear();
+    keyObjects.set(pem, k);
+  }
+  return k;
+}
+
+/** sign a forge certificate with node:crypto (pure-JS RSA signing costs tens of ms per certificate) */
+function signCert(cert: forge.pki.Certificate, keyPem: string): void {
+  const oid = forge.pki.oids.sha256WithRSAEncryption!;
+  cert.siginfo.algorithmOid = oid;
+  cert.signatureOid = oid;
+  (cert as unknown as { md: forge.md.MessageDigest }).md = forge.md.sha256.create();
+  const tbs = Buffer.from(forge.asn1.toDer((forge.pki as unknown as { getTBSCertificate(c: unknown): forge.asn1.Asn1 }).getTBSCertificate(cert)).getBytes(), 'binary');
+  cert.signature = cryptoSign('sha256', tbs, keyObject(keyPem)).toString('binary');
+}
+
+function signCsrObject(csr: ReturnType<typeof forge.pki.createCertificationRequest>, keyPem: string): void {
+  const oid = forge.pki.oids.sha256WithRSAEncryption!;
+  const c = csr as unknown as { siginfo: { algorithmOid: string }; signatureOid: string; signature: string; md: forge.md.MessageDigest };
+  c.siginfo.algorithmOid = oid;
+  c.signatureOid = oid;
+  c.md = forge.md.sha256.create();
+  const cri = Buffer.from(forge.asn1.toDer((forge.pki as unknown as { getCertificationRequestInfo(c: unknown): forge.asn1.Asn1 }).getCertificationRequestInfo(csr)).getBytes(), 'binary');
+  c.signature = cryptoSign('sha256', cri, keyObject(keyPem)).toString('binary');
+}
+
 function newSerial(): string {
   const b = randomBytes(16);
   b[0] = b[0]! & 0x7f;
@@ -71,9 +112,7 @@ function dateOffset(now: Date, days: number): Date {
 }
 
 /** A self-signed CA certificate for a fresh RSA key. */
-export function createCaCert(cn: string, now: Date, days = 3650): KeyPairPem & { certPem: string } {
-  const kp = generateRsaKey();
-  const key = forge.pki.privateKeyFromPem(kp.privateKeyPem);
+export function createCaCert(cn: string, now: Date, days = 3650, kp: KeyPairPem = generateRsaKey()): KeyPairPem & { certPem: string } {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(kp.publicKeyPem);
   cert.serialNumber = newSerial();
@@ -88,14 +127,12 @@ export function createCaCert(cn: string, now: Date, days = 3650): KeyPairPem & {
     { name: 'subjectKeyIdentifier' },
     { name: 'subjectAltName', altNames: [{ type: 2, value: cn.toLowerCase().replace(/[^a-z0-9.-]+/g, '-') + '.sandbox.local' }] },
   ]);
-  cert.sign(key, forge.md.sha256.create());
+  signCert(cert, kp.privateKeyPem);
   return { ...kp, certPem: forge.pki.certificateToPem(cert) };
 }
 
 /** Self-signed TLS certificate for an admin listener on 127.0.0.1. */
-export function createAdminTlsCert(cn: string, now: Date): KeyPairPem & { certPem: string } {
-  const kp = generateRsaKey();
-  const key = forge.pki.privateKeyFromPem(kp.privateKeyPem);
+export function createAdminTlsCert(cn: string, now: Date, kp: KeyPairPem = generateRsaKey()): KeyPairPem & { certPem: string } {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(kp.publicKeyPem);
   cert.serialNumber = newSerial();
@@ -110,7 +147,7 @@ export function createAdminTlsCert(cn: string, now: Date): KeyPairPem & { certPe
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
   ]);
-  cert.sign(key, forge.md.sha256.create());
+  signCert(cert, kp.privateKeyPem);
   return { ...kp, certPem: forge.pki.certificateToPem(cert) };
 }
 
@@ -124,7 +161,7 @@ export function buildCsr(privateKeyPem: string, publicKeyPem: string, subject: S
   if (opts.usage === 'SIGNING') exts.push({ name: 'keyUsage', nonRepudiation: true });
   if (opts.san && opts.san.length) exts.push({ name: 'subjectAltName', altNames: opts.san.map((v) => ({ type: 2, value: v })) });
   if (exts.length) csr.setAttributes([{ name: 'extensionRequest', extensions: exts }]);
-  csr.sign(forge.pki.privateKeyFromPem(privateKeyPem), forge.md.sha256.create());
+  signCsrObject(csr, privateKeyPem);
   const pem = forge.pki.certificationRequestToPem(csr);
   return { pem, der: forgeDer(pem) };
 }
@@ -157,7 +194,6 @@ export interface CaMaterial { keyPem: string; certPem: string }
 export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage: 'AUTHENTICATION' | 'SIGNING'; now: Date; validityDays: number; notBefore?: Date; ocspUrl?: string }): { certPem: string; der: Buffer; serial: string } {
   const parsed = parseCsr(csrInput);
   const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(parsed.publicKeyPem);
   cert.serialNumber = newSerial();
@@ -191,7 +227,7 @@ export function signCsr(ca: CaMaterial, csrInput: Buffer | string, opts: { usage
     exts.push({ id: '1.3.6.1.5.5.7.1.1', critical: false, value: a.toDer(aia).getBytes() });
   }
   cert.setExtensions(exts as never);
-  cert.sign(caKey, forge.md.sha256.create());
+  signCert(cert, ca.keyPem);
   const certPem = forge.pki.certificateToPem(cert);
   return { certPem, der: pemToDer(certPem), serial: cert.serialNumber };
 }

@@ -63,7 +63,8 @@ export class Engine {
   persist(): void {
     if (this.persistBlocked) return;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    writeFileAtomic.sync(Engine.statePath(this.dir), JSON.stringify(this.st), { mode: 0o600 });
+    // atomic rename (a kill -9 leaves the old or the new snapshot); no fsync: durability across power loss is not a goal
+    writeFileAtomic.sync(Engine.statePath(this.dir), JSON.stringify(this.st), { mode: 0o600, fsync: false });
   }
   stopPersisting(): void {
     this.persistBlocked = true;

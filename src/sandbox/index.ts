@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { colonFingerprint, createAdminTlsCert, createCaCert, pemToDer, randomToken, signCsr, certInfo, certInputToDer, parseCsr } from './ca.js';
+import { colonFingerprint, createAdminTlsCert, createCaCert, generateRsaKeyAsync, pemToDer, randomToken, signCsr, certInfo, certInputToDer, parseCsr } from './ca.js';
 import { Engine, pinHash } from './engine.js';
 import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type FaultSpec, type RequestLogEntry, type Resp, type Route } from './http.js';
 import type { State, SsState } from './model.js';
@@ -73,10 +73,12 @@ const CS_ROLE_NAMES = Object.values(CS_ROLES);
 export const SANDBOX_CA = 'Sandbox CA';
 export const SANDBOX_BASIC_CA = 'Sandbox Basic CA';
 
-function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' | 'certValidityDays' | 'securityServers' | 'preset'>>): State {
+async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' | 'certValidityDays' | 'securityServers' | 'preset'>>): Promise<State> {
   const now = new Date();
-  const ca1 = createCaCert('xrdctl Sandbox CA', now);
-  const ca2 = createCaCert('xrdctl Sandbox Basic CA', now);
+  // all RSA keys at once, off the main thread
+  const keyPairs = await Promise.all(Array.from({ length: 3 + o.securityServers }, () => generateRsaKeyAsync()));
+  const ca1 = createCaCert('xrdctl Sandbox CA', now, 3650, keyPairs[0]);
+  const ca2 = createCaCert('xrdctl Sandbox Basic CA', now, 3650, keyPairs[1]);
   const inst = o.instance;
   const st: State = {
     format: 'xrdctl-sandbox/1',
@@ -108,7 +110,7 @@ function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' |
     ports: {},
   };
   const keys = (roles: string[]) => Object.fromEntries([['admin', randomToken()], ...roles.map((r) => [r, randomToken()])]);
-  st.tls.cs = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert('cs.sandbox.local', now));
+  st.tls.cs = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert('cs.sandbox.local', now, keyPairs[2]));
   st.apiKeys.cs = keys(CS_ROLE_NAMES);
   for (let i = 1; i <= o.securityServers; i++) {
     const name = `ss${i}`;
@@ -121,7 +123,7 @@ function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' |
     };
     (st as State & { pins?: Record<string, string> }).pins = { ...((st as State & { pins?: Record<string, string> }).pins ?? {}), [name]: pin };
     st.ss.push(ss);
-    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert(`${name}.sandbox.local`, now));
+    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert(`${name}.sandbox.local`, now, keyPairs[2 + i]));
     st.apiKeys[name] = keys(SS_ROLE_NAMES);
   }
   if (o.preset === 'initialized') {
@@ -170,7 +172,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   let st = Engine.load(dir);
   const fresh = !st;
   if (!st) {
-    st = newState({
+    st = await newState({
       instance: opts.instance ?? 'DEV',
       gcIntervalMs: opts.gcIntervalMs ?? 3000,
       certValidityDays: opts.certValidityDays ?? 365,
