@@ -120,7 +120,7 @@ function parseFile(file: string, name: string, errors: ManifestError[]): SourceF
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
   if (doc.errors.length) {
     for (const e of doc.errors.slice(0, 20)) {
-      const lp = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const lp = e.linePos?.[0] ?? (e.pos?.[0] !== undefined ? lines.linePos(e.pos[0]) : { line: 1, col: 1 });
       const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       errors.push(new ManifestError({ file: name, line: lp.line, col: lp.col }, `YAML: ${msg}`));
     }
@@ -252,6 +252,14 @@ function describe(v: unknown): string {
  * reported in one run; nothing is sent anywhere.
  */
 export async function loadManifest(paths: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<LoadResult> {
+  const r = await load(paths, opts);
+  // report in reading order: file by file, line by line
+  const order = new Map(r.files.map((f, i) => [displayName(f, opts.cwd), i]));
+  r.errors.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  return r;
+}
+
+async function load(paths: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<LoadResult> {
   const errors: ManifestError[] = [];
   const files = expandPaths(paths, errors);
   const sources: SourceFile[] = [];
@@ -263,7 +271,8 @@ export async function loadManifest(paths: string[], opts: { env?: NodeJS.Process
     if (!se.length) sources.push(src);
   }
   if (!files.length && !errors.length) errors.push(new ManifestError({ file: paths.join(', ') || '(none)' }, 'no manifest file given'));
-  if (errors.length || !sources.length) return { errors, files };
+  if (!sources.length) return { errors, files };
+  // files that passed the schema are still checked, so one run reports every problem
   const sem = semanticChecks(sources, opts.env ?? process.env);
   errors.push(...sem.errors);
   if (errors.length) return { errors, files };
