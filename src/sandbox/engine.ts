@@ -150,7 +150,7 @@ export class Engine {
         id: serverIdOf(inst, s),
         address: s.address,
         authCertHashes: s.authCerts.map((c) => c.hash),
-        clients: s.clients.filter((c) => !(s as CsServer & { disabled?: string[] }).disabled?.includes(c)),
+        clients: s.clients.filter((c) => !s.disabled?.includes(c)),
         maintenance: s.maintenance,
         ...(s.maintenanceMessage ? { maintenanceMessage: s.maintenanceMessage } : {}),
       })),
@@ -454,9 +454,8 @@ export class Engine {
       case 'CLIENT_DISABLE_REQUEST':
       case 'CLIENT_ENABLE_REQUEST': {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
-        const s = server as CsServer & { disabled?: string[] };
-        s.disabled = (s.disabled ?? []).filter((c) => c !== r.clientId);
-        if (r.type === 'CLIENT_DISABLE_REQUEST') s.disabled.push(r.clientId ?? '');
+        server.disabled = (server.disabled ?? []).filter((c) => c !== r.clientId);
+        if (r.type === 'CLIENT_DISABLE_REQUEST') server.disabled.push(r.clientId ?? '');
         break;
       }
       case 'CLIENT_RENAME_REQUEST': {

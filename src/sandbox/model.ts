@@ -145,6 +145,8 @@ export interface CsServer {
   address: string;
   authCerts: Array<{ id: number; derB64: string; hash: string }>;
   clients: string[]; // encoded client ids (members or subsystems)
+  /** clients disabled by a CLIENT_DISABLE_REQUEST: left out of globalconf */
+  disabled?: string[];
   createdAt: string;
   updatedAt: string;
   maintenance: boolean;

@@ -206,6 +206,29 @@ describe('maintenance mode and address change', () => {
     await sb.waitForGlobalConf();
     expect((await api('GET', '/system/server-address')).json).toEqual({ current_address: { address: 'new.example.org' } });
   });
+
+  it('client disable → DISABLING_IN_PROGRESS → DISABLED → enable → ENABLING_IN_PROGRESS → REGISTERED', async () => {
+    const ss = sb.ss[1]!;
+    const api = ssApi(ss);
+    const { approveWaiting } = await import('./scenario.js');
+    const sub = `${ss.ownerId}:DIS`;
+    expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'DIS' } })).status).toBe(201);
+    expect((await api('PUT', `/clients/${sub}/register`)).status).toBe(204);
+    await approveWaiting(sb, 'CLIENT_REGISTRATION_REQUEST');
+    await sb.waitForGlobalConf();
+    expect((await api('GET', `/clients/${sub}`)).json.status).toBe('REGISTERED');
+    expect((await api('PUT', `/clients/${sub}/enable`)).json.error.code).toBe('action_not_possible');
+    expect((await api('PUT', `/clients/${sub}/disable`)).status).toBe(204);
+    expect((await api('GET', `/clients/${sub}`)).json.status).toBe('DISABLING_IN_PROGRESS');
+    await sb.waitForGlobalConf();
+    expect((await api('GET', `/clients/${sub}`)).json.status).toBe('DISABLED');
+    expect((await api('PUT', `/clients/${sub}/enable`)).status).toBe(204);
+    expect((await api('GET', `/clients/${sub}`)).json.status).toBe('ENABLING_IN_PROGRESS');
+    await sb.waitForGlobalConf();
+    expect((await api('GET', `/clients/${sub}`)).json.status).toBe('REGISTERED');
+    expect((await api('PUT', `/clients/${sub}/rename`, { client_name: 'Renamed' })).status).toBe(204);
+    expect((await api('GET', `/clients/${sub}`)).json).toMatchObject({ subsystem_name: 'Renamed', rename_status: 'NAME_SUBMITTED' });
+  });
 });
 
 /** ss2 lost its auth key in the registration test: register a fresh one */
@@ -225,6 +248,7 @@ describe('conformance of everything above', () => {
     const [ssCheck, csCheck] = await Promise.all([createChecker('security-server-admin-api.yaml'), createChecker('central-server-admin-api.yaml')]);
     // statuses real servers give although the spec does not list them (xroad-flows §0.1, §1, §3.4, §8.2)
     const documented = [/^loginToken: status 409/, /^addKey: status 409/, /^initSecurityServer: status 409/, /^unregisterAuthCertificate: status 409/, /^disableCertificate: status 409/, /^registerCertificate: status 409/, /^deleteCertificate: status 409/, /^deleteClient: status 409/, /^getManagementRequest: status 404/, /^generateCsr: status 409/, /^activateCertificate: status 409/,
+      /^enableClient: status 409/, // action_not_possible (§6.1)
       /^generateCsr: status 204/, // acme_order=true: no CSR to return (xroad-flows §0.1)
       /^loginToken request \/password/, // the empty password sent on purpose above
     ];
