@@ -208,7 +208,7 @@ export function csRoutes(e: Engine): Route[] {
     { method: 'GET', path: '/members/{member_id}/used-servers', op: 'getUsedServers', roles: VIEW, h: (c) => {
       const m = member(c.params.member_id!);
       const id = `${inst}:${m.memberClass}:${m.memberCode}`;
-      return ok(cs.servers.filter((s) => s.clients.some((x) => x === id || x.startsWith(id + ':'))).map((s) => ({ encoded_id: serverIdOf(inst, s), server_code: s.serverCode, server_owner: s.ownerCode, status: 'APPROVED' })));
+      return ok(cs.servers.filter((s) => s.clients.some((x) => x === id || x.startsWith(id + ':'))).map(serverView));
     } },
     { method: 'GET', path: '/members/{member_id}/global-groups', op: 'getMemberGlobalGroups', roles: VIEW, h: (c) => {
       const m = member(c.params.member_id!);
@@ -376,7 +376,7 @@ export function csRoutes(e: Engine): Route[] {
     } },
     { method: 'GET', path: '/configuration-sources/{configuration_type}/anchor/download', op: 'downloadAnchor', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
-      return { status: 200, raw: Buffer.from(anchorXml(e)), headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_internal.xml"` } };
+      return { status: 200, raw: Buffer.from(anchorXml(e)), headers: { 'content-type': 'application/xml', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_internal.xml"` } };
     } },
     { method: 'GET', path: '/configuration-sources/{configuration_type}/download-url', op: 'getDownloadUrl', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);

@@ -3,7 +3,7 @@ import type {
   Client, CsrFormat, KeyUsageType, Service, ServiceClient, ServiceDescription, ServiceType, ClientStatus, Endpoint, LocalGroup, EndpointMethod,
 } from '../api/types/ss.js';
 import { ApiError, bad, conflict, forbidden, notFound, warningsDetected, type Ctx, type Resp, type Route } from './http.js';
-import { buildCsr, certInfo, certInputToDer, derToPem, generateRsaKey, signCsr, spkiOfPublicKeyPem, type SubjectAttr } from './ca.js';
+import { buildCsr, certInfo, certInputToDer, certificateDetails, derToPem, generateRsaKey, pemToDer, signCsr, spkiOfPublicKeyPem, type SubjectAttr } from './ca.js';
 import { Engine, pinHash, profileClass, sha224Hex } from './engine.js';
 import { profileOf } from './profiles.js';
 import {
@@ -1156,6 +1156,38 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       const m = process.memoryUsage();
       return ok({ max_memory: 1024 * 1024 * 1024, total_memory: m.heapTotal, used_memory: m.heapUsed, threshold: 90, usage_percent: Math.round((m.heapUsed / (1024 * 1024 * 1024)) * 100), is_used_over_threshold: false });
     } },
+
+    { method: 'GET', path: '/diagnostics/other-security-server-status', op: 'getOtherSecurityServerStatus', roles: [SYS, OBS], h: (c) => {
+      qEnum(c.query, 'protocol_type', ['REST', 'SOAP'] as const, true);
+      const need = (k: string) => {
+        const v = c.query.get(k);
+        if (!v) throw new ApiError(400, 'validation_failure', [`${k} is required`], undefined, { [k]: ['NotNull'] });
+        return v;
+      };
+      const clientId = need('client_id'), target = need('target_client_id'), serverId = need('security_server_id');
+      if (!e.findClient(ss, clientId)) throw notFound('client_not_found', clientId);
+      const srv = gc()?.servers.find((x) => x.id === serverId);
+      if (!srv) return ok({ status_class: 'FAIL', error: { code: 'security_server_not_found', metadata: [serverId] } });
+      if (!e.hasUsableAuth(ss)) return ok({ status_class: 'FAIL', error: { code: 'no_valid_auth_cert', metadata: ['this security server has no usable authentication certificate'] } });
+      const t = parseClientId(target);
+      const targetKnown = !!t && (srv.clients.includes(target) || srv.id.startsWith(memberIdOf(t) + ':'));
+      return ok(targetKnown ? { status_class: 'OK', error: { code: 'ok' } } : { status_class: 'FAIL', error: { code: 'client_not_found', metadata: [target] } });
+    } },
+    { method: 'GET', path: '/diagnostics/message-log-encryption-status', op: 'getMessageLogEncryptionDiagnostics', roles: [SYS, OBS], h: () => ok({ message_log_archive_encryption_status: false, message_log_database_encryption_status: false, message_log_grouping_rule: 'none', members: [] }) },
+    { method: 'GET', path: '/diagnostics/info/download', op: 'downloadDiagnosticsReport', roles: [SYS, OBS], h: () => ({
+      status: 200,
+      raw: Buffer.from(JSON.stringify({ server: ssServerId(st, ss) ?? null, version: '7.8.1 (xrdctl sandbox)', globalconf: { downloaded_at: ss.gc.downloadedAt ?? null, outdated: e.gcOutdated(ss) }, token_logged_in: ss.loggedIn }, null, 2)),
+      headers: { 'content-type': 'application/json', 'content-disposition': 'attachment; filename="diagnostics_report.json"' },
+    }) },
+    { method: 'GET', path: '/backups', op: 'getBackups', roles: [SYS], h: () => ok([]) },
+    { method: 'GET', path: '/system/certificate', op: 'getSystemCertificate', roles: [SYS, OBS], h: () => ok(certificateDetails(pemToDer(st.tls[ss.name]!.certPem))) },
+    { method: 'GET', path: '/clients/{id}/tls-certificates', op: 'getClientTlsCertificates', roles: [SA, OBS, RO], h: (c) => {
+      client(c.params.id!);
+      return ok([]);
+    } },
+    { method: 'GET', path: '/mail/mail-notification-status', op: 'getMailNotificationStatus', roles: [SYS, OBS], h: () => ok({ enabled_notifications: [], configuration_present: false, recipients_emails: [] }) },
+    { method: 'GET', path: '/certificate-authorities/ocsp-prioritization-strategy', op: 'getOcspPrioritizationStrategy', roles: [SYS, OBS, SO], h: () => ok('NONE') },
+    { method: 'GET', path: '/system/timestamping-services/prioritization-strategy', op: 'getTimestampingPrioritizationStrategy', roles: [SYS, OBS, SO], h: () => ok('NONE') },
 
     // ---------- system ----------
     { method: 'GET', path: '/system/version', op: 'systemVersion', roles: 'any', h: () => ok({ info: '7.8.1 (xrdctl sandbox)', java_version: 21, min_java_version: 21, max_java_version: 21, using_supported_java_version: true, java_vendor: 'xrdctl sandbox', java_runtime_version: process.version, global_configuration_version: 6 }) },

@@ -106,11 +106,21 @@ describe('sandbox conformance scenario', () => {
     // timestamping + diagnostics + system
     const tsa = (await api('GET', '/timestamping-services')).json[0];
     expect((await api('POST', '/system/timestamping-services', tsa)).status).toBe(201);
-    for (const p of ['/diagnostics/globalconf', '/diagnostics/ocsp-responders', '/diagnostics/timestamping-services', '/diagnostics/auth-cert-req-status', '/system/version', '/system/server-address', '/tokens', '/clients', '/initialization/status']) {
+    for (const p of ['/diagnostics/globalconf', '/diagnostics/ocsp-responders', '/diagnostics/timestamping-services', '/diagnostics/auth-cert-req-status', '/system/version', '/system/server-address', '/tokens', '/clients', '/initialization/status',
+      '/diagnostics/global-conf-status', '/diagnostics/addon-status', '/diagnostics/message-log-encryption-status', '/diagnostics/backup-encryption-status', '/diagnostics/proxy-memory-usage-status', '/diagnostics/info/download',
+      `/diagnostics/other-security-server-status?protocol_type=REST&client_id=${ss.ownerId}&target_client_id=${sub}&security_server_id=${ss.serverId}`,
+      '/backups', '/system/certificate', '/mail/mail-notification-status', '/certificate-authorities/ocsp-prioritization-strategy', '/system/timestamping-services/prioritization-strategy',
+      '/system/maintenance-mode', '/system/node-type', '/xroad-instances', '/member-classes', '/security-servers', `/security-servers/${ss.serverId}`, '/system/anchor', '/timestamping-services', '/system/timestamping-services',
+      `/clients/${sub}/sign-certificates`, `/clients/${sub}/security-servers`, `/clients/${sub}/tls-certificates`, `/clients/${sub}/local-groups`, `/clients/${sub}/service-descriptions`, `/clients/${ss.ownerId}/orphans`,
+      `/keys/${(await api('GET', '/tokens')).json[0].keys[0].id}/possible-actions`, `/token-certificates/${authHash}/possible-actions`, `/service-descriptions/${sd.json.id}/services`, `/endpoints/${ep.json.id}/service-clients`,
+      `/certificate-authorities/${encodeURIComponent(CA)}/has-acme-eab-credentials?key_usage_type=AUTHENTICATION`]) {
       expect((await api('GET', p)).status, p).toBe(200);
     }
     expect((await api('GET', '/diagnostics/globalconf')).json.status_class).toBe('OK');
-    for (const p of ['/system/status', '/system/version', '/members/' + ss.ownerId, '/security-servers', '/certification-services', '/management-requests?limit=5&offset=0&sort=created_at&desc=true', '/clients?limit=50', `/security-servers/${ss.serverId}/clients`, '/management-requests/1']) {
+    for (const p of ['/system/status', '/system/version', '/members/' + ss.ownerId, '/security-servers', '/certification-services', '/management-requests?limit=5&offset=0&sort=created_at&desc=true', '/clients?limit=50', `/security-servers/${ss.serverId}/clients`, '/management-requests/1',
+      '/initialization/status', '/system/high-availability-cluster/status', '/member-classes', `/members/${ss.ownerId}/subsystems`, `/members/${ss.ownerId}/owned-servers`, `/members/${ss.ownerId}/used-servers`, `/members/${ss.ownerId}/global-groups`,
+      '/certification-services/1', '/certification-services/1/certificate', '/certification-services/1/ocsp-responders', '/certification-services/1/intermediate-cas', '/global-groups', '/global-groups/security-server-owners',
+      '/configuration-sources/INTERNAL/anchor', '/configuration-sources/INTERNAL/anchor/download', '/configuration-sources/INTERNAL/download-url']) {
       expect((await csApi('GET', p)).status, p).toBe(200);
     }
 
