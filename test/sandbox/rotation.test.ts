@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { call, closeAgents, until } from './helpers.js';
-import { approveWaiting, keyCsrSignImport, registeredServer, ssApi } from './scenario.js';
+import { approveAll, approveWaiting, keyCsrSignImport, registeredServer, ssApi } from './scenario.js';
 
 let sb: SandboxHandle;
 beforeAll(async () => {
@@ -76,5 +76,29 @@ describe('rotation rehearsal', () => {
     expect((await api('GET', `/token-certificates/${authHash}`)).json.ocsp_status).toBe('EXPIRED');
     expect((await api('PUT', `/clients/${sub}/unregister`)).json.error.code).toBe('management_request_sending_failed');
     sb.clock.set(new Date());
+  });
+
+  it('owner change: make-owner → approval → the server moves to the new owner at the next globalconf', async () => {
+    const ss = sb.ss[0]!; // registered and rotated in the first test
+    const api = ssApi(ss);
+    const cs = sb.cs;
+    expect((await call(cs.url, cs.apiKeys.admin, 'POST', '/members', { member_name: 'New Owner', member_id: { member_class: 'COM', member_code: '777' } })).status).toBe(201);
+    await sb.waitForGlobalConf();
+    expect((await api('POST', '/clients', { client: { member_class: 'COM', member_code: '777' } })).status).toBe(201);
+    await keyCsrSignImport(sb, 0, 'SIGNING', 'DEV:COM:777');
+    expect((await api('PUT', '/clients/DEV:COM:777/register')).status).toBe(204);
+    await approveAll(sb, 'CLIENT_REGISTRATION_REQUEST');
+    await until(() => api('GET', '/clients/DEV:COM:777'), (r) => r.json.status === 'REGISTERED');
+    expect((await api('PUT', '/clients/DEV:COM:777/make-owner')).status).toBe(204);
+    expect(await approveAll(sb, 'OWNER_CHANGE_REQUEST')).toHaveLength(1);
+    await sb.waitForGlobalConf();
+    await sb.waitForGlobalConf();
+    const current = (await api('GET', '/security-servers?current_server=true')).json;
+    expect(current.map((x: { id: string }) => x.id)).toEqual(['DEV:COM:777:SS1']);
+    expect((await api('GET', '/clients/DEV:COM:777')).json).toMatchObject({ owner: true, status: 'REGISTERED' });
+    expect((await api('GET', `/clients/${ss.ownerId}`)).json).toMatchObject({ owner: false, status: 'REGISTERED' });
+    const tokens = (await api('GET', '/tokens')).json;
+    const auth = tokens[0].keys.filter((k: { usage?: string }) => k.usage === 'AUTHENTICATION').flatMap((k: { certificates: Array<{ status: string; active: boolean }> }) => k.certificates);
+    expect(auth.some((c: { status: string; active: boolean }) => c.status === 'REGISTERED' && c.active)).toBe(true);
   });
 });

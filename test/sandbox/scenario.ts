@@ -66,3 +66,12 @@ export async function registeredServer(sb: SandboxHandle, i = 0): Promise<{ auth
   expect((await api('PUT', `/token-certificates/${auth.hash}/activate`)).status).toBe(204);
   return { authHash: auth.hash, signHash: sign.hash };
 }
+
+/** approve every WAITING request of a type (returns their ids) */
+export async function approveAll(sb: SandboxHandle, type: string): Promise<number[]> {
+  const cs = sb.cs;
+  const list = await call(cs.url, cs.apiKeys.XROAD_REGISTRATION_OFFICER, 'GET', `/management-requests?status=WAITING&types=${type}&limit=100`);
+  const ids = (list.json.items as Array<{ id: number }>).map((x) => x.id);
+  for (const id of ids) expect((await call(cs.url, cs.apiKeys.XROAD_REGISTRATION_OFFICER, 'POST', `/management-requests/${id}/approval`)).status).toBe(200);
+  return ids;
+}
