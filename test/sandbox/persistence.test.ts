@@ -82,34 +82,37 @@ describe('sandbox persistence', () => {
     const key = secrets.servers.ss1.api_keys.admin as string;
     const pin = secrets.servers.ss1.token_pin as string;
     expect((await call(ssUrl, key, 'PUT', '/tokens/0/login', { password: pin })).status).toBe(200);
-    // hammer writes, kill -9 in the middle
+    // hammer writes (cheap ones: local groups on the owner client), kill -9 in the middle
+    const owner = encodeURIComponent(pub.servers.find((s: { name: string }) => s.name === 'ss1').owner_id as string);
     let n = 0;
+    let acked = 0;
     let stop = false;
     const writers = Array.from({ length: 4 }, async () => {
       while (!stop) {
         try {
-          await call(ssUrl, key, 'POST', '/tokens/0/keys', { label: `k${n++}` });
+          const r = await call(ssUrl, key, 'POST', `/clients/${owner}/local-groups`, { code: `g${n++}`, description: 'x'.repeat(200) });
+          if (r.status === 201) acked++;
         } catch {
           return;
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 700));
+    await until(async () => n, (v) => v >= 20, 20_000, 10);
     d1.child.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
     closeAgents();
-    expect(n).toBeGreaterThan(3);
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
     expect(state.format).toBe('xrdctl-sandbox/1');
-    const persistedKeys = state.ss[0].keys.length as number;
-    expect(persistedKeys).toBeGreaterThan(0);
-    // restart on the same dir: same URL, keys still there; then SIGTERM ends it cleanly
+    const persisted = state.ss[0].localGroups.length as number;
+    expect(persisted).toBeGreaterThan(0);
+    expect(persisted).toBeGreaterThanOrEqual(acked); // every acknowledged write was on disk before its answer
+    // restart on the same dir: same URL, everything acknowledged is still there; then SIGTERM ends it cleanly
     const d2 = start();
     await d2.ready;
-    const toks = await call(ssUrl, key, 'GET', '/tokens');
-    expect(toks.status).toBe(200);
-    expect(toks.json[0].keys.length).toBe(persistedKeys);
+    const groups = await call(ssUrl, key, 'GET', `/clients/${owner}/local-groups`);
+    expect(groups.status).toBe(200);
+    expect(groups.json.length).toBe(persisted);
     const exited = new Promise<number | null>((r) => d2.child.on('exit', (c) => r(c)));
     d2.child.kill('SIGTERM');
     expect(await exited).toBe(0);
