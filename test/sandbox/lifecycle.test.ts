@@ -193,16 +193,20 @@ describe('maintenance mode and address change', () => {
     const api = ssApi(ss);
     const reg = await registeredAgain();
     expect(reg).toBe(true);
+    sb.globalConf.setDownloadFailing(ss.name, true); // freeze this SS's view to observe the in-between state
     expect((await api('PUT', '/system/maintenance-mode/enable', { message: 'upgrade' })).status).toBe(204);
     expect((await api('GET', '/system/maintenance-mode')).json.status).toBe('PENDING_ENABLE_MAINTENANCE_MODE');
+    sb.globalConf.setDownloadFailing(ss.name, false);
     await sb.waitForGlobalConf();
     expect((await api('GET', '/system/maintenance-mode')).json).toMatchObject({ status: 'ENABLED_MAINTENANCE_MODE', message: 'upgrade' });
     expect((await call(sb.cs.url, sb.cs.apiKeys.admin, 'GET', `/security-servers/${ss.serverId}`)).json.in_maintenance_mode).toBe(true);
     expect((await api('PUT', '/system/maintenance-mode/disable')).status).toBe(204);
     await sb.waitForGlobalConf();
     expect((await api('GET', '/system/maintenance-mode')).json.status).toBe('DISABLED_MAINTENANCE_MODE');
+    sb.globalConf.setDownloadFailing(ss.name, true);
     expect((await api('PUT', '/system/server-address', { address: 'new.example.org' })).status).toBe(202);
     expect((await api('GET', '/system/server-address')).json.requested_change.address).toBe('new.example.org');
+    sb.globalConf.setDownloadFailing(ss.name, false);
     await sb.waitForGlobalConf();
     expect((await api('GET', '/system/server-address')).json).toEqual({ current_address: { address: 'new.example.org' } });
   });
@@ -218,12 +222,16 @@ describe('maintenance mode and address change', () => {
     await sb.waitForGlobalConf();
     expect((await api('GET', `/clients/${sub}`)).json.status).toBe('REGISTERED');
     expect((await api('PUT', `/clients/${sub}/enable`)).json.error.code).toBe('action_not_possible');
+    sb.globalConf.setDownloadFailing(ss.name, true);
     expect((await api('PUT', `/clients/${sub}/disable`)).status).toBe(204);
     expect((await api('GET', `/clients/${sub}`)).json.status).toBe('DISABLING_IN_PROGRESS');
+    sb.globalConf.setDownloadFailing(ss.name, false);
     await sb.waitForGlobalConf();
     expect((await api('GET', `/clients/${sub}`)).json.status).toBe('DISABLED');
+    sb.globalConf.setDownloadFailing(ss.name, true);
     expect((await api('PUT', `/clients/${sub}/enable`)).status).toBe(204);
     expect((await api('GET', `/clients/${sub}`)).json.status).toBe('ENABLING_IN_PROGRESS');
+    sb.globalConf.setDownloadFailing(ss.name, false);
     await sb.waitForGlobalConf();
     expect((await api('GET', `/clients/${sub}`)).json.status).toBe('REGISTERED');
     expect((await api('PUT', `/clients/${sub}/rename`, { client_name: 'Renamed' })).status).toBe(204);
