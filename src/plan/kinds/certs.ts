@@ -1,4 +1,4 @@
-import { certRows } from '../../certs/inventory.js';
+import { certRows, csrRows, findKey } from '../../certs/inventory.js';
 import { createCsr, importCert, registerAuthCert } from '../../certs/lifecycle.js';
 import { isWorking } from '../../certs/safety.js';
 import { submitServerAcme } from '../../certs/submit.js';
@@ -55,10 +55,24 @@ export const certExecutors: Record<string, Executor> = {
         return;
       }
     }
+    if (p.usage === 'sign') {
+      // imported before but not activated (a failed run): activate it rather than issue another
+      const idle = certRows(ctx.api.server, tokens, now).find((r) => r.usage === 'sign' && r.ownerId === p.member && r.status === 'REGISTERED' && !r.active && r.daysLeft >= 0 && r.ocspStatus !== 'OCSP_RESPONSE_REVOKED');
+      if (idle) {
+        ctx.progress(`activating the sign certificate imported before (${idle.hash.slice(0, 16)}…)`);
+        await ctx.api.activateCertificate(idle.hash);
+        return;
+      }
+    }
     if (p.issuer.type !== 'server-acme') {
       throw new UsageError(`issuer ${p.issuer.type} is not supported by apply yet`, { server: ctx.api.server, step: 'issue-cert', hint: 'use issuer serverAcme, or xrdctl csr submit' });
     }
-    const csr = await createCsr(ctx.api, { usage, ca: p.ca, member: p.member ?? undefined, tokenId: p.tokenId, address: p.address ?? undefined }, ctx.progress);
+    // a key whose CSR never got its certificate (a failed run) is used again, not left behind
+    const waiting = csrRows(ctx.api.server, tokens).find((c) => c.usage === p.usage && (p.usage === 'auth' || c.ownerId === p.member) && (findKey(tokens, c.keyId)?.key.certificates?.length ?? 0) === 0);
+    const csr = waiting
+      ? { keyId: waiting.keyId, csrId: waiting.csrId, csr: Buffer.alloc(0) }
+      : await createCsr(ctx.api, { usage, ca: p.ca, member: p.member ?? undefined, tokenId: p.tokenId, address: p.address ?? undefined }, ctx.progress);
+    if (waiting) ctx.progress(`reusing key ${waiting.keyId} and its CSR ${waiting.csrId}`);
     const res = await submitServerAcme({ api: ctx.api, keyId: csr.keyId, csrId: csr.csrId, csr: csr.csr, usage: p.usage, ca: p.ca, progress: ctx.progress });
     if (res.kind === 'certificate') await importCert(ctx.api, res.certificate, `${p.ca} certificate`, ctx.progress);
     if (res.kind === 'pending') throw new ConflictError(`certificate pending at ${res.where}`, { server: ctx.api.server, step: 'issue-cert' });
