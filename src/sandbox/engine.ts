@@ -56,8 +56,13 @@ export class Engine {
   static load(dir: string): State | undefined {
     const p = Engine.statePath(dir);
     if (!existsSync(p)) return undefined;
-    const st = JSON.parse(readFileSync(p, 'utf8')) as State;
-    if (st.format !== 'xrdctl-sandbox/1') throw new Error(`${p}: not a sandbox state file`);
+    let st: State;
+    try {
+      st = JSON.parse(readFileSync(p, 'utf8')) as State;
+    } catch (e) {
+      throw new Error(`${p}: unreadable sandbox state (${e instanceof Error ? e.message : String(e)}); 'xrdctl sandbox reset' starts over`);
+    }
+    if (!st || st.format !== 'xrdctl-sandbox/1') throw new Error(`${p}: not an xrdctl sandbox state file (format ${String((st as { format?: unknown } | null)?.format)}); 'xrdctl sandbox reset' starts over`);
     return st;
   }
   persist(): void {
