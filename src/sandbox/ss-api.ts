@@ -512,6 +512,8 @@ export function ssRoutes(e: Engine, ss: SsState): Route[] {
       if (!csr) throw notFound('csr_not_found', c.params.csr_id!);
       c.requireRole(...(csr.usage === 'AUTHENTICATION' ? [SO] : [SO, RO]));
       if (!ss.loggedIn) throw conflict('action_not_possible', 'token not logged in');
+      // the same possible action as generating (allow-csr-for-key-with-certificate=false)
+      if (k.certs.length) throw conflict('action_not_possible', csr.usage === 'AUTHENTICATION' ? 'GENERATE_AUTH_CSR' : 'GENERATE_SIGN_CSR');
       const built = buildCsr(k.privateKeyPem, k.publicKeyPem, csr.subject, { usage: csr.usage, san: csr.san });
       return csrResp(csr, built, fmt ?? csr.format, 201);
     } },
