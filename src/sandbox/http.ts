@@ -211,6 +211,16 @@ export interface RequestLogEntry {
   query?: string;
 }
 
+const SECRET_FIELDS = new Set(['password', 'software_token_pin', 'old_pin', 'new_pin', 'pin']);
+/** PINs never reach the request log, even when bodies are recorded */
+export function redactSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redactSecrets);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_FIELDS.has(k) && typeof x === 'string' && x.length ? '********' : redactSecrets(x)]));
+  }
+  return v;
+}
+
 export const JSON_LIMIT = 50 * 1024;
 export const UPLOAD_LIMIT = 10 * 1024 * 1024;
 
@@ -351,7 +361,7 @@ export function makeHandler(d: ListenerDeps) {
         if (body.length) {
           if (contentType === 'application/json') {
             try {
-              entry.requestBody = JSON.parse(body.toString('utf8'));
+              entry.requestBody = redactSecrets(JSON.parse(body.toString('utf8')));
             } catch {
               entry.requestBody = body.toString('utf8');
             }

@@ -132,6 +132,10 @@ describe('sandbox conformance scenario', () => {
     const ext = await api('POST', `/services/${serviceId}/service-clients`, { items: [{ id: 'DEV:GOV:5678:TAX' }] });
     expect(ext.status, ext.text).toBe(201);
 
+    // no PIN or API key in the request log, even with bodies recorded
+    const logText = JSON.stringify(sb.requests());
+    for (const secret of [ss.tokenPin!, ...Object.values(ss.apiKeys), ...Object.values(cs.apiKeys), sb.controlToken]) expect(logText).not.toContain(secret);
+
     // validate everything that was recorded
     const problems: string[] = [];
     const log = sb.requests();
