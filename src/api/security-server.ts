@@ -183,7 +183,7 @@ export class SecurityServerApi {
   async updateService(id: string, u: T.ServiceUpdate) {
     return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service' })).body;
   }
-  async addEndpoint(serviceId: string, e: T.EndpointUpdate) {
+  async addEndpoint(serviceId: string, e: { service_code: string; method: T.EndpointMethod; path: string }) {
     return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint' })).body;
   }
   async deleteEndpoint(id: string) {

@@ -260,11 +260,12 @@ export class HttpClient {
     try {
       for (let i = 0; i < 1000; i++) {
         const now = Date.now();
-        while (this.sent.length && this.sent[0]! <= now - 60_000) this.sent.shift();
-        const lastSecond = this.sent.filter((t) => t > now - 1000);
+        while (this.sent.length && this.sent[0]! <= now - 60_500) this.sent.shift();
+        // a small margin: the server's window and ours do not start at the same instant
+        const lastSecond = this.sent.filter((t) => t > now - 1050);
         let wait = 0;
-        if (lastSecond.length >= rl.perSecond) wait = lastSecond[0]! + 1000 - now;
-        if (this.sent.length >= rl.perMinute) wait = Math.max(wait, this.sent[0]! + 60_000 - now);
+        if (lastSecond.length >= rl.perSecond) wait = lastSecond[0]! + 1050 - now;
+        if (this.sent.length >= rl.perMinute) wait = Math.max(wait, this.sent[0]! + 60_500 - now);
         if (wait <= 0) break;
         await sleep(wait + 1);
       }

@@ -214,7 +214,7 @@ export const serviceExecutors: Record<string, Executor> = {
   'add-endpoint': async (ctx, p) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     if ((svc.endpoints ?? []).some((e) => e.method === p.method && e.path === p.path)) return;
-    await ctx.api.addEndpoint(svc.id, { method: p.method, path: p.path });
+    await ctx.api.addEndpoint(svc.id, { service_code: svc.service_code, method: p.method, path: p.path });
     ctx.cache.invalidate(p.clientId);
   },
   'delete-endpoint': async (ctx, p) => {
