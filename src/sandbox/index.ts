@@ -189,7 +189,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   engine.persist();
   const faults = new FaultTable();
   const log: RequestLogEntry[] = [];
-  const LOG_MAX = 20_000;
+  const LOG_MAX = opts.record ? 5_000 : 20_000; // recorded bodies can be large
   const rl = opts.rateLimit ?? true;
   const hanging = new Set<ServerResponse>();
   let stopping = false;
