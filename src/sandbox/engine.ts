@@ -128,13 +128,14 @@ export class Engine {
     }
     if (changed) this.persist();
     this.waiters = this.waiters.filter((w) => {
-      if (this.st.ss.every((s) => !s.anchor || s.gc.reconciledVersion >= w.version)) {
+      if (this.st.ss.every((s) => !s.anchor || this.gcDownloadFailing.has(s.name) || s.gc.reconciledVersion >= w.version)) {
         w.resolve();
         return false;
       }
       return true;
     });
   }
+  /** resolves once every SS (with an anchor, whose download is not failing) reconciled every CS change made so far */
   waitForGlobalConf(): Promise<void> {
     const version = this.st.cs.version;
     return new Promise((resolve) => {

@@ -237,6 +237,8 @@ export interface ListenerDeps {
   afterWrite: () => void;
   isStopping: () => boolean;
   hanging: Set<ServerResponse>;
+  /** the sandbox clock: answers carry it in the Date header, as a real server carries its own time */
+  now?: () => Date;
 }
 
 function send(res: ServerResponse, r: Resp, corr: string): void {
@@ -302,6 +304,7 @@ const API_PREFIX = '/api/v1';
 export function makeHandler(d: ListenerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const corr = randomUUID();
+    if (d.now) res.setHeader('date', d.now().toUTCString());
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const entry: RequestLogEntry = { at: new Date().toISOString(), server: d.server, method, path: url.pathname, status: 0, write: false, correlationId: corr };

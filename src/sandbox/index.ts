@@ -320,6 +320,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       afterWrite: () => engine.persist(),
       isStopping: () => stopping,
       hanging,
+      now: () => engine.clock.now(),
     });
     const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
       void handler(req, res);
