@@ -13,15 +13,17 @@ const env = { ...process.env, XRDCTL_CONFIG_DIR: join(work, 'config'), XRDCTL_SA
 const started = Date.now();
 const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${s}\u001b[22m` : s);
 
-function x(args, { json = false, allowFail = false } = {}) {
-  console.log(`\n${bold('$ xrdctl ' + args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '))}`);
+function x(args, { json = false, allowFail = false, quiet = false } = {}) {
+  const shown = args.map((a) => (a.startsWith(root) ? a.slice(root.length + 1) : a));
+  console.log(`\n${bold('$ xrdctl ' + shown.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' '))}`);
   const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { env, cwd: work, encoding: 'utf8', stdio: ['ignore', json ? 'pipe' : 'inherit', 'inherit'], timeout: 120_000 });
   if (r.status !== 0 && !allowFail) {
     console.error(`demo: step failed (exit ${r.status})`);
     cleanup(1);
   }
   if (json) {
-    process.stdout.write(r.stdout);
+    if (!quiet) process.stdout.write(r.stdout);
+    else console.log('(exports the sandbox URLs, fingerprints, keys and PINs the example manifest references)');
     return JSON.parse(r.stdout);
   }
   return r.status;
@@ -57,9 +59,19 @@ try {
   const code = x(['cert', 'disable', '-c', 'sandbox-ss1', imported.hash.slice(0, 12)], { allowFail: true });
   console.log(`(exit ${code}: refused, nothing changed)`);
 
-  // rehearse time passing: 11 months later the certificate is close to expiry
+  // the whole instance as a manifest: both servers, clients, services, access rights
+  const manifest = join(root, 'examples/small/manifest.yaml');
+  const sandboxEnv = x(['sandbox', 'env', '--json'], { json: true, quiet: true }).variables;
+  Object.assign(env, sandboxEnv);
+  x(['validate', manifest]);
+  x(['plan', manifest]);
+  x(['apply', manifest, '--yes']);
+  x(['apply', manifest, '--yes']); // again: nothing to do, no write request
+
+  // rehearse time passing: 11 months later the certificates are close to expiry
   x(['sandbox', 'clock', '--advance', '340d']);
   x(['cert', 'expiry', '--all-contexts']);
+  x(['plan', manifest]);
   x(['sandbox', 'stop']);
   console.log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   cleanup();
