@@ -39,6 +39,13 @@ export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string 
       }
       case '--no-rate-limit': o.rateLimit = false; break;
       case '--record': o.record = true; break;
+      case '--auto-approve': {
+        const kinds = next(i++, a).split(',').map((x) => x.trim());
+        const bad = kinds.filter((k) => !['auth', 'client', 'owner'].includes(k));
+        if (bad.length) throw new Error(`--auto-approve: auth, client, owner (comma separated), not ${bad.join(',')}`);
+        o.autoApprove = { authCertRegistration: kinds.includes('auth'), clientRegistration: kinds.includes('client'), ownerChange: kinds.includes('owner') };
+        break;
+      }
       case '--cs-port': o.ports = { ...o.ports, cs: int(next(i++, a), a) }; break;
       case '--ss-ports': o.ports = { ...o.ports, ss: next(i++, a).split(',').map((x) => int(x, a)) }; break;
       default: throw new Error(`unknown argument ${a}`);

@@ -496,9 +496,25 @@ export class Engine {
     } else if (partner) {
       req.status = 'SUBMITTED FOR APPROVAL';
       partner.status = 'SUBMITTED FOR APPROVAL';
-    } else req.status = 'WAITING';
+    } else {
+      req.status = 'WAITING';
+      if (req.origin === 'SECURITY_SERVER' && this.canAutoApprove(req)) this.approve(req);
+    }
     this.csChanged();
     return req;
+  }
+
+  /** [center] auto-approve-* (all default false): only when the member exists, and for clients also the server */
+  private canAutoApprove(req: MgmtRequest): boolean {
+    const aa = this.st.cs.autoApprove ?? {};
+    const [, cls, code] = req.serverId.split(':');
+    const ownerExists = !!this.csMember(`${this.st.instance}:${cls}:${code}`);
+    if (req.type === 'AUTH_CERT_REGISTRATION_REQUEST') return !!aa.authCertRegistration && ownerExists;
+    const cid = parseClientId(req.clientId ?? '');
+    const memberExists = !!cid && !!this.csMember(memberIdOf(cid));
+    if (req.type === 'CLIENT_REGISTRATION_REQUEST') return !!aa.clientRegistration && memberExists && !!this.csServer(req.serverId);
+    if (req.type === 'OWNER_CHANGE_REQUEST') return !!aa.ownerChange && memberExists;
+    return false;
   }
 
   /** Execute an approvable request (status must be WAITING / SUBMITTED FOR APPROVAL). */

@@ -29,6 +29,8 @@ export interface SandboxOptions {
   rateLimit?: boolean | { perSecond: number; perMinute: number };
   ports?: { cs?: number; ss?: number[] };
   record?: boolean;
+  /** the CS's auto-approve settings (real defaults: all false); applied at start, also to a restored state */
+  autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };
 }
 
 export interface SandboxServerInfo {
@@ -185,6 +187,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (opts.gcIntervalMs !== undefined) st.gcIntervalMs = opts.gcIntervalMs;
     if (opts.certValidityDays !== undefined) st.certValidityDays = opts.certValidityDays;
   }
+  if (opts.autoApprove) st.cs.autoApprove = { ...opts.autoApprove };
   const engine = new Engine(st, dir);
   engine.persist();
   const faults = new FaultTable();

@@ -174,6 +174,8 @@ export interface CsState {
   globalGroups: Array<{ code: string; description: string; members: string[] }>;
   tokenLoggedIn: boolean;
   address: string;
+  /** [center] auto-approve-auth-cert-reg-requests / -client-reg-requests / -owner-change-requests */
+  autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };
   version: number;
   published?: GcSnapshot;
 }

@@ -102,3 +102,27 @@ describe('rotation rehearsal', () => {
     expect(auth.some((c: { status: string; active: boolean }) => c.status === 'REGISTERED' && c.active)).toBe(true);
   });
 });
+
+describe('CS auto-approve settings', () => {
+  it('auth-cert and client registrations are approved on receipt when configured (and the member exists)', async () => {
+    const auto = await startSandbox({ gcIntervalMs: 100, rateLimit: false, autoApprove: { authCertRegistration: true, clientRegistration: true } });
+    try {
+      const ss = auto.ss[0]!;
+      const api = ssApi(ss);
+      const { initAndLogin } = await import('./scenario.js');
+      await initAndLogin(auto, 0);
+      await keyCsrSignImport(auto, 0, 'SIGNING', ss.ownerId);
+      const a = await keyCsrSignImport(auto, 0, 'AUTHENTICATION');
+      expect((await api('PUT', `/token-certificates/${a.hash}/register`, { address: ss.address })).status).toBe(200);
+      const reqs = await call(auto.cs.url, auto.cs.apiKeys.admin, 'GET', '/management-requests');
+      expect(reqs.json.items.map((x: { status: string }) => x.status)).toEqual(['APPROVED']);
+      await until(() => api('GET', `/token-certificates/${a.hash}`), (r) => r.json.status === 'REGISTERED');
+      expect((await api('PUT', `/token-certificates/${a.hash}/activate`)).status).toBe(204);
+      expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'AUTO' } })).status).toBe(201);
+      expect((await api('PUT', `/clients/${ss.ownerId}:AUTO/register`)).status).toBe(204);
+      await until(() => api('GET', `/clients/${ss.ownerId}:AUTO`), (r) => r.json.status === 'REGISTERED');
+    } finally {
+      await auto.stop();
+    }
+  });
+});
