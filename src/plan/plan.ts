@@ -95,7 +95,8 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
     const api = conns.security.get(s.name)!;
     try {
       const actual = await readServer(api, s, desired.instance);
-      return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer(s, actual, desired.instance, o.now) };
+      // expiry is judged by the server's clock
+      return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer(s, actual, desired.instance, o.now ?? api.http.serverNow()) };
     } catch (e) {
       return { server: s.name, kind: 'security', stateDigest: '', changes: [], error: e instanceof XrdError ? e.oneLine() : String(e) };
     }
