@@ -51,8 +51,30 @@ describe('sandbox OCSP responder', () => {
     expect(await ask()).toMatch(/c\.pem: revoked/);
   });
 
+  it.skipIf(!hasOpenssl)('CSRs from the API are real PKCS#10 (openssl verifies PEM and DER); issued certs verify against the CA', async () => {
+    const ss = sb.ss[0]!;
+    const api = ssApi(ss);
+    if (!(await api('GET', '/initialization/status')).json.is_anchor_imported) await initAndLogin(sb, 0);
+    const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'peer', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'PEM', member_id: ss.ownerId, subject_field_values: {} } });
+    expect(kc.status).toBe(201);
+    const d = mkdtempSync(join(tmpdir(), 'xrdctl-csr-'));
+    const pem = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
+    const der = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=DER`);
+    writeFileSync(join(d, 'c.pem'), pem.buf);
+    writeFileSync(join(d, 'c.der'), der.buf);
+    const a = await ex('openssl', ['req', '-in', join(d, 'c.pem'), '-verify', '-noout', '-subject']);
+    expect(a.stdout + a.stderr).toMatch(/verify OK/i);
+    expect(a.stdout).toMatch(/C\s*=\s*DEV, O\s*=\s*GOV, CN\s*=\s*1001/);
+    const b = await ex('openssl', ['req', '-inform', 'DER', '-in', join(d, 'c.der'), '-verify', '-noout']);
+    expect(b.stdout + b.stderr).toMatch(/verify OK/i);
+    writeFileSync(join(d, 'cert.pem'), sb.ca.sign(pem.text, { usage: 'SIGNING' }));
+    writeFileSync(join(d, 'ca.pem'), sb.ca.certPem());
+    const v = await ex('openssl', ['verify', '-CAfile', join(d, 'ca.pem'), join(d, 'cert.pem')]);
+    expect(v.stdout).toMatch(/cert.pem: OK/);
+  });
+
   it('the admin API ocsp_status follows the same revocation data', async () => {
-    await initAndLogin(sb, 0);
+    if (!(await ssApi(sb.ss[0]!)('GET', '/initialization/status')).json.is_anchor_imported) await initAndLogin(sb, 0);
     const ss = sb.ss[0]!;
     const k = await keyCsrSignImport(sb, 0, 'SIGNING', ss.ownerId);
     expect((await ssApi(ss)('GET', `/token-certificates/${k.hash}`)).json.ocsp_status).toBe('OCSP_RESPONSE_GOOD');
