@@ -90,7 +90,7 @@ export interface ApprovedCertificationService {
   authentication_certificate_profile_id?: string;
   signing_certificate_profile_id?: string;
 }
-export interface OcspResponder { id?: number; url: string; cost_type: CostType; has_certificate?: boolean }
+export interface OcspResponder { id: number; url: string; cost_type: CostType; has_certificate?: boolean }
 
 export type ManagementRequestType =
   | 'AUTH_CERT_REGISTRATION_REQUEST' | 'CLIENT_REGISTRATION_REQUEST' | 'OWNER_CHANGE_REQUEST' | 'CLIENT_DELETION_REQUEST'

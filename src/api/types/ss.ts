@@ -331,6 +331,6 @@ export interface SecurityServer {
 }
 export interface XRoadInstance { identifier: string; local: boolean }
 export interface MemberName { member_name?: string }
-export interface MaintenanceMode { status?: MaintenanceModeStatus; message?: string; is_management_services_provider?: boolean }
+export interface MaintenanceMode { status: MaintenanceModeStatus; message?: string; is_management_services_provider: boolean }
 export interface MaintenanceModeMessage { message?: string }
 export interface NodeTypeResponse { node_type: 'PRIMARY' | 'SECONDARY' | 'STANDALONE' }
