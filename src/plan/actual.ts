@@ -109,6 +109,10 @@ export function execCache(api: SecurityServerApi): ExecCache {
       }
       return p;
     },
+    update(clientId, fn) {
+      const p = sds.get(clientId);
+      if (p) sds.set(clientId, p.then(fn));
+    },
     invalidate(clientId) {
       if (clientId) sds.delete(clientId);
       else sds.clear();

@@ -61,6 +61,8 @@ export interface ExecContext {
 
 export interface ExecCache {
   serviceDescriptions(clientId: string): Promise<SS.ServiceDescription[]>;
+  /** keep a loaded list current after a write whose answer tells the new state (saves a re-read) */
+  update(clientId: string, fn: (sds: SS.ServiceDescription[]) => SS.ServiceDescription[]): void;
   invalidate(clientId?: string): void;
 }
 

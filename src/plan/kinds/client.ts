@@ -41,6 +41,20 @@ export function diffClients({ server, actual }: KindContext, instance: string): 
       });
     }
   }
+  // registrations go out together; one wait at the end for global configuration to confirm them all
+  const registering = changes.filter((c) => c.kind === 'client-registration').map((c) => c.key);
+  if (registering.length) {
+    changes.push({
+      id: `${server.name}/client-registration/wait`,
+      server: server.name,
+      kind: 'client-registration',
+      key: registering.join(', '),
+      op: 'update',
+      summary: `wait for global configuration to list ${registering.length} client registration(s)`,
+      phase: 98,
+      action: { type: 'wait-clients-registered', params: { ids: registering } },
+    });
+  }
   if (server.pruneClients) {
     const wanted = new Set(server.clients.map((c) => c.id));
     for (const a of actual.clients) {
@@ -114,7 +128,7 @@ export const clientExecutors: Record<string, Executor> = {
     await ctx.api.http.request({ method: 'PATCH', path: `/clients/${encodeURIComponent(p.id)}`, body: { connection_type: p.connectionType }, step: 'set-connection-type' });
   },
   'register-client': async (ctx, p) => {
-    let c = await getClient(ctx, p.id);
+    const c = await getClient(ctx, p.id);
     if (!c) throw new ConflictError(`client ${p.id} is not on the server`, { server: ctx.api.server, step: 'register-client' });
     if (c.status === 'REGISTERED') return;
     if (c.status === 'SAVED') {
@@ -122,15 +136,25 @@ export const clientExecutors: Record<string, Executor> = {
       await ctx.api.registerClient(p.id);
     }
     await approveClientRegistration(ctx, p.id);
+  },
+  'wait-clients-registered': async (ctx, p) => {
     if (!ctx.cs || !ctx.central?.approveRequests) return; // someone else approves; the next apply sees the result
+    const ids = new Set<string>(p.ids as string[]);
     const deadline = Date.now() + ctx.timeoutMs;
-    for (let i = 0; Date.now() < deadline && i < 100_000; i++) {
-      c = await getClient(ctx, p.id);
-      if (c?.status === 'REGISTERED') return;
-      ctx.progress(`${p.id} is ${c?.status}, waiting for global configuration`);
+    for (let i = 0; i < 100_000; i++) {
+      const clients = await ctx.api.getClients();
+      const pending = clients.filter((c) => ids.has(clientApiId(c, p.ids[0].split(':')[0])) && c.status !== 'REGISTERED');
+      if (!pending.length) return;
+      if (Date.now() + 1000 > deadline) {
+        throw new TimeoutError(`${pending.length} client(s) not REGISTERED within ${Math.round(ctx.timeoutMs / 1000)} s: ${pending.map((c) => clientApiId(c, '')).join(', ')}`, {
+          server: ctx.api.server,
+          step: 'wait-clients-registered',
+          hint: 'rerun apply to keep waiting',
+        });
+      }
+      ctx.progress(`${pending.length} client(s) waiting for global configuration`);
       await sleep(1000);
     }
-    throw new TimeoutError(`client ${p.id} not REGISTERED within ${Math.round(ctx.timeoutMs / 1000)} s`, { server: ctx.api.server, step: 'register-client', hint: 'rerun apply to keep waiting' });
   },
   'remove-client': async (ctx, p) => {
     let c = await getClient(ctx, p.id);

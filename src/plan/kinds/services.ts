@@ -184,11 +184,13 @@ export const serviceExecutors: Record<string, Executor> = {
           sd = await ctx.api.addServiceDescription(p.clientId, { ...body, ignore_warnings: true });
         } else throw e;
       }
-      ctx.cache.invalidate(p.clientId);
+      const added = sd;
+      ctx.cache.update(p.clientId, (list) => [...list, added]);
     }
     if (!p.disabled && sd.disabled) {
       await ctx.api.enableServiceDescription(sd.id);
-      ctx.cache.invalidate(p.clientId);
+      const id = sd.id;
+      ctx.cache.update(p.clientId, (list) => list.map((x) => (x.id === id ? { ...x, disabled: false } : x)));
     }
   },
   'set-service-description-enabled': async (ctx, p) => {
@@ -208,14 +210,14 @@ export const serviceExecutors: Record<string, Executor> = {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     const target = { url: p.serviceUrl ?? svc.url, timeout: p.timeout ?? svc.timeout, ssl_auth: p.sslAuth ?? svc.ssl_auth ?? false };
     if (svc.timeout === target.timeout && svc.url === target.url && (svc.ssl_auth ?? false) === target.ssl_auth) return;
-    await ctx.api.updateService(svc.id, { ...target, ignore_warnings: true });
-    ctx.cache.invalidate(p.clientId);
+    const updated = await ctx.api.updateService(svc.id, { ...target, ignore_warnings: true });
+    ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, ...updated, endpoints: updated.endpoints ?? x.endpoints } : x)) })));
   },
   'add-endpoint': async (ctx, p) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     if ((svc.endpoints ?? []).some((e) => e.method === p.method && e.path === p.path)) return;
-    await ctx.api.addEndpoint(svc.id, { service_code: svc.service_code, method: p.method, path: p.path });
-    ctx.cache.invalidate(p.clientId);
+    const ep = await ctx.api.addEndpoint(svc.id, { service_code: svc.service_code, method: p.method, path: p.path });
+    ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, endpoints: [...(x.endpoints ?? []), ep] } : x)) })));
   },
   'delete-endpoint': async (ctx, p) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
