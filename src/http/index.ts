@@ -169,6 +169,8 @@ export class HttpClient {
   private queue: Promise<void> = Promise.resolve();
   /** number of requests sent (each attempt counts) */
   requestCount = 0;
+  /** writes (not GET) the server accepted (2xx): imperative commands report changed from this */
+  writeCount = 0;
   /** server clock minus ours, from the last response's Date header (second resolution) */
   private clockOffsetMs: number | undefined;
 
@@ -353,6 +355,7 @@ export class HttpClient {
         body = res.raw;
       }
     }
+    if (ro.method !== 'GET' && res.status >= 200 && res.status < 300) this.writeCount++;
     const correlationId = headerValue(res.headers['x-road-ui-correlation-id']);
     const date = Date.parse(headerValue(res.headers.date) ?? '');
     if (!Number.isNaN(date)) {

@@ -156,13 +156,22 @@ export const clientExecutors: Record<string, Executor> = {
       await sleep(1000);
     }
   },
-  'remove-client': async (ctx, p) => {
-    let c = await getClient(ctx, p.id);
+  'unregister-client': async (ctx, p) => {
+    const c = await getClient(ctx, p.id);
+    if (!c) throw new ConflictError(`client ${p.id} is not on the server`, { server: ctx.api.server, step: 'unregister-client' });
+    if (c.status === 'REGISTERED' || c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'DISABLED') await ctx.api.unregisterClient(p.id);
+  },
+  'delete-client': async (ctx, p) => {
+    const c = await getClient(ctx, p.id);
     if (!c) return;
+    if (c.owner) throw new ConflictError(`${p.id} is the server owner: it cannot be deleted`, { server: ctx.api.server, step: 'delete-client' });
     if (c.status === 'REGISTERED' || c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'DISABLED') {
-      await ctx.api.unregisterClient(p.id);
-      c = await getClient(ctx, p.id);
+      throw new ConflictError(`client ${p.id} is ${c.status}: unregister it first`, { server: ctx.api.server, step: 'delete-client', hint: `xrdctl client unregister ${p.id}` });
     }
-    if (c) await ctx.api.deleteClient(p.id);
+    await ctx.api.deleteClient(p.id);
+  },
+  'remove-client': async (ctx, p) => {
+    await clientExecutors['unregister-client']!(ctx, p);
+    await clientExecutors['delete-client']!(ctx, p);
   },
 };

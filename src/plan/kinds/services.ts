@@ -164,10 +164,11 @@ async function sdByUrl(ctx: ExecContext, clientId: string, url: string): Promise
   return findSd(await ctx.cache.serviceDescriptions(clientId), url);
 }
 
-async function serviceOf(ctx: ExecContext, clientId: string, url: string, code: string): Promise<SS.Service> {
-  const sd = await sdByUrl(ctx, clientId, url);
-  const svc = sd?.services.find((s) => s.service_code === code);
-  if (!svc) throw new ConflictError(`service ${code} not found in ${url} of ${clientId}`, { server: ctx.api.server, step: 'find-service' });
+/** A service by code, in the named description (apply) or in any description of the client (imperative commands). */
+async function serviceOf(ctx: ExecContext, clientId: string, url: string | undefined, code: string): Promise<SS.Service> {
+  const sds = url ? [await sdByUrl(ctx, clientId, url)] : await ctx.cache.serviceDescriptions(clientId);
+  const svc = sds.flatMap((d) => d?.services ?? []).find((s) => s.service_code === code);
+  if (!svc) throw new ConflictError(`service ${code} not found in ${url ?? 'the service descriptions'} of ${clientId}`, { server: ctx.api.server, step: 'find-service', hint: `xrdctl service list --client ${clientId}` });
   return svc;
 }
 
@@ -218,6 +219,17 @@ export const serviceExecutors: Record<string, Executor> = {
     if ((svc.endpoints ?? []).some((e) => e.method === p.method && e.path === p.path)) return;
     const ep = await ctx.api.addEndpoint(svc.id, { service_code: svc.service_code, method: p.method, path: p.path });
     ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, endpoints: [...(x.endpoints ?? []), ep] } : x)) })));
+  },
+  'refresh-service-description': async (ctx, p) => {
+    const sd = await sdByUrl(ctx, p.clientId, p.url);
+    if (!sd) throw new ConflictError(`no service description ${p.url} on ${p.clientId}`, { server: ctx.api.server, step: 'refresh-service-description' });
+    try {
+      await ctx.api.refreshServiceDescription(sd.id, false);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.apiCode === 'warnings_detected' && p.ignoreWarnings)) throw e;
+      await ctx.api.refreshServiceDescription(sd.id, true);
+    }
+    ctx.cache.invalidate(p.clientId);
   },
   'delete-endpoint': async (ctx, p) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);

@@ -1,0 +1,20 @@
+import { Args } from '@oclif/core';
+import { XrdCommand } from '../../src/cli/base.js';
+import { act, actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';
+
+export default class ClientDelete extends XrdCommand<typeof ClientDelete, ActionResult> {
+  static override summary = 'Delete a client from the security server (it must be unregistered or never registered).';
+  static override args = { id: Args.string({ required: true, description: 'client id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
+  static override flags = {  };
+  static override resultSchema = actionResultSchema;
+
+  protected async execute(): Promise<ActionResult> {
+    const api = await this.securityServer();
+    await this.confirm(`delete ${this.args.id} with its service descriptions and access rights?`);
+    return act(api, 'delete-client', this.args.id, { id: this.args.id });
+  }
+
+  protected override render(r: ActionResult): void {
+    this.out.print(r.changed ? `${r.server}: ${r.action} ${r.target}: done` : `${r.server}: ${r.action} ${r.target}: nothing to do`);
+  }
+}

@@ -1,0 +1,22 @@
+import { Args, Flags } from '@oclif/core';
+import { XrdCommand } from '../../../src/cli/base.js';
+import { actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
+import { runCentralAction } from '../../../src/plan/single.js';
+
+export default class CsMemberAdd extends XrdCommand<typeof CsMemberAdd, ActionResult> {
+  static override summary = 'Add a member at the central server (the same action apply runs).';
+  static override args = { id: Args.string({ required: true, description: 'member id INSTANCE:CLASS:CODE' }) };
+  static override flags = { name: Flags.string({ required: true, description: 'member name' }) };
+  static override resultSchema = actionResultSchema;
+
+  protected async execute(): Promise<ActionResult> {
+    const cs = await this.centralServer(this.context());
+    const before = cs.http.writeCount;
+    await runCentralAction(cs, 'cs-add-member', { id: this.args.id, name: this.flags.name ?? null });
+    return { server: cs.server, action: 'cs-add-member', target: this.args.id, changed: cs.http.writeCount > before };
+  }
+
+  protected override render(r: ActionResult): void {
+    this.out.print(`${r.target}: ${r.changed ? 'added' : 'already there'}`);
+  }
+}

@@ -1,0 +1,22 @@
+import { Args, Flags } from '@oclif/core';
+import { XrdCommand } from '../../../src/cli/base.js';
+import { actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
+import { runCentralAction } from '../../../src/plan/single.js';
+
+export default class CsSubsystemAdd extends XrdCommand<typeof CsSubsystemAdd, ActionResult> {
+  static override summary = 'Add a subsystem at the central server (the same action apply runs).';
+  static override args = { id: Args.string({ required: true, description: 'subsystem id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
+  static override flags = { name: Flags.string({ description: 'subsystem name' }) };
+  static override resultSchema = actionResultSchema;
+
+  protected async execute(): Promise<ActionResult> {
+    const cs = await this.centralServer(this.context());
+    const before = cs.http.writeCount;
+    await runCentralAction(cs, 'cs-add-subsystem', { id: this.args.id, name: this.flags.name ?? null });
+    return { server: cs.server, action: 'cs-add-subsystem', target: this.args.id, changed: cs.http.writeCount > before };
+  }
+
+  protected override render(r: ActionResult): void {
+    this.out.print(`${r.target}: ${r.changed ? 'added' : 'already there'}`);
+  }
+}

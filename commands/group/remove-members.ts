@@ -1,0 +1,19 @@
+import { Flags } from '@oclif/core';
+import { XrdCommand } from '../../src/cli/base.js';
+import { act, actionResultSchema, clientFlag, type ActionResult } from '../../src/cli/action-command.js';
+
+export default class GroupRemoveMembers extends XrdCommand<typeof GroupRemoveMembers, ActionResult> {
+  static override summary = 'Remove members from a local group.';
+  static override args = {  };
+  static override flags = { client: clientFlag, code: Flags.string({ required: true, description: 'group code' }), member: Flags.string({ required: true, multiple: true, description: 'member subsystem id (repeatable)' }) };
+  static override resultSchema = actionResultSchema;
+
+  protected async execute(): Promise<ActionResult> {
+    const api = await this.securityServer();
+    return act(api, 'remove-local-group-members', this.flags.code, { clientId: this.flags.client, code: this.flags.code, members: this.flags.member });
+  }
+
+  protected override render(r: ActionResult): void {
+    this.out.print(r.changed ? `${r.server}: ${r.action} ${r.target}: done` : `${r.server}: ${r.action} ${r.target}: nothing to do`);
+  }
+}
