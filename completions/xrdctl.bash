@@ -28,7 +28,7 @@ _xrdctl() {
     'service:add-description --type') COMPREPLY=( $(compgen -W 'WSDL OPENAPI3 REST' -- "$cur") ); return ;;
   esac
   case "$path" in
-    '') opts='access apply cert client completion context cs csr endpoint group key plan sandbox server service token validate' ;;
+    '') opts='access apply cert client completion context cs csr endpoint group key plan sandbox server service tls token validate' ;;
     'access') opts='grant list revoke' ;;
     'access:grant') opts='--client --code --context --json --no-color --subject --verbose --yes' ;;
     'access:list') opts='--client --context --json --no-color --verbose --yes' ;;
@@ -44,11 +44,14 @@ _xrdctl() {
     'cert:register') opts='--activate --address --approve --context --cs-context --json --no-color --timeout --verbose --wait --yes' ;;
     'cert:show') opts='--context --json --no-color --verbose --yes' ;;
     'cert:unregister') opts='--context --force --json --no-color --verbose --yes' ;;
-    'client') opts='add delete list register unregister' ;;
+    'client') opts='add delete list register tls unregister' ;;
     'client:add') opts='--connection-type --context --json --name --no-color --verbose --yes' ;;
     'client:delete') opts='--context --json --no-color --verbose --yes' ;;
     'client:list') opts='--context --json --no-color --verbose --yes' ;;
     'client:register') opts='--approve --context --cs-context --json --no-color --timeout --verbose --yes' ;;
+    'client:tls') opts='add list' ;;
+    'client:tls:add') opts='--client --context --json --no-color --verbose --yes' ;;
+    'client:tls:list') opts='--client --context --json --no-color --verbose --yes' ;;
     'client:unregister') opts='--context --json --no-color --verbose --yes' ;;
     'completion') opts='--context --json --no-color --verbose --yes' ;;
     'context') opts='add list remove show use' ;;
@@ -112,6 +115,9 @@ _xrdctl() {
     'service:list') opts='--client --context --json --no-color --verbose --yes' ;;
     'service:refresh') opts='--client --context --ignore-warnings --json --no-color --url --verbose --yes' ;;
     'service:set') opts='--client --code --context --json --no-color --ssl-auth --timeout --url --verbose --yes' ;;
+    'tls') opts='csr keygen' ;;
+    'tls:csr') opts='--context --json --key --no-color --out --san --subject --verbose --yes' ;;
+    'tls:keygen') opts='--bits --context --force --json --no-color --out --verbose --yes' ;;
     'token') opts='list login logout' ;;
     'token:list') opts='--context --json --no-color --verbose --yes' ;;
     'token:login') opts='--context --json --no-color --pin --token --verbose --yes' ;;

@@ -1,6 +1,6 @@
 /** Security Server routes: timestamping, diagnostics and system settings (xroad-flows §7). */
 import { ApiError, bad, conflict, notFound } from '../http.js';
-import { certInfo, certificateDetails, pemToDer } from '../ca.js';
+import { certInfo, certInputToDer, certificateDetails, pemToDer } from '../ca.js';
 import { memberIdOf, parseClientId, ssServerId } from '../model.js';
 import { enumOf, optStr, qBool, qEnum, str } from '../validate.js';
 import { ok, noContent, SO, RO, SA, SYS, OBS } from './common.js';
@@ -86,9 +86,37 @@ export function systemRoutes(x: SsCtx): Route[] {
     }) },
     { method: 'GET', path: '/backups', op: 'getBackups', roles: [SYS], h: () => ok([]) },
     { method: 'GET', path: '/system/certificate', op: 'getSystemCertificate', roles: [SYS, OBS], h: () => ok(certificateDetails(pemToDer(st.tls[ss.name]!.certPem))) },
+    // information-system TLS certificates of a client
     { method: 'GET', path: '/clients/{id}/tls-certificates', op: 'getClientTlsCertificates', roles: [SA, OBS, RO], h: (c) => {
-      client(c.params.id!);
-      return ok([]);
+      const cl = client(c.params.id!);
+      return ok(cl.tlsCerts.map((b64) => certificateDetails(Buffer.from(b64, 'base64'))));
+    } },
+    { method: 'POST', path: '/clients/{id}/tls-certificates', op: 'addClientTlsCertificate', roles: [SA], write: true, upload: true, h: (c) => {
+      const cl = client(c.params.id!);
+      let der: Buffer;
+      try {
+        der = certInputToDer(c.body);
+        certInfo(der);
+      } catch {
+        throw bad('invalid_certificate');
+      }
+      const b64 = der.toString('base64');
+      if (cl.tlsCerts.includes(b64)) throw conflict('certificate_already_exists');
+      cl.tlsCerts.push(b64);
+      return { status: 201, body: certificateDetails(der) };
+    } },
+    { method: 'GET', path: '/clients/{id}/tls-certificates/{hash}', op: 'getClientTlsCertificate', roles: [SA, OBS, RO], h: (c) => {
+      const cl = client(c.params.id!);
+      const der = cl.tlsCerts.map((b) => Buffer.from(b, 'base64')).find((d) => certInfo(d).hash === c.params.hash!.toUpperCase());
+      if (!der) throw notFound('certificate_not_found');
+      return ok(certificateDetails(der));
+    } },
+    { method: 'DELETE', path: '/clients/{id}/tls-certificates/{hash}', op: 'deleteClientTlsCertificate', roles: [SA], write: true, h: (c) => {
+      const cl = client(c.params.id!);
+      const i = cl.tlsCerts.findIndex((b) => certInfo(Buffer.from(b, 'base64')).hash === c.params.hash!.toUpperCase());
+      if (i < 0) throw notFound('certificate_not_found');
+      cl.tlsCerts.splice(i, 1);
+      return noContent();
     } },
     { method: 'GET', path: '/mail/mail-notification-status', op: 'getMailNotificationStatus', roles: [SYS, OBS], h: () => ok({ enabled_notifications: [], configuration_present: false, recipients_emails: [] }) },
     { method: 'GET', path: '/certificate-authorities/ocsp-prioritization-strategy', op: 'getOcspPrioritizationStrategy', roles: [SYS, OBS, SO], h: () => ok('NONE') },
