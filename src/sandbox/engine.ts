@@ -74,6 +74,30 @@ export class Engine {
   stopPersisting(): void {
     this.persistBlocked = true;
   }
+  /**
+   * Group commit for API writes: the answer to a write waits until the snapshot that holds it is on
+   * disk, and all writes that arrive while one snapshot is being written share the next one. A large
+   * fleet's state is megabytes: one snapshot per write would make every write O(state).
+   */
+  private flushWaiters: (() => void)[] = [];
+  private flushScheduled = false;
+  persistSoon(): Promise<void> {
+    return new Promise((resolve) => {
+      this.flushWaiters.push(resolve);
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => {
+        const waiters = this.flushWaiters;
+        this.flushWaiters = [];
+        this.flushScheduled = false;
+        try {
+          this.persist();
+        } finally {
+          for (const w of waiters) w();
+        }
+      });
+    });
+  }
 
   // ---------- scheduler (globalconf) ----------
   get periods() {

@@ -234,7 +234,7 @@ export interface ListenerDeps {
   log: (e: RequestLogEntry) => void;
   record: boolean;
   control: (method: string, path: string, body: Buffer, query: URLSearchParams) => Promise<Resp>;
-  afterWrite: () => void;
+  afterWrite: () => void | Promise<void>;
   isStopping: () => boolean;
   hanging: Set<ServerResponse>;
   /** the sandbox clock: answers carry it in the Date header, as a real server carries its own time */
@@ -445,7 +445,7 @@ export function makeHandler(d: ListenerDeps) {
         }
         throw e;
       }
-      if (route.write && r.status < 300) d.afterWrite();
+      if (route.write && r.status < 300) await d.afterWrite();
       finish(r);
     } catch (e) {
       // never leak internals (no secrets are in messages, but keep it short)

@@ -320,7 +320,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       record: !!opts.record,
       control: (m, p, b, q) => control(name, m, p, b, q),
-      afterWrite: () => engine.persist(),
+      afterWrite: () => engine.persistSoon(),
       isStopping: () => stopping,
       hanging,
       now: () => engine.clock.now(),
