@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selfSignedCert } from '../../support/tls.js';
+
+/** A free port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export interface Pebble {
+  directoryUrl: string;
+  caFile: string;
+  httpPort: number;
+  /** PEM of pebble's current root (it makes new roots at every start) */
+  root(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Debian's pebble on 127.0.0.1 with a TLS certificate made here, its management port on 127.0.0.1,
+ * and (for real http-01) pebble-challtestsrv as its DNS, answering 127.0.0.1 for every name.
+ */
+export async function startPebble(o: { alwaysValid: boolean; eab?: Record<string, string> }): Promise<Pebble> {
+  const dir = mkdtempSync(join(tmpdir(), 'xrdctl-pebble-'));
+  const tls = selfSignedCert('127.0.0.1');
+  writeFileSync(join(dir, 'cert.pem'), tls.cert);
+  writeFileSync(join(dir, 'key.pem'), tls.key);
+  const [port, mgmt, httpPort, dnsPort, dnsMgmt] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      pebble: {
+        listenAddress: `127.0.0.1:${port}`,
+        managementListenAddress: `127.0.0.1:${mgmt}`,
+        certificate: join(dir, 'cert.pem'),
+        privateKey: join(dir, 'key.pem'),
+        httpPort,
+        tlsPort: httpPort,
+        ocspResponderURL: '',
+        externalAccountBindingRequired: !!o.eab,
+        externalAccountMACKeys: o.eab ?? {},
+      },
+    }),
+  );
+  const procs: ChildProcess[] = [];
+  const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_VA_ALWAYS_VALID: o.alwaysValid ? '1' : '0' };
+  const args = ['-config', join(dir, 'config.json')];
+  if (!o.alwaysValid) {
+    procs.push(spawn('pebble-challtestsrv', ['-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${dnsMgmt}`, '-defaultIPv4', '127.0.0.1', '-defaultIPv6', ''], { stdio: 'ignore' }));
+    args.push('-dnsserver', `127.0.0.1:${dnsPort}`);
+  }
+  procs.push(spawn('pebble', args, { env, stdio: 'ignore' }));
+  const agent = new https.Agent({ ca: tls.cert });
+  const get = (url: string) =>
+    new Promise<string>((resolve, reject) => {
+      https.get(url, { agent, timeout: 2000 }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode}`))));
+      }).on('error', reject);
+    });
+  const directoryUrl = `https://127.0.0.1:${port}/dir`;
+  for (let i = 0; ; i++) {
+    try {
+      await get(directoryUrl);
+      break;
+    } catch (e) {
+      if (i > 100) throw new Error(`pebble did not start: ${(e as Error).message}`);
+      await sleep(100);
+    }
+  }
+  return {
+    directoryUrl,
+    caFile: join(dir, 'cert.pem'),
+    httpPort,
+    root: () => get(`https://127.0.0.1:${mgmt}/roots/0`),
+    stop: async () => {
+      for (const p of procs) p.kill('SIGTERM');
+      agent.destroy();
+      await sleep(50);
+    },
+  };
+}
