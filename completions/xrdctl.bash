@@ -19,7 +19,7 @@ _xrdctl() {
     'csr:create --format') COMPREPLY=( $(compgen -W 'PEM DER' -- "$cur") ); return ;;
     'csr:create --usage') COMPREPLY=( $(compgen -W 'auth sign' -- "$cur") ); return ;;
     'csr:download --format') COMPREPLY=( $(compgen -W 'PEM DER' -- "$cur") ); return ;;
-    'csr:submit --adapter') COMPREPLY=( $(compgen -W 'server-acme command manual' -- "$cur") ); return ;;
+    'csr:submit --adapter') COMPREPLY=( $(compgen -W 'server-acme acme command manual' -- "$cur") ); return ;;
     'csr:submit --format') COMPREPLY=( $(compgen -W 'PEM DER' -- "$cur") ); return ;;
     'endpoint:add --method') COMPREPLY=( $(compgen -W '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' -- "$cur") ); return ;;
     'endpoint:delete --method') COMPREPLY=( $(compgen -W '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' -- "$cur") ); return ;;
@@ -77,7 +77,7 @@ _xrdctl() {
     'csr:delete') opts='--context --json --no-color --verbose --yes' ;;
     'csr:download') opts='--context --format --json --no-color --out --verbose --yes' ;;
     'csr:list') opts='--context --json --no-color --verbose --yes' ;;
-    'csr:submit') opts='--adapter --ca --command --context --csr --format --import --json --key --no-color --out --timeout --verbose --yes' ;;
+    'csr:submit') opts='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --ca --command --context --csr --format --import --json --key --no-color --out --timeout --verbose --yes' ;;
     'endpoint') opts='add delete list' ;;
     'endpoint:add') opts='--client --code --context --json --method --no-color --path --verbose --yes' ;;
     'endpoint:delete') opts='--client --code --context --json --method --no-color --path --verbose --yes' ;;

@@ -21,7 +21,7 @@ type Result = {
 export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
   static override summary = 'Send a CSR to a CA and get the certificate back (optionally importing it).';
   static override description =
-    'Adapters: server-acme (the security server orders from the CA over ACME itself, X-Road 7.6+), command (runs your CA command without a shell: ' +
+    'Adapters: server-acme (the security server orders from the CA over ACME itself, X-Road 7.6+), acme (xrdctl is the ACME client: account key kept 0600, EAB, http-01 on 127.0.0.1), command (runs your CA command without a shell: ' +
     '{csr} is a file with the CSR, otherwise it goes to stdin; {cert} a file for the certificate, otherwise stdout; {usage} is auth or sign), ' +
     'manual (writes the CSR to --out; import the answer later with xrdctl cert import).';
   static override examples = [
@@ -32,11 +32,18 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
   static override flags = {
     key: Flags.string({ required: true, description: 'key id whose CSR is sent' }),
     csr: Flags.string({ description: 'CSR id (default: the key’s only CSR)' }),
-    adapter: Flags.string({ required: true, options: ['server-acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
+    adapter: Flags.string({ required: true, options: ['server-acme', 'acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
     ca: Flags.string({ description: 'approved CA name (server-acme)' }),
     command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
     timeout: Flags.integer({ default: 120, description: 'seconds the CA command may take' }),
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
+    'acme-directory': Flags.string({ description: 'acme: the CA’s ACME directory URL' }),
+    'acme-ca-file': Flags.string({ description: 'acme: PEM bundle that verifies the ACME server’s TLS certificate' }),
+    'acme-account-key': Flags.string({ description: 'acme: account key file (made once, mode 0600; default under the XDG state dir)' }),
+    'acme-email': Flags.string({ description: 'acme: account contact e-mail' }),
+    'acme-eab-kid': Flags.string({ description: 'acme: External Account Binding key id' }),
+    'acme-eab-hmac': Flags.string({ description: 'acme: EAB MAC key reference env:NAME or file:PATH (never the key itself)' }),
+    'acme-http-port': Flags.integer({ description: 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)' }),
     out: Flags.string({ char: 'o', description: 'manual: where to write the CSR; otherwise: where to write the certificate' }),
     import: Flags.boolean({ description: 'import the certificate into the server (after the checks of cert import)' }),
   };
@@ -55,6 +62,8 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     if (f.adapter === 'command' && !f.command) throw new UsageError('--adapter command needs --command "…"');
     if (f.adapter === 'server-acme' && !f.ca) throw new UsageError('--adapter server-acme needs --ca NAME');
     if (f.adapter === 'manual' && !f.out) throw new UsageError('--adapter manual needs --out FILE (where the CSR goes)');
+    if (f.adapter === 'acme' && !f['acme-directory']) throw new UsageError('--adapter acme needs --acme-directory URL');
+    if (f['acme-eab-kid'] && !f['acme-eab-hmac']) throw new UsageError('--acme-eab-kid needs --acme-eab-hmac env:NAME or file:PATH');
     const api = await this.securityServer();
     const res: Result = { server: api.server, adapter: f.adapter, keyId: f.key, csrId: '', certificateFile: null, pending: null, imported: null };
     await this.out.steps([
@@ -67,7 +76,26 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
           let outcome: SubmitOutcome;
           if (f.adapter === 'server-acme') outcome = await submitServerAcme(ctx);
           else if (f.adapter === 'manual') outcome = submitManual(ctx, f.out!);
-          else {
+          else if (f.adapter === 'acme') {
+            const [{ AcmeAdapter }, { resolveSecret }, { stateDir }, { join }] = await Promise.all([
+              import('../../src/pki/adapters/acme.js'),
+              import('../../src/config/secrets.js'),
+              import('../../src/config/paths.js'),
+              import('node:path'),
+            ]);
+            const hmac = f['acme-eab-hmac'] ? await resolveSecret(f['acme-eab-hmac'], { what: 'ACME EAB MAC key', warn: (m) => this.out.warn(m) }) : undefined;
+            const adapter = new AcmeAdapter({
+              directoryUrl: f['acme-directory']!,
+              caBundleFile: f['acme-ca-file'],
+              accountKeyFile: f['acme-account-key'] ?? join(stateDir(), 'acme', 'account.key'),
+              email: f['acme-email'],
+              eab: f['acme-eab-kid'] && hmac ? { kid: f['acme-eab-kid'], hmacKey: hmac } : undefined,
+              challenge: f['acme-http-port'] ? { type: 'http-01', port: f['acme-http-port'] } : { type: 'none' },
+              timeoutMs: f.timeout * 1000,
+            });
+            const r = await adapter.submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
+            outcome = { kind: 'certificate', certificate: r.certificate };
+          } else {
             const { CommandAdapter, splitCommand } = await import('../../src/pki/adapters/command.js');
             const adapter = new CommandAdapter(splitCommand(f.command!), { timeoutMs: f.timeout * 1000 });
             const r = await adapter.submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
