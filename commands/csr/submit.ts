@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
@@ -7,6 +8,7 @@ import { importCert, readCert } from '../../src/certs/lifecycle.js';
 import type { CertRow } from '../../src/certs/inventory.js';
 import { csrForKey, submitManual, submitServerAcme, type SubmitOutcome } from '../../src/certs/submit.js';
 import { UsageError } from '../../src/errors/index.js';
+import type { AcmeOptions } from '../../src/pki/adapters/acme.js';
 
 type Result = {
   server: string;
@@ -35,7 +37,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     adapter: Flags.string({ required: true, options: ['server-acme', 'acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
     ca: Flags.string({ description: 'approved CA name (server-acme)' }),
     command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
-    timeout: Flags.integer({ default: 120, description: 'seconds the CA command may take' }),
+    timeout: Flags.integer({ default: 120, description: 'seconds the CA command (or the whole ACME order) may take' }),
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
     'acme-directory': Flags.string({ description: 'acme: the CA’s ACME directory URL' }),
     'acme-ca-file': Flags.string({ description: 'acme: PEM bundle that verifies the ACME server’s TLS certificate' }),
@@ -62,8 +64,8 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     if (f.adapter === 'command' && !f.command) throw new UsageError('--adapter command needs --command "…"');
     if (f.adapter === 'server-acme' && !f.ca) throw new UsageError('--adapter server-acme needs --ca NAME');
     if (f.adapter === 'manual' && !f.out) throw new UsageError('--adapter manual needs --out FILE (where the CSR goes)');
-    if (f.adapter === 'acme' && !f['acme-directory']) throw new UsageError('--adapter acme needs --acme-directory URL');
-    if (f['acme-eab-kid'] && !f['acme-eab-hmac']) throw new UsageError('--acme-eab-kid needs --acme-eab-hmac env:NAME or file:PATH');
+    // acme: everything local is checked (and the EAB secret resolved) before any server is contacted
+    const acme = f.adapter === 'acme' ? await this.acmeOptions() : undefined;
     const api = await this.securityServer();
     const res: Result = { server: api.server, adapter: f.adapter, keyId: f.key, csrId: '', certificateFile: null, pending: null, imported: null };
     await this.out.steps([
@@ -77,23 +79,8 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
           if (f.adapter === 'server-acme') outcome = await submitServerAcme(ctx);
           else if (f.adapter === 'manual') outcome = submitManual(ctx, f.out!);
           else if (f.adapter === 'acme') {
-            const [{ AcmeAdapter }, { resolveSecret }, { stateDir }, { join }] = await Promise.all([
-              import('../../src/pki/adapters/acme.js'),
-              import('../../src/config/secrets.js'),
-              import('../../src/config/paths.js'),
-              import('node:path'),
-            ]);
-            const hmac = f['acme-eab-hmac'] ? await resolveSecret(f['acme-eab-hmac'], { what: 'ACME EAB MAC key', warn: (m) => this.out.warn(m) }) : undefined;
-            const adapter = new AcmeAdapter({
-              directoryUrl: f['acme-directory']!,
-              caBundleFile: f['acme-ca-file'],
-              accountKeyFile: f['acme-account-key'] ?? join(stateDir(), 'acme', 'account.key'),
-              email: f['acme-email'],
-              eab: f['acme-eab-kid'] && hmac ? { kid: f['acme-eab-kid'], hmacKey: hmac } : undefined,
-              challenge: f['acme-http-port'] ? { type: 'http-01', port: f['acme-http-port'] } : { type: 'none' },
-              timeoutMs: f.timeout * 1000,
-            });
-            const r = await adapter.submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
+            const { AcmeAdapter } = await import('../../src/pki/adapters/acme.js');
+            const r = await new AcmeAdapter(acme!).submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
             outcome = { kind: 'certificate', certificate: r.certificate };
           } else {
             const { CommandAdapter, splitCommand } = await import('../../src/pki/adapters/command.js');
@@ -115,6 +102,39 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
       },
     ]);
     return res;
+  }
+
+  /** The acme adapter's options from the flags; local mistakes are UsageErrors (exit 2) before anything is sent. */
+  private async acmeOptions(): Promise<AcmeOptions> {
+    const f = this.flags;
+    const dir = f['acme-directory'];
+    if (!dir) throw new UsageError('--adapter acme needs --acme-directory URL');
+    let url: URL;
+    try {
+      url = new URL(dir);
+    } catch {
+      throw new UsageError(`--acme-directory ${dir}: not a URL`, { hint: 'e.g. https://ca.example.org/acme/directory' });
+    }
+    if (url.protocol !== 'https:') throw new UsageError(`--acme-directory ${dir}: ACME needs https://`, { hint: "pass the CA's TLS trust with --acme-ca-file when it is private" });
+    if (f['acme-eab-kid'] && !f['acme-eab-hmac']) throw new UsageError('--acme-eab-kid needs --acme-eab-hmac env:NAME or file:PATH');
+    if (f['acme-eab-hmac'] && !f['acme-eab-kid']) throw new UsageError('--acme-eab-hmac needs --acme-eab-kid (the key id the CA gave with the MAC key)');
+    const port = f['acme-http-port'];
+    if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--acme-http-port ${port}: not a port (1-65535)`);
+    if (f['acme-ca-file'] && !existsSync(f['acme-ca-file'])) throw new UsageError(`--acme-ca-file ${f['acme-ca-file']}: no such file`);
+    const [{ resolveSecret }, { stateDir }] = await Promise.all([import('../../src/config/secrets.js'), import('../../src/config/paths.js')]);
+    // a secret reference only (env:NAME, file:PATH): the MAC key itself never appears on a command line
+    const hmac = f['acme-eab-hmac'] ? await resolveSecret(f['acme-eab-hmac'], { what: 'ACME EAB MAC key (--acme-eab-hmac)', warn: (m) => this.out.warn(m) }) : undefined;
+    return {
+      directoryUrl: dir,
+      caBundleFile: f['acme-ca-file'],
+      accountKeyFile: f['acme-account-key'] ?? join(stateDir(), 'acme', 'account.key'),
+      email: f['acme-email'],
+      eab: f['acme-eab-kid'] && hmac ? { kid: f['acme-eab-kid'], hmacKey: hmac } : undefined,
+      challenge: port ? { type: 'http-01', listen: { host: '127.0.0.1', port } } : { type: 'none' },
+      // --timeout bounds the whole order; each request to the CA at most 30 s of it
+      orderTimeoutMs: f.timeout * 1000,
+      timeoutMs: Math.min(30_000, f.timeout * 1000),
+    };
   }
 
   protected override render(r: Result): void {

@@ -49,7 +49,7 @@ describe.skipIf(!havePebble)('csr submit --adapter acme against pebble, CSR from
     const csr = await E.run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox Basic CA', '--subject', 'C=EE', '--json']);
     const r = await E.run(['csr', 'submit', '-c', 'ss1', '--key', csr.json().keyId, '--adapter', 'acme', '--acme-directory', pebble.directoryUrl, '--acme-ca-file', pebble.caFile, '--acme-account-key', join(E.work, 'acme-bad.key'), '--acme-eab-kid', 'kid-7', '--acme-eab-hmac', `file:${join(E.work, 'bad.mac')}`, '--out', 'x.crt']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^error: step acme-account: ACME server refused \(acme-account\): /m);
+    expect(r.stderr).toMatch(/^error: step acme-order: ACME server refused the account: \S/m);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
   });
 });

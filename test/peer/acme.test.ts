@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NetworkError } from '../../src/errors/index.js';
 import { AcmeAdapter } from '../../src/pki/adapters/acme.js';
 import { parseCertificate } from '../../src/pki/x509.js';
 import { freePort, startPebble, type Pebble } from './support/pebble.js';
@@ -50,7 +51,7 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
 
   it('real http-01: pebble fetches the key authorization from our 127.0.0.1 challenge server', async () => {
     pebble = await startPebble({ alwaysValid: false });
-    const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'account2.key'), challenge: { type: 'http-01', port: pebble.httpPort } });
+    const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'account2.key'), challenge: { type: 'http-01', listen: { host: '127.0.0.1', port: pebble.httpPort } } });
     const r = await a.submit(csr('ss2.example.org'), { usage: 'auth', csrFormat: 'PEM' });
     expect(parseCertificate(r.certificate).san).toContain('DNS:ss2.example.org');
   });
@@ -64,7 +65,9 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     const bad = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'eab-bad.key'), challenge: { type: 'none' }, eab: { kid: 'kid-1', hmacKey: wrong } });
     const err = await bad.submit(csr('ss3.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/^ACME server refused \(acme-account\): /);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).step).toBe('acme-order');
+    expect((err as Error).message).toMatch(/^ACME server refused the account: \S/);
     expect((err as Error).message).not.toContain(wrong);
     expect((err as Error).message.split('\n')).toHaveLength(1);
   });

@@ -17,9 +17,15 @@ export interface AcmeOptions {
   /** External Account Binding, when the CA requires it (values resolved from secret references) */
   eab?: { kid: string; hmacKey: string };
   /** http-01: serve the key authorization on 127.0.0.1:port while the order runs; 'none' when the CA validates nothing */
-  challenge: { type: 'http-01'; port: number } | { type: 'none' };
+  challenge: { type: 'http-01'; listen: { host: '127.0.0.1'; port: number } } | { type: 'none' };
+  /** timeout of every HTTP request to the CA (default 30 s; acme-client has none of its own) */
   timeoutMs?: number;
+  /** the whole order, polls included, ends within this (default 120 s) */
+  orderTimeoutMs?: number;
 }
+
+/** Which part of the ACME exchange failed: named in the message; the error's step is always acme-order. */
+type Phase = 'directory' | 'account' | 'order' | 'authorization' | 'challenge' | 'finalization' | 'certificate';
 
 const PROBLEM_RE = /"detail"\s*:\s*"([^"]+)"/;
 
@@ -32,22 +38,49 @@ export function accountKey(file: string): Buffer {
   }
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  writeFileSync(file, pem, { mode: 0o600 });
+  writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
   return Buffer.from(pem);
 }
 
 /**
  * The `acme` adapter: xrdctl itself is the ACME client (acme-client). It orders a certificate for
  * the names in the CSR (CN and DNS subjectAltNames), answers http-01 on 127.0.0.1, finalizes with
- * the CSR the security server made, and returns the leaf and chain. Every wait is bounded.
+ * the CSR the security server made, and returns the leaf and chain. Every wait is bounded: each HTTP
+ * request by timeoutMs, each status poll by a count of short backoffs, the whole order by orderTimeoutMs.
+ * A refusal is one NetworkError or UsageError with step acme-order and the CA's problem detail.
  */
 export class AcmeAdapter implements CaAdapter {
   readonly name = 'acme';
   constructor(private readonly o: AcmeOptions) {
     if (o.eab) registerSecret(o.eab.hmacKey);
+    if (o.challenge.type === 'http-01' && o.challenge.listen.host !== '127.0.0.1') {
+      throw new UsageError(`http-01 is served on 127.0.0.1 only, not ${String(o.challenge.listen.host)}`, { step: 'acme-order' });
+    }
   }
 
   async submit(csr: Buffer, ctx: SubmitContext): Promise<SubmitResult> {
+    const orderMs = this.o.orderTimeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const server: { s?: http.Server; over?: boolean } = {};
+    const run = this.order(csr, ctx, server);
+    run.catch(() => undefined); // settled later if the deadline wins: never an unhandled rejection
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NetworkError(`the ACME order did not finish within ${orderMs / 1000} s`, { step: 'acme-order', hint: 'is the CA slow or stuck validating? try again later' })), orderMs);
+      onAbort = () => reject(new NetworkError('the ACME order was cancelled', { step: 'acme-order' }));
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([run, bound]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) ctx.signal?.removeEventListener('abort', onAbort);
+      server.over = true;
+      if (server.s) await new Promise<void>((r) => server.s!.close(() => r()));
+    }
+  }
+
+  private async order(csr: Buffer, ctx: SubmitContext, server: { s?: http.Server; over?: boolean }): Promise<SubmitResult> {
     const acme = await import('acme-client');
     const timeout = this.o.timeoutMs ?? 30_000;
     // acme-client's HTTP has no timeout by default, and must trust the CA's TLS certificate
@@ -58,16 +91,17 @@ export class AcmeAdapter implements CaAdapter {
       retryMaxAttempts: 2,
       retryDefaultDelay: 1,
     };
+    let ca: Buffer | undefined;
     if (this.o.caBundleFile) {
-      let ca: Buffer;
       try {
         ca = readFileSync(this.o.caBundleFile);
       } catch (e) {
-        throw new UsageError(`ACME CA bundle ${this.o.caBundleFile}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
+        throw new UsageError(`ACME CA bundle ${this.o.caBundleFile}: cannot read: ${(e as NodeJS.ErrnoException).code}`, { step: 'acme-order' });
       }
-      acme.axios.defaults.httpsAgent = new https.Agent({ ca, keepAlive: false });
     }
-    await this.probe(timeout);
+    // the axios defaults are shared by every client: set (or clear) the trust of this CA each time
+    acme.axios.defaults.httpsAgent = ca ? new https.Agent({ ca, keepAlive: false }) : undefined;
+    await this.probe(timeout, ca);
     const parsed = parseCsr(csr);
     const names = [...new Set([...parsed.subject.filter((a) => a.type === 'CN' || a.type === 'commonName').map((a) => a.value), ...parsed.san])].filter((n) => /^[A-Za-z0-9.-]+$/.test(n));
     if (!names.length) throw new UsageError('the CSR names no DNS name (CN or subjectAltName) for ACME to validate', { step: 'acme-order' });
@@ -76,70 +110,77 @@ export class AcmeAdapter implements CaAdapter {
       directoryUrl: this.o.directoryUrl,
       accountKey: accountKey(this.o.accountKeyFile),
       externalAccountBinding: this.o.eab,
+      // every status poll: at most 10 tries, 0.2 s … 2 s apart
       backoffAttempts: 10,
       backoffMin: 200,
       backoffMax: 2000,
     });
     const tokens = new Map<string, string>();
-    let server: http.Server | undefined;
-    const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const step = async <T>(phase: Phase, fn: () => Promise<T>): Promise<T> => {
       try {
         return await fn();
       } catch (e) {
-        throw this.refusal(what, e);
+        throw this.refusal(phase, e);
       }
     };
-    try {
-      if (this.o.challenge.type === 'http-01') server = await this.challengeServer(this.o.challenge.port, tokens);
-      ctx.log?.('ACME account');
-      await step('acme-account', async () => {
-        try {
-          return await client.createAccount({ termsOfServiceAgreed: true, ...(this.o.email ? { contact: [`mailto:${this.o.email}`] } : {}) });
-        } catch (e) {
-          // the account exists already (the key is reused): some CAs refuse acme-client's follow-up empty update
-          if (/POST-as-GET/i.test((e as Error).message ?? '')) return undefined;
-          throw e;
-        }
-      });
-      ctx.log?.(`ACME order for ${names.join(', ')}`);
-      const order = await step('acme-order', () => client.createOrder({ identifiers: names.map((value) => ({ type: 'dns', value })) }));
-      const authzs = await step('acme-authorization', () => client.getAuthorizations(order));
-      for (const authz of authzs) {
-        if (authz.status === 'valid') continue;
-        const ch = authz.challenges.find((c) => c.type === 'http-01');
-        if (!ch) throw new NetworkError(`the CA offers no http-01 challenge for ${authz.identifier.value}`, { step: 'acme-authorization' });
-        tokens.set(ch.token, await client.getChallengeKeyAuthorization(ch));
-        ctx.log?.(`http-01 for ${authz.identifier.value}`);
-        await step('acme-challenge', () => client.completeChallenge(ch));
-        await step('acme-challenge', () => client.waitForValidStatus(ch));
-      }
-      const finalized = await step('acme-finalize', () => client.finalizeOrder(order, pem));
-      const done = finalized.status === 'valid' ? finalized : await step('acme-finalize', () => client.waitForValidStatus(finalized));
-      const full = await step('acme-certificate', () => client.getCertificate(done));
-      const blocks = full.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-      if (!blocks.length) throw new NetworkError('the CA returned no certificate', { step: 'acme-certificate' });
-      return { certificate: Buffer.from(blocks[0]! + '\n'), chain: blocks.slice(1).map((b) => Buffer.from(b + '\n')) };
-    } finally {
-      if (server) await new Promise<void>((r) => server!.close(() => r()));
+    if (this.o.challenge.type === 'http-01') {
+      const s = await this.challengeServer(this.o.challenge.listen.port, tokens);
+      if (server.over) s.close(); // the deadline came first: do not leave it listening
+      else server.s = s;
     }
+    ctx.log?.('ACME account');
+    await step('account', async () => {
+      try {
+        return await client.createAccount({ termsOfServiceAgreed: true, ...(this.o.email ? { contact: [`mailto:${this.o.email}`] } : {}) });
+      } catch (e) {
+        // the account exists already (the key is reused): some CAs refuse acme-client's follow-up empty update
+        if (/POST-as-GET/i.test((e as Error).message ?? '')) return undefined;
+        throw e;
+      }
+    });
+    ctx.log?.(`ACME order for ${names.join(', ')}`);
+    const order = await step('order', () => client.createOrder({ identifiers: names.map((value) => ({ type: 'dns', value })) }));
+    const authzs = await step('authorization', () => client.getAuthorizations(order));
+    for (const authz of authzs) {
+      if (authz.status === 'valid') continue;
+      // with challenge 'none' the http-01 challenge is still triggered (the CA marks it valid without looking)
+      const ch = authz.challenges.find((c) => c.type === 'http-01');
+      if (!ch) throw new NetworkError(`the CA offers no http-01 challenge for ${authz.identifier.value}`, { step: 'acme-order' });
+      if (this.o.challenge.type === 'http-01') {
+        tokens.set(ch.token, await client.getChallengeKeyAuthorization(ch));
+        ctx.log?.(`http-01 for ${authz.identifier.value} on 127.0.0.1:${this.o.challenge.listen.port}`);
+      }
+      await step('challenge', () => client.completeChallenge(ch));
+      await step('challenge', () => client.waitForValidStatus(ch));
+    }
+    const finalized = await step('finalization', () => client.finalizeOrder(order, pem));
+    const done = finalized.status === 'valid' ? finalized : await step('finalization', () => client.waitForValidStatus(finalized));
+    const full = await step('certificate', () => client.getCertificate(done));
+    const blocks = full.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (!blocks.length) throw new NetworkError('the CA returned no certificate', { step: 'acme-order' });
+    return { certificate: Buffer.from(blocks[0]! + '\n'), chain: blocks.slice(1).map((b) => Buffer.from(b + '\n')) };
   }
 
   /** Reach the directory first: a precise error for a CA that is down or whose TLS is untrusted. */
-  private probe(timeoutMs: number): Promise<void> {
-    let ca: Buffer | undefined;
-    if (this.o.caBundleFile) ca = readFileSync(this.o.caBundleFile);
+  private probe(timeoutMs: number, ca: Buffer | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      const req = https.get(this.o.directoryUrl, { ca, timeout: timeoutMs }, (res) => {
-        res.resume();
-        if (res.statusCode === 200) resolve();
-        else reject(new NetworkError(`ACME directory ${this.o.directoryUrl} answered ${res.statusCode}`, { step: 'acme-directory' }));
-      });
+      let req: http.ClientRequest;
+      try {
+        req = https.get(this.o.directoryUrl, { ca, timeout: timeoutMs }, (res) => {
+          res.resume();
+          if (res.statusCode === 200) resolve();
+          else reject(new NetworkError(`ACME directory ${this.o.directoryUrl} answered ${res.statusCode}`, { step: 'acme-order' }));
+        });
+      } catch (e) {
+        reject(new UsageError(`ACME directory URL ${this.o.directoryUrl}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { step: 'acme-order', hint: 'an https:// URL of the directory, e.g. https://ca.example.org/acme/directory' }));
+        return;
+      }
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', (e: NodeJS.ErrnoException) => {
         const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code ?? '');
         reject(
           new NetworkError(`cannot reach the ACME directory ${this.o.directoryUrl}: ${e.code ?? e.message}`, {
-            step: 'acme-directory',
+            step: 'acme-order',
             hint: tls ? "the CA's TLS certificate is not trusted: pass its CA bundle (--acme-ca-file)" : 'is the ACME server running, and the URL right?',
           }),
         );
@@ -147,13 +188,30 @@ export class AcmeAdapter implements CaAdapter {
     });
   }
 
-  private refusal(step: string, e: unknown): Error {
+  /**
+   * One line from whatever acme-client threw: the CA's problem detail (or the network error code),
+   * the phase in the message, step acme-order. What the CA refuses is a NetworkError (exit 1); what
+   * is wrong before anything is sent (the CSR, a port, a file) is a UsageError (exit 2).
+   */
+  private refusal(phase: Phase, e: unknown): Error {
     if (e instanceof UsageError || e instanceof NetworkError) return e;
-    const err = e as { message?: string; response?: { data?: unknown } };
-    let detail = err.message ?? String(e);
+    const err = e as { message?: string; code?: string };
+    let detail = (err.message ?? String(e)).trim() || 'no detail given';
     const m = PROBLEM_RE.exec(detail);
     if (m) detail = m[1]!;
-    return new NetworkError(`ACME server refused (${step}): ${redact(detail.split('\n')[0]!)}`, { step, hint: step === 'acme-account' && this.o.eab ? 'check the EAB key id and MAC key' : undefined });
+    detail = redact(detail.split('\n')[0]!);
+    if (err.code && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(err.code)) {
+      return new NetworkError(`ACME ${phase} failed: ${err.code}${detail && !detail.includes(err.code) ? ` (${detail})` : ''}`, { step: 'acme-order', hint: 'is the ACME server reachable?' });
+    }
+    const hint =
+      phase === 'account' && this.o.eab
+        ? 'check the EAB key id and MAC key'
+        : phase === 'challenge' && this.o.challenge.type === 'none'
+          ? 'this CA validates: answer http-01 with --acme-http-port N where it can reach this host'
+          : phase === 'challenge'
+          ? 'the CA could not fetch http://NAME/.well-known/acme-challenge/… from this host: check DNS, port forwarding to --acme-http-port, and firewalls'
+          : undefined;
+    return new NetworkError(`ACME server refused the ${phase}: ${detail}`, { step: 'acme-order', hint });
   }
 
   private challengeServer(port: number, tokens: Map<string, string>): Promise<http.Server> {
@@ -167,7 +225,7 @@ export class AcmeAdapter implements CaAdapter {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(ka);
     });
     return new Promise((resolve, reject) => {
-      server.once('error', (e) => reject(new NetworkError(`cannot serve http-01 on 127.0.0.1:${port}: ${(e as NodeJS.ErrnoException).code}`, { step: 'acme-challenge' })));
+      server.once('error', (e) => reject(new UsageError(`cannot serve http-01 on 127.0.0.1:${port}: ${(e as NodeJS.ErrnoException).code}`, { step: 'acme-order', hint: 'choose a free port with --acme-http-port' })));
       server.listen(port, '127.0.0.1', () => resolve(server));
     });
   }
