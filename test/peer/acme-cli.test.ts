@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/pki/x509.js';
 import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
-import { startPebble, type Pebble } from './support/pebble.js';
+import { havePeer, startPebble, type Pebble } from './support/pebble.js';
 
-const havePebble = spawnSync('sh', ['-c', 'command -v pebble']).status === 0;
-if (!havePebble && process.env.CI) throw new Error('pebble is missing: .ci/run installs it');
+const havePebble = havePeer('pebble');
 
 /** xrdctl csr submit --adapter acme: the CSR the security server made, issued by a real pebble. */
 describe.skipIf(!havePebble)('csr submit --adapter acme against pebble, CSR from the sandbox', () => {

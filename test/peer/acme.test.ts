@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -9,10 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NetworkError } from '../../src/errors/index.js';
 import { AcmeAdapter } from '../../src/pki/adapters/acme.js';
 import { parseCertificate } from '../../src/pki/x509.js';
-import { freePort, startPebble, type Pebble } from './support/pebble.js';
+import { selfSignedCert } from '../support/tls.js';
+import { freePort, havePeer, startPebble, type Pebble } from './support/pebble.js';
 
-const havePebble = spawnSync('sh', ['-c', 'command -v pebble && command -v pebble-challtestsrv']).status === 0;
-if (!havePebble && process.env.CI) throw new Error('pebble is missing: .ci/run installs it');
+const havePebble = havePeer('pebble', 'pebble-challtestsrv', 'openssl');
 
 function csr(cn: string): Buffer {
   const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -47,6 +48,19 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     const root = parseCertificate(await pebble.root());
     const last = parseCertificate(r1.chain!.at(-1)!);
     expect(last.issuer).toBe(root.subject);
+    // and the signatures verify: leaf ← intermediate (from the management port, same as the chain) ← root
+    const leafX = new X509Certificate(r1.certificate);
+    const interX = new X509Certificate(await pebble.intermediate());
+    const rootX = new X509Certificate(await pebble.root());
+    expect(new X509Certificate(r1.chain![0]!).fingerprint256).toBe(interX.fingerprint256);
+    expect(leafX.checkIssued(interX) && leafX.verify(interX.publicKey)).toBe(true);
+    expect(interX.verify(rootX.publicKey)).toBe(true);
+    // openssl agrees
+    writeFileSync(join(dir, 'root.pem'), rootX.toString());
+    writeFileSync(join(dir, 'chain.pem'), Buffer.concat(r1.chain!));
+    writeFileSync(join(dir, 'leaf.pem'), r1.certificate);
+    const out = execFileSync('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'leaf.pem')], { encoding: 'utf8', timeout: 10_000 });
+    expect(out.trim()).toBe(`${join(dir, 'leaf.pem')}: OK`);
   });
 
   it('real http-01: pebble fetches the key authorization from our 127.0.0.1 challenge server', async () => {
@@ -79,5 +93,47 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     pebble = await startPebble({ alwaysValid: true });
     const untrusted = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, accountKeyFile: join(dir, 'y.key'), challenge: { type: 'none' } });
     await expect(untrusted.submit(csr('ss4.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/cannot reach the ACME directory .*: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/);
+  });
+
+  it('a CA that validates, with no challenge answered: pebble fails http-01, one line with a hint (poll bounded)', async () => {
+    pebble = await startPebble({ alwaysValid: false });
+    const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'novalidation.key'), challenge: { type: 'none' } });
+    const t0 = Date.now();
+    const err = (await a.submit(csr('ss5.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: unknown) => e)) as NetworkError;
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.step).toBe('acme-order');
+    expect(err.message).toMatch(/^ACME server refused the challenge: \S/);
+    expect(err.message.split('\n')).toHaveLength(1);
+    expect(err.hint).toMatch(/--acme-http-port/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it('a CA that hangs: each request times out and the whole order ends at its deadline', async () => {
+    const tls = selfSignedCert('127.0.0.1');
+    writeFileSync(join(dir, 'hang-ca.pem'), tls.cert);
+    // answers the directory, then never answers anything else
+    const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      if (req.url !== '/dir') return; // hang
+      const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ newNonce: `${base}/nonce`, newAccount: `${base}/acct`, newOrder: `${base}/order` }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/dir`;
+      const a = new AcmeAdapter({ directoryUrl: url, caBundleFile: join(dir, 'hang-ca.pem'), accountKeyFile: join(dir, 'hang.key'), challenge: { type: 'none' }, timeoutMs: 300, orderTimeoutMs: 1500 });
+      const t0 = Date.now();
+      const err = (await a.submit(csr('ss6.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: unknown) => e)) as NetworkError;
+      const took = Date.now() - t0;
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(err.step).toBe('acme-order');
+      expect(err.message).toMatch(/^ACME account failed: no usable answer from the CA \(timed out after 0\.3 s, or the connection failed\)$/);
+      expect(took).toBeLessThan(3000);
+      // a deadline shorter than one request: the deadline ends the order
+      const b = new AcmeAdapter({ directoryUrl: url, caBundleFile: join(dir, 'hang-ca.pem'), accountKeyFile: join(dir, 'hang.key'), challenge: { type: 'none' }, timeoutMs: 5000, orderTimeoutMs: 800 });
+      await expect(b.submit(csr('ss6.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^the ACME order did not finish within 0\.8 s$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -200,6 +200,11 @@ export class AcmeAdapter implements CaAdapter {
     const m = PROBLEM_RE.exec(detail);
     if (m) detail = m[1]!;
     detail = redact(detail.split('\n')[0]!);
+    // acme-client turns a request that got no answer (timeout, connection lost, retries used up) into
+    // this TypeError and loses the cause (publishlab/node-acme-client#101)
+    if (e instanceof TypeError && /reading 'config'/.test(detail)) {
+      return new NetworkError(`ACME ${phase} failed: no usable answer from the CA (timed out after ${(this.o.timeoutMs ?? 30_000) / 1000} s, or the connection failed)`, { step: 'acme-order', hint: 'is the ACME server up and reachable? try again later' });
+    }
     if (err.code && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(err.code)) {
       return new NetworkError(`ACME ${phase} failed: ${err.code}${detail && !detail.includes(err.code) ? ` (${detail})` : ''}`, { step: 'acme-order', hint: 'is the ACME server reachable?' });
     }
