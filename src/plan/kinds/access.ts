@@ -80,6 +80,26 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
 }
 
 /** The group with its members (the list view leaves members out). */
+/**
+ * A subsystem registered moments ago (on another server of this manifest, or added at the central
+ * server) is unknown to this server until global configuration reaches it: retry the write while the
+ * server says it does not know the subject, bounded by the apply timeout, polling every 2 s.
+ */
+async function whenKnown(ctx: ExecContext, subject: string, write: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + ctx.timeoutMs;
+  for (let i = 0; ; i++) {
+    try {
+      await write();
+      return;
+    } catch (e) {
+      const unknown = e instanceof ApiError && (e.apiCode === 'service_client_not_found' || e.apiCode === 'client_not_found') && (e.status === 400 || e.status === 404);
+      if (!unknown || Date.now() + 2000 > deadline || i > 10_000) throw e;
+      ctx.progress(`${subject} is not yet in global configuration on ${ctx.api.server}; waiting`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
 async function groupByCode(ctx: ExecContext, clientId: string, code: string): Promise<SS.LocalGroup | undefined> {
   const g = (await ctx.api.getClientLocalGroups(clientId)).find((x) => x.code === code);
   return g?.id !== undefined ? ctx.api.getLocalGroup(String(g.id)) : g;
@@ -98,7 +118,8 @@ export const accessExecutors: Record<string, Executor> = {
     if (!g) g = await ctx.api.addLocalGroup(p.clientId, { code: p.code, description: p.description });
     const have = (g.members ?? []).map((m) => m.id);
     const add = (p.members as string[]).filter((m) => !have.includes(m));
-    if (add.length) await ctx.api.addLocalGroupMembers(String(g.id), add);
+    const id = String(g.id);
+    if (add.length) await whenKnown(ctx, add.join(', '), () => ctx.api.addLocalGroupMembers(id, add));
   },
   'update-local-group': async (ctx, p) => {
     const g = await groupByCode(ctx, p.clientId, p.code);
@@ -109,7 +130,8 @@ export const accessExecutors: Record<string, Executor> = {
     if (!g) throw new ConflictError(`local group ${p.code} of ${p.clientId} does not exist`, { server: ctx.api.server, step: 'add-group-members' });
     const have = (g.members ?? []).map((m) => m.id);
     const add = (p.members as string[]).filter((m) => !have.includes(m));
-    if (add.length) await ctx.api.addLocalGroupMembers(String(g.id), add);
+    const id = String(g.id);
+    if (add.length) await whenKnown(ctx, add.join(', '), () => ctx.api.addLocalGroupMembers(id, add));
   },
   'remove-local-group-members': async (ctx, p) => {
     const g = await groupByCode(ctx, p.clientId, p.code);
@@ -121,19 +143,7 @@ export const accessExecutors: Record<string, Executor> = {
   'grant-access': async (ctx, p) => {
     const sc = await resolveSubject(ctx, p.clientId, p.subject);
     try {
-      // a subject registered moments ago (another server of this manifest) is unknown here until
-      // global configuration reaches this server: wait for it, bounded by the apply timeout
-      const deadline = Date.now() + ctx.timeoutMs;
-      for (let i = 0; ; i++) {
-        try {
-          await grantAccessRights(ctx.api, p.clientId, sc, p.codes as string[]);
-          break;
-        } catch (e) {
-          if (!(e instanceof ApiError && e.apiCode === 'service_client_not_found') || Date.now() + 2000 > deadline || i > 10_000) throw e;
-          ctx.progress(`${p.subject} is not yet in global configuration on ${ctx.api.server}; waiting`);
-          await new Promise((r) => setTimeout(r, 2000));
-        }
-      }
+      await whenKnown(ctx, p.subject, () => grantAccessRights(ctx.api, p.clientId, sc, p.codes as string[]));
     } catch (e) {
       // someone granted part of it since the plan was made: grant only what is still missing
       if (!(e instanceof ApiError && e.status === 409)) throw e;
