@@ -67,4 +67,17 @@ describe.skipIf(!haveOpenssl)('command adapter with a real openssl ca; OCSP from
     ca.revoke(certFile);
     expect(await status()).toMatch(/leaf\.crt: revoked/);
   });
+
+  it('OCSP: a sign certificate revoked by its serial shows revoked; another stays good', async () => {
+    const adapter = new CommandAdapter(ca.commandArgv);
+    const a = await adapter.submit(Buffer.from(xroadCsr('sign-a')), { usage: 'sign', csrFormat: 'PEM' });
+    const b = await adapter.submit(Buffer.from(xroadCsr('sign-b')), { usage: 'sign', csrFormat: 'PEM' });
+    writeFileSync(join(ca.dir, 'a.crt'), a.certificate);
+    writeFileSync(join(ca.dir, 'b.crt'), b.certificate);
+    ca.revoke(parseCertificate(a.certificate).serialHex);
+    const r = await execa('openssl', ['ocsp', '-issuer', ca.caCert, '-cert', join(ca.dir, 'a.crt'), '-cert', join(ca.dir, 'b.crt'), '-url', ca.ocspUrl, '-CAfile', ca.caCert, '-no_nonce'], { timeout: 20_000 });
+    expect(r.stdout).toMatch(/a\.crt: revoked/);
+    expect(r.stdout).toMatch(/b\.crt: good/);
+    expect(r.stderr).toMatch(/Response verify OK/);
+  });
 });

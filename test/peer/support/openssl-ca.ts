@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,8 @@ export interface OpensslCa {
   /** argv for the command adapter: {csr}, {cert} and {usage} are filled in by xrdctl */
   commandArgv: string[];
   ocspUrl: string;
-  revoke(certFile: string): void;
+  /** revoke by the issued certificate's file, or by its serial (hex, as in index.txt) */
+  revoke(certFileOrSerial: string): void;
   stop(): Promise<void>;
 }
 
@@ -90,6 +91,7 @@ extendedKeyUsage = OCSPSigning
       const out: Buffer[] = [];
       p.stdout.on('data', (d) => out.push(d));
       const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+      p.on('error', () => undefined); // a failed spawn ends in 'close' with a non-zero code
       p.on('close', (code) => {
         clearTimeout(timer);
         if (code !== 0) {
@@ -107,7 +109,11 @@ extendedKeyUsage = OCSPSigning
     caCert: join(dir, 'ca.crt'),
     commandArgv: ['openssl', 'ca', '-batch', '-config', join(dir, 'openssl.cnf'), '-extensions', '{usage}_ext', '-in', '{csr}', '-out', '{cert}', '-notext'],
     ocspUrl,
-    revoke: (certFile) => void run(['ca', '-config', 'openssl.cnf', '-revoke', certFile], dir),
+    revoke: (what) => {
+      const bySerial = join(dir, 'newcerts', `${what.toUpperCase()}.pem`);
+      const file = /^[0-9A-Fa-f]+$/.test(what) && existsSync(bySerial) ? bySerial : what;
+      run(['ca', '-config', 'openssl.cnf', '-revoke', file], dir);
+    },
     stop: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
