@@ -1,16 +1,9 @@
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type { Context } from '../config/contexts.js';
+import { listTokens, type TokenRow } from '../certs/tokens.js';
 
-export interface TokenSummary {
-  id: string;
-  name: string;
-  type: string;
-  status: string;
-  loggedIn: boolean;
-  available: boolean;
-  keys: number;
-}
+export type TokenSummary = Omit<TokenRow, 'possibleActions'>;
 
 export interface ServerInfoResult {
   context: string;
@@ -23,7 +16,7 @@ export interface ServerInfoResult {
 
 /** Version, initialization status and (for a security server) tokens: three reads, in parallel. */
 export async function securityServerInfo(ctx: Context, api: SecurityServerApi): Promise<ServerInfoResult> {
-  const [version, init, tokens] = await Promise.all([api.getVersion(), api.getInitializationStatus(), api.getTokens()]);
+  const [version, init, tokens] = await Promise.all([api.getVersion(), api.getInitializationStatus(), listTokens(api)]);
   return {
     context: ctx.name,
     kind: 'security',
@@ -35,15 +28,7 @@ export async function securityServerInfo(ctx: Context, api: SecurityServerApi): 
       ownerInitialized: init.is_server_owner_initialized,
       softwareToken: init.software_token_init_status,
     },
-    tokens: tokens.map((t) => ({
-      id: t.id,
-      name: t.name,
-      type: t.type,
-      status: t.status,
-      loggedIn: t.logged_in,
-      available: t.available,
-      keys: t.keys?.length ?? 0,
-    })),
+    tokens: tokens.map(({ possibleActions: _p, ...t }) => t),
   };
 }
 
