@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NetworkError } from '../../src/errors/index.js';
+import { NetworkError, UsageError } from '../../src/errors/index.js';
 import { AcmeAdapter } from '../../src/pki/adapters/acme.js';
 import { parseCertificate } from '../../src/pki/x509.js';
 import { selfSignedCert } from '../support/tls.js';
@@ -135,5 +135,37 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it('local mistakes are UsageErrors before an order: a shared account key, a busy challenge port, a CSR with no DNS name', async () => {
+    pebble = await startPebble({ alwaysValid: true });
+    const shared = join(dir, 'shared.key');
+    writeFileSync(shared, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o644 });
+    chmodSync(shared, 0o644);
+    const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: shared, challenge: { type: 'none' } });
+    await expect(a.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^ACME account key .*shared\.key is readable by group or others$/);
+
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const b = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'busy.key'), challenge: { type: 'http-01', listen: { host: '127.0.0.1', port } } });
+      const err = (await b.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: unknown) => e)) as UsageError;
+      expect(err).toBeInstanceOf(UsageError);
+      expect(err.message).toBe(`cannot serve http-01 on 127.0.0.1:${port}: EADDRINUSE`);
+    } finally {
+      await new Promise<void>((r) => busy.close(() => r()));
+    }
+
+    // an X-Road sign CSR names a member, not a host
+    const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const c = forge.pki.createCertificationRequest();
+    c.publicKey = forge.pki.publicKeyFromPem(kp.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    c.setSubject([{ name: 'countryName', value: 'EE' }, { type: '2.5.4.5', value: 'DEV/SS1/GOV' }, { name: 'commonName', value: 'DEV/GOV/1001' }]);
+    c.sign(forge.pki.privateKeyFromPem(kp.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), forge.md.sha256.create());
+    const n = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'n.key'), challenge: { type: 'none' } });
+    await expect(n.submit(Buffer.from(forge.pki.certificationRequestToPem(c)), { usage: 'sign', csrFormat: 'PEM' })).rejects.toThrow(UsageError);
+
+    expect(() => new AcmeAdapter({ directoryUrl: pebble!.directoryUrl, accountKeyFile: join(dir, 'h.key'), challenge: { type: 'http-01', listen: { host: '0.0.0.0' as '127.0.0.1', port: 8080 } } })).toThrow(/127\.0\.0\.1 only/);
   });
 });
