@@ -14,6 +14,7 @@ import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
  */
 const haveSpecs = existsSync(join(SPEC_DIR, 'security-server-admin-api.yaml'));
 if (!haveSpecs && process.env.CI) throw new Error(`the OpenAPI files are missing at ${SPEC_DIR}: CI needs ../shared beside the checkout`);
+if (!haveSpecs) console.warn(`SKIPPED: CLI conformance tests, the OpenAPI files are not at ${SPEC_DIR} (with CI set this fails)`);
 
 describe.skipIf(!haveSpecs)('CLI requests conform to the X-Road OpenAPI files', () => {
   let E: SandboxEnv;
