@@ -144,6 +144,10 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     chmodSync(shared, 0o644);
     const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: shared, challenge: { type: 'none' } });
     await expect(a.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^ACME account key .*shared\.key is readable by group or others$/);
+    const junk = join(dir, 'junk.key');
+    writeFileSync(junk, 'not a key\n', { mode: 0o600 });
+    const j = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: junk, challenge: { type: 'none' } });
+    await expect(j.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^ACME account key .*junk\.key cannot be used: /);
 
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));

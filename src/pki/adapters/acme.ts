@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -25,20 +25,34 @@ export interface AcmeOptions {
 }
 
 /** Which part of the ACME exchange failed: named in the message; the error's step is always acme-order. */
-type Phase = 'directory' | 'account' | 'order' | 'authorization' | 'challenge' | 'finalization' | 'certificate';
+type Phase = 'account' | 'order' | 'authorization' | 'challenge' | 'finalization' | 'certificate';
 
 const PROBLEM_RE = /"detail"\s*:\s*"([^"]+)"/;
 
-/** The account key: read it, or create it once with mode 0600 (refuse a key others can read). */
+/** The account key: read it, or create it once with mode 0600 (refuse a key others can read, or one that is no key). */
 export function accountKey(file: string): Buffer {
+  const fail = (why: string, hint?: string) => new UsageError(`ACME account key ${file} ${why}`, { step: 'acme-order', hint });
   if (existsSync(file)) {
     const st = statSync(file);
-    if ((st.mode & 0o077) !== 0) throw new UsageError(`ACME account key ${file} is readable by group or others`, { hint: `chmod 600 ${file}` });
-    return readFileSync(file);
+    if (!st.isFile()) throw fail('is not a file');
+    if ((st.mode & 0o077) !== 0) throw fail('is readable by group or others', `chmod 600 ${file}`);
+    let pem: Buffer;
+    try {
+      pem = readFileSync(file);
+      createPrivateKey(pem);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw fail(`cannot be used: ${code && !code.startsWith('ERR_') ? code : 'not a PEM private key'}`, 'point --acme-account-key at the PEM key of the account, or at a new path to make one');
+    }
+    return pem;
   }
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    throw fail(`cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   return Buffer.from(pem);
 }
 
