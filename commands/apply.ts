@@ -102,10 +102,8 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
           if (e.type === 'start') lane.update(e.server, e.summary);
           else if (e.type === 'progress') lane.update(e.server, e.message);
           else if (e.type === 'failed') lane.end(e.server, e.error);
+          else if (e.type === 'finished' && e.ok) lane.end(e.server);
         },
-      }).then((r) => {
-        for (const s of r.servers) if (!s.failed) lane.end(s.server);
-        return r;
       }),
     );
     if (!result.ok) this.exitCode = ExitCode.FAILED;

@@ -17,7 +17,8 @@ export type ApplyEvent =
   | { type: 'start'; server: string; change: string; summary: string }
   | { type: 'progress'; server: string; change: string; message: string }
   | { type: 'done'; server: string; change: string }
-  | { type: 'failed'; server: string; change: string; error: string };
+  | { type: 'failed'; server: string; change: string; error: string }
+  | { type: 'finished'; server: string; changed: boolean; ok: boolean };
 
 export interface ServerOutcome {
   server: string;
@@ -72,6 +73,7 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
       }
     }
     outcomes.push(out);
+    emit({ type: 'finished', server: out.server, changed: out.changed, ok: !out.failed });
     if (out.failed) {
       for (const s of plan.servers.filter((x) => x.kind === 'security')) outcomes.push({ server: s.server, changed: false, applied: [], failed: null, skipped: s.changes.filter(runnable).map((c) => c.id) });
       return { changed: out.changed, servers: outcomes, ok: false };
@@ -118,6 +120,7 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
         break;
       }
     }
+    emit({ type: 'finished', server: out.server, changed: out.changed, ok: !out.failed });
     return out;
   });
   outcomes.push(...results);
