@@ -38,7 +38,7 @@ _xrdctl() {
     'cert:activate') opts='--context --json --no-color --verbose --yes' ;;
     'cert:delete') opts='--context --force --json --no-color --verbose --yes' ;;
     'cert:disable') opts='--context --force --json --no-color --verbose --yes' ;;
-    'cert:expiry') opts='--all-contexts --context --critical-days --json --no-color --verbose --warn-days --yes' ;;
+    'cert:expiry') opts='--all-contexts --context --critical-days --json --manifest --no-color --verbose --warn-days --yes' ;;
     'cert:import') opts='--context --json --no-color --verbose --yes' ;;
     'cert:list') opts='--context --json --no-color --usage --verbose --yes' ;;
     'cert:register') opts='--activate --address --approve --context --cs-context --json --no-color --timeout --verbose --wait --yes' ;;

@@ -64,6 +64,7 @@ complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l all-contex
 complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l context -s c -r
 complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l critical-days -r
 complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l json
+complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l manifest -r
 complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l no-color
 complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l verbose -s v
 complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l warn-days -r

@@ -7,9 +7,10 @@ import { UsageError } from '../../src/errors/index.js';
 
 export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResult> {
   static override summary = 'Days left and OCSP status of every auth and sign certificate, on one server or every security server context.';
-  static override examples = ['<%= config.bin %> cert expiry --all-contexts --warn-days 30 --critical-days 7 --json'];
+  static override examples = ['<%= config.bin %> cert expiry --all-contexts --warn-days 30 --critical-days 7 --json', '<%= config.bin %> cert expiry --manifest manifests/'];
   static override flags = {
     'all-contexts': Flags.boolean({ description: 'every security server context' }),
+    manifest: Flags.string({ multiple: true, description: 'every security server of these manifest files or folders' }),
     'warn-days': Flags.integer({ default: 30, description: 'WARNING below this many days' }),
     'critical-days': Flags.integer({ default: 7, description: 'CRITICAL below this many days' }),
   };
@@ -35,6 +36,12 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
 
   protected async execute(): Promise<ExpiryResult> {
     const f = this.flags;
+    if (f.manifest?.length) {
+      const [{ desiredFrom }, { openSession }] = await Promise.all([import('../../src/plan/run.js'), import('../../src/plan/session.js')]);
+      const session = await openSession(await desiredFrom(f.manifest), this.connectOptions());
+      this.onClose(() => session.close());
+      return certExpiry([...session.security.values()], { warnDays: f['warn-days'], criticalDays: f['critical-days'] });
+    }
     const ctxs = f['all-contexts']
       ? Object.entries(readContexts().contexts)
           .filter(([, c]) => c.kind === 'security')

@@ -118,6 +118,14 @@ describe('validate, plan, apply against the sandbox (2 security servers)', () =>
     expect(ok.json().changed).toBe(true);
   });
 
+  it('cert expiry over every server of the manifest', async () => {
+    const r = await E.run(['cert', 'expiry', '--manifest', example, '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    await expectConforms('cert:expiry', r.json());
+    expect(r.json().servers.map((s: any) => s.server)).toEqual(['ss1', 'ss2']);
+    expect(r.json().certificates).toHaveLength(4);
+  });
+
   it('no secret appears in plan or apply output', async () => {
     const r = await E.run(['apply', example, '--check', '--json', '--verbose'], { env });
     const secrets = Object.entries(env).filter(([k]) => /API_KEY|PIN/.test(k)).map(([, v]) => v);
