@@ -1,7 +1,7 @@
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type { CertificateAuthority, CsrFormat, CsrSubjectFieldDescription, KeyUsageType, Token, TokenCertificate } from '../api/types/ss.js';
-import { ApiError, ConflictError, TimeoutError, UsageError, XrdError } from '../errors/index.js';
+import { ConflictError, TimeoutError, UsageError } from '../errors/index.js';
 import { assertSafeRemoval } from './safety.js';
 import { certRow, csrRows, findCert, findKey, resolveCertHash, usageOf, type CertRow } from './inventory.js';
 
@@ -377,15 +377,10 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   if (o.cs && current.status === 'REGISTRATION_IN_PROGRESS') {
     const ssId = await serverId(api);
     progress(`finding the registration request at the central server${ssId ? ` for ${ssId}` : ''}`);
-    try {
-      requestId = await findAuthCertRequest(o.cs, ssId, hash);
-      progress(`approving management request ${requestId}`);
-      await o.cs.approveManagementRequest(requestId);
-      approved = true;
-    } catch (e) {
-      if (e instanceof XrdError && !(e instanceof ApiError && e.status !== undefined && e.status >= 500)) throw e;
-      throw e;
-    }
+    requestId = await findAuthCertRequest(o.cs, ssId, hash);
+    progress(`approving management request ${requestId}`);
+    await o.cs.approveManagementRequest(requestId);
+    approved = true;
   }
   let final = current;
   if (o.wait || o.activate) {
