@@ -330,6 +330,13 @@ describe.skipIf(oa.skip)('OpenAPI validator', () => {
       expect(tokens(200, [token({ name: null })])).toEqual(['ss getTokens 200 response body[0].name: must be string (got null)']);
     });
 
+    it('formats: X-Road ones are no-ops, url takes private addresses (OCSP responders live there), date-time is checked', () => {
+      const cas = (url: string) =>
+        v.validateResponse({ api: 'ss', method: 'GET', path: '/api/v1/certificate-authorities', status: 200, body: [{ name: 'Sandbox CA', subject_distinguished_name: 'CN=Sandbox CA', issuer_distinguished_name: 'CN=Sandbox CA', ocsp_response: 'OCSP_RESPONSE_GOOD', not_after: '2030-01-01T00:00:00.000Z', top_ca: true, path: 'CN=Sandbox CA', authentication_only: false, ocsp_responders: [{ url, has_certificate: false, cost_type: 'FREE' }] }] });
+      for (const ok of ['http://127.0.0.1:41273/sandbox-ca', 'http://10.0.0.5/ocsp', 'https://ocsp.example.org']) expect(cas(ok), ok).toEqual([]);
+      expect(cas('ocsp.example.org')).toEqual(['ss getApprovedCertificateAuthorities 200 response body[0].ocsp_responders[0].url: must be a valid url (got "ocsp.example.org")']);
+    });
+
     it('binary answers: content type checked, bytes not', () => {
       // downloadCsr: the spec says 201 (the real server answers 200, xroad-flows §0.1)
       const dl = (ct: string, status = 201) => v.validateResponse({ api: 'ss', method: 'GET', path: '/api/v1/keys/F00D/csrs/C5R1?csr_format=PEM', status, body: Buffer.from('-----BEGIN'), contentType: ct });

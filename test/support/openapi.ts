@@ -13,8 +13,8 @@
  *   the discriminator, so there is no recursion.
  * - OpenAPI-only keywords (`example`, `xml`, `externalDocs`, `deprecated`, `x-*`) are dropped; unknown
  *   keywords fail loudly at load (ajv runs with strictSchema). X-Road's non-standard formats (`text`,
- *   `enum`, `hash`, `DER`, ...) are registered as no-ops; the standard ones (date-time, url, uri, int32,
- *   byte, ...) are checked by ajv-formats.
+ *   `enum`, `hash`, `DER`, ...) are registered as no-ops; the standard ones (date-time, uri, int32, byte,
+ *   ...) are checked by ajv-formats, `url` by WHATWG URL parsing (ajv-formats refuses private addresses).
  * Every schema is compiled once and cached, so validating thousands of messages is cheap.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -405,6 +405,9 @@ function build(dir: string): OpenApiValidator {
   const ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: true });
   (addFormatsImport as unknown as (a: Ajv) => void)(ajv);
   for (const f of NO_OP_FORMATS) ajv.addFormat(f, true);
+  // ajv-formats' `url` refuses private and loopback hosts (http://10.0.0.5/ocsp, http://127.0.0.1:8888): X-Road's
+  // OCSP responders and service URLs live exactly there, so a URL is anything WHATWG URL parses with a scheme and host
+  ajv.addFormat('url', { type: 'string', validate: (s: string) => URL.canParse(s) && /^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(s) });
 
   // operations (collect before translating: operations may $ref further files)
   const ops: Record<ApiKind, Operation[]> = { ss: [], cs: [] };
