@@ -1,130 +1,178 @@
-# bash completion for xrdctl (generated from oclif.manifest.json; do not edit)
-# source it, or copy it to /etc/bash_completion.d/xrdctl
+# bash completion for xrdctl (generated from oclif.manifest.json by npm run completions; do not edit)
+# source it, or copy it to /etc/bash_completion.d/xrdctl (or ~/.local/share/bash-completion/completions/xrdctl)
+
+# _xrdctl_node PATH: sets subs, flags, vflags (flags taking a value) and nargs; fails for an unknown path
+_xrdctl_node() {
+  case "$1" in
+    '') subs='access apply cert client completion context cs csr endpoint group key plan sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
+    'access') subs='grant list revoke'; flags=''; vflags=''; nargs=0 ;;
+    'access:grant') subs=''; flags='--client --code --context --json --no-color --subject --verbose --yes --help'; vflags=' --client --code --context -c --subject '; nargs=0 ;;
+    'access:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
+    'access:revoke') subs=''; flags='--client --code --context --json --no-color --subject --verbose --yes --help'; vflags=' --client --code --context -c --subject '; nargs=0 ;;
+    'apply') subs=''; flags='--check --concurrency --context --json --no-color --timeout --verbose --yes --help'; vflags=' --concurrency --context -c --timeout '; nargs=1 ;;
+    'cert') subs='activate delete disable expiry import list register show unregister'; flags=''; vflags=''; nargs=0 ;;
+    'cert:activate') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cert:delete') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cert:disable') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cert:expiry') subs=''; flags='--all-contexts --context --critical-days --json --manifest --no-color --verbose --warn-days --yes --help'; vflags=' --context -c --critical-days --manifest --warn-days '; nargs=0 ;;
+    'cert:import') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cert:list') subs=''; flags='--context --json --no-color --usage --verbose --yes --help'; vflags=' --context -c --usage '; nargs=0 ;;
+    'cert:register') subs=''; flags='--activate --address --approve --context --cs-context --json --no-color --timeout --verbose --wait --yes --help'; vflags=' --address --context -c --cs-context --timeout '; nargs=1 ;;
+    'cert:show') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cert:unregister') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'client') subs='add delete list register tls unregister'; flags=''; vflags=''; nargs=0 ;;
+    'client:add') subs=''; flags='--connection-type --context --json --name --no-color --verbose --yes --help'; vflags=' --connection-type --context -c --name '; nargs=1 ;;
+    'client:delete') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'client:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'client:register') subs=''; flags='--approve --context --cs-context --json --no-color --timeout --verbose --yes --help'; vflags=' --context -c --cs-context --timeout '; nargs=1 ;;
+    'client:tls') subs='add list'; flags=''; vflags=''; nargs=0 ;;
+    'client:tls:add') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=1 ;;
+    'client:tls:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
+    'client:unregister') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'completion') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'context') subs='add list remove show use'; flags=''; vflags=''; nargs=0 ;;
+    'context:add') subs=''; flags='--api-key --ca-file --central-context --context --json --kind --no-color --overwrite --tls-fingerprint --token-pin --url --use --verbose --yes --help'; vflags=' --api-key --ca-file --central-context --context -c --kind --tls-fingerprint --token-pin --url '; nargs=1 ;;
+    'context:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'context:remove') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'context:show') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'context:use') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cs') subs='member request subsystem'; flags=''; vflags=''; nargs=0 ;;
+    'cs:member') subs='add list'; flags=''; vflags=''; nargs=0 ;;
+    'cs:member:add') subs=''; flags='--context --json --name --no-color --verbose --yes --help'; vflags=' --context -c --name '; nargs=1 ;;
+    'cs:member:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'cs:request') subs='approve decline list show'; flags=''; vflags=''; nargs=0 ;;
+    'cs:request:approve') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cs:request:decline') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cs:request:list') subs=''; flags='--context --json --max --no-color --server --status --type --verbose --yes --help'; vflags=' --context -c --max --server --status --type '; nargs=0 ;;
+    'cs:request:show') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'cs:subsystem') subs='add list'; flags=''; vflags=''; nargs=0 ;;
+    'cs:subsystem:add') subs=''; flags='--context --json --name --no-color --verbose --yes --help'; vflags=' --context -c --name '; nargs=1 ;;
+    'cs:subsystem:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'csr') subs='create delete download list submit'; flags=''; vflags=''; nargs=0 ;;
+    'csr:create') subs=''; flags='--address --ca --context --format --json --key --label --member --no-color --out --subject --token --usage --verbose --yes --help'; vflags=' --address --ca --context -c --format --key --label --member --out -o --subject --token --usage '; nargs=0 ;;
+    'csr:delete') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=2 ;;
+    'csr:download') subs=''; flags='--context --format --json --no-color --out --verbose --yes --help'; vflags=' --context -c --format --out -o '; nargs=2 ;;
+    'csr:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'csr:submit') subs=''; flags='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --ca --command --context --csr --format --import --json --key --no-color --out --timeout --verbose --yes --help'; vflags=' --acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --ca --command --context -c --csr --format --key --out -o --timeout '; nargs=0 ;;
+    'endpoint') subs='add delete list'; flags=''; vflags=''; nargs=0 ;;
+    'endpoint:add') subs=''; flags='--client --code --context --json --method --no-color --path --verbose --yes --help'; vflags=' --client --code --context -c --method --path '; nargs=0 ;;
+    'endpoint:delete') subs=''; flags='--client --code --context --json --method --no-color --path --verbose --yes --help'; vflags=' --client --code --context -c --method --path '; nargs=0 ;;
+    'endpoint:list') subs=''; flags='--client --code --context --json --no-color --verbose --yes --help'; vflags=' --client --code --context -c '; nargs=0 ;;
+    'group') subs='add add-members list remove-members'; flags=''; vflags=''; nargs=0 ;;
+    'group:add') subs=''; flags='--client --code --context --description --json --member --no-color --verbose --yes --help'; vflags=' --client --code --context -c --description --member '; nargs=0 ;;
+    'group:add-members') subs=''; flags='--client --code --context --json --member --no-color --verbose --yes --help'; vflags=' --client --code --context -c --member '; nargs=0 ;;
+    'group:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
+    'group:remove-members') subs=''; flags='--client --code --context --json --member --no-color --verbose --yes --help'; vflags=' --client --code --context -c --member '; nargs=0 ;;
+    'key') subs='create delete list'; flags=''; vflags=''; nargs=0 ;;
+    'key:create') subs=''; flags='--context --json --label --no-color --token --verbose --yes --help'; vflags=' --context -c --label --token '; nargs=0 ;;
+    'key:delete') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'key:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'plan') subs=''; flags='--concurrency --context --detailed-exitcode --json --no-color --out --verbose --yes --help'; vflags=' --concurrency --context -c --out '; nargs=1 ;;
+    'sandbox') subs='ca clock env fault reset start status stop'; flags=''; vflags=''; nargs=0 ;;
+    'sandbox:ca') subs='revoke sign'; flags=''; vflags=''; nargs=0 ;;
+    'sandbox:ca:revoke') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=1 ;;
+    'sandbox:ca:sign') subs=''; flags='--ca --context --dir --json --no-color --out --usage --validity-days --verbose --yes --help'; vflags=' --ca --context -c --dir --out -o --usage --validity-days '; nargs=1 ;;
+    'sandbox:clock') subs=''; flags='--advance --context --dir --json --no-color --set --verbose --yes --help'; vflags=' --advance --context -c --dir --set '; nargs=0 ;;
+    'sandbox:env') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
+    'sandbox:fault') subs='add clear list'; flags=''; vflags=''; nargs=0 ;;
+    'sandbox:fault:add') subs=''; flags='--code --context --dir --hang --json --latency --no-color --operation --probability --reset --seed --server --status --times --verbose --yes --help'; vflags=' --code --context -c --dir --latency --operation --probability --seed --server --status --times '; nargs=0 ;;
+    'sandbox:fault:clear') subs=''; flags='--context --dir --json --no-color --server --verbose --yes --help'; vflags=' --context -c --dir --server '; nargs=0 ;;
+    'sandbox:fault:list') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
+    'sandbox:reset') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
+    'sandbox:start') subs=''; flags='--cert-validity-days --context --detach --dir --gc-interval --json --no-color --no-rate-limit --preset --security-servers --show-keys --verbose --write-contexts --yes --help'; vflags=' --cert-validity-days --context -c --dir --gc-interval --preset --security-servers '; nargs=0 ;;
+    'sandbox:status') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
+    'sandbox:stop') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
+    'server') subs='info'; flags=''; vflags=''; nargs=0 ;;
+    'server:info') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'service') subs='add-description disable enable list refresh set'; flags=''; vflags=''; nargs=0 ;;
+    'service:add-description') subs=''; flags='--client --context --disabled --json --no-color --rest-code --type --url --verbose --yes --help'; vflags=' --client --context -c --rest-code --type --url '; nargs=0 ;;
+    'service:disable') subs=''; flags='--client --context --json --no-color --url --verbose --yes --help'; vflags=' --client --context -c --url '; nargs=0 ;;
+    'service:enable') subs=''; flags='--client --context --json --no-color --url --verbose --yes --help'; vflags=' --client --context -c --url '; nargs=0 ;;
+    'service:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
+    'service:refresh') subs=''; flags='--client --context --ignore-warnings --json --no-color --url --verbose --yes --help'; vflags=' --client --context -c --url '; nargs=0 ;;
+    'service:set') subs=''; flags='--client --code --context --json --no-color --ssl-auth --no-ssl-auth --timeout --url --verbose --yes --help'; vflags=' --client --code --context -c --timeout --url '; nargs=0 ;;
+    'tls') subs='csr keygen'; flags=''; vflags=''; nargs=0 ;;
+    'tls:csr') subs=''; flags='--context --json --key --no-color --out --san --subject --verbose --yes --help'; vflags=' --context -c --key --out -o --san --subject '; nargs=0 ;;
+    'tls:keygen') subs=''; flags='--bits --context --force --json --no-color --out --verbose --yes --help'; vflags=' --bits --context -c --out -o '; nargs=0 ;;
+    'token') subs='list login logout'; flags=''; vflags=''; nargs=0 ;;
+    'token:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
+    'token:login') subs=''; flags='--context --json --no-color --pin --token --verbose --yes --help'; vflags=' --context -c --pin --token '; nargs=0 ;;
+    'token:logout') subs=''; flags='--context --json --no-color --token --verbose --yes --help'; vflags=' --context -c --token '; nargs=0 ;;
+    'validate') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    *) return 1 ;;
+  esac
+}
+
+# _xrdctl_values NODE KEY (a flag, or #N for the Nth argument): fixed values, or files
+_xrdctl_values() {
+  local words=""
+  case "$1 $2" in
+    'cert:list --usage') words='auth sign' ;;
+    'client:add --connection-type') words='HTTP HTTPS HTTPS_NO_AUTH' ;;
+    'completion #0') words='bash zsh fish' ;;
+    'context:add --kind') words='central security' ;;
+    'cs:request:list --status') words='WAITING APPROVED DECLINED REVOKED SUBMITTED FOR APPROVAL' ;;
+    'cs:request:list --type') words='AUTH_CERT_REGISTRATION_REQUEST CLIENT_REGISTRATION_REQUEST OWNER_CHANGE_REQUEST CLIENT_DELETION_REQUEST CLIENT_DISABLE_REQUEST CLIENT_ENABLE_REQUEST CLIENT_RENAME_REQUEST AUTH_CERT_DELETION_REQUEST ADDRESS_CHANGE_REQUEST MAINTENANCE_MODE_ENABLE_REQUEST MAINTENANCE_MODE_DISABLE_REQUEST' ;;
+    'csr:create --format') words='PEM DER' ;;
+    'csr:create --usage') words='auth sign' ;;
+    'csr:download --format') words='PEM DER' ;;
+    'csr:submit --adapter') words='server-acme acme command manual' ;;
+    'csr:submit --format') words='PEM DER' ;;
+    'endpoint:add --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
+    'endpoint:delete --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
+    'sandbox:ca:sign --usage') words='auth sign' ;;
+    'sandbox:start --preset') words='empty initialized' ;;
+    'service:add-description --type') words='WSDL OPENAPI3 REST' ;;
+  esac
+  if [[ -n "$words" ]]; then
+    COMPREPLY=( $(compgen -W "$words" -- "$cur") )
+  else
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=( $(compgen -f -- "$cur") )
+  fi
+}
+
 _xrdctl() {
-  local cur prev path i w opts
+  local cur prev node="" w i value="" argn=0 subs flags vflags nargs
+  COMPREPLY=()
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
-  path=""
+  # --flag=value arrives as '--flag' '=' 'value' (COMP_WORDBREAKS)
+  if [[ "$cur" == "=" ]]; then cur=""; fi
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
-    [[ "$w" == -* ]] && break
-    path="${path:+$path:}$w"
+    [[ "$w" == "=" ]] && continue
+    if [[ -n "$value" ]]; then value=""; continue; fi
+    case "$w" in
+      --*=*) ;;
+      -*) _xrdctl_node "$node"; [[ "$vflags" == *" $w "* ]] && value="$w" ;;
+      *)
+        if (( argn == 0 )) && _xrdctl_node "${node:+$node:}$w"; then
+          node="${node:+$node:}$w"
+        else
+          argn=$((argn + 1))
+        fi
+        ;;
+    esac
   done
-  case "$path $prev" in
-    'cert:list --usage') COMPREPLY=( $(compgen -W 'auth sign' -- "$cur") ); return ;;
-    'client:add --connection-type') COMPREPLY=( $(compgen -W 'HTTP HTTPS HTTPS_NO_AUTH' -- "$cur") ); return ;;
-    'context:add --kind') COMPREPLY=( $(compgen -W 'central security' -- "$cur") ); return ;;
-    'cs:request:list --status') COMPREPLY=( $(compgen -W 'WAITING APPROVED DECLINED REVOKED SUBMITTED FOR APPROVAL' -- "$cur") ); return ;;
-    'cs:request:list --type') COMPREPLY=( $(compgen -W 'AUTH_CERT_REGISTRATION_REQUEST CLIENT_REGISTRATION_REQUEST OWNER_CHANGE_REQUEST CLIENT_DELETION_REQUEST CLIENT_DISABLE_REQUEST CLIENT_ENABLE_REQUEST CLIENT_RENAME_REQUEST AUTH_CERT_DELETION_REQUEST ADDRESS_CHANGE_REQUEST MAINTENANCE_MODE_ENABLE_REQUEST MAINTENANCE_MODE_DISABLE_REQUEST' -- "$cur") ); return ;;
-    'csr:create --format') COMPREPLY=( $(compgen -W 'PEM DER' -- "$cur") ); return ;;
-    'csr:create --usage') COMPREPLY=( $(compgen -W 'auth sign' -- "$cur") ); return ;;
-    'csr:download --format') COMPREPLY=( $(compgen -W 'PEM DER' -- "$cur") ); return ;;
-    'csr:submit --adapter') COMPREPLY=( $(compgen -W 'server-acme acme command manual' -- "$cur") ); return ;;
-    'csr:submit --format') COMPREPLY=( $(compgen -W 'PEM DER' -- "$cur") ); return ;;
-    'endpoint:add --method') COMPREPLY=( $(compgen -W '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' -- "$cur") ); return ;;
-    'endpoint:delete --method') COMPREPLY=( $(compgen -W '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' -- "$cur") ); return ;;
-    'sandbox:ca:sign --usage') COMPREPLY=( $(compgen -W 'auth sign' -- "$cur") ); return ;;
-    'sandbox:start --preset') COMPREPLY=( $(compgen -W 'empty initialized' -- "$cur") ); return ;;
-    'service:add-description --type') COMPREPLY=( $(compgen -W 'WSDL OPENAPI3 REST' -- "$cur") ); return ;;
-  esac
-  case "$path" in
-    '') opts='access apply cert client completion context cs csr endpoint group key plan sandbox server service tls token validate' ;;
-    'access') opts='grant list revoke' ;;
-    'access:grant') opts='--client --code --context --json --no-color --subject --verbose --yes' ;;
-    'access:list') opts='--client --context --json --no-color --verbose --yes' ;;
-    'access:revoke') opts='--client --code --context --json --no-color --subject --verbose --yes' ;;
-    'apply') opts='--check --concurrency --context --json --no-color --timeout --verbose --yes' ;;
-    'cert') opts='activate delete disable expiry import list register show unregister' ;;
-    'cert:activate') opts='--context --json --no-color --verbose --yes' ;;
-    'cert:delete') opts='--context --force --json --no-color --verbose --yes' ;;
-    'cert:disable') opts='--context --force --json --no-color --verbose --yes' ;;
-    'cert:expiry') opts='--all-contexts --context --critical-days --json --manifest --no-color --verbose --warn-days --yes' ;;
-    'cert:import') opts='--context --json --no-color --verbose --yes' ;;
-    'cert:list') opts='--context --json --no-color --usage --verbose --yes' ;;
-    'cert:register') opts='--activate --address --approve --context --cs-context --json --no-color --timeout --verbose --wait --yes' ;;
-    'cert:show') opts='--context --json --no-color --verbose --yes' ;;
-    'cert:unregister') opts='--context --force --json --no-color --verbose --yes' ;;
-    'client') opts='add delete list register tls unregister' ;;
-    'client:add') opts='--connection-type --context --json --name --no-color --verbose --yes' ;;
-    'client:delete') opts='--context --json --no-color --verbose --yes' ;;
-    'client:list') opts='--context --json --no-color --verbose --yes' ;;
-    'client:register') opts='--approve --context --cs-context --json --no-color --timeout --verbose --yes' ;;
-    'client:tls') opts='add list' ;;
-    'client:tls:add') opts='--client --context --json --no-color --verbose --yes' ;;
-    'client:tls:list') opts='--client --context --json --no-color --verbose --yes' ;;
-    'client:unregister') opts='--context --json --no-color --verbose --yes' ;;
-    'completion') opts='--context --json --no-color --verbose --yes' ;;
-    'context') opts='add list remove show use' ;;
-    'context:add') opts='--api-key --ca-file --central-context --context --json --kind --no-color --overwrite --tls-fingerprint --token-pin --url --use --verbose --yes' ;;
-    'context:list') opts='--context --json --no-color --verbose --yes' ;;
-    'context:remove') opts='--context --json --no-color --verbose --yes' ;;
-    'context:show') opts='--context --json --no-color --verbose --yes' ;;
-    'context:use') opts='--context --json --no-color --verbose --yes' ;;
-    'cs') opts='member request subsystem' ;;
-    'cs:member') opts='add list' ;;
-    'cs:member:add') opts='--context --json --name --no-color --verbose --yes' ;;
-    'cs:member:list') opts='--context --json --no-color --verbose --yes' ;;
-    'cs:request') opts='approve decline list show' ;;
-    'cs:request:approve') opts='--context --json --no-color --verbose --yes' ;;
-    'cs:request:decline') opts='--context --json --no-color --verbose --yes' ;;
-    'cs:request:list') opts='--context --json --max --no-color --server --status --type --verbose --yes' ;;
-    'cs:request:show') opts='--context --json --no-color --verbose --yes' ;;
-    'cs:subsystem') opts='add list' ;;
-    'cs:subsystem:add') opts='--context --json --name --no-color --verbose --yes' ;;
-    'cs:subsystem:list') opts='--context --json --no-color --verbose --yes' ;;
-    'csr') opts='create delete download list submit' ;;
-    'csr:create') opts='--address --ca --context --format --json --key --label --member --no-color --out --subject --token --usage --verbose --yes' ;;
-    'csr:delete') opts='--context --json --no-color --verbose --yes' ;;
-    'csr:download') opts='--context --format --json --no-color --out --verbose --yes' ;;
-    'csr:list') opts='--context --json --no-color --verbose --yes' ;;
-    'csr:submit') opts='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --ca --command --context --csr --format --import --json --key --no-color --out --timeout --verbose --yes' ;;
-    'endpoint') opts='add delete list' ;;
-    'endpoint:add') opts='--client --code --context --json --method --no-color --path --verbose --yes' ;;
-    'endpoint:delete') opts='--client --code --context --json --method --no-color --path --verbose --yes' ;;
-    'endpoint:list') opts='--client --code --context --json --no-color --verbose --yes' ;;
-    'group') opts='add add-members list remove-members' ;;
-    'group:add') opts='--client --code --context --description --json --member --no-color --verbose --yes' ;;
-    'group:add-members') opts='--client --code --context --json --member --no-color --verbose --yes' ;;
-    'group:list') opts='--client --context --json --no-color --verbose --yes' ;;
-    'group:remove-members') opts='--client --code --context --json --member --no-color --verbose --yes' ;;
-    'key') opts='create delete list' ;;
-    'key:create') opts='--context --json --label --no-color --token --verbose --yes' ;;
-    'key:delete') opts='--context --force --json --no-color --verbose --yes' ;;
-    'key:list') opts='--context --json --no-color --verbose --yes' ;;
-    'plan') opts='--concurrency --context --detailed-exitcode --json --no-color --out --verbose --yes' ;;
-    'sandbox') opts='ca clock env fault reset start status stop' ;;
-    'sandbox:ca') opts='revoke sign' ;;
-    'sandbox:ca:revoke') opts='--context --dir --json --no-color --verbose --yes' ;;
-    'sandbox:ca:sign') opts='--ca --context --dir --json --no-color --out --usage --validity-days --verbose --yes' ;;
-    'sandbox:clock') opts='--advance --context --dir --json --no-color --set --verbose --yes' ;;
-    'sandbox:env') opts='--context --dir --json --no-color --verbose --yes' ;;
-    'sandbox:fault') opts='add clear list' ;;
-    'sandbox:fault:add') opts='--code --context --dir --hang --json --latency --no-color --operation --probability --reset --seed --server --status --times --verbose --yes' ;;
-    'sandbox:fault:clear') opts='--context --dir --json --no-color --server --verbose --yes' ;;
-    'sandbox:fault:list') opts='--context --dir --json --no-color --verbose --yes' ;;
-    'sandbox:reset') opts='--context --dir --json --no-color --verbose --yes' ;;
-    'sandbox:start') opts='--cert-validity-days --context --detach --dir --gc-interval --json --no-color --no-rate-limit --preset --security-servers --show-keys --verbose --write-contexts --yes' ;;
-    'sandbox:status') opts='--context --dir --json --no-color --verbose --yes' ;;
-    'sandbox:stop') opts='--context --dir --json --no-color --verbose --yes' ;;
-    'server') opts='info' ;;
-    'server:info') opts='--context --json --no-color --verbose --yes' ;;
-    'service') opts='add-description disable enable list refresh set' ;;
-    'service:add-description') opts='--client --context --disabled --json --no-color --rest-code --type --url --verbose --yes' ;;
-    'service:disable') opts='--client --context --json --no-color --url --verbose --yes' ;;
-    'service:enable') opts='--client --context --json --no-color --url --verbose --yes' ;;
-    'service:list') opts='--client --context --json --no-color --verbose --yes' ;;
-    'service:refresh') opts='--client --context --ignore-warnings --json --no-color --url --verbose --yes' ;;
-    'service:set') opts='--client --code --context --json --no-color --ssl-auth --timeout --url --verbose --yes' ;;
-    'tls') opts='csr keygen' ;;
-    'tls:csr') opts='--context --json --key --no-color --out --san --subject --verbose --yes' ;;
-    'tls:keygen') opts='--bits --context --force --json --no-color --out --verbose --yes' ;;
-    'token') opts='list login logout' ;;
-    'token:list') opts='--context --json --no-color --verbose --yes' ;;
-    'token:login') opts='--context --json --no-color --pin --token --verbose --yes' ;;
-    'token:logout') opts='--context --json --no-color --token --verbose --yes' ;;
-    'validate') opts='--context --json --no-color --verbose --yes' ;;
-    *) opts="" ;;
-  esac
-  COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
+  _xrdctl_node "$node" || return 0
+  # the value of a flag: --usage <TAB>, --usage=<TAB>, --usage=si<TAB>
+  if [[ "${COMP_WORDS[COMP_CWORD]}" == "=" ]]; then
+    [[ "$vflags" == *" $prev "* ]] && { _xrdctl_values "$node" "$prev"; return 0; }
+  elif [[ "$prev" == "=" ]] && (( COMP_CWORD >= 2 )); then
+    w="${COMP_WORDS[COMP_CWORD-2]}"
+    [[ "$vflags" == *" $w "* ]] && { _xrdctl_values "$node" "$w"; return 0; }
+  elif [[ -n "$value" ]]; then
+    _xrdctl_values "$node" "$value"
+    return 0
+  fi
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=( $(compgen -W "$flags" -- "$cur") )
+  elif [[ -n "$subs" ]] && (( argn == 0 )); then
+    COMPREPLY=( $(compgen -W "$subs" -- "$cur") )
+  elif (( argn < nargs )); then
+    _xrdctl_values "$node" "#$argn"
+  fi
+  return 0
 }
 complete -F _xrdctl xrdctl

@@ -1,568 +1,764 @@
-# fish completion for xrdctl (generated from oclif.manifest.json; do not edit)
+# fish completion for xrdctl (generated from oclif.manifest.json by npm run completions; do not edit)
 # copy it to ~/.config/fish/completions/xrdctl.fish
-function __xrdctl_path
+set -g __xrdctl_nodes 'access' 'access:grant' 'access:list' 'access:revoke' 'apply' 'cert' 'cert:activate' 'cert:delete' 'cert:disable' 'cert:expiry' 'cert:import' 'cert:list' 'cert:register' 'cert:show' 'cert:unregister' 'client' 'client:add' 'client:delete' 'client:list' 'client:register' 'client:tls' 'client:tls:add' 'client:tls:list' 'client:unregister' 'completion' 'context' 'context:add' 'context:list' 'context:remove' 'context:show' 'context:use' 'cs' 'cs:member' 'cs:member:add' 'cs:member:list' 'cs:request' 'cs:request:approve' 'cs:request:decline' 'cs:request:list' 'cs:request:show' 'cs:subsystem' 'cs:subsystem:add' 'cs:subsystem:list' 'csr' 'csr:create' 'csr:delete' 'csr:download' 'csr:list' 'csr:submit' 'endpoint' 'endpoint:add' 'endpoint:delete' 'endpoint:list' 'group' 'group:add' 'group:add-members' 'group:list' 'group:remove-members' 'key' 'key:create' 'key:delete' 'key:list' 'plan' 'sandbox' 'sandbox:ca' 'sandbox:ca:revoke' 'sandbox:ca:sign' 'sandbox:clock' 'sandbox:env' 'sandbox:fault' 'sandbox:fault:add' 'sandbox:fault:clear' 'sandbox:fault:list' 'sandbox:reset' 'sandbox:start' 'sandbox:status' 'sandbox:stop' 'server' 'server:info' 'service' 'service:add-description' 'service:disable' 'service:enable' 'service:list' 'service:refresh' 'service:set' 'tls' 'tls:csr' 'tls:keygen' 'token' 'token:list' 'token:login' 'token:logout' 'validate'
+# the command path of the line so far (words extend it while it stays a topic or command), worked out
+# once per command line: fish evaluates every condition below for each completion
+function __xrdctl_update
+  set -l line (commandline -pc)
+  test "$line" = "$__xrdctl_line"; and return
+  set -g __xrdctl_line $line
   set -l words (commandline -opc)
   set -l path
   for w in $words[2..-1]
     string match -q -- '-*' $w; and break
+    contains -- (string join : $path $w) $__xrdctl_nodes; or break
     set path $path $w
   end
-  string join : $path
+  set -g __xrdctl_path (string join : $path)
+  # nothing after the path yet: where subcommands and a first argument go
+  set -g __xrdctl_bare (test (count $words) -eq (math (count $path) + 1); and echo 1)
+end
+function __xrdctl_at
+  __xrdctl_update
+  test "$__xrdctl_path" = "$argv[1]"
+end
+function __xrdctl_topic
+  __xrdctl_at $argv[1]; and test -n "$__xrdctl_bare"
 end
 complete -c xrdctl -f
-complete -c xrdctl -n 'test (__xrdctl_path) = '\'''\''' -a 'access apply cert client completion context cs csr endpoint group key plan sandbox server service tls token validate'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access'\''' -a 'grant list revoke'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l subject -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:grant'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:list'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l subject -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''access:revoke'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l check
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l concurrency -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l timeout -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''apply'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert'\''' -a 'activate delete disable expiry import list register show unregister'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:activate'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:activate'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:activate'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:activate'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:activate'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:delete'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:delete'\''' -l force
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:delete'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:delete'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:delete'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:delete'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:disable'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:disable'\''' -l force
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:disable'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:disable'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:disable'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:disable'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l all-contexts
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l critical-days -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l manifest -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l warn-days -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:expiry'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:import'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:import'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:import'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:import'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:import'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:list'\''' -l usage -x -a 'auth sign'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l activate
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l address -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l approve
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l cs-context -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l timeout -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l wait
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:register'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:show'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:show'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:show'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:show'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:show'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:unregister'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:unregister'\''' -l force
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:unregister'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:unregister'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:unregister'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cert:unregister'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client'\''' -a 'add delete list register tls unregister'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l connection-type -x -a 'HTTP HTTPS HTTPS_NO_AUTH'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l name -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:delete'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:delete'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:delete'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:delete'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:delete'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l approve
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l cs-context -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l timeout -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:register'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls'\''' -a 'add list'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:add'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:list'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:tls:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:unregister'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:unregister'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:unregister'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:unregister'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''client:unregister'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''completion'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''completion'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''completion'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''completion'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''completion'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context'\''' -a 'add list remove show use'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l api-key -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l ca-file -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l central-context -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l kind -x -a 'central security'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l overwrite
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l tls-fingerprint -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l token-pin -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l url -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l use
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:remove'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:remove'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:remove'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:remove'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:remove'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:show'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:show'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:show'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:show'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:show'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:use'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:use'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:use'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:use'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''context:use'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs'\''' -a 'member request subsystem'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member'\''' -a 'add list'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:add'\''' -l name -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:member:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request'\''' -a 'approve decline list show'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:approve'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:approve'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:approve'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:approve'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:approve'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:decline'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:decline'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:decline'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:decline'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:decline'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l max -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l server -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l status -x -a 'WAITING APPROVED DECLINED REVOKED SUBMITTED FOR APPROVAL'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l type -x -a 'AUTH_CERT_REGISTRATION_REQUEST CLIENT_REGISTRATION_REQUEST OWNER_CHANGE_REQUEST CLIENT_DELETION_REQUEST CLIENT_DISABLE_REQUEST CLIENT_ENABLE_REQUEST CLIENT_RENAME_REQUEST AUTH_CERT_DELETION_REQUEST ADDRESS_CHANGE_REQUEST MAINTENANCE_MODE_ENABLE_REQUEST MAINTENANCE_MODE_DISABLE_REQUEST'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:show'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:show'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:show'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:show'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:request:show'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem'\''' -a 'add list'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:add'\''' -l name -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''cs:subsystem:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr'\''' -a 'create delete download list submit'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l address -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l ca -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l format -x -a 'PEM DER'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l key -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l label -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l member -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l out -s o -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l subject -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l token -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l usage -x -a 'auth sign'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:create'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:delete'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:delete'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:delete'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:delete'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:delete'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l format -x -a 'PEM DER'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l out -s o -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:download'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-account-key -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-ca-file -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-directory -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-eab-hmac -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-eab-kid -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-email -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l acme-http-port -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l adapter -x -a 'server-acme acme command manual'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l ca -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l command -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l csr -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l format -x -a 'PEM DER'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l import
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l key -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l out -s o -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l timeout -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''csr:submit'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint'\''' -a 'add delete list'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l method -x -a '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l path -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l method -x -a '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l path -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:delete'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''endpoint:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group'\''' -a 'add add-members list remove-members'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l description -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l member -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l member -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:add-members'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:list'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l member -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''group:remove-members'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key'\''' -a 'create delete list'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l label -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l token -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:create'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:delete'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:delete'\''' -l force
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:delete'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:delete'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:delete'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:delete'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''key:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l concurrency -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l detailed-exitcode
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l out -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''plan'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox'\''' -a 'ca clock env fault reset start status stop'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca'\''' -a 'revoke sign'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:revoke'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:revoke'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:revoke'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:revoke'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:revoke'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:revoke'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l ca -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l out -s o -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l usage -x -a 'auth sign'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l validity-days -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:ca:sign'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l advance -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l set -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:clock'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:env'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:env'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:env'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:env'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:env'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:env'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault'\''' -a 'add clear list'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l hang
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l latency -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l operation -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l probability -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l reset
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l seed -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l server -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l status -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l times -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:add'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l server -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:clear'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:list'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:fault:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:reset'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:reset'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:reset'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:reset'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:reset'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:reset'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l cert-validity-days -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l detach -s d
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l gc-interval -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l no-rate-limit
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l preset -x -a 'empty initialized'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l security-servers -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l show-keys
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l write-contexts
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:start'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:status'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:status'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:status'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:status'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:status'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:status'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:stop'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:stop'\''' -l dir -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:stop'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:stop'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:stop'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''sandbox:stop'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''server'\''' -a 'info'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''server:info'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''server:info'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''server:info'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''server:info'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''server:info'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service'\''' -a 'add-description disable enable list refresh set'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l disabled
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l rest-code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l type -x -a 'WSDL OPENAPI3 REST'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l url -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:add-description'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l url -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:disable'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l url -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:enable'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:list'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l ignore-warnings
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l url -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:refresh'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l client -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l code -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l ssl-auth
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l timeout -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l url -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''service:set'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls'\''' -a 'csr keygen'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l key -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l out -s o -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l san -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l subject -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:csr'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l bits -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l force
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l out -s o -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''tls:keygen'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token'\''' -a 'list login logout'
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:list'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:list'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:list'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:list'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:list'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l pin -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l token -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:login'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:logout'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:logout'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:logout'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:logout'\''' -l token -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:logout'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''token:logout'\''' -l yes -s y
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''validate'\''' -l context -s c -r
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''validate'\''' -l json
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''validate'\''' -l no-color
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''validate'\''' -l verbose -s v
-complete -c xrdctl -n 'test (__xrdctl_path) = '\''validate'\''' -l yes -s y
+complete -c xrdctl -n '__xrdctl_at ""' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at ""' -l version -d 'Show the version'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'access' -d 'grant, list, revoke'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'apply' -d 'Make the servers match the manifests (or run a saved plan), in dependency order, in parallel across servers.'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'cert' -d 'activate, delete, disable, expiry, import, list, register, …'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'client' -d 'add, delete, list, register, tls, unregister'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'context' -d 'add, list, remove, show, use'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'cs' -d 'member, request, subsystem'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'csr' -d 'create, delete, download, list, submit'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'endpoint' -d 'add, delete, list'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'group' -d 'add, add-members, list, remove-members'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'key' -d 'create, delete, list'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'plan' -d 'Read every server of the manifests and show what apply would change (+ create, ~ change, - delete, ! needs attention).'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'sandbox' -d 'ca, clock, env, fault, reset, start, status, stop'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'server' -d 'info'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'service' -d 'add-description, disable, enable, list, refresh, set'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'tls' -d 'csr, keygen'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'token' -d 'list, login, logout'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'validate' -d 'Check manifests without contacting any server: every problem at once, each at file:line:col.'
+complete -c xrdctl -n '__xrdctl_topic '\''access'\''' -a 'grant' -d 'Grant a subject access to services of a client.'
+complete -c xrdctl -n '__xrdctl_topic '\''access'\''' -a 'list' -d 'List who may call a client'\''s services.'
+complete -c xrdctl -n '__xrdctl_topic '\''access'\''' -a 'revoke' -d 'Revoke a subject'\''s access to services of a client.'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l code -r -F -d 'service code (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l subject -r -F -d 'subsystem INSTANCE:CLASS:CODE:SUB, global group INSTANCE:GROUP, or local:CODE'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''access:grant'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''access:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l code -r -F -d 'service code (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l subject -r -F -d 'subsystem INSTANCE:CLASS:CODE:SUB, global group INSTANCE:GROUP, or local:CODE'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''access:revoke'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l check -d 'plan only, change nothing (Ansible check mode)'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l concurrency -r -F -d 'servers read and changed in parallel'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l timeout -r -F -d 'seconds to wait for approvals and global configuration per step'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''apply'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'activate' -d 'Activate a certificate (the server checks OCSP first).'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'delete' -d 'Delete a certificate from the server. Refuses (exit 5) for the last working auth or sign cert.'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'disable' -d 'Disable a certificate. Refuses (exit 5) when it is the last working auth cert of the server or sign cert of a member.'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'expiry' -d 'Days left and OCSP status of every auth and sign certificate, on one server or every security server context.'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'import' -d 'Import a signed certificate, after checking it matches a key, its usage, an approved CA and its validity.'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'list' -d 'List auth and sign certificates with status, activity, OCSP and expiry.'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'register' -d 'Register an auth certificate at the central server; optionally approve, wait for REGISTERED and activate.'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'show' -d 'Show one certificate (by hash or a unique prefix of 8+ hex digits).'
+complete -c xrdctl -n '__xrdctl_topic '\''cert'\''' -a 'unregister' -d 'Send an auth certificate deletion request to the central server (cannot be undone). Refuses (exit 5) for the last working auth cert.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:activate'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l force -d 'go ahead even if it takes the server or a member offline (asks, or needs --yes)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:delete'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l force -d 'go ahead even if it takes the server or a member offline (asks, or needs --yes)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:disable'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l all-contexts -d 'every security server context'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l critical-days -r -F -d 'CRITICAL below this many days'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l manifest -r -F -d 'every security server of these manifest files or folders'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l warn-days -r -F -d 'WARNING below this many days'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:expiry'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:import'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l usage -x -a 'auth sign' -d 'only this usage'
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l activate -d 'activate the certificate once REGISTERED'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l address -r -F -d 'public address to register (default: the server'\''s current address)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l approve -d 'approve the registration request at the central server (needs a central context)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l cs-context -r -F -d 'central server context for --approve (default: the context'\''s centralContext)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l timeout -r -F -d 'seconds to wait for REGISTERED'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l wait -d 'wait until the certificate is REGISTERED (implied by --approve and --activate)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:register'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:show'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l force -d 'go ahead even if it takes the server or a member offline (asks, or needs --yes)'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cert:unregister'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''client'\''' -a 'add' -d 'Add a client (subsystem) to the security server (the same action apply runs).'
+complete -c xrdctl -n '__xrdctl_topic '\''client'\''' -a 'delete' -d 'Delete a client from the security server (it must be unregistered or never registered).'
+complete -c xrdctl -n '__xrdctl_topic '\''client'\''' -a 'list' -d 'List the clients (owner and subsystems) of a security server with their registration status.'
+complete -c xrdctl -n '__xrdctl_topic '\''client'\''' -a 'register' -d 'Register a client at the central server; optionally approve it there and wait until it is REGISTERED.'
+complete -c xrdctl -n '__xrdctl_topic '\''client'\''' -a 'tls' -d 'add, list'
+complete -c xrdctl -n '__xrdctl_topic '\''client'\''' -a 'unregister' -d 'Send a client deletion request to the central server (takes effect at once).'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l connection-type -x -a 'HTTP HTTPS HTTPS_NO_AUTH' -d 'information system connection type'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l name -r -F -d 'subsystem name'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:add'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:delete'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''client:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l approve -d 'approve the registration request at the central server and wait for REGISTERED'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l cs-context -r -F -d 'central server context (default: the context'\''s centralContext)'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l timeout -r -F -d 'seconds to wait for REGISTERED'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:register'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''client:tls'\''' -a 'add' -d 'Add an information system'\''s TLS certificate to a client (checked locally first).'
+complete -c xrdctl -n '__xrdctl_topic '\''client:tls'\''' -a 'list' -d 'List the information system TLS certificates of a client.'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:add'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:tls:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''client:unregister'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''completion'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''completion'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''completion'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''completion'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''completion'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''completion'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''completion'\''' -a 'bash zsh fish' -d 'shell'
+complete -c xrdctl -n '__xrdctl_topic '\''context'\''' -a 'add' -d 'Add a context: a named server profile (kind, URL, API key reference, TLS pin).'
+complete -c xrdctl -n '__xrdctl_topic '\''context'\''' -a 'list' -d 'List contexts.'
+complete -c xrdctl -n '__xrdctl_topic '\''context'\''' -a 'remove' -d 'Remove a context (the server is not touched).'
+complete -c xrdctl -n '__xrdctl_topic '\''context'\''' -a 'show' -d 'Show one context (the current one by default).'
+complete -c xrdctl -n '__xrdctl_topic '\''context'\''' -a 'use' -d 'Make a context the current one.'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l api-key -r -F -d 'API key reference: env:NAME, file:PATH or prompt'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l ca-file -r -F -d 'PEM CA bundle to verify the server with'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l central-context -r -F -d 'for a security server: the central server context used for approvals'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l kind -x -a 'central security' -d 'server kind'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l overwrite -d 'replace an existing context of that name'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l tls-fingerprint -r -F -d 'SHA-256 fingerprint of the server TLS certificate (pins it)'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l token-pin -r -F -d 'token PIN reference: env:NAME, file:PATH or prompt'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l url -r -F -d 'admin API URL, e.g. https://ss1.example.org:4000 (/api/v1 is added when no path is given)'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l use -d 'make it the current context'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''context:add'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''context:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''context:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''context:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''context:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''context:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''context:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''context:remove'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''context:show'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'member' -d 'add, list'
+complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'request' -d 'approve, decline, list, show'
+complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'subsystem' -d 'add, list'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:member'\''' -a 'add' -d 'Add a member at the central server (the same action apply runs).'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:member'\''' -a 'list' -d 'List the members the central server knows.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l name -r -F -d 'member name'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:member:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:request'\''' -a 'approve' -d 'Approve a waiting management request.'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:request'\''' -a 'decline' -d 'Decline a waiting management request (the security server is not told; it stays REGISTRATION_IN_PROGRESS).'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:request'\''' -a 'list' -d 'List management requests at the central server.'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:request'\''' -a 'show' -d 'Show one management request.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:approve'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:decline'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l max -r -F -d 'at most this many'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l server -r -F -d 'only requests of this security server id INSTANCE:CLASS:CODE:SERVERCODE'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l status -x -a 'WAITING APPROVED DECLINED REVOKED SUBMITTED FOR APPROVAL' -d 'only this status (e.g. WAITING)'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l type -x -a 'AUTH_CERT_REGISTRATION_REQUEST CLIENT_REGISTRATION_REQUEST OWNER_CHANGE_REQUEST CLIENT_DELETION_REQUEST CLIENT_DISABLE_REQUEST CLIENT_ENABLE_REQUEST CLIENT_RENAME_REQUEST AUTH_CERT_DELETION_REQUEST ADDRESS_CHANGE_REQUEST MAINTENANCE_MODE_ENABLE_REQUEST MAINTENANCE_MODE_DISABLE_REQUEST' -d 'only these types'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cs:request:show'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''cs:subsystem'\''' -a 'add' -d 'Add a subsystem at the central server (the same action apply runs).'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:subsystem'\''' -a 'list' -d 'List the subsystems the central server knows.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l name -r -F -d 'subsystem name'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:add'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:subsystem:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''csr'\''' -a 'create' -d 'Create a key and a CSR on the security server (auth or sign), subject filled from the CA profile.'
+complete -c xrdctl -n '__xrdctl_topic '\''csr'\''' -a 'delete' -d 'Delete a CSR (the key stays).'
+complete -c xrdctl -n '__xrdctl_topic '\''csr'\''' -a 'download' -d 'Download a CSR (the server regenerates it from the key).'
+complete -c xrdctl -n '__xrdctl_topic '\''csr'\''' -a 'list' -d 'List CSRs waiting for certificates.'
+complete -c xrdctl -n '__xrdctl_topic '\''csr'\''' -a 'submit' -d 'Send a CSR to a CA and get the certificate back (optionally importing it).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l address -r -F -d 'server DNS name for CN/subjectAltName (default: the server'\''s address)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l ca -r -F -d 'approved CA name (xrdctl cert cas lists them)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l format -x -a 'PEM DER' -d 'CSR format (default: the CA'\''s)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l key -r -F -d 'existing key id (a new CSR for a key without certificate); default: a new key'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l label -r -F -d 'label of the new key'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l member -r -F -d 'member id INSTANCE:CLASS:CODE (sign CSRs)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l out -s o -r -F -d 'write the CSR to this file'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l subject -r -F -d 'subject field override FIELD=VALUE (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l token -r -F -d 'token id'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l usage -x -a 'auth sign' -d 'certificate usage'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:create'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''csr:delete'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l format -x -a 'PEM DER' -d 'CSR format'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l out -s o -r -F -d 'write to this file'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''csr:download'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''csr:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-account-key -r -F -d 'acme: account key file (made once, mode 0600; default under the XDG state dir)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-ca-file -r -F -d 'acme: PEM bundle that verifies the ACME server’s TLS certificate'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-directory -r -F -d 'acme: the CA’s ACME directory URL'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-eab-hmac -r -F -d 'acme: EAB MAC key reference env:NAME or file:PATH (never the key itself)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-eab-kid -r -F -d 'acme: External Account Binding key id'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-email -r -F -d 'acme: account contact e-mail'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-http-port -r -F -d 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l adapter -x -a 'server-acme acme command manual' -d 'how the CSR reaches the CA'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l ca -r -F -d 'approved CA name (server-acme)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l command -r -F -d 'CA command line (command adapter); quoted like a shell, run without one'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l csr -r -F -d 'CSR id (default: the key’s only CSR)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l format -x -a 'PEM DER' -d 'CSR format given to the CA'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l import -d 'import the certificate into the server (after the checks of cert import)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l key -r -F -d 'key id whose CSR is sent'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l out -s o -r -F -d 'manual: where to write the CSR; otherwise: where to write the certificate'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l timeout -r -F -d 'seconds the CA command (or the whole ACME order) may take'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''endpoint'\''' -a 'add' -d 'Add a REST endpoint to a service.'
+complete -c xrdctl -n '__xrdctl_topic '\''endpoint'\''' -a 'delete' -d 'Delete a REST endpoint (generated ones cannot be deleted).'
+complete -c xrdctl -n '__xrdctl_topic '\''endpoint'\''' -a 'list' -d 'List the endpoints of a REST service.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l code -r -F -d 'service code'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l method -x -a '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' -d 'HTTP method'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l path -r -F -d 'path, e.g. /pets/*'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l code -r -F -d 'service code'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l method -x -a '* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' -d 'HTTP method'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l path -r -F -d 'path, e.g. /pets/*'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:delete'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l code -r -F -d 'service code'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''endpoint:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''group'\''' -a 'add' -d 'Add a local group to a client (with members).'
+complete -c xrdctl -n '__xrdctl_topic '\''group'\''' -a 'add-members' -d 'Add members to a local group.'
+complete -c xrdctl -n '__xrdctl_topic '\''group'\''' -a 'list' -d 'List the local groups of a client with their members.'
+complete -c xrdctl -n '__xrdctl_topic '\''group'\''' -a 'remove-members' -d 'Remove members from a local group.'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l code -r -F -d 'group code'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l description -r -F -d 'description'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l member -r -F -d 'member subsystem id (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''group:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l code -r -F -d 'group code'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l member -r -F -d 'member subsystem id (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''group:add-members'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''group:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l code -r -F -d 'group code'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l member -r -F -d 'member subsystem id (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''group:remove-members'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''key'\''' -a 'create' -d 'Create a key on a token (its usage is set by its first CSR).'
+complete -c xrdctl -n '__xrdctl_topic '\''key'\''' -a 'delete' -d 'Delete a key with its certificates and CSRs.'
+complete -c xrdctl -n '__xrdctl_topic '\''key'\''' -a 'list' -d 'List keys on the tokens of a security server.'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l label -r -F -d 'key label'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l token -r -F -d 'token id'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''key:create'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l force -d 'delete even if it takes the server or a member offline'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''key:delete'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''key:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''key:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''key:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''key:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''key:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''key:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l concurrency -r -F -d 'servers read and changed in parallel'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l detailed-exitcode -d 'exit 4 when changes are pending (0: none)'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l out -r -F -d 'save the plan: xrdctl apply PLAN.json runs exactly it, if the servers did not change since'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'ca' -d 'revoke, sign'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'clock' -d 'Show or move the sandbox'\''s clock (rehearse certificate expiry without waiting).'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'env' -d 'Print shell exports for a running sandbox (URLs, TLS fingerprints, admin API keys, token PINs) for manifests that reference them.'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'fault' -d 'add, clear, list'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'reset' -d 'Wipe the sandbox state (it must be stopped).'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'start' -d 'Start the sandbox: a simulated Central Server and N Security Servers on 127.0.0.1 speaking the real admin APIs.'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'status' -d 'Show whether the sandbox runs, its servers and its clock.'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'stop' -d 'Stop a detached sandbox (its state stays in --dir).'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox:ca'\''' -a 'revoke' -d 'Revoke a certificate at the sandbox'\''s CA (OCSP answers REVOKED from then on): rehearse a key compromise.'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox:ca'\''' -a 'sign' -d 'Sign a CSR with the sandbox'\''s CA (what an operator'\''s CA does); prints the certificate PEM.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:revoke'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l ca -r -F -d 'sandbox CA name (default: Sandbox CA)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l out -s o -r -F -d 'write the certificate to this file'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l usage -x -a 'auth sign' -d 'certificate profile (default: from the CSR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l validity-days -r -F -d 'validity of the certificate'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:ca:sign'\''' -F
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l advance -r -F -d 'move forward by a duration: 90s, 15m, 12h, 30d'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l set -r -F -d 'set to an ISO date'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:clock'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:env'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox:fault'\''' -a 'add' -d 'Inject a fault into a running sandbox: an error status, latency, a reset connection or a hang.'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox:fault'\''' -a 'clear' -d 'Remove injected faults (all, or those of one server).'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox:fault'\''' -a 'list' -d 'List the faults injected into a running sandbox.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l code -r -F -d 'error code in that body'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l hang -d 'never answer'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l latency -r -F -d 'added latency in ms'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l operation -r -F -d 'operationId, '\''METHOD /path/template'\'', or '\''*'\'''
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l probability -r -F -d 'apply with this probability (0..1)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l reset -d 'reset the connection without an answer'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l seed -r -F -d 'seed for a reproducible --probability sequence'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l server -r -F -d 'server name (cs, ss1, …) or '\''*'\'''
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l status -r -F -d 'answer with this HTTP status and an X-Road error body'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l times -r -F -d 'only the next N matching calls'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:add'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l server -r -F -d 'only this server'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:clear'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:fault:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:reset'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l cert-validity-days -r -F -d 'validity of certificates the sandbox CA issues'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l detach -s d -d 'run in the background; stop with xrdctl sandbox stop'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l gc-interval -r -F -d 'global configuration distribution interval in ms (sandbox default 3000; real X-Road ~60000-150000)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l no-rate-limit -d 'turn off the 20 req/s, 600/min per-client limit (benchmarks)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l preset -x -a 'empty initialized' -d 'empty: uninitialized servers; initialized: anchor and owner set, token logged out, no keys'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l security-servers -r -F -d 'number of security servers'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l show-keys -d 'include the admin API keys in the output'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l write-contexts -d 'write xrdctl contexts sandbox-cs, sandbox-ss1, … (keys in 0600 files)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:status'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l dir -r -F -d 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:stop'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''server'\''' -a 'info' -d 'Show version, initialization status and tokens of a server.'
+complete -c xrdctl -n '__xrdctl_at '\''server:info'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''server:info'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''server:info'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''server:info'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''server:info'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''server:info'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''service'\''' -a 'add-description' -d 'Add a service description (WSDL, OPENAPI3 or REST) to a client and enable it.'
+complete -c xrdctl -n '__xrdctl_topic '\''service'\''' -a 'disable' -d 'Disable a service description (its services answer with the notice).'
+complete -c xrdctl -n '__xrdctl_topic '\''service'\''' -a 'enable' -d 'Enable a service description.'
+complete -c xrdctl -n '__xrdctl_topic '\''service'\''' -a 'list' -d 'List a client'\''s service descriptions, services and endpoints.'
+complete -c xrdctl -n '__xrdctl_topic '\''service'\''' -a 'refresh' -d 'Refresh a service description from its URL.'
+complete -c xrdctl -n '__xrdctl_topic '\''service'\''' -a 'set' -d 'Set a service'\''s timeout, URL or TLS verification of the information system.'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l disabled -d 'leave it disabled'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l rest-code -r -F -d 'service code (REST, OPENAPI3)'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l type -x -a 'WSDL OPENAPI3 REST' -d 'description type'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l url -r -F -d 'WSDL / OpenAPI URL, or REST base URL'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''service:add-description'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l url -r -F -d 'service description URL'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''service:disable'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l url -r -F -d 'service description URL'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''service:enable'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''service:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l ignore-warnings -d 'go ahead when services or endpoints would be added or removed'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l url -r -F -d 'service description URL'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''service:refresh'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l client -r -F -d 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l code -r -F -d 'service code'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l ssl-auth -d 'verify the information system TLS certificate'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l no-ssl-auth -d 'verify the information system TLS certificate'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l timeout -r -F -d 'timeout in seconds'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l url -r -F -d 'service URL'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''service:set'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''tls'\''' -a 'csr' -d 'Create a PKCS#10 CSR for an information system TLS certificate from a local key.'
+complete -c xrdctl -n '__xrdctl_topic '\''tls'\''' -a 'keygen' -d 'Generate an RSA private key for an information system TLS certificate (written 0600, never printed).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l key -r -F -d 'private key file (PEM)'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l out -s o -r -F -d 'write the CSR to this file'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l san -r -F -d 'subjectAltName DNS:NAME or IP:ADDRESS (repeatable)'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l subject -r -F -d 'subject field FIELD=VALUE (repeatable): CN, O, OU, C, L, ST, serialNumber'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:csr'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l bits -r -F -d 'key size: 2048, 3072 or 4096'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l force -d 'overwrite an existing file'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l out -s o -r -F -d 'key file to write (PEM, PKCS#8)'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''tls:keygen'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_topic '\''token'\''' -a 'list' -d 'List the tokens of a security server with their login status.'
+complete -c xrdctl -n '__xrdctl_topic '\''token'\''' -a 'login' -d 'Log in to a token (PIN from env, file or prompt; never on the command line).'
+complete -c xrdctl -n '__xrdctl_topic '\''token'\''' -a 'logout' -d 'Log out of a token: every key on it stops working until the next login.'
+complete -c xrdctl -n '__xrdctl_at '\''token:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''token:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''token:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''token:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''token:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''token:list'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l pin -r -F -d 'PIN reference: env:NAME, file:PATH or prompt (default: the context tokenPin)'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l token -r -F -d 'token id (0 = software token)'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''token:login'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l token -r -F -d 'token id'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''token:logout'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''validate'\''' -F
