@@ -242,7 +242,10 @@ describe.skipIf(oa.skip)('OpenAPI validator', () => {
       expect(tokens(201, [])).toEqual(['ss getTokens 201 response: status 201 is not declared for getTokens (declared: 200, 400, 401, 403, 404, 406, 500)']);
       expect(tokens(200, undefined)).toEqual(['ss getTokens 200 response body: the spec declares application/json for 200 but the body is empty']);
       expect(tokens(200, Buffer.from('<tokens/>'), 'application/xml')).toEqual(['ss getTokens 200 response content-type application/xml: not declared (declared: application/json)']);
-      expect(tokens(200, '[]', 'application/json')).toEqual([]);
+      expect(tokens(200, Buffer.from('[]'), 'application/json')).toEqual([]);
+      // a string is a parsed JSON value, not text to parse
+      expect(tokens(200, '[]', 'application/json')).toEqual(['ss getTokens 200 response body: must be array (got string "[]")']);
+      expect(v.validateResponse({ api: 'ss', method: 'GET', path: '/api/v1/certificate-authorities/ocsp-prioritization-strategy', status: 200, body: 'NONE' })).toEqual([]);
     });
 
     it('error statuses: ErrorInfo whether the spec lists content or not, and its status matches', () => {
@@ -342,6 +345,8 @@ describe.skipIf(oa.skip)('OpenAPI validator', () => {
       const dl = (ct: string, status = 201) => v.validateResponse({ api: 'ss', method: 'GET', path: '/api/v1/keys/F00D/csrs/C5R1?csr_format=PEM', status, body: Buffer.from('-----BEGIN'), contentType: ct });
       expect(dl('application/octet-stream')).toEqual([]);
       expect(dl('application/json')).toEqual(['ss downloadCsr 201 response body: not valid JSON (<10 bytes>)']);
+      // a file (string, format binary) served as application/json: whatever JSON it holds
+      expect(v.validateResponse({ api: 'ss', method: 'GET', path: '/api/v1/diagnostics/info/download', status: 200, body: Buffer.from('{"server":"DEV:GOV:1001:SS1"}'), contentType: 'application/json' })).toEqual([]);
       expect(dl('application/octet-stream', 200)).toEqual(['ss downloadCsr 200 response: status 200 is not declared for downloadCsr (declared: 201, 400, 401, 403, 404, 406, 500)']);
     });
   });
@@ -372,10 +377,20 @@ describe.skipIf(oa.skip)('OpenAPI validator', () => {
         ].join('\n'),
       );
     });
+    it('requests: false / responses: false check one side only (an unknown operation is always reported)', () => {
+      const bad: RecordedExchange = { api: 'ss', method: 'POST', path: '/api/v1/tokens/0/keys-with-csrs', requestBody: { key_label: 7 }, status: 400, responseBody: { status: 400, error: { code: 'invalid_request' } } };
+      expect(assertConforms(v, [bad], { requests: false }).checked).toBe(1);
+      expect(() => assertConforms(v, [bad], { responses: false })).toThrow('body.key_label: must be string (got number 7)');
+      expect(() => assertConforms(v, [{ ...bad, status: 418 }], { requests: false })).toThrow('status 418 is not declared');
+      expect(() => assertConforms(v, [{ ...bad, path: '/api/v1/x' }], { requests: false })).toThrow('no operation in security-server-admin-api.yaml matches');
+    });
     it('fromSandboxLog: server, query and base64 raw answers', () => {
       const x = fromSandboxLog({ server: 'ss1', method: 'GET', path: '/api/v1/keys/F00D/csrs/C5R1', query: '?csr_format=DER', status: 201, responseBody: Buffer.from([1, 2]).toString('base64'), responseContentType: 'application/octet-stream' });
       expect(x).toMatchObject({ api: 'ss', path: '/api/v1/keys/F00D/csrs/C5R1?csr_format=DER', responseBody: Buffer.from([1, 2]) });
       expect(fromSandboxLog({ server: 'cs', method: 'GET', path: '/api/v1/management-requests', status: 200 }).api).toBe('cs');
+      // JSON answers are kept parsed; a raw JSON file download is base64 like any raw answer
+      expect(fromSandboxLog({ server: 'ss1', method: 'GET', path: '/x', status: 200, responseBody: 'NONE', responseContentType: 'application/json' }).responseBody).toBe('NONE');
+      expect(fromSandboxLog({ server: 'ss1', method: 'GET', path: '/x', status: 200, responseBody: Buffer.from('{"a":1}').toString('base64'), responseContentType: 'application/json' }).responseBody).toEqual(Buffer.from('{"a":1}'));
       expect(assertConforms(v, [x]).operations).toEqual(['ss downloadCsr']);
     });
   });
