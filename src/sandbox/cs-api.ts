@@ -1,9 +1,12 @@
 /** Central Server admin API routes (central-server-admin-api.yaml) over the sandbox model. */
 import type { ClientId, ManagementRequest, ManagementRequestListView, ManagementRequestStatus, ManagementRequestType, SecurityServerId } from '../api/types/cs.js';
 import { ApiError, bad, conflict, notFound, type Resp, type Route } from './http.js';
-import { certInfo, certificateDetails, pemToDer } from './ca.js';
+import { certInfo, certificateDetails, certInputToDer, derToPem, pemToDer } from './ca.js';
 import { APPROVABLE, Engine, profileClass, sha224Hex } from './engine.js';
 import { parseClientId, serverIdOf, type CsMember, type CsServer, type MgmtRequest } from './model.js';
+import { parseMultipart } from './multipart.js';
+import { profileByClass } from './profiles.js';
+import { X509Certificate } from 'node:crypto';
 import { enumOf, identifierPart, obj, optStr, qBool, qEnum, qInt, str } from './validate.js';
 
 export const CS_ROLES = {
@@ -126,6 +129,14 @@ export function csRoutes(e: Engine): Route[] {
     });
   };
   const csrf = () => e.csChanged();
+  const caId = (i: number) => st.cas[i]!.id ?? i + 1;
+  const caIdx = (raw: string) => {
+    const id = Number(raw);
+    const i = Number.isInteger(id) ? st.cas.findIndex((x, j) => (x.id ?? j + 1) === id) : -1;
+    if (i < 0) throw notFound('certification_service_not_found', raw);
+    return i;
+  };
+  const nextId = () => Math.max(0, ...st.cas.map((x, j) => x.id ?? j + 1), ...st.cas.flatMap((x) => (x.ocspResponders ?? []).map((r) => r.id)), 1000) + 1;
   const caView = (i: number) => {
     const ca = st.cas[i]!;
     const info = certInfo(pemToDer(ca.certPem));
@@ -331,32 +342,127 @@ export function csRoutes(e: Engine): Route[] {
     // ---------- certification services ----------
     { method: 'GET', path: '/certification-services', op: 'getCertificationServices', roles: [SYS, SO, RO], h: () => ok(st.cas.map((_ca, i) => {
       const { ca, info } = caView(i);
-      return { id: i + 1, name: ca.name, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString() };
+      return { id: caId(i), name: ca.name, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString() };
     })) },
     { method: 'GET', path: '/certification-services/{certification_service_id}', op: 'getCertificationService', roles: [SYS, SO, RO], h: (c) => {
-      const i = Number(c.params.certification_service_id) - 1;
-      if (!Number.isInteger(i) || !st.cas[i]) throw notFound('certification_service_not_found', c.params.certification_service_id!);
+      const i = caIdx(c.params.certification_service_id!);
       const { ca, info } = caView(i);
       const dn = info.subject.map((a) => `${a.name}=${a.value}`).join(', ');
       return ok({
-        id: i + 1, name: ca.name, issuer_distinguished_name: dn, subject_distinguished_name: dn, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString(),
+        id: caId(i), name: ca.name, issuer_distinguished_name: dn, subject_distinguished_name: dn, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString(),
         certificate_profile_info: profileClass(ca.profile), tls_auth: ca.authenticationOnly, ...(ca.defaultCsrFormat ? { default_csr_format: ca.defaultCsrFormat } : {}),
-        ...(ca.acme ? { acme_server_directory_url: 'https://127.0.0.1/acme/directory', acme_server_ip_address: '127.0.0.1' } : {}),
+        ...(ca.external ? { ...(ca.acmeDirectoryUrl ? { acme_server_directory_url: ca.acmeDirectoryUrl } : {}), ...(ca.acmeIpAddress ? { acme_server_ip_address: ca.acmeIpAddress } : {}) }
+          : ca.acme ? { acme_server_directory_url: 'https://127.0.0.1/acme/directory', acme_server_ip_address: '127.0.0.1' } : {}),
       });
     } },
+    { method: 'POST', path: '/certification-services', op: 'addCertificationService', roles: [SYS], write: true, upload: true, h: (c) => {
+      const form = parseMultipart(c.contentType, c.body);
+      const text = (n: string) => form.get(n)?.data.toString('utf8').trim();
+      const file = form.get('certificate');
+      if (!file || !file.data.length) throw bad('invalid_certificate', 'certificate missing');
+      let x: X509Certificate;
+      try { x = new X509Certificate(certInputToDer(file.data)); } catch { throw bad('invalid_certificate', 'not an X.509 certificate'); }
+      if (!x.ca) throw bad('invalid_certificate', 'not a CA certificate (basicConstraints cA missing)');
+      const cn = /(?:^|\n)CN=([^\n]+)/.exec(x.subject)?.[1]?.trim();
+      if (!cn) throw bad('invalid_certificate', 'CA certificate subject has no CN');
+      const profileInfo = text('certificate_profile_info');
+      if (!profileInfo) throw bad('invalid_certificate_profile_info_class', 'certificate_profile_info missing');
+      const profile = profileByClass(profileInfo);
+      if (!profile) throw bad('invalid_certificate_profile_info_class', profileInfo);
+      const fmt = text('default_csr_format');
+      if (fmt !== 'PEM' && fmt !== 'DER') throw bad('validation_failure', 'default_csr_format must be PEM or DER');
+      const tls = text('tls_auth') ?? 'false';
+      if (tls !== 'true' && tls !== 'false') throw bad('validation_failure', 'tls_auth must be true or false');
+      const acmeUrl = text('acme_server_directory_url') || undefined;
+      if (acmeUrl) { try { new URL(acmeUrl); } catch { throw bad('validation_failure', 'acme_server_directory_url is no URL'); } }
+      const certPem = derToPem(Buffer.from(x.raw), 'CERTIFICATE');
+      if (st.cas.some((y) => y.name === cn || y.certPem.replace(/\s/g, '') === certPem.replace(/\s/g, ''))) throw conflict('certification_service_already_exists', cn);
+      const id = nextId();
+      st.cas.push({ id, name: cn, profile: profile.name, defaultCsrFormat: fmt, authenticationOnly: tls === 'true', keyPem: '', certPem, revoked: {}, issued: [], ocspUrl: '', acme: !!acmeUrl, external: true, ocspResponders: [],
+        ...(acmeUrl ? { acmeDirectoryUrl: acmeUrl } : {}), ...(text('acme_server_ip_address') ? { acmeIpAddress: text('acme_server_ip_address') } : {}) });
+      csrf();
+      const info = certInfo(Buffer.from(x.raw));
+      const dn = info.subject.map((a) => `${a.name}=${a.value}`).join(', ');
+      const idn = info.issuer.map((a) => `${a.name}=${a.value}`).join(', ');
+      return ok({ id, name: cn, issuer_distinguished_name: idn, subject_distinguished_name: dn, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString(),
+        certificate_profile_info: profile.className, tls_auth: tls === 'true', default_csr_format: fmt, ...(acmeUrl ? { acme_server_directory_url: acmeUrl } : {}),
+        ...(text('acme_server_ip_address') ? { acme_server_ip_address: text('acme_server_ip_address') } : {}) }, 201);
+    } },
+    { method: 'DELETE', path: '/certification-services/{certification_service_id}', op: 'deleteCertificationService', roles: [SYS], write: true, h: (c) => {
+      const i = caIdx(c.params.certification_service_id!);
+      if (!st.cas[i]!.external) throw conflict('certification_service_built_in', 'the sandbox\'s own CAs cannot be deleted');
+      st.cas.splice(i, 1);
+      csrf();
+      return { status: 204 };
+    } },
+    { method: 'PATCH', path: '/certification-services/{certification_service_id}', op: 'updateCertificationService', roles: [SYS], write: true, h: (c) => {
+      const i = caIdx(c.params.certification_service_id!);
+      const ca = st.cas[i]!;
+      const b = c.json();
+      if (b.certificate_profile_info !== undefined) {
+        const p = typeof b.certificate_profile_info === 'string' ? profileByClass(b.certificate_profile_info) : undefined;
+        if (!p) throw bad('invalid_certificate_profile_info_class', String(b.certificate_profile_info));
+        ca.profile = p.name;
+      }
+      if (b.tls_auth !== undefined) {
+        if (b.tls_auth !== 'true' && b.tls_auth !== 'false' && typeof b.tls_auth !== 'boolean') throw bad('validation_failure', 'tls_auth');
+        ca.authenticationOnly = String(b.tls_auth) === 'true';
+      }
+      if (b.default_csr_format !== undefined) ca.defaultCsrFormat = enumOf(b, 'default_csr_format', 'certificationServiceSettings', ['PEM', 'DER'] as const);
+      if (b.acme_server_directory_url !== undefined) {
+        const u = b.acme_server_directory_url;
+        if (u !== '' && u !== null) { try { new URL(String(u)); } catch { throw bad('validation_failure', 'acme_server_directory_url'); } }
+        if (ca.external) { if (u) ca.acmeDirectoryUrl = String(u); else delete ca.acmeDirectoryUrl; ca.acme = !!u; }
+      }
+      csrf();
+      const { info } = caView(i);
+      const dn = info.subject.map((a) => `${a.name}=${a.value}`).join(', ');
+      return ok({ id: caId(i), name: ca.name, issuer_distinguished_name: info.issuer.map((a) => `${a.name}=${a.value}`).join(', '), subject_distinguished_name: dn, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString(),
+        certificate_profile_info: profileClass(ca.profile), tls_auth: ca.authenticationOnly, ...(ca.defaultCsrFormat ? { default_csr_format: ca.defaultCsrFormat } : {}),
+        ...(ca.acmeDirectoryUrl ? { acme_server_directory_url: ca.acmeDirectoryUrl } : {}) });
+    } },
+    { method: 'POST', path: '/certification-services/{certification_service_id}/ocsp-responders', op: 'addCertificationServiceOcspResponder', roles: [SYS], write: true, upload: true, h: (c) => {
+      const i = caIdx(c.params.certification_service_id!);
+      const ca = st.cas[i]!;
+      if (!ca.external) throw conflict('certification_service_built_in', 'the sandbox\'s own CAs have their own responder');
+      const form = parseMultipart(c.contentType, c.body);
+      const url = form.get('url')?.data.toString('utf8').trim();
+      if (!url) throw bad('validation_failure', 'url missing');
+      let u: URL;
+      try { u = new URL(url); } catch { throw bad('invalid_url', url); }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw bad('invalid_url', url);
+      const cost = form.get('cost_type')?.data.toString('utf8').trim() ?? 'UNDEFINED';
+      if (!['FREE', 'PAID', 'UNDEFINED'].includes(cost)) throw bad('validation_failure', 'cost_type');
+      let certPem: string | undefined;
+      const f = form.get('certificate');
+      if (f && f.data.length) {
+        try { certPem = derToPem(Buffer.from(new X509Certificate(certInputToDer(f.data)).raw), 'CERTIFICATE'); } catch { throw bad('invalid_certificate', 'OCSP responder certificate'); }
+      }
+      const r = { id: nextId(), url, costType: cost, ...(certPem ? { certPem } : {}) };
+      (ca.ocspResponders ??= []).push(r);
+      csrf();
+      return ok({ id: r.id, url: r.url, cost_type: r.costType, has_certificate: !!certPem }, 201);
+    } },
+    { method: 'DELETE', path: '/ocsp-responders/{ocsp_responder_id}', op: 'deleteOcspResponder', roles: [SYS], write: true, h: (c) => {
+      const id = Number(c.params.ocsp_responder_id);
+      const ca = st.cas.find((x) => x.ocspResponders?.some((r) => r.id === id));
+      if (!ca) throw notFound('ocsp_responder_not_found', c.params.ocsp_responder_id!);
+      ca.ocspResponders = ca.ocspResponders!.filter((r) => r.id !== id);
+      csrf();
+      return { status: 204 };
+    } },
     { method: 'GET', path: '/certification-services/{certification_service_id}/certificate', op: 'getCertificationServiceCertificate', roles: [SYS, SO, RO], h: (c) => {
-      const i = Number(c.params.certification_service_id) - 1;
-      if (!Number.isInteger(i) || !st.cas[i]) throw notFound('certification_service_not_found', c.params.certification_service_id!);
+      const i = caIdx(c.params.certification_service_id!);
       return ok(certificateDetails(pemToDer(st.cas[i]!.certPem)));
     } },
     { method: 'GET', path: '/certification-services/{certification_service_id}/ocsp-responders', op: 'getCertificationServiceOcspResponders', roles: [SYS, SO, RO], h: (c) => {
-      const i = Number(c.params.certification_service_id) - 1;
-      if (!Number.isInteger(i) || !st.cas[i]) throw notFound('certification_service_not_found', c.params.certification_service_id!);
-      return ok([{ id: i + 1, url: st.cas[i]!.ocspUrl, cost_type: 'FREE', has_certificate: false }]);
+      const i = caIdx(c.params.certification_service_id!);
+      const ca = st.cas[i]!;
+      if (ca.external) return ok((ca.ocspResponders ?? []).map((r) => ({ id: r.id, url: r.url, cost_type: r.costType, has_certificate: !!r.certPem })));
+      return ok([{ id: caId(i), url: ca.ocspUrl, cost_type: 'FREE', has_certificate: false }]);
     } },
     { method: 'GET', path: '/certification-services/{certification_service_id}/intermediate-cas', op: 'getCertificationServiceIntermediateCas', roles: [SYS, SO, RO], h: (c) => {
-      const i = Number(c.params.certification_service_id) - 1;
-      if (!Number.isInteger(i) || !st.cas[i]) throw notFound('certification_service_not_found', c.params.certification_service_id!);
+      const i = caIdx(c.params.certification_service_id!);
       return ok([]);
     } },
 

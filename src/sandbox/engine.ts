@@ -11,6 +11,7 @@ import type { ManagementRequestType } from '../api/types/cs.js';
 import { ApiError, bad, conflict } from './http.js';
 import { certInfo, certificateDetails, issuedBy } from './ca.js';
 import { profileOf } from './profiles.js';
+import { OcspClient } from './ocsp-client.js';
 import {
   clientIdOf, memberIdOf, parseClientId, serverIdOf, ssOwnerId, ssServerId,
   type CaState, type CertState, type ClientState, type CsServer, type GcSnapshot, type KeyState, type MgmtRequest, type State, type SsState,
@@ -41,12 +42,15 @@ export class Engine {
   private persistBlocked = false;
   /** SSes whose globalconf download fails (fault injection): their copy ages until it is outdated */
   gcDownloadFailing = new Set<string>();
+  /** OCSP for certificates of external CAs: real queries to their registered responders, cached (sandbox time) */
+  ocspClient: OcspClient;
 
-  constructor(public st: State, public dir: string) {
+  constructor(public st: State, public dir: string, ocspOpts: { cacheMs?: number; timeoutMs?: number } = {}) {
     this.clock = new Clock(() => this.st, () => {
       this.tick();
       this.persist();
     });
+    this.ocspClient = new OcspClient(() => this.clock.now(), ocspOpts.cacheMs ?? 60_000, ocspOpts.timeoutMs ?? 3_000);
   }
 
   // ---------- persistence ----------
@@ -280,8 +284,27 @@ export class Engine {
   }
   ocsp(cert: { derB64: string; serial: string; caName: string }): 'GOOD' | 'REVOKED' | 'UNKNOWN' {
     const ca = this.caByName(cert.caName);
+    if (ca?.external) {
+      // as a real SS: the admin API reads the cached OCSP response; a stale or missing one is refreshed in the background
+      const hash = certInfo(Buffer.from(cert.derB64, 'base64')).hash;
+      const fresh = this.ocspClient.cached(hash);
+      if (fresh) return fresh;
+      if (ca.ocspResponders?.length) this.ocspClient.query(hash, Buffer.from(cert.derB64, 'base64'), ca).catch(() => {});
+      return this.ocspClient.last(hash) ?? 'UNKNOWN';
+    }
     if (!ca || !ca.issued.includes(cert.serial)) return 'UNKNOWN';
     return ca.revoked[cert.serial] ? 'REVOKED' : 'GOOD';
+  }
+  /** a fresh OCSP answer (waits for the responder if the cache is stale; bounded by the client's timeout) */
+  async ocspFresh(cert: { derB64: string; serial: string; caName: string }): Promise<'GOOD' | 'REVOKED' | 'UNKNOWN'> {
+    const ca = this.caByName(cert.caName);
+    if (!ca?.external) return this.ocsp(cert);
+    const der = Buffer.from(cert.derB64, 'base64');
+    const hash = certInfo(der).hash;
+    const fresh = this.ocspClient.cached(hash);
+    if (fresh) return fresh;
+    if (!ca.ocspResponders?.length) return 'UNKNOWN';
+    return this.ocspClient.query(hash, der, ca);
   }
   certExpired(c: CertState): boolean {
     const info = certInfo(Buffer.from(c.derB64, 'base64'));

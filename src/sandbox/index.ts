@@ -31,6 +31,10 @@ export interface SandboxOptions {
   record?: boolean;
   /** the CS's auto-approve settings (real defaults: all false); applied at start, also to a restored state */
   autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };
+  /** OCSP answers of external CAs' responders are cached this long (sandbox clock; default 60 s) */
+  ocspCacheMs?: number;
+  /** timeout of one query to an external OCSP responder (default 3000 ms) */
+  ocspTimeoutMs?: number;
 }
 
 export interface SandboxServerInfo {
@@ -188,7 +192,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (opts.certValidityDays !== undefined) st.certValidityDays = opts.certValidityDays;
   }
   if (opts.autoApprove) st.cs.autoApprove = { ...opts.autoApprove };
-  const engine = new Engine(st, dir);
+  const engine = new Engine(st, dir, { cacheMs: opts.ocspCacheMs, timeoutMs: opts.ocspTimeoutMs });
   engine.persist();
   const faults = new FaultTable();
   const log: RequestLogEntry[] = [];
@@ -202,6 +206,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     sign(csr, o = {}) {
       const ca = engine.caByName(o.ca ?? SANDBOX_CA);
       if (!ca) throw new Error(`unknown CA ${o.ca}`);
+      if (ca.external) throw new Error(`${ca.name} is an external CA: the sandbox holds no key for it`);
       const usage = o.usage ?? guessUsage(csr);
       const signed = signCsr(ca, csr, { usage, now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays, ocspUrl: ca.ocspUrl });
       engine.recordIssued(ca, signed.der, signed.serial);
@@ -368,7 +373,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
             return;
           }
           try {
-            const out = await ocspRespond(engine.st.cas, der, engine.clock.now());
+            const out = await ocspRespond(engine.st.cas.filter((c) => !c.external), der, engine.clock.now());
             res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': String(out.length) }).end(out);
           } catch {
             res.writeHead(500).end();

@@ -23,6 +23,14 @@ export interface CaState {
   issuedHashes?: Record<string, string>;
   ocspUrl: string;
   acme: boolean;
+  /** approved through POST /certification-services: the sandbox holds no key (keyPem is '') and signs nothing */
+  external?: boolean;
+  /** certification service id at the CS (absent: position + 1, the two built-in CAs) */
+  id?: number;
+  /** OCSP responders registered at the CS for an external CA */
+  ocspResponders?: Array<{ id: number; url: string; costType: string; certPem?: string }>;
+  acmeDirectoryUrl?: string;
+  acmeIpAddress?: string;
 }
 
 export interface CsrState {

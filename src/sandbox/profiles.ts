@@ -68,6 +68,11 @@ const registry = new Map<string, CertificateProfile>([[EJBCA.name, EJBCA], [BASI
 export function registerProfile(p: CertificateProfile): void {
   registry.set(p.name, p);
 }
+/** the profile whose X-Road class name is `className` (certificate_profile_info), if registered */
+export function profileByClass(className: string): CertificateProfile | undefined {
+  for (const p of registry.values()) if (p.className === className) return p;
+  return undefined;
+}
 export function profileOf(name: string): CertificateProfile {
   const p = registry.get(name);
   if (!p) throw new Error(`unknown certificate profile ${name}`);

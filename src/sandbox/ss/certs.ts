@@ -30,11 +30,11 @@ export function certsRoutes(x: SsCtx): Route[] {
       k.certs = k.certs.filter((y) => y !== x);
       return noContent();
     } },
-    { method: 'PUT', path: '/token-certificates/{hash}/activate', op: 'activateCertificate', roles: [SO, RO], write: true, h: (c) => {
+    { method: 'PUT', path: '/token-certificates/{hash}/activate', op: 'activateCertificate', roles: [SO, RO], write: true, h: async (c) => {
       const { k, c: x } = cert(c.params.hash!);
       c.requireRole(...(k.usage === 'AUTHENTICATION' ? [SO] : [SO, RO]));
       if (!e.certPossibleActions(ss, k, x).includes('ACTIVATE')) throw conflict('action_not_possible', 'ACTIVATE');
-      const o = e.ocsp(x);
+      const o = await e.ocspFresh(x); // external CAs: a real query to the registered responder (cached briefly)
       if (o !== 'GOOD' || e.certExpired(x)) {
         x.ocspVerifyBeforeActivationError = `Failed to verify OCSP responses: ${e.certExpired(x) ? 'certificate expired' : 'status ' + o}`;
         throw new ApiError(500, 'internal_error', [x.ocspVerifyBeforeActivationError]);

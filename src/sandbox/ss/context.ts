@@ -210,6 +210,7 @@ export function ssContext(e: Engine, ss: SsState) {
     csr.ownerId = memberId; // auth CSRs belong to the server owner
     k.usage = usage;
     if (acme) {
+      if (ca.external) throw new ApiError(500, 'acme.account_creation_failure', ['ACME orders to external CAs are not simulated by the sandbox']);
       const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl });
       e.recordIssued(ca, signed.der, signed.serial);
       importInto(k, signed.der, usage, ca.name, memberId, true);

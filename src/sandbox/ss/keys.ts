@@ -140,8 +140,9 @@ export function keysRoutes(x: SsCtx): Route[] {
         return {
           name: ca.name, subject_distinguished_name: dn, issuer_distinguished_name: dn, ocsp_response: 'OCSP_RESPONSE_GOOD', not_after: info.notAfter.toISOString(),
           top_ca: true, path: dn, authentication_only: ca.authenticationOnly, certificate_profile_info: profileClass(ca.profile),
-          ...(ca.defaultCsrFormat ? { default_csr_format: ca.defaultCsrFormat } : {}), acme_capable: ca.acme, acme_server_ip_addresses: ca.acme ? ['127.0.0.1'] : [],
-          ocsp_responders: [{ url: ca.ocspUrl, cost_type: 'FREE' }],
+          ...(ca.defaultCsrFormat ? { default_csr_format: ca.defaultCsrFormat } : {}), acme_capable: ca.acme,
+          acme_server_ip_addresses: ca.external ? (ca.acmeIpAddress ? [ca.acmeIpAddress] : []) : ca.acme ? ['127.0.0.1'] : [],
+          ocsp_responders: ca.external ? (ca.ocspResponders ?? []).map((r) => ({ url: r.url, cost_type: r.costType })) : [{ url: ca.ocspUrl, cost_type: 'FREE' }],
         };
       }));
     } },
@@ -180,6 +181,7 @@ export function keysRoutes(x: SsCtx): Route[] {
       const ca = e.caByName(c.params.ca_name!);
       if (!ca) throw notFound('certificate_authority_not_found', c.params.ca_name!);
       if (!ca.acme) throw new ApiError(500, 'acme.account_creation_failure', ['CA has no ACME server']);
+      if (ca.external) throw new ApiError(500, 'acme.account_creation_failure', ['ACME orders to external CAs are not simulated by the sandbox']);
       if (!ss.loggedIn) throw conflict('action_not_possible', 'token not logged in');
       e.requireGcFresh(ss);
       const k = ss.keys.find((x) => x.csrs.some((r) => r.id === csrId));

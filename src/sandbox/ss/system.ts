@@ -43,11 +43,25 @@ export function systemRoutes(x: SsCtx): Route[] {
       download_url: 'http://127.0.0.1/internalconf',
       connection_status: e.gcDownloadFailing.has(ss.name) ? { status_class: 'FAIL', error: { code: 'conf_download_failed' } } : { status_class: 'OK', error: { code: 'ok' } },
     }] : []) },
-    { method: 'GET', path: '/diagnostics/ocsp-responders', op: 'getOcspRespondersDiagnostics', roles: [SYS, OBS], h: () => {
+    { method: 'GET', path: '/diagnostics/ocsp-responders', op: 'getOcspRespondersDiagnostics', roles: [SYS, OBS], h: async () => {
       const t = ss.gc.downloadedAt ?? iso();
-      return ok((gc()?.caNames ?? []).map((n) => e.caByName(n)!).filter(Boolean).map((ca) => ({
+      const cas = (gc()?.caNames ?? []).map((n) => e.caByName(n)!).filter(Boolean);
+      // external CAs' responders: their real state (last query, or a probe now if never asked / older than the cache time)
+      const oc = e.ocspClient;
+      await Promise.all(cas.filter((ca) => ca.external).flatMap((ca) => (ca.ocspResponders ?? []).slice(0, 5).map((r) => {
+        const st0 = oc.responders.get(r.url);
+        return !st0?.at || e.clock.now().getTime() - st0.at.getTime() > oc.cacheMs ? oc.probe(r.url, ca.certPem) : undefined;
+      })));
+      return ok(cas.map((ca) => ({
         distinguished_name: certInfo(Buffer.from(ca.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).subject.map((a) => `${a.name}=${a.value}`).join(', '),
-        ocsp_responders: [{ url: ca.ocspUrl, cost_type: 'FREE', status_class: 'OK', prev_update_at: t, next_update_at: new Date(new Date(t).getTime() + e.periods.dl).toISOString() }],
+        ocsp_responders: ca.external
+          ? (ca.ocspResponders ?? []).map((r) => {
+            const rs = oc.responders.get(r.url);
+            const at = (rs?.at ?? e.clock.now()).toISOString();
+            return { url: r.url, cost_type: r.costType, status_class: rs?.ok ? 'OK' : 'FAIL', prev_update_at: at, next_update_at: new Date(new Date(at).getTime() + oc.cacheMs).toISOString(),
+              ...(rs?.ok ? {} : { error: { code: 'ocsp_request_failed', metadata: [rs?.error ?? 'no answer'] } }) };
+          })
+          : [{ url: ca.ocspUrl, cost_type: 'FREE', status_class: 'OK', prev_update_at: t, next_update_at: new Date(new Date(t).getTime() + e.periods.dl).toISOString() }],
       })));
     } },
     { method: 'GET', path: '/diagnostics/timestamping-services', op: 'getTimestampingServicesDiagnostics', roles: [SYS, OBS], h: () => ok(ss.tsps.map((t) => ({ url: t.url, cost_type: t.cost_type, status_class: 'OK', prev_update_at: ss.gc.downloadedAt ?? iso() }))) },
