@@ -1,7 +1,6 @@
 import type { SecurityServerApi } from '../api/security-server.js';
 import { XrdError } from '../errors/index.js';
 import { certRows } from './inventory.js';
-import { isWorking } from './safety.js';
 
 export interface ExpiryRow {
   server: string;
@@ -41,8 +40,6 @@ export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: numbe
     }
     servers.push({ server, ok: true, error: null });
     const now = o.now ?? apis[i]!.http.serverNow();
-    const tokensByHash = new Map<string, boolean>();
-    for (const t of r.value.tokens) for (const k of t.keys ?? []) for (const c of k.certificates ?? []) tokensByHash.set(c.certificate_details.hash.toUpperCase(), isWorking(c, now));
     for (const c of certRows(server, r.value.tokens, now)) {
       let severity: ExpiryRow['severity'] = 'OK';
       let reason = `${c.daysLeft} days left`;
@@ -55,8 +52,9 @@ export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: numbe
         reason = `OCSP ${c.ocspStatus}`;
       } else if (c.daysLeft < o.criticalDays) severity = 'CRITICAL';
       else if (c.daysLeft < o.warnDays) severity = 'WARNING';
-      // a certificate that is not in use (inactive, not registered) does not page anyone
-      if (severity !== 'OK' && !tokensByHash.get(c.hash)) {
+      // a certificate that is not in use (inactive, not registered) does not page anyone; one that is
+      // in use and expired or revoked does
+      if (severity !== 'OK' && !(c.active && c.status === 'REGISTERED')) {
         severity = 'WARNING';
         reason += ' (not in use)';
       }
