@@ -356,7 +356,7 @@ export function csRoutes(e: Engine): Route[] {
       });
     } },
     { method: 'POST', path: '/certification-services', op: 'addCertificationService', roles: [SYS], write: true, upload: true, h: (c) => {
-      const form = parseMultipart(c.contentType, c.body);
+      const form = parseMultipart(c.contentTypeHeader, c.body);
       const text = (n: string) => form.get(n)?.data.toString('utf8').trim();
       const file = form.get('certificate');
       if (!file || !file.data.length) throw bad('invalid_certificate', 'certificate missing');
@@ -425,7 +425,7 @@ export function csRoutes(e: Engine): Route[] {
       const i = caIdx(c.params.certification_service_id!);
       const ca = st.cas[i]!;
       if (!ca.external) throw conflict('certification_service_built_in', 'the sandbox\'s own CAs have their own responder');
-      const form = parseMultipart(c.contentType, c.body);
+      const form = parseMultipart(c.contentTypeHeader, c.body);
       const url = form.get('url')?.data.toString('utf8').trim();
       if (!url) throw bad('validation_failure', 'url missing');
       let u: URL;

@@ -50,6 +50,8 @@ export interface Ctx {
   body: Buffer;
   roles: Set<string>;
   contentType: string;
+  /** the whole Content-Type header (with parameters such as the multipart boundary) */
+  contentTypeHeader: string;
   /** parse the body as a JSON object (400 on malformed / non-object) */
   json(): Record<string, unknown>;
   jsonAny(): unknown;
@@ -414,6 +416,7 @@ export function makeHandler(d: ListenerDeps) {
         body,
         roles: roleSet,
         contentType,
+        contentTypeHeader: String(req.headers['content-type'] ?? ''),
         jsonAny() {
           if (!parsedOk) {
             if (!body.length) throw new ApiError(400, 'request_body_missing');

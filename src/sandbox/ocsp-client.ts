@@ -71,7 +71,9 @@ export async function verifyOcspResponse(respDer: Buffer, certDer: Buffer, caPem
   if (resp.responseStatus.valueBlock.valueDec !== 0 || !resp.responseBytes) throw new Error(`OCSP responseStatus ${resp.responseStatus.valueBlock.valueDec}`);
   const basic = pkijs.BasicOCSPResponse.fromBER(resp.responseBytes.response.valueBlock.valueHexView.slice().buffer as ArrayBuffer);
   const caX = new X509Certificate(caPem);
-  const tbs = Buffer.from(basic.tbsResponseData.toSchema(true).toBER(false));
+  // the bytes as signed (re-encoding could differ from the responder's DER)
+  const view = (basic.tbsResponseData as unknown as { tbsView?: Uint8Array }).tbsView;
+  const tbs = view && view.byteLength ? Buffer.from(view) : Buffer.from(basic.tbsResponseData.toSchema(true).toBER(false));
   const sigAlg = basic.signatureAlgorithm.algorithmId;
   const hash = ({ '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512', '1.2.840.113549.1.1.5': 'sha1', '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384' } as Record<string, string>)[sigAlg];
   if (!hash) throw new Error(`unsupported OCSP signature algorithm ${sigAlg}`);
@@ -129,6 +131,7 @@ export class OcspClient {
           break;
         } catch (err) {
           this.responders.set(r.url, { url: r.url, ok: false, at: this.now(), error: (err as Error).message });
+          if (process.env.XRDCTL_SANDBOX_DEBUG_OCSP) console.error(`OCSP ${r.url}: ${(err as Error).message}`);
           status = 'UNKNOWN';
         }
       }

@@ -1,0 +1,270 @@
+/**
+ * External CAs: a throwaway `openssl ca` approved at the CS through POST /certification-services, its OCSP responder
+ * (`openssl ocsp -reqin - -respout -` behind a node http server on 127.0.0.1, one process per request) registered;
+ * the SS signs nothing itself: it checks the chain by signature and asks the responder for real.
+ */
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { call, closeAgents, until, type Res } from './helpers.js';
+import { createChecker, type Checker } from './openapi-check.js';
+import { approveWaiting, initAndLogin, keyCsrSignImport } from './scenario.js';
+
+const ex = promisify(execFile);
+const hasOpenssl = (() => {
+  try { execFileSync('openssl', ['version'], { stdio: 'ignore' }); return true; } catch { return false; }
+})();
+const EJBCA_CLASS = 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider';
+const CA_CN = 'Ext Test CA';
+
+let sb: SandboxHandle;
+let dir: string;
+let ocspServer: Server | undefined;
+let ocspUrl = '';
+let ocspDown = false;
+let csCheck: Checker;
+let ssCheck: Checker;
+const problems: string[] = [];
+
+function multipart(parts: Array<{ name: string; value: string | Buffer; filename?: string }>): { body: Buffer; ct: string } {
+  const b = `----xrdctl${Date.now().toString(16)}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
+    chunks.push(Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${b}--\r\n`));
+  return { body: Buffer.concat(chunks), ct: `multipart/form-data; boundary=${b}` };
+}
+
+/** call + validate request (JSON only: multipart bodies are checked by field) and response against the spec */
+async function checked(server: 'cs' | 'ss', op: string, method: string, path: string, body?: unknown, ct?: string): Promise<Res> {
+  const info = server === 'cs' ? sb.cs : sb.ss[0]!;
+  const r = await call(info.url, info.apiKeys.admin, method, path, body, { contentType: ct });
+  const chk = server === 'cs' ? csCheck : ssCheck;
+  if (body !== undefined && !Buffer.isBuffer(body) && typeof body !== 'string') problems.push(...chk.checkRequest(op, body).map((p) => `${op} request: ${p}`));
+  if (r.status >= 400 && r.status < 500 && ![401, 403].includes(r.status)) {
+    // the spec declares no 4xx besides 401/403 for these operations; the body must still be an ErrorInfo
+    if (typeof r.json?.status !== 'number' || typeof r.json?.error?.code !== 'string') problems.push(`${op} ${r.status}: body is no ErrorInfo: ${r.text}`);
+    return r;
+  }
+  problems.push(...chk.checkResponse(op, r.status, r.buf.length ? (r.headers['content-type']?.toString().includes('json') ? r.json : r.text) : undefined, r.headers['content-type']?.toString().split(';')[0]).map((p) => `${op} ${r.status}: ${p}`));
+  return r;
+}
+
+const cnf = (d: string) => `
+[ ca ]
+default_ca = extca
+[ extca ]
+dir = ${d}
+database = ${d}/index.txt
+new_certs_dir = ${d}/newcerts
+serial = ${d}/serial
+certificate = ${d}/ca.pem
+private_key = ${d}/ca.key
+default_md = sha256
+default_days = 30
+policy = anything
+unique_subject = no
+copy_extensions = none
+[ anything ]
+countryName = optional
+organizationName = optional
+commonName = supplied
+serialNumber = optional
+[ req ]
+distinguished_name = dn
+prompt = no
+[ dn ]
+CN = ${CA_CN}
+[ v3_ca ]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ auth ]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+subjectAltName = DNS:ss1.sandbox.test
+authorityInfoAccess = OCSP;URI:http://127.0.0.1/placeholder
+[ sign ]
+basicConstraints = CA:false
+keyUsage = critical,nonRepudiation
+subjectAltName = DNS:sign.sandbox.test
+[ leaf ]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+`;
+
+/** one `openssl ocsp` per request, fed by stdin, bounded in time; the index is re-read each time */
+function ocspOnce(req: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('openssl', ['ocsp', '-index', join(dir, 'index.txt'), '-rsigner', join(dir, 'ca.pem'), '-rkey', join(dir, 'ca.key'), '-CA', join(dir, 'ca.pem'), '-reqin', '-', '-respout', '-', '-ndays', '1'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const out: Buffer[] = [];
+    const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
+    p.stdout.on('data', (c: Buffer) => out.push(c));
+    p.on('error', reject);
+    p.on('close', (code) => { clearTimeout(t); if (code === 0) resolve(Buffer.concat(out)); else reject(new Error(`openssl ocsp exit ${code}`)); });
+    p.stdin.end(req);
+  });
+}
+
+beforeAll(async () => {
+  csCheck = await createChecker('central-server-admin-api.yaml');
+  ssCheck = await createChecker('security-server-admin-api.yaml');
+  sb = await startSandbox({ gcIntervalMs: 100, rateLimit: false, ocspCacheMs: 5_000, ocspTimeoutMs: 2_000 });
+  if (!hasOpenssl) return;
+  dir = mkdtempSync(join(tmpdir(), 'xrdctl-extca-'));
+  execFileSync('mkdir', ['-p', join(dir, 'newcerts')]);
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '1000\n');
+  writeFileSync(join(dir, 'openssl.cnf'), cnf(dir));
+  await ex('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '30', '-config', join(dir, 'openssl.cnf'), '-extensions', 'v3_ca']);
+  ocspServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => { n += c.length; if (n < 65_536) chunks.push(c); });
+    req.on('end', () => {
+      if (ocspDown) { res.writeHead(503).end(); return; }
+      ocspOnce(Buffer.concat(chunks)).then(
+        (out) => res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': String(out.length) }).end(out),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  await new Promise<void>((r) => ocspServer!.listen(0, '127.0.0.1', () => r()));
+  const a = ocspServer.address();
+  ocspUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/ocsp`;
+}, 20_000);
+
+afterAll(async () => {
+  await sb?.stop();
+  await new Promise<void>((r) => (ocspServer ? ocspServer.close(() => r()) : r()));
+  closeAgents();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('external certification authority', () => {
+  it.skipIf(!hasOpenssl)('approved at the CS, reaches the SS, its certs import by signature and OCSP comes from its real responder', async () => {
+    const t0 = Date.now();
+    const caPem = execFileSync('cat', [join(dir, 'ca.pem')]);
+    // ---- CS: approve the CA, register its responder
+    const form = multipart([
+      { name: 'certificate', value: caPem, filename: 'ca.pem' },
+      { name: 'certificate_profile_info', value: EJBCA_CLASS },
+      { name: 'tls_auth', value: 'false' },
+      { name: 'default_csr_format', value: 'PEM' },
+    ]);
+    const add = await checked('cs', 'addCertificationService', 'POST', '/certification-services', form.body, form.ct);
+    expect(add.status, add.text).toBe(201);
+    expect(add.json).toMatchObject({ name: CA_CN, certificate_profile_info: EJBCA_CLASS, tls_auth: false, default_csr_format: 'PEM' });
+    const caId = add.json.id as number;
+    const dup = await checked('cs', 'addCertificationService', 'POST', '/certification-services', form.body, form.ct);
+    expect(dup.status).toBe(409);
+    const of = multipart([{ name: 'url', value: ocspUrl }, { name: 'cost_type', value: 'FREE' }]);
+    const addO = await checked('cs', 'addCertificationServiceOcspResponder', 'POST', `/certification-services/${caId}/ocsp-responders`, of.body, of.ct);
+    expect(addO.status, addO.text).toBe(201);
+    expect(addO.json).toMatchObject({ url: ocspUrl, cost_type: 'FREE', has_certificate: false });
+    const list = await checked('cs', 'getCertificationServiceOcspResponders', 'GET', `/certification-services/${caId}/ocsp-responders`);
+    expect(list.json).toHaveLength(1);
+    expect((await checked('cs', 'getCertificationService', 'GET', `/certification-services/${caId}`)).json.name).toBe(CA_CN);
+    const patch = await checked('cs', 'updateCertificationService', 'PATCH', `/certification-services/${caId}`, { tls_auth: 'false', default_csr_format: 'PEM' });
+    expect(patch.status, patch.text).toBe(200);
+
+    // ---- SS: globalconf brings it
+    const ss = sb.ss[0]!;
+    await initAndLogin(sb, 0);
+    await keyCsrSignImport(sb, 0, 'SIGNING', ss.ownerId); // the owner's signing cert (sandbox CA) for §5
+    await sb.waitForGlobalConf();
+    const cas = await checked('ss', 'getApprovedCertificateAuthorities', 'GET', '/certificate-authorities');
+    const ext = (cas.json as Array<Record<string, unknown>>).find((c) => c.name === CA_CN);
+    expect(ext).toMatchObject({ certificate_profile_info: EJBCA_CLASS, default_csr_format: 'PEM', acme_capable: false, ocsp_responders: [{ url: ocspUrl, cost_type: 'FREE' }] });
+
+    // ---- key + CSR → openssl ca → import
+    const kc = await checked('ss', 'addKeyAndCsr', 'POST', '/tokens/0/keys-with-csrs', { key_label: 'ext-auth', csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: CA_CN, csr_format: 'PEM', subject_field_values: {} } });
+    expect(kc.status, kc.text).toBe(201);
+    const csr = await call(ss.url, ss.apiKeys.admin, 'GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
+    writeFileSync(join(dir, 'auth.csr'), csr.text);
+    writeFileSync(join(dir, 'openssl.cnf'), cnf(dir).replace('http://127.0.0.1/placeholder', ocspUrl));
+    await ex('openssl', ['ca', '-batch', '-config', join(dir, 'openssl.cnf'), '-extensions', 'auth', '-in', join(dir, 'auth.csr'), '-out', join(dir, 'auth.pem'), '-notext']);
+    const authPem = execFileSync('cat', [join(dir, 'auth.pem')]);
+    const imp = await checked('ss', 'importCertificate', 'POST', '/token-certificates', authPem, 'application/octet-stream');
+    expect(imp.status, imp.text).toBe(201);
+    const hash = imp.json.certificate_details.hash as string;
+    // ---- register → approve → REGISTERED → activate (activation asks the responder)
+    const reg = await checked('ss', 'registerCertificate', 'PUT', `/token-certificates/${hash}/register`, { address: ss.address });
+    expect(reg.status, reg.text).toBe(200);
+    await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
+    await until(() => call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`), (r) => r.json?.status === 'REGISTERED', 8_000);
+    const act = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
+    expect(act.status, act.text).toBe(204);
+    const good = await checked('ss', 'getCertificate', 'GET', `/token-certificates/${hash}`);
+    expect(good.json.ocsp_status).toBe('OCSP_RESPONSE_GOOD');
+    const diag = await checked('ss', 'getOcspRespondersDiagnostics', 'GET', '/diagnostics/ocsp-responders');
+    const ed = (diag.json as Array<{ distinguished_name: string; ocsp_responders: Array<{ status_class: string }> }>).find((d) => d.distinguished_name.includes(CA_CN));
+    expect(ed?.ocsp_responders[0]?.status_class).toBe('OK');
+
+    // ---- revoke at the CA: the SS sees it after the cache expires
+    await ex('openssl', ['ca', '-config', join(dir, 'openssl.cnf'), '-revoke', join(dir, 'auth.pem')]);
+    expect((await call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`)).json.ocsp_status).toBe('OCSP_RESPONSE_GOOD'); // cached
+    sb.clock.advance(6_000);
+    const rev = await until(() => checked('ss', 'getCertificate', 'GET', `/token-certificates/${hash}`), (r) => r.json?.ocsp_status === 'OCSP_RESPONSE_REVOKED', 8_000);
+    expect(rev.json.ocsp_status).toBe('OCSP_RESPONSE_REVOKED');
+
+    // ---- a failing responder: UNKNOWN, diagnostics FAIL, activation refused
+    await checked('ss', 'disableCertificate', 'PUT', `/token-certificates/${hash}/disable`);
+    ocspDown = true;
+    sb.clock.advance(6_000);
+    const act2 = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
+    expect(act2.status).toBe(500);
+    const diag2 = await checked('ss', 'getOcspRespondersDiagnostics', 'GET', '/diagnostics/ocsp-responders');
+    expect((diag2.json as Array<{ distinguished_name: string; ocsp_responders: Array<{ status_class: string }> }>).find((d) => d.distinguished_name.includes(CA_CN))?.ocsp_responders[0]?.status_class).toBe('FAIL');
+    ocspDown = false;
+    // ACME to an external CA is not simulated
+    expect(problems).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 30_000);
+
+  it.skipIf(!hasOpenssl)('bad inputs are 400 (never 500): non-CA cert, garbage multipart, unknown profile, bad responder URL', async () => {
+    const leafKey = join(dir, 'leaf.key');
+    await ex('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', leafKey, '-out', join(dir, 'leaf.pem'), '-days', '2', '-subj', '/CN=Not a CA', '-config', join(dir, 'openssl.cnf'), '-extensions', 'leaf']);
+    const leaf = execFileSync('cat', [join(dir, 'leaf.pem')]);
+    const caPem = execFileSync('cat', [join(dir, 'ca.pem')]);
+    const post = (parts: Parameters<typeof multipart>[0]) => { const f = multipart(parts); return checked('cs', 'addCertificationService', 'POST', '/certification-services', f.body, f.ct); };
+    const nonCa = await post([{ name: 'certificate', value: leaf, filename: 'l.pem' }, { name: 'certificate_profile_info', value: EJBCA_CLASS }, { name: 'tls_auth', value: 'false' }, { name: 'default_csr_format', value: 'PEM' }]);
+    expect(nonCa.status).toBe(400);
+    expect(nonCa.json.error.code).toBe('invalid_certificate');
+    const garbage = await checked('cs', 'addCertificationService', 'POST', '/certification-services', Buffer.from('--x\r\nnot a part'), 'multipart/form-data; boundary=x');
+    expect(garbage.status).toBe(400);
+    const noBoundary = await checked('cs', 'addCertificationService', 'POST', '/certification-services', Buffer.from('{}'), 'application/json');
+    expect(noBoundary.status).toBe(400);
+    const prof = await post([{ name: 'certificate', value: caPem, filename: 'ca.pem' }, { name: 'certificate_profile_info', value: 'com.example.NoSuchProvider' }, { name: 'tls_auth', value: 'false' }, { name: 'default_csr_format', value: 'PEM' }]);
+    expect(prof.status).toBe(400);
+    expect(prof.json.error.code).toBe('invalid_certificate_profile_info_class');
+    const fmt = await post([{ name: 'certificate', value: caPem, filename: 'ca.pem' }, { name: 'certificate_profile_info', value: EJBCA_CLASS }, { name: 'default_csr_format', value: 'XML' }]);
+    expect(fmt.status).toBe(400);
+    const notCert = await post([{ name: 'certificate', value: 'garbage', filename: 'g.pem' }, { name: 'certificate_profile_info', value: EJBCA_CLASS }, { name: 'default_csr_format', value: 'PEM' }]);
+    expect(notCert.status).toBe(400);
+    const cas = await checked('cs', 'getCertificationServices', 'GET', '/certification-services');
+    const id = (cas.json as Array<{ id: number; name: string }>).find((c) => c.name === CA_CN)!.id;
+    const badUrl = multipart([{ name: 'url', value: 'not a url' }, { name: 'cost_type', value: 'FREE' }]);
+    expect((await checked('cs', 'addCertificationServiceOcspResponder', 'POST', `/certification-services/${id}/ocsp-responders`, badUrl.body, badUrl.ct)).status).toBe(400);
+    const badCost = multipart([{ name: 'url', value: 'http://127.0.0.1:9/x' }, { name: 'cost_type', value: 'CHEAP' }]);
+    expect((await checked('cs', 'addCertificationServiceOcspResponder', 'POST', `/certification-services/${id}/ocsp-responders`, badCost.body, badCost.ct)).status).toBe(400);
+    expect((await checked('cs', 'deleteCertificationService', 'DELETE', '/certification-services/999999')).status).toBe(404);
+    // an ACME order to an external CA is the documented error
+    const ss = sb.ss[0]!;
+    const ord = await call(ss.url, ss.apiKeys.admin, 'POST', `/certificate-authorities/${encodeURIComponent(CA_CN)}/acme-order`, { csr_id: '1', key_usage_type: 'AUTHENTICATION' });
+    expect(ord.status).toBe(500);
+    // delete the responder, then the CA
+    const rs = await checked('cs', 'getCertificationServiceOcspResponders', 'GET', `/certification-services/${id}/ocsp-responders`);
+    for (const r of rs.json as Array<{ id: number }>) expect((await checked('cs', 'deleteOcspResponder', 'DELETE', `/ocsp-responders/${r.id}`)).status).toBe(204);
+    expect((await checked('cs', 'deleteCertificationService', 'DELETE', `/certification-services/${id}`)).status).toBe(204);
+    expect(problems).toEqual([]);
+  }, 20_000);
+});
