@@ -27,6 +27,8 @@ let dir: string;
 let ocspServer: Server | undefined;
 let ocspUrl = '';
 let ocspDown = false;
+/** who signs OCSP answers: the CA, a delegated responder the CA issued (OCSPSigning), or an impostor */
+let signer: 'ca' | 'delegated' | 'impostor' = 'ca';
 let csCheck: Checker;
 let ssCheck: Checker;
 const problems: string[] = [];
@@ -96,6 +98,10 @@ authorityInfoAccess = OCSP;URI:http://127.0.0.1/placeholder
 basicConstraints = CA:false
 keyUsage = critical,nonRepudiation
 subjectAltName = DNS:sign.sandbox.test
+[ ocsp ]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = OCSPSigning
 [ leaf ]
 basicConstraints = CA:false
 keyUsage = critical,digitalSignature
@@ -104,7 +110,8 @@ keyUsage = critical,digitalSignature
 /** one `openssl ocsp` per request, fed by stdin, bounded in time; the index is re-read each time */
 function ocspOnce(req: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const p = spawn('openssl', ['ocsp', '-index', join(dir, 'index.txt'), '-rsigner', join(dir, 'ca.pem'), '-rkey', join(dir, 'ca.key'), '-CA', join(dir, 'ca.pem'), '-reqin', '-', '-respout', '-', '-ndays', '1'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const [rs, rk] = signer === 'ca' ? ['ca.pem', 'ca.key'] : signer === 'delegated' ? ['resp.pem', 'resp.key'] : ['imp.pem', 'imp.key'];
+    const p = spawn('openssl', ['ocsp', '-index', join(dir, 'index.txt'), '-rsigner', join(dir, rs), '-rkey', join(dir, rk), '-CA', join(dir, 'ca.pem'), '-reqin', '-', '-respout', '-', '-ndays', '1'], { stdio: ['pipe', 'pipe', 'ignore'] });
     const out: Buffer[] = [];
     const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
     p.stdout.on('data', (c: Buffer) => out.push(c));
@@ -225,6 +232,22 @@ describe('external certification authority', () => {
     const diag2 = await checked('ss', 'getOcspRespondersDiagnostics', 'GET', '/diagnostics/ocsp-responders');
     expect((diag2.json as Array<{ distinguished_name: string; ocsp_responders: Array<{ status_class: string }> }>).find((d) => d.distinguished_name.includes(CA_CN))?.ocsp_responders[0]?.status_class).toBe('FAIL');
     ocspDown = false;
+
+    // ---- a delegated responder (issued by the CA with OCSPSigning) is trusted; an impostor's answer is not
+    await ex('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'resp.key'), '-out', join(dir, 'resp.csr'), '-subj', '/CN=Ext OCSP'] );
+    await ex('openssl', ['ca', '-batch', '-config', join(dir, 'openssl.cnf'), '-extensions', 'ocsp', '-in', join(dir, 'resp.csr'), '-out', join(dir, 'resp.pem'), '-notext']);
+    await ex('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'imp.key'), '-out', join(dir, 'imp.pem'), '-days', '2', '-subj', `/CN=${CA_CN}`, '-config', join(dir, 'openssl.cnf'), '-extensions', 'v3_ca']);
+    signer = 'impostor';
+    sb.clock.advance(6_000);
+    const imp2 = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
+    expect(imp2.status).toBe(500);
+    expect((await call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`)).json.ocsp_verify_before_activation_error).toMatch(/UNKNOWN/);
+    signer = 'delegated';
+    sb.clock.advance(6_000);
+    const del = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
+    expect(del.status).toBe(500);
+    expect((await call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`)).json.ocsp_verify_before_activation_error).toMatch(/REVOKED/);
+    signer = 'ca';
     // ACME to an external CA is not simulated
     expect(problems).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(20_000);
