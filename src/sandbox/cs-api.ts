@@ -462,7 +462,7 @@ export function csRoutes(e: Engine): Route[] {
       return ok([{ id: caId(i), url: ca.ocspUrl, cost_type: 'FREE', has_certificate: false }]);
     } },
     { method: 'GET', path: '/certification-services/{certification_service_id}/intermediate-cas', op: 'getCertificationServiceIntermediateCas', roles: [SYS, SO, RO], h: (c) => {
-      const i = caIdx(c.params.certification_service_id!);
+      caIdx(c.params.certification_service_id!);
       return ok([]);
     } },
 
