@@ -390,7 +390,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     }
     servers.push(srv as unknown as Server);
     engine.st.ports.ocsp = port;
-    for (const ca of engine.st.cas) ca.ocspUrl = `http://127.0.0.1:${port}/${ca.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    for (const ca of engine.st.cas) if (!ca.external) ca.ocspUrl = `http://127.0.0.1:${port}/${ca.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
     return port;
   };
 
