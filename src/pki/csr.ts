@@ -50,3 +50,39 @@ export function parseCsr(bytes: Buffer | string): ParsedCsr {
     der,
   };
 }
+
+const FIELD_TYPES: Record<string, string> = {
+  C: 'C', O: 'O', OU: 'OU', CN: 'CN', L: 'L', ST: 'ST',
+  serialNumber: '2.5.4.5', businessCategory: '2.5.4.15',
+};
+
+export interface CreateCsrOptions {
+  /** Ordered subject fields, e.g. [{type:'C',value:'FI'},{type:'serialNumber',value:'DEV/SS1/GOV'}] */
+  subject: { type: string; value: string }[];
+  san?: string[];
+  format?: 'PEM' | 'DER';
+}
+
+/** A PKCS#10 CSR signed with SHA-256 by the given RSA private key (PEM). */
+export function createCsr(privateKeyPem: string, opts: CreateCsrOptions): string | Buffer {
+  if (!opts.subject.length) throw new UsageError('a CSR needs a subject');
+  let key: forge.pki.rsa.PrivateKey;
+  try {
+    key = forge.pki.privateKeyFromPem(privateKeyPem) as forge.pki.rsa.PrivateKey;
+  } catch (e) {
+    throw new UsageError(`not an RSA private key in PEM: ${(e as Error).message}`);
+  }
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  csr.setSubject(opts.subject.map(({ type, value }) => {
+    const t = FIELD_TYPES[type] ?? (/^\d+(\.\d+)+$/.test(type) ? type : undefined);
+    if (!t) throw new UsageError(`unknown subject field '${type}'`);
+    return /^\d/.test(t) ? { type: t, value, valueTagClass: forge.asn1.Type.UTF8 } : { shortName: t, value, valueTagClass: forge.asn1.Type.UTF8 };
+  }) as forge.pki.CertificateField[]);
+  if (opts.san?.length) {
+    csr.setAttributes([{ name: 'extensionRequest', extensions: [{ name: 'subjectAltName', altNames: opts.san.map((d) => ({ type: 2, value: d })) }] }]);
+  }
+  csr.sign(key, forge.md.sha256.create());
+  if (opts.format === 'DER') return Buffer.from(forge.asn1.toDer(forge.pki.certificationRequestToAsn1(csr)).getBytes(), 'binary');
+  return forge.pki.certificationRequestToPem(csr);
+}
