@@ -78,7 +78,7 @@ export function createCsr(privateKeyPem: string, opts: CreateCsrOptions): string
     const t = FIELD_TYPES[type] ?? (/^\d+(\.\d+)+$/.test(type) ? type : undefined);
     if (!t) throw new UsageError(`unknown subject field '${type}'`);
     return /^\d/.test(t) ? { type: t, value, valueTagClass: forge.asn1.Type.UTF8 } : { shortName: t, value, valueTagClass: forge.asn1.Type.UTF8 };
-  }) as forge.pki.CertificateField[]);
+  }) as unknown as forge.pki.CertificateField[]);
   if (opts.san?.length) {
     csr.setAttributes([{ name: 'extensionRequest', extensions: [{ name: 'subjectAltName', altNames: opts.san.map((d) => ({ type: 2, value: d })) }] }]);
   }
