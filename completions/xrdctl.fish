@@ -405,6 +405,7 @@ complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-eab-hmac -r -F -d
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-eab-kid -r -F -d 'acme: External Account Binding key id'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-email -r -F -d 'acme: account contact e-mail'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l acme-http-port -r -F -d 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l activate -d 'activate an imported sign certificate that is not active yet (ACME sign certificates arrive inactive)'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l adapter -x -a 'server-acme acme command manual' -d 'how the CSR reaches the CA'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l ca -r -F -d 'approved CA name (server-acme)'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l command -r -F -d 'CA command line (command adapter); quoted like a shell, run without one'

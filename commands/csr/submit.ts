@@ -48,6 +48,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     'acme-http-port': Flags.integer({ description: 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)' }),
     out: Flags.string({ char: 'o', description: 'manual: where to write the CSR; otherwise: where to write the certificate' }),
     import: Flags.boolean({ description: 'import the certificate into the server (after the checks of cert import)' }),
+    activate: Flags.boolean({ description: 'activate an imported sign certificate that is not active yet (ACME sign certificates arrive inactive)' }),
   };
   static override resultSchema = S.obj({
     server: S.str(),
@@ -97,6 +98,12 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
             }
             if (f.import) res.imported = await importCert(api, outcome.certificate, `certificate from ${f.adapter}`, update);
             else if (!f.out) throw new UsageError('the CA answered but the certificate has nowhere to go', { hint: 'pass --import or --out FILE' });
+          }
+          if (f.activate && res.imported && res.imported.usage === 'sign' && !res.imported.active) {
+            update('activating the sign certificate');
+            const { certAction } = await import('../../src/certs/lifecycle.js');
+            await certAction(api, res.imported.hash, 'activate');
+            res.imported = await readCert(api, res.imported.hash);
           }
         },
       },
