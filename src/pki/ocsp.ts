@@ -1,0 +1,164 @@
+import { X509Certificate, createPrivateKey, verify as cryptoVerify, webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { UsageError, XrdError } from '../errors/index.js';
+import { parseCertificate } from './x509.js';
+
+type CertInput = Buffer | string;
+export type OcspStatus = 'good' | 'revoked' | 'unknown';
+
+const SIG_HASH: Record<string, string> = {
+  '1.2.840.113549.1.1.5': 'sha1', '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
+};
+
+function pkiCert(c: CertInput): pkijs.Certificate {
+  return pkijs.Certificate.fromBER(parseCertificate(c).der);
+}
+
+function hex(v: ArrayBuffer | Uint8Array): string {
+  return Buffer.from(v instanceof Uint8Array ? v : new Uint8Array(v)).toString('hex').toUpperCase();
+}
+
+/** A DER OCSP request for cert (CertID with SHA-1, as X-Road and most responders expect). */
+export async function buildOcspRequest(cert: CertInput, issuer: CertInput): Promise<Buffer> {
+  const req = new pkijs.OCSPRequest();
+  await req.createForCertificate(pkiCert(cert), { hashAlgorithm: 'SHA-1', issuerCertificate: pkiCert(issuer) });
+  return Buffer.from(req.toSchema(true).toBER());
+}
+
+export function parseOcspRequest(der: Buffer): { serials: string[]; certIds: pkijs.CertID[] } {
+  let req: pkijs.OCSPRequest;
+  try {
+    req = pkijs.OCSPRequest.fromBER(der);
+  } catch (e) {
+    throw new UsageError(`not an OCSP request: ${(e as Error).message}`);
+  }
+  const certIds = req.tbsRequest.requestList.map((r) => r.reqCert);
+  return { certIds, serials: certIds.map((c) => hex(c.serialNumber.valueBlock.valueHexView)) };
+}
+
+export interface BuildResponseOptions {
+  request: Buffer;
+  /** The CA's certificate, or a delegated responder's (OCSPSigning) with its key. */
+  responderCert: CertInput;
+  responderKeyPem: string;
+  statusFor(serialHex: string): { status: OcspStatus; revokedAt?: Date };
+  now?: Date;
+  validityMinutes?: number;
+}
+
+function certStatus(s: { status: OcspStatus; revokedAt?: Date }): asn1js.BaseBlock {
+  if (s.status === 'good') return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
+  if (s.status === 'revoked') {
+    return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [new asn1js.GeneralizedTime({ valueDate: s.revokedAt ?? new Date() })] });
+  }
+  return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 } });
+}
+
+/** A signed, successful DER OCSP response answering every CertID of the request. */
+export async function buildOcspResponse(o: BuildResponseOptions): Promise<Buffer> {
+  const now = o.now ?? new Date();
+  const { certIds } = parseOcspRequest(o.request);
+  const responder = pkiCert(o.responderCert);
+  const basic = new pkijs.BasicOCSPResponse();
+  basic.tbsResponseData.responderID = responder.subject;
+  basic.tbsResponseData.producedAt = now;
+  for (const id of certIds) {
+    const r = new pkijs.SingleResponse();
+    r.certID = id;
+    r.certStatus = certStatus(o.statusFor(hex(id.serialNumber.valueBlock.valueHexView)));
+    r.thisUpdate = now;
+    r.nextUpdate = new Date(now.getTime() + (o.validityMinutes ?? 10) * 60_000);
+    basic.tbsResponseData.responses.push(r);
+  }
+  basic.certs = [responder];
+  const pkcs8 = createPrivateKey(o.responderKeyPem).export({ type: 'pkcs8', format: 'der' });
+  const key = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  await basic.sign(key as never, 'SHA-256');
+  const resp = new pkijs.OCSPResponse({
+    responseStatus: new asn1js.Enumerated({ value: 0 }),
+    responseBytes: new pkijs.ResponseBytes({
+      responseType: '1.3.6.1.5.5.7.48.1.1',
+      response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER() }),
+    }),
+  });
+  return Buffer.from(resp.toSchema().toBER());
+}
+
+export interface ParsedOcspResponse {
+  status: OcspStatus;
+  revokedAt?: Date;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  /** Signed by the issuer, or by a responder cert the issuer signed. */
+  signatureValid: boolean;
+}
+
+/** The status of the first (or the given serial's) answer in a DER OCSP response; signature checked against issuer. */
+export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: string): ParsedOcspResponse {
+  let basic: pkijs.BasicOCSPResponse;
+  try {
+    const resp = pkijs.OCSPResponse.fromBER(der);
+    const code = resp.responseStatus.valueBlock.valueDec;
+    if (code !== 0) throw new XrdError(`OCSP responder answered status ${code} (not successful)`);
+    if (!resp.responseBytes) throw new Error('no response bytes');
+    basic = pkijs.BasicOCSPResponse.fromBER(resp.responseBytes.response.valueBlock.valueHexView);
+  } catch (e) {
+    if (e instanceof XrdError) throw e;
+    throw new UsageError(`not an OCSP response: ${(e as Error).message}`);
+  }
+  const want = serialHex?.toUpperCase().replace(/^0+/, '');
+  const single = basic.tbsResponseData.responses.find((r) => !want || hex(r.certID.serialNumber.valueBlock.valueHexView).replace(/^0+/, '') === want);
+  if (!single) throw new XrdError(`OCSP response has no answer for serial ${serialHex}`);
+  const tag = single.certStatus.idBlock.tagNumber;
+  const status: OcspStatus = tag === 0 ? 'good' : tag === 1 ? 'revoked' : 'unknown';
+  let revokedAt: Date | undefined;
+  if (status === 'revoked') {
+    const t = (single.certStatus as asn1js.Constructed).valueBlock.value[0] as asn1js.GeneralizedTime | undefined;
+    revokedAt = t?.toDate();
+  }
+  const issuerCert = parseCertificate(issuer);
+  const tbs = Buffer.from(basic.tbsResponseData.tbsView);
+  const sig = Buffer.from(basic.signature.valueBlock.valueHexView);
+  const alg = SIG_HASH[basic.signatureAlgorithm.algorithmId];
+  const check = (pem: string) => !!alg && cryptoVerify(alg, tbs, pem, sig);
+  let signatureValid = false;
+  try {
+    signatureValid = check(issuerCert.publicKeyPem);
+    if (!signatureValid) {
+      // delegated responder: a cert in the response issued by the issuer and carrying OCSPSigning
+      for (const c of basic.certs ?? []) {
+        const rc = parseCertificate(Buffer.from(c.toSchema().toBER()));
+        const delegated = rc.extKeyUsage.some((u) => /OCSP/i.test(u) || u === '1.3.6.1.5.5.7.3.9');
+        if (delegated && new X509Certificate(rc.der).verify(new X509Certificate(issuerCert.der).publicKey) && check(rc.publicKeyPem)) {
+          signatureValid = true;
+          break;
+        }
+      }
+    }
+  } catch {
+    signatureValid = false;
+  }
+  return { status, revokedAt, thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, signatureValid };
+}
+
+/** POST an OCSP request (application/ocsp-request) with a bounded timeout and parse the answer. */
+export async function queryOcsp(url: string, cert: CertInput, issuer: CertInput, opts: { timeoutMs?: number } = {}): Promise<ParsedOcspResponse> {
+  const body = await buildOcspRequest(cert, issuer);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+      body,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+    });
+  } catch (e) {
+    const err = e as Error;
+    throw new XrdError(`OCSP responder ${url} ${err.name === 'TimeoutError' ? `did not answer within ${opts.timeoutMs ?? 5000} ms` : `unreachable: ${err.message}`}`);
+  }
+  if (!res.ok) throw new XrdError(`OCSP responder ${url} answered HTTP ${res.status}`);
+  const der = Buffer.from(await res.arrayBuffer());
+  return parseOcspResponse(der, issuer, parseCertificate(cert).serialHex);
+}
