@@ -1,2 +1,3 @@
 export { loadManifest, type LoadResult } from './load.js';
 export { manifestSchema } from './schema.js';
+export type * from './model.js';
