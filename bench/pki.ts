@@ -35,9 +35,9 @@ function csrWithForge(keys: { publicKey: forge.pki.PublicKey; privateKey: forge.
 console.log(`RSA-2048 key generation and CSR creation (${seconds} s per measurement)`);
 // node-forge hands key generation to node:crypto when it can; its own (pure JS) generator is what runs
 // where it cannot, and what the choice is about
-forge.options.usePureJavaScript = true;
+(forge as unknown as { options: { usePureJavaScript: boolean } }).options.usePureJavaScript = true;
 const forgeKey = rate('key generation, node-forge (pure JS)', () => forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 }), 2);
-forge.options.usePureJavaScript = false;
+(forge as unknown as { options: { usePureJavaScript: boolean } }).options.usePureJavaScript = false;
 const cryptoKey = rate('key generation, node:crypto (OpenSSL)', () => generateKeyPairSync('rsa', { modulusLength: 2048 }));
 const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const fk = { publicKey: forge.pki.publicKeyFromPem(kp.publicKey.export({ type: 'spki', format: 'pem' }).toString()), privateKey: forge.pki.privateKeyFromPem(kp.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) };
