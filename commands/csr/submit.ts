@@ -6,7 +6,7 @@ import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
 import { importCert, readCert } from '../../src/certs/lifecycle.js';
 import type { CertRow } from '../../src/certs/inventory.js';
-import { csrForKey, submitManual, submitServerAcme, type SubmitOutcome } from '../../src/certs/submit.js';
+import { csrForKey, submitServerAcme, type SubmitOutcome } from '../../src/certs/submit.js';
 import { UsageError } from '../../src/errors/index.js';
 import type { AcmeOptions } from '../../src/pki/adapters/acme.js';
 
@@ -78,7 +78,11 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
           const ctx = { api, keyId: f.key, csrId, csr, usage, ca: f.ca ?? '', progress: update };
           let outcome: SubmitOutcome;
           if (f.adapter === 'server-acme') outcome = await submitServerAcme(ctx);
-          else if (f.adapter === 'manual') outcome = submitManual(ctx, f.out!);
+          else if (f.adapter === 'manual') {
+            const { ManualAdapter } = await import('../../src/pki/adapters/manual.js');
+            const r = await new ManualAdapter(f.out!).submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
+            outcome = { kind: 'pending', where: r.csrPath };
+          }
           else if (f.adapter === 'acme') {
             const { AcmeAdapter } = await import('../../src/pki/adapters/acme.js');
             const r = await new AcmeAdapter(acme!).submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { SecurityServerApi } from '../api/security-server.js';
 import { ConflictError, UsageError } from '../errors/index.js';
 import { findKey, usageOf } from './inventory.js';
@@ -39,13 +37,6 @@ export async function submitServerAcme(c: SubmitContext): Promise<SubmitOutcome>
   const cert = [...(key.certificates ?? [])].sort((a, b) => Date.parse(b.certificate_details.not_before) - Date.parse(a.certificate_details.not_before))[0];
   if (!cert) throw new ConflictError('the ACME order succeeded but no certificate is on the key', { server: c.api.server, step: 'acme-order' });
   return { kind: 'imported', hash: cert.certificate_details.hash.toUpperCase() };
-}
-
-/** manual: write the CSR where the operator takes it from; `xrdctl cert import` picks up the answer. */
-export function submitManual(c: SubmitContext, out: string): SubmitOutcome {
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, c.csr);
-  return { kind: 'pending', where: out };
 }
 
 /** The CSR to submit: downloaded from the server by key (and CSR id, or the key's only CSR). */

@@ -51,4 +51,13 @@ describe('csr submit → import → register --approve --activate, through the C
     expect(bad.stderr).toMatch(/CA command .* failed \(exit 1\): sandbox CA refused: 401/);
     expect((await run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates.length).toBe(before);
   });
+
+  it('manual: the CSR goes to --out and the answer is pending; an --out in no existing folder is exit 2', async () => {
+    const k = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox CA', '--json'])).json();
+    const r = (await run(['csr', 'submit', '-c', 'ss1', '--key', k.keyId, '--adapter', 'manual', '--out', 'outbox.csr', '--json'])).json();
+    expect(r).toMatchObject({ adapter: 'manual', pending: expect.stringMatching(/outbox\.csr$/), imported: null });
+    const bad = await E.run(['csr', 'submit', '-c', 'ss1', '--key', k.keyId, '--adapter', 'manual', '--out', 'no/such/dir/x.csr'], { env });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/cannot write the CSR to no\/such\/dir\/x\.csr: ENOENT/);
+  });
 });
