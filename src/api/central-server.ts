@@ -40,11 +40,17 @@ export class CentralServerApi {
   async declineManagementRequest(id: number | string) {
     await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
   }
-  async findMembers(q: { query?: string; limit?: number; offset?: number } = {}) {
-    return (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: { ...q, client_type: 'MEMBER' }, step: 'list-members' })).body;
-  }
-  async findClients(q: { limit?: number; offset?: number } = {}) {
-    return (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: q, step: 'list-clients' })).body;
+  /** Every client (members and subsystems) the CS knows, following pages (bounded). */
+  async allClients(q: { client_type?: 'MEMBER' | 'SUBSYSTEM' } = {}): Promise<T.Client[]> {
+    const out: T.Client[] = [];
+    const limit = 100;
+    for (let offset = 0; offset < 100_000; offset += limit) {
+      const page = (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: { ...q, limit, offset }, step: 'list-clients' })).body;
+      const items = page.clients ?? [];
+      out.push(...items);
+      if (items.length < limit || offset + limit >= page.paging_metadata.total_items) break;
+    }
+    return out;
   }
   async addMember(m: T.MemberAdd) {
     return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member' })).body;

@@ -190,6 +190,20 @@ export class SecurityServerApi {
     await this.http.request({ method: 'DELETE', path: `/endpoints/${enc(id)}`, step: 'delete-endpoint' });
   }
 
+  // access rights (service-client centric: per subject, the codes of this client's services it may call)
+  getServiceClients(clientId: string) {
+    return this.get<T.ServiceClient[]>(`/clients/${enc(clientId)}/service-clients`, 'list-service-clients');
+  }
+  getServiceClientAccessRights(clientId: string, scId: string) {
+    return this.get<T.AccessRight[]>(`/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, 'list-access-rights');
+  }
+  async addServiceClientAccessRights(clientId: string, scId: string, codes: string[]) {
+    await this.http.request({ method: 'POST', path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, body: { items: codes.map((service_code) => ({ service_code })) }, step: 'grant-access' });
+  }
+  async deleteServiceClientAccessRights(clientId: string, scId: string, codes: string[]) {
+    await this.http.request({ method: 'POST', path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights/delete`, body: { items: codes.map((service_code) => ({ service_code })) }, step: 'revoke-access' });
+  }
+
   // access rights (service-centric)
   getServiceServiceClients(serviceId: string) {
     return this.get<T.ServiceClient[]>(`/services/${enc(serviceId)}/service-clients`, 'list-access-rights');

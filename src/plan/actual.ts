@@ -20,7 +20,7 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
   const accessRights: ActualServer['accessRights'] = new Map();
   const localGroups = new Map<string, SS.LocalGroup[]>();
   for (const id of managed) {
-    const [sds, groups, subjects] = await Promise.all([api.getClientServiceDescriptions(id), api.getClientLocalGroups(id), getServiceClients(api, id)]);
+    const [sds, groups, subjects] = await Promise.all([api.getClientServiceDescriptions(id), api.getClientLocalGroups(id), api.getServiceClients(id)]);
     serviceDescriptions.set(id, sds);
     // the list leaves members out: read the groups this manifest manages that have any
     const wanted = new Set(desired.clients.find((c) => c.id === id)?.localGroups.map((g) => g.code) ?? []);
@@ -30,7 +30,7 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
     );
     const rights = new Map<string, { type: string; codes: string[]; localGroupCode?: string }>();
     for (const sc of subjects) {
-      const ar = await getAccessRights(api, id, sc.id);
+      const ar = await api.getServiceClientAccessRights(id, sc.id);
       rights.set(sc.id, { type: sc.service_client_type ?? 'SUBSYSTEM', codes: ar.map((a) => a.service_code), localGroupCode: sc.local_group_code });
     }
     accessRights.set(id, rights);
@@ -38,61 +38,18 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
   return { tokens, clients, serviceDescriptions, accessRights, localGroups };
 }
 
-async function getServiceClients(api: SecurityServerApi, clientId: string): Promise<SS.ServiceClient[]> {
-  return (await api.http.request<SS.ServiceClient[]>({ method: 'GET', path: `/clients/${encodeURIComponent(clientId)}/service-clients`, step: 'list-service-clients' })).body;
-}
-
-async function getAccessRights(api: SecurityServerApi, clientId: string, scId: string): Promise<SS.AccessRight[]> {
-  return (
-    await api.http.request<SS.AccessRight[]>({
-      method: 'GET',
-      path: `/clients/${encodeURIComponent(clientId)}/service-clients/${encodeURIComponent(scId)}/access-rights`,
-      step: 'list-access-rights',
-    })
-  ).body;
-}
-
-export async function grantAccessRights(api: SecurityServerApi, clientId: string, scId: string, codes: string[]): Promise<void> {
-  await api.http.request({
-    method: 'POST',
-    path: `/clients/${encodeURIComponent(clientId)}/service-clients/${encodeURIComponent(scId)}/access-rights`,
-    body: { items: codes.map((service_code) => ({ service_code })) },
-    step: 'grant-access',
-  });
-}
-
-export async function revokeAccessRights(api: SecurityServerApi, clientId: string, scId: string, codes: string[]): Promise<void> {
-  await api.http.request({
-    method: 'POST',
-    path: `/clients/${encodeURIComponent(clientId)}/service-clients/${encodeURIComponent(scId)}/access-rights/delete`,
-    body: { items: codes.map((service_code) => ({ service_code })) },
-    step: 'revoke-access',
-  });
-}
-
 /** Members and subsystems known to the central server (paged, bounded). */
 export async function readCentral(cs: CentralServerApi): Promise<ActualCentral> {
   const members = new Set<string>();
   const memberNames = new Map<string, string>();
   const subsystems = new Set<string>();
-  const limit = 100;
-  for (let offset = 0; offset < 100_000; offset += limit) {
-    const page = await cs.http.request<{ clients?: { member_name?: string; client_id: { encoded_id?: string; type?: string; instance_id?: string; member_class?: string; member_code?: string; subsystem_code?: string } }[]; paging_metadata: { total_items: number } }>({
-      method: 'GET',
-      path: '/clients',
-      query: { limit, offset },
-      step: 'list-clients',
-    });
-    const items = page.body.clients ?? [];
-    for (const c of items) {
-      const id = c.client_id.encoded_id ?? [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].filter(Boolean).join(':');
-      if (c.client_id.type === 'SUBSYSTEM' || c.client_id.subsystem_code) subsystems.add(id);
-      else {
-        members.add(id);
-        if (c.member_name) memberNames.set(id, c.member_name);
-      }
+  for (const c of await cs.allClients()) {
+    const id = c.client_id.encoded_id ?? [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].filter(Boolean).join(':');
+    if (c.client_id.type === 'SUBSYSTEM' || c.client_id.subsystem_code) subsystems.add(id);
+    else {
+      members.add(id);
+      if (c.member_name) memberNames.set(id, c.member_name);
     }
-    if (items.length < limit || offset + limit >= page.body.paging_metadata.total_items) break;
   }
   return { members, memberNames, subsystems };
 }

@@ -52,12 +52,10 @@ export function serviceRows(sds: SS.ServiceDescription[]): ServiceRow[] {
 }
 
 export async function listAccessRights(api: SecurityServerApi, clientId: string): Promise<{ subject: string; type: string; services: string[] }[]> {
-  const subjects = (await api.http.request<SS.ServiceClient[]>({ method: 'GET', path: `/clients/${encodeURIComponent(clientId)}/service-clients`, step: 'list-service-clients' })).body;
+  const subjects = await api.getServiceClients(clientId);
   const out = [];
   for (const sc of subjects) {
-    const rights = (
-      await api.http.request<SS.AccessRight[]>({ method: 'GET', path: `/clients/${encodeURIComponent(clientId)}/service-clients/${encodeURIComponent(sc.id)}/access-rights`, step: 'list-access-rights' })
-    ).body;
+    const rights = await api.getServiceClientAccessRights(clientId, sc.id);
     out.push({ subject: sc.service_client_type === 'LOCALGROUP' && sc.local_group_code ? `local:${sc.local_group_code}` : sc.id, type: sc.service_client_type ?? 'SUBSYSTEM', services: rights.map((r) => r.service_code).sort() });
   }
   return out;
@@ -70,17 +68,5 @@ export async function listGroups(api: SecurityServerApi, clientId: string): Prom
 }
 
 export async function listCentralClients(cs: CentralServerApi, type: 'MEMBER' | 'SUBSYSTEM'): Promise<{ id: string; name: string | null }[]> {
-  const out: { id: string; name: string | null }[] = [];
-  for (let offset = 0; offset < 100_000; offset += 100) {
-    const page = await cs.http.request<{ clients?: { member_name?: string; client_id: { encoded_id?: string; type?: string } }[]; paging_metadata: { total_items: number } }>({
-      method: 'GET',
-      path: '/clients',
-      query: { client_type: type, limit: 100, offset },
-      step: 'list-clients',
-    });
-    const items = page.body.clients ?? [];
-    out.push(...items.map((c) => ({ id: c.client_id.encoded_id ?? '', name: c.member_name ?? null })));
-    if (items.length < 100 || offset + 100 >= page.body.paging_metadata.total_items) break;
-  }
-  return out;
+  return (await cs.allClients({ client_type: type })).map((c) => ({ id: c.client_id.encoded_id ?? '', name: c.member_name ?? null }));
 }

@@ -1,6 +1,5 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
-import { grantAccessRights, revokeAccessRights } from '../actual.js';
 import type { Change, ExecContext, Executor, KindContext } from '../types.js';
 
 /** Local groups of a client: create, describe, members (prune removes members the manifest does not list). */
@@ -143,19 +142,17 @@ export const accessExecutors: Record<string, Executor> = {
   'grant-access': async (ctx, p) => {
     const sc = await resolveSubject(ctx, p.clientId, p.subject);
     try {
-      await whenKnown(ctx, p.subject, () => grantAccessRights(ctx.api, p.clientId, sc, p.codes as string[]));
+      await whenKnown(ctx, p.subject, () => ctx.api.addServiceClientAccessRights(p.clientId, sc, p.codes as string[]));
     } catch (e) {
       // someone granted part of it since the plan was made: grant only what is still missing
       if (!(e instanceof ApiError && e.status === 409)) throw e;
-      const have = (
-        await ctx.api.http.request<SS.AccessRight[]>({ method: 'GET', path: `/clients/${encodeURIComponent(p.clientId)}/service-clients/${encodeURIComponent(sc)}/access-rights`, step: 'list-access-rights' })
-      ).body.map((a) => a.service_code);
+      const have = (await ctx.api.getServiceClientAccessRights(p.clientId, sc)).map((a) => a.service_code);
       const codes = (p.codes as string[]).filter((x) => !have.includes(x));
-      if (codes.length) await grantAccessRights(ctx.api, p.clientId, sc, codes);
+      if (codes.length) await ctx.api.addServiceClientAccessRights(p.clientId, sc, codes);
     }
   },
   'revoke-access': async (ctx, p) => {
     const sc = await resolveSubject(ctx, p.clientId, p.subject);
-    await revokeAccessRights(ctx.api, p.clientId, sc, p.codes as string[]);
+    await ctx.api.deleteServiceClientAccessRights(p.clientId, sc, p.codes as string[]);
   },
 };
