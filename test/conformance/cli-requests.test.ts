@@ -55,6 +55,32 @@ describe.skipIf(!haveSpecs)('CLI requests conform to the X-Road OpenAPI files', 
     await run(['csr', 'submit', '-c', 'ss1', '--key', spare.keyId, '--adapter', 'server-acme', '--ca', 'Sandbox CA']);
     await run(['apply', join(repoRoot, 'examples/small/manifest.yaml'), '--yes']);
     await run(['plan', join(repoRoot, 'examples/small/manifest.yaml')]);
+    // the imperative commands and information-system TLS
+    const C = 'DEV:GOV:1001:AUDIT';
+    await run(['cs', 'member', 'add', 'DEV:COM:3001', '--name', 'Audit Ltd', '-c', 'cs']);
+    await run(['cs', 'member', 'list', '-c', 'cs']);
+    await run(['cs', 'subsystem', 'add', C, '-c', 'cs']);
+    await run(['client', 'add', C, '--name', 'Audit', '-c', 'ss1']);
+    await run(['client', 'register', C, '--approve', '-c', 'ss1']);
+    await run(['client', 'list', '-c', 'ss1']);
+    await run(['service', 'add-description', '--client', C, '--type', 'OPENAPI3', '--url', 'https://audit.example.org/openapi.yaml', '--rest-code', 'audit', '-c', 'ss1']);
+    await run(['service', 'set', '--client', C, '--code', 'audit', '--timeout', '45', '--ssl-auth', '-c', 'ss1']);
+    await run(['service', 'list', '--client', C, '-c', 'ss1']);
+    await run(['endpoint', 'add', '--client', C, '--code', 'audit', '--method', 'POST', '--path', '/reports', '-c', 'ss1']);
+    await run(['endpoint', 'delete', '--client', C, '--code', 'audit', '--method', 'POST', '--path', '/reports', '-c', 'ss1']);
+    await run(['group', 'add', '--client', C, '--code', 'readers', '--description', 'Readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1']);
+    await run(['group', 'list', '--client', C, '-c', 'ss1']);
+    await run(['access', 'grant', '--client', C, '--subject', 'local:readers', '--code', 'audit', '-c', 'ss1']);
+    await run(['access', 'list', '--client', C, '-c', 'ss1']);
+    await run(['access', 'revoke', '--client', C, '--subject', 'local:readers', '--code', 'audit', '-c', 'ss1', '--yes']);
+    await run(['service', 'disable', '--client', C, '--url', 'https://audit.example.org/openapi.yaml', '-c', 'ss1', '--yes']);
+    await run(['tls', 'keygen', '--out', join(E.work, 'is.key')]);
+    await run(['tls', 'csr', '--key', join(E.work, 'is.key'), '--subject', 'CN=is.example.org', '--out', join(E.work, 'is.csr')]);
+    writeFileSync(join(E.work, 'is.crt'), E.sb.ca.sign(readFileSync(join(E.work, 'is.csr')), { usage: 'AUTHENTICATION' }));
+    await run(['client', 'tls', 'add', join(E.work, 'is.crt'), '--client', C, '-c', 'ss1']);
+    await run(['client', 'tls', 'list', '--client', C, '-c', 'ss1']);
+    await run(['client', 'unregister', C, '-c', 'ss1', '--yes']);
+    await run(['client', 'delete', C, '-c', 'ss1', '--yes']);
 
     const exchanges = E.sb.requests();
     expect(exchanges.length).toBeGreaterThan(100);
