@@ -3,11 +3,11 @@ import { XrdCommand } from '../src/cli/base.js';
 import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
-import { applyPlan, type ApplyResult } from '../src/plan/apply.js';
-import { openSession } from '../src/plan/session.js';
-import { pendingChanges, type Plan } from '../src/plan/plan.js';
-import { renderPlan } from '../src/plan/render.js';
-import { assertNoDrift, desiredFrom, planFor, readSavedPlan } from '../src/plan/run.js';
+import { applyPlan, type ApplyResult } from '../src/engine/apply.js';
+import { openSession } from '../src/engine/session.js';
+import { pendingChanges, type Plan } from '../src/engine/plan.js';
+import { renderPlan } from '../src/engine/render.js';
+import { assertNoDrift, desiredFrom, planFor, readSavedPlan } from '../src/engine/run.js';
 
 type Result = { check: boolean; changed: boolean; plan: Plan; result: ApplyResult | null; requests: number };
 

@@ -4,9 +4,9 @@ import { XrdCommand } from '../src/cli/base.js';
 import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
-import { pendingChanges, type Plan } from '../src/plan/plan.js';
-import { renderPlan } from '../src/plan/render.js';
-import { desiredFrom, planFor } from '../src/plan/run.js';
+import { pendingChanges, type Plan } from '../src/engine/plan.js';
+import { renderPlan } from '../src/engine/render.js';
+import { desiredFrom, planFor } from '../src/engine/run.js';
 
 type Result = Plan & { requests: number; out: string | null };
 

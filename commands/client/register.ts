@@ -3,7 +3,7 @@ import type { CentralServerApi } from '../../src/api/central-server.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';
 import { UsageError } from '../../src/errors/index.js';
-import { runAction } from '../../src/plan/single.js';
+import { runAction } from '../../src/engine/single.js';
 
 export default class ClientRegister extends XrdCommand<typeof ClientRegister, ActionResult> {
   static override summary = 'Register a client at the central server; optionally approve it there and wait until it is REGISTERED.';

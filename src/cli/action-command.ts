@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { SecurityServerApi } from '../api/security-server.js';
-import { runAction } from '../plan/single.js';
+import { runAction } from '../engine/single.js';
 import { S } from './schema.js';
 
 export const clientFlag = Flags.string({ required: true, description: 'client id INSTANCE:CLASS:CODE[:SUBSYSTEM]' });

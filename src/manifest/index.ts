@@ -1,3 +1,2 @@
 export { loadManifest, type LoadResult } from './load.js';
 export { manifestSchema } from './schema.js';
-export type * from './model.js';

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node as YNode } from 'yaml';
 import { ManifestError } from '../errors/index.js';
-import type { DesiredInstance, Pos } from '../plan/desired.js';
+import type { DesiredInstance, Pos } from '../model/desired.js';
 import { manifestSchema } from './schema.js';
 import { normalize } from './normalize.js';
 import { semanticChecks } from './semantic.js';

@@ -1,5 +1,5 @@
 import { splitCommand } from '../pki/adapters/command.js';
-import type { DesiredCert, DesiredClient, DesiredInstance, DesiredServer } from '../plan/desired.js';
+import type { DesiredCert, DesiredClient, DesiredInstance, DesiredServer } from '../model/desired.js';
 import type { SourceFile } from './load.js';
 import { positionOf } from './load.js';
 

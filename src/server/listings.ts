@@ -1,7 +1,7 @@
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type * as SS from '../api/types/ss.js';
-import { clientApiId } from '../plan/ids.js';
+import { clientApiId } from '../model/ids.js';
 
 export interface ClientRow {
   id: string;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecurityServerApi } from '../../src/api/security-server.js';
 import { HttpClient } from '../../src/http/index.js';
-import { readServer } from '../../src/plan/actual.js';
+import { readServer } from '../../src/engine/actual.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { repoRoot } from '../support/cli.js';
 import { manifestEnv } from '../support/manifest-env.js';

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
-import { runCentralAction } from '../../../src/plan/single.js';
+import { runCentralAction } from '../../../src/engine/single.js';
 
 export default class CsMemberAdd extends XrdCommand<typeof CsMemberAdd, ActionResult> {
   static override summary = 'Add a member at the central server (the same action apply runs).';

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
-import { runCentralAction } from '../../../src/plan/single.js';
+import { runCentralAction } from '../../../src/engine/single.js';
 
 export default class CsSubsystemAdd extends XrdCommand<typeof CsSubsystemAdd, ActionResult> {
   static override summary = 'Add a subsystem at the central server (the same action apply runs).';

@@ -1,7 +1,7 @@
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type * as SS from '../api/types/ss.js';
-import type { DesiredCentral, DesiredServer, Pos } from './desired.js';
+import type { DesiredCentral, DesiredServer, Pos } from '../model/desired.js';
 
 export type Op = 'create' | 'update' | 'delete' | 'unsafe' | 'keep';
 

@@ -2,8 +2,8 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type * as SS from '../api/types/ss.js';
 import { ApiError } from '../errors/index.js';
-import type { DesiredServer } from './desired.js';
-import { clientApiId } from './ids.js';
+import type { DesiredServer } from '../model/desired.js';
+import { clientApiId } from '../model/ids.js';
 import type { ActualCentral, ActualServer, ExecCache } from './types.js';
 
 /**

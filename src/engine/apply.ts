@@ -1,7 +1,7 @@
 import { resolveSecret, type SecretRef } from '../config/secrets.js';
 import { ConflictError, UsageError, XrdError } from '../errors/index.js';
 import { execCache } from './actual.js';
-import type { DesiredInstance } from './desired.js';
+import type { DesiredInstance } from '../model/desired.js';
 import { accessExecutors } from './kinds/access.js';
 import { centralExecutors } from './kinds/central.js';
 import { certExecutors } from './kinds/certs.js';

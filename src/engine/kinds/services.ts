@@ -1,6 +1,6 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
-import type { DesiredServiceDescription } from '../desired.js';
+import type { DesiredServiceDescription } from '../../model/desired.js';
 import type { Change, ExecContext, Executor, KindContext } from '../types.js';
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConflictError, ManifestErrors, UsageError } from '../errors/index.js';
 import { loadManifest } from '../manifest/index.js';
 import { readCentral, readServer } from './actual.js';
-import type { DesiredInstance } from './desired.js';
+import type { DesiredInstance } from '../model/desired.js';
 import { buildPlan, digest, type Plan } from './plan.js';
 import { openSession, type Session, type SessionOptions } from './session.js';
 

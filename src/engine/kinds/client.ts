@@ -1,7 +1,7 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError, TimeoutError } from '../../errors/index.js';
 import { listRequests } from '../../cs/requests.js';
-import { clientApiId, parseClientId } from '../ids.js';
+import { clientApiId, parseClientId } from '../../model/ids.js';
 import type { Change, ExecContext, Executor, KindContext } from '../types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

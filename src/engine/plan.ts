@@ -3,7 +3,7 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import { XrdError } from '../errors/index.js';
 import { readCentral, readServer } from './actual.js';
-import type { DesiredInstance, DesiredServer } from './desired.js';
+import type { DesiredInstance, DesiredServer } from '../model/desired.js';
 import { diffAccessRights, diffLocalGroups } from './kinds/access.js';
 import { diffCentral } from './kinds/central.js';
 import { diffCerts } from './kinds/certs.js';

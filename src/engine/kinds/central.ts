@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors/index.js';
-import type { DesiredCentral } from '../desired.js';
-import { parseClientId } from '../ids.js';
+import type { DesiredCentral } from '../../model/desired.js';
+import { parseClientId } from '../../model/ids.js';
 import type { ActualCentral, Change, ExecContext } from '../types.js';
 
 /** Members and subsystems at the central server. */

@@ -3,7 +3,7 @@ import { SecurityServerApi } from '../api/security-server.js';
 import { validateUrl } from '../config/contexts.js';
 import { resolveSecret } from '../config/secrets.js';
 import { HttpClient } from '../http/index.js';
-import type { Connection, DesiredInstance } from './desired.js';
+import type { Connection, DesiredInstance } from '../model/desired.js';
 import type { Connections } from './plan.js';
 
 export interface SessionOptions {
