@@ -4,10 +4,10 @@ import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
 import { applyPlan, type ApplyResult } from '../src/engine/apply.js';
-import { openSession } from '../src/engine/session.js';
+import { openSession } from '../src/services/session.js';
 import { pendingChanges, type Plan } from '../src/engine/plan.js';
-import { renderPlan } from '../src/engine/render.js';
-import { assertNoDrift, desiredFrom, planFor, readSavedPlan } from '../src/engine/run.js';
+import { renderPlan } from '../src/output/plan.js';
+import { assertNoDrift, desiredFrom, planFor, readSavedPlan } from '../src/services/plan.js';
 
 type Result = { check: boolean; changed: boolean; plan: Plan; result: ApplyResult | null; requests: number };
 

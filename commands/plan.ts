@@ -5,8 +5,8 @@ import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
 import { pendingChanges, type Plan } from '../src/engine/plan.js';
-import { renderPlan } from '../src/engine/render.js';
-import { desiredFrom, planFor } from '../src/engine/run.js';
+import { renderPlan } from '../src/output/plan.js';
+import { desiredFrom, planFor } from '../src/services/plan.js';
 
 type Result = Plan & { requests: number; out: string | null };
 

@@ -37,7 +37,7 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
   protected async execute(): Promise<ExpiryResult> {
     const f = this.flags;
     if (f.manifest?.length) {
-      const [{ desiredFrom }, { openSession }] = await Promise.all([import('../../src/engine/run.js'), import('../../src/engine/session.js')]);
+      const [{ desiredFrom }, { openSession }] = await Promise.all([import('../../src/services/plan.js'), import('../../src/services/session.js')]);
       const session = await openSession(await desiredFrom(f.manifest), this.connectOptions());
       this.onClose(() => session.close());
       return certExpiry([...session.security.values()], { warnDays: f['warn-days'], criticalDays: f['critical-days'] });

@@ -10,7 +10,7 @@ export default class ClientAdd extends XrdCommand<typeof ClientAdd, ActionResult
 
   protected async execute(): Promise<ActionResult> {
     const api = await this.securityServer();
-    return act(api, 'add-client', this.args.id, { id: this.args.id, name: this.flags.name ?? null, connectionType: this.flags['connection-type'] ?? null });
+    return act(api, 'add-client', this.args.id, { id: this.args.id, name: this.flags.name ?? null, connectionType: (this.flags['connection-type'] ?? null) as 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH' | null });
   }
 
   protected override render(r: ActionResult): void {

@@ -1,9 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import type { CentralServerApi } from '../../src/api/central-server.js';
 import { XrdCommand } from '../../src/cli/base.js';
-import { actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';
+import { act, actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';
 import { UsageError } from '../../src/errors/index.js';
-import { runAction } from '../../src/engine/single.js';
 
 export default class ClientRegister extends XrdCommand<typeof ClientRegister, ActionResult> {
   static override summary = 'Register a client at the central server; optionally approve it there and wait until it is REGISTERED.';
@@ -24,12 +23,11 @@ export default class ClientRegister extends XrdCommand<typeof ClientRegister, Ac
       if (!name) throw new UsageError('--approve needs a central server context', { hint: 'pass --cs-context NAME' });
       cs = await this.centralServer(this.context(name));
     }
-    const before = api.http.writeCount + (cs?.http.writeCount ?? 0);
     const serverId = (await api.getCurrentSecurityServer())[0]?.id ?? '';
     const o = { cs, approve: !!cs, serverId, timeoutMs: this.flags.timeout * 1000, progress: (m: string) => this.out.info(m) };
-    await runAction(api, 'register-client', { id: this.args.id }, o);
-    if (cs) await runAction(api, 'wait-clients-registered', { ids: [this.args.id] }, o);
-    return { server: api.server, action: 'register-client', target: this.args.id, changed: api.http.writeCount + (cs?.http.writeCount ?? 0) > before };
+    const r = await act(api, 'register-client', this.args.id, { id: this.args.id }, o);
+    const waited = cs ? await act(api, 'wait-clients-registered', this.args.id, { ids: [this.args.id] }, o) : undefined;
+    return { ...r, changed: r.changed || !!waited?.changed };
   }
 
   protected override render(r: ActionResult): void {

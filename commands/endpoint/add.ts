@@ -1,3 +1,4 @@
+import type { ActionParams } from '../../src/engine/kinds/index.js';
 import { Flags } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, clientFlag, type ActionResult } from '../../src/cli/action-command.js';
@@ -10,7 +11,7 @@ export default class EndpointAdd extends XrdCommand<typeof EndpointAdd, ActionRe
 
   protected async execute(): Promise<ActionResult> {
     const api = await this.securityServer();
-    return act(api, 'add-endpoint', `${this.flags.method} ${this.flags.path}`, { clientId: this.flags.client, sdUrl: undefined, code: this.flags.code, method: this.flags.method, path: this.flags.path });
+    return act(api, 'add-endpoint', `${this.flags.method} ${this.flags.path}`, { clientId: this.flags.client, sdUrl: null, code: this.flags.code, method: this.flags.method as ActionParams<'add-endpoint'>['method'], path: this.flags.path });
   }
 
   protected override render(r: ActionResult): void {

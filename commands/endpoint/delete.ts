@@ -10,7 +10,7 @@ export default class EndpointDelete extends XrdCommand<typeof EndpointDelete, Ac
 
   protected async execute(): Promise<ActionResult> {
     const api = await this.securityServer();
-    return act(api, 'delete-endpoint', `${this.flags.method} ${this.flags.path}`, { clientId: this.flags.client, sdUrl: undefined, code: this.flags.code, method: this.flags.method, path: this.flags.path });
+    return act(api, 'delete-endpoint', `${this.flags.method} ${this.flags.path}`, { clientId: this.flags.client, sdUrl: null, code: this.flags.code, method: this.flags.method, path: this.flags.path });
   }
 
   protected override render(r: ActionResult): void {

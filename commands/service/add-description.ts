@@ -1,3 +1,4 @@
+import type { ActionParams } from '../../src/engine/kinds/index.js';
 import { Flags } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, clientFlag, type ActionResult } from '../../src/cli/action-command.js';
@@ -10,7 +11,7 @@ export default class ServiceAddDescription extends XrdCommand<typeof ServiceAddD
 
   protected async execute(): Promise<ActionResult> {
     const api = await this.securityServer();
-    return act(api, 'add-service-description', this.flags.url, { clientId: this.flags.client, type: this.flags.type, url: this.flags.url, restServiceCode: this.flags['rest-code'] ?? null, disabled: this.flags.disabled });
+    return act(api, 'add-service-description', this.flags.url, { clientId: this.flags.client, type: this.flags.type as ActionParams<'add-service-description'>['type'], url: this.flags.url, restServiceCode: this.flags['rest-code'] ?? null, disabled: this.flags.disabled });
   }
 
   protected override render(r: ActionResult): void {

@@ -10,7 +10,7 @@ export default class ServiceSet extends XrdCommand<typeof ServiceSet, ActionResu
 
   protected async execute(): Promise<ActionResult> {
     const api = await this.securityServer();
-    return act(api, 'update-service', this.flags.code, { clientId: this.flags.client, sdUrl: undefined, code: this.flags.code, timeout: this.flags.timeout ?? null, serviceUrl: this.flags.url ?? null, sslAuth: this.flags['ssl-auth'] ?? null });
+    return act(api, 'update-service', this.flags.code, { clientId: this.flags.client, sdUrl: null, code: this.flags.code, timeout: this.flags.timeout ?? null, serviceUrl: this.flags.url ?? null, sslAuth: this.flags['ssl-auth'] ?? null });
   }
 
   protected override render(r: ActionResult): void {

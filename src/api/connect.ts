@@ -1,5 +1,5 @@
-import { getContext, readContexts, type Context } from '../config/contexts.js';
-import { resolveSecret } from '../config/secrets.js';
+import { getContext, readContexts, validateUrl, type Context } from '../config/contexts.js';
+import { resolveSecret, type SecretRef } from '../config/secrets.js';
 import { ConfigError } from '../errors/index.js';
 import { HttpClient, type HttpExchange } from '../http/index.js';
 import { CentralServerApi } from './central-server.js';
@@ -11,19 +11,35 @@ export interface ConnectOptions {
   warn?: (msg: string) => void;
   timeoutMs?: number;
   onExchange?: (x: HttpExchange) => void;
+  /** per-server politeness (the real admin API limits each client to 20/s and 600/min) */
+  rateLimit?: { perSecond: number; perMinute: number };
 }
 
-export async function httpForContext(ctx: Context, opts: ConnectOptions = {}): Promise<HttpClient> {
-  const apiKey = await resolveSecret(ctx.apiKey, { what: `context ${ctx.name} api key`, env: opts.env, prompt: opts.prompt, warn: opts.warn });
+/** Where a server is and how to trust and authenticate to it (a context, or a manifest's server). */
+export interface ServerConnection {
+  url: string;
+  apiKey: SecretRef | string;
+  tlsFingerprint?: string;
+  caFile?: string;
+}
+
+/** One HTTP client for one server: the API key resolved now (and registered for redaction). */
+export async function connectHttp(name: string, conn: ServerConnection, what: string, opts: ConnectOptions = {}): Promise<HttpClient> {
+  const apiKey = await resolveSecret(conn.apiKey, { what, env: opts.env, prompt: opts.prompt, warn: opts.warn });
   return new HttpClient({
-    baseUrl: ctx.url,
-    server: ctx.name,
+    baseUrl: validateUrl(conn.url, `${name} url`),
+    server: name,
     apiKey,
-    tlsFingerprint: ctx.tlsFingerprint,
-    caFile: ctx.caFile,
+    tlsFingerprint: conn.tlsFingerprint,
+    caFile: conn.caFile,
     timeoutMs: opts.timeoutMs,
     onExchange: opts.onExchange,
+    rateLimit: opts.rateLimit,
   });
+}
+
+export function httpForContext(ctx: Context, opts: ConnectOptions = {}): Promise<HttpClient> {
+  return connectHttp(ctx.name, ctx, `context ${ctx.name} api key`, opts);
 }
 
 export function loadContext(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Context {

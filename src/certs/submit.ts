@@ -57,3 +57,45 @@ export async function csrForKey(api: SecurityServerApi, keyId: string, csrId: st
   if (usage === 'none') throw new UsageError(`key ${keyId} has no usage yet`, { server: api.server, step: 'find-csr' });
   return { csrId: chosen.id, usage, csr: await api.downloadCsr(keyId, chosen.id, format) };
 }
+
+/** How a CSR reaches its CA: the adapters of `csr submit`, of apply's issuers and of rotation. */
+export type IssuerSpec =
+  | { type: 'server-acme' }
+  | { type: 'command'; command: string; timeoutMs: number }
+  /** the CSR goes to `csrFile`; the CA's answer is picked up from `certFile` once it is there */
+  | { type: 'manual'; csrFile: string; certFile?: string }
+  | { type: 'acme'; options: import('../pki/adapters/acme.js').AcmeOptions };
+
+/**
+ * Submit a CSR through one adapter (one implementation for csr submit, apply and rotation).
+ * manual: when the answer file already exists it is the certificate; otherwise the CSR is written and
+ * the outcome is pending (a rerun or `rotate resume` picks the answer up).
+ */
+export async function submitCsr(c: SubmitContext & { issuer: IssuerSpec; csrFormat?: 'PEM' | 'DER' }): Promise<SubmitOutcome> {
+  const fmt = c.csrFormat ?? 'PEM';
+  const sub = { usage: c.usage, csrFormat: fmt, log: c.progress };
+  switch (c.issuer.type) {
+    case 'server-acme':
+      return submitServerAcme(c);
+    case 'manual': {
+      const { existsSync, readFileSync } = await import('node:fs');
+      if (c.issuer.certFile && existsSync(c.issuer.certFile)) {
+        c.progress(`the CA's answer is in ${c.issuer.certFile}`);
+        return { kind: 'certificate', certificate: readFileSync(c.issuer.certFile) };
+      }
+      const { ManualAdapter } = await import('../pki/adapters/manual.js');
+      const r = await new ManualAdapter(c.issuer.csrFile).submit(c.csr, sub);
+      return { kind: 'pending', where: c.issuer.certFile ? `${r.csrPath} (answer expected in ${c.issuer.certFile})` : r.csrPath };
+    }
+    case 'acme': {
+      const { AcmeAdapter } = await import('../pki/adapters/acme.js');
+      const r = await new AcmeAdapter(c.issuer.options).submit(c.csr, sub);
+      return { kind: 'certificate', certificate: r.certificate };
+    }
+    case 'command': {
+      const { CommandAdapter, splitCommand } = await import('../pki/adapters/command.js');
+      const r = await new CommandAdapter(splitCommand(c.issuer.command), { timeoutMs: c.issuer.timeoutMs }).submit(c.csr, sub);
+      return { kind: 'certificate', certificate: r.certificate };
+    }
+  }
+}

@@ -2,7 +2,7 @@ import type { JsonSchema } from './schema.js';
 
 const change: JsonSchema = {
   type: 'object',
-  required: ['id', 'server', 'kind', 'key', 'op', 'summary', 'phase'],
+  required: ['id', 'server', 'kind', 'key', 'op', 'summary', 'dependsOn'],
   properties: {
     id: { type: 'string' },
     server: { type: 'string' },
@@ -11,7 +11,7 @@ const change: JsonSchema = {
     op: { enum: ['create', 'update', 'delete', 'unsafe', 'keep'] },
     summary: { type: 'string' },
     diff: { type: 'object' },
-    phase: { type: 'integer' },
+    dependsOn: { type: 'array', items: { type: 'string' }, description: 'ids of the changes apply makes first' },
     action: { type: 'object', required: ['type', 'params'], properties: { type: { type: 'string' }, params: { type: 'object' } } },
     prune: { type: 'boolean' },
     pos: { type: 'object' },

@@ -1,17 +1,13 @@
-import { resolveSecret, type SecretRef } from '../config/secrets.js';
+import type { CentralServerApi } from '../api/central-server.js';
+import type { SecurityServerApi } from '../api/security-server.js';
+import { resolveSecret } from '../config/secrets.js';
 import { ConflictError, UsageError, XrdError } from '../errors/index.js';
-import { execCache } from './actual.js';
 import type { DesiredInstance } from '../model/desired.js';
-import { accessExecutors } from './kinds/access.js';
-import { centralExecutors } from './kinds/central.js';
-import { certExecutors } from './kinds/certs.js';
-import { clientExecutors } from './kinds/client.js';
-import { serviceExecutors } from './kinds/services.js';
-import { tokenExecutors } from './kinds/token.js';
-import { pool, type Connections, type Plan } from './plan.js';
-import type { Change, Executor } from './types.js';
-
-const executors: Record<string, Executor> = { ...tokenExecutors, ...certExecutors, ...clientExecutors, ...serviceExecutors, ...accessExecutors };
+import { execCache } from './actual.js';
+import { walk } from './graph.js';
+import { kindOf } from './kinds/index.js';
+import type { Connections, Plan } from './plan.js';
+import type { ActionOf, CentralExecContext, Change, ExecContext } from './types.js';
 
 export type ApplyEvent =
   | { type: 'start'; server: string; change: string; summary: string }
@@ -24,7 +20,9 @@ export interface ServerOutcome {
   server: string;
   changed: boolean;
   applied: string[];
+  /** the first change that failed on this server */
   failed: { change: string; error: string } | null;
+  /** changes not run because something they depend on failed (or the run was interrupted) */
   skipped: string[];
 }
 
@@ -35,94 +33,144 @@ export interface ApplyResult {
 }
 
 export interface ApplyOptions {
+  /** changes running at once overall (servers × their independent changes) */
   concurrency?: number;
+  /** changes running at once on one server (the HTTP layer also keeps each server under its rate limit) */
+  perServer?: number;
   timeoutMs?: number;
   onEvent?: (e: ApplyEvent) => void;
   prompt?: (m: string) => Promise<string>;
   warn?: (m: string) => void;
+  stopped?: () => boolean;
+}
+
+export const runnable = (c: Change) => !!c.action && c.op !== 'unsafe' && c.op !== 'keep';
+
+/** Run one action of its kind: the one code path of apply, rotation and the imperative commands. */
+export async function runAction(action: ActionOf<string, unknown>, ctx: { ss?: ExecContext; cs?: CentralExecContext }): Promise<void> {
+  const kind = kindOf(action.type);
+  if (!kind) throw new UsageError(`no kind of the engine defines the action ${JSON.stringify(action.type)}`);
+  const fn = kind.actions[action.type]!;
+  if (kind.scope === 'central') {
+    if (!ctx.cs) throw new UsageError(`${action.type} needs a central server`);
+    await fn(ctx.cs, action.params);
+  } else {
+    if (!ctx.ss) throw new UsageError(`${action.type} needs a security server`);
+    await fn(ctx.ss, action.params);
+  }
 }
 
 /**
- * Execute a plan: the central server's changes first (members that registrations need), then every
- * security server in parallel (bounded), each in phase order. The first failure on a server stops
- * that server (later steps depend on earlier ones) but not the others. Every executor re-checks what
- * the server reports before writing, so a rerun after a failure finishes the job without repeating it.
+ * Execute a plan: every runnable change of every server is a node of one dependency graph (the
+ * central server's members before the clients that need them, the token before certificates,
+ * certificates before registrations, …). Independent changes run in parallel, bounded overall and per
+ * server; a failure skips only what depends on it. Every action re-checks what the server reports
+ * before writing, so a rerun after a failure finishes the job without repeating it.
  */
 export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Connections, o: ApplyOptions = {}): Promise<ApplyResult> {
   const emit = o.onEvent ?? (() => {});
-  const outcomes: ServerOutcome[] = [];
-  const runnable = (c: Change) => !!c.action && c.op !== 'unsafe' && c.op !== 'keep';
-
-  const central = plan.servers.find((s) => s.kind === 'central');
-  if (central) {
-    const out: ServerOutcome = { server: central.server, changed: false, applied: [], failed: null, skipped: [] };
-    for (const c of central.changes.filter(runnable)) {
-      emit({ type: 'start', server: central.server, change: c.id, summary: c.summary });
-      try {
-        const ex = centralExecutors[c.action!.type];
-        if (!ex || !conns.central) throw new UsageError(`no executor for ${c.action!.type}`);
-        await ex(conns.central, c.action!.params);
-        out.applied.push(c.id);
-        out.changed = true;
-        emit({ type: 'done', server: central.server, change: c.id });
-      } catch (e) {
-        const msg = e instanceof XrdError ? e.oneLine() : String(e);
-        out.failed = { change: c.id, error: msg };
-        emit({ type: 'failed', server: central.server, change: c.id, error: msg });
-        break;
-      }
-    }
-    outcomes.push(out);
-    emit({ type: 'finished', server: out.server, changed: out.changed, ok: !out.failed });
-    if (out.failed) {
-      for (const s of plan.servers.filter((x) => x.kind === 'security')) outcomes.push({ server: s.server, changed: false, applied: [], failed: null, skipped: s.changes.filter(runnable).map((c) => c.id) });
-      return { changed: out.changed, servers: outcomes, ok: false };
-    }
-  }
-
-  const ssPlans = plan.servers.filter((s) => s.kind === 'security');
-  const results = await pool(ssPlans, o.concurrency ?? 8, async (sp): Promise<ServerOutcome> => {
-    const out: ServerOutcome = { server: sp.server, changed: false, applied: [], failed: null, skipped: [] };
-    const todo = sp.changes.filter(runnable);
-    if (!todo.length) return out;
-    const desiredServer = desired.servers.find((s) => s.name === sp.server);
-    const api = conns.security.get(sp.server);
-    if (!desiredServer || !api) throw new ConflictError(`plan names server ${sp.server}, which the manifest does not`);
-    const ctx = {
+  const todo = plan.servers.flatMap((s) => s.changes.filter(runnable));
+  const contexts = new Map<string, ExecContext>();
+  const ssContext = (server: string): ExecContext => {
+    let ctx = contexts.get(server);
+    if (ctx) return ctx;
+    const d = desired.servers.find((s) => s.name === server);
+    const api = conns.security.get(server);
+    if (!d || !api) throw new ConflictError(`plan names server ${server}, which the manifest does not`);
+    ctx = {
       api,
       cs: conns.central,
-      central: desired.central,
-      serverId: desiredServer.id,
-      secret: (ref: unknown, what: string) => {
-        if (!ref) throw new UsageError(`${sp.server}: ${what} is needed but the manifest gives no reference`, { server: sp.server, hint: 'add token.pin: { env: NAME } to the server' });
-        return resolveSecret(ref as SecretRef, { what: `${sp.server} ${what}`, prompt: o.prompt, warn: o.warn });
+      approve: !!desired.central?.approveRequests,
+      serverId: d.id,
+      secret: (ref, what) => {
+        if (!ref) throw new UsageError(`${server}: ${what} is needed but the manifest gives no reference`, { server, hint: 'add token.pin: { env: NAME } to the server' });
+        return resolveSecret(ref, { what: `${server} ${what}`, prompt: o.prompt, warn: o.warn });
       },
-      progress: (_m: string) => {},
+      progress: () => {},
       cache: execCache(api),
       timeoutMs: o.timeoutMs ?? 300_000,
     };
-    for (let i = 0; i < todo.length; i++) {
-      const c = todo[i]!;
-      ctx.progress = (m) => emit({ type: 'progress', server: sp.server, change: c.id, message: m });
-      emit({ type: 'start', server: sp.server, change: c.id, summary: c.summary });
+    contexts.set(server, ctx);
+    return ctx;
+  };
+  const centralName = plan.servers.find((s) => s.kind === 'central')?.server;
+  const remaining = new Map<string, number>();
+  for (const c of todo) remaining.set(c.server, (remaining.get(c.server) ?? 0) + 1);
+  const outcomes = new Map<string, ServerOutcome>();
+  for (const s of plan.servers) if (remaining.has(s.server)) outcomes.set(s.server, { server: s.server, changed: false, applied: [], failed: null, skipped: [] });
+  const settle = (server: string) => {
+    const n = remaining.get(server)! - 1;
+    remaining.set(server, n);
+    if (n === 0) {
+      const out = outcomes.get(server)!;
+      emit({ type: 'finished', server, changed: out.changed, ok: !out.failed });
+    }
+  };
+
+  const result = await walk(
+    todo,
+    async (c) => {
+      emit({ type: 'start', server: c.server, change: c.id, summary: c.summary });
+      const progress = (message: string) => emit({ type: 'progress', server: c.server, change: c.id, message });
+      const out = outcomes.get(c.server)!;
       try {
-        const ex = executors[c.action!.type];
-        if (!ex) throw new UsageError(`no executor for ${c.action!.type}`);
-        await ex(ctx, c.action!.params);
+        if (c.server === centralName) {
+          if (!conns.central) throw new UsageError(`the manifest names no central server connection for ${c.id}`);
+          await runAction(c.action!, { cs: { cs: conns.central, progress } });
+        } else {
+          await runAction(c.action!, { ss: { ...ssContext(c.server), progress } });
+        }
         out.applied.push(c.id);
         out.changed = true;
-        emit({ type: 'done', server: sp.server, change: c.id });
+        emit({ type: 'done', server: c.server, change: c.id });
       } catch (e) {
         const msg = e instanceof XrdError ? e.oneLine() : String(e);
-        out.failed = { change: c.id, error: msg };
-        out.skipped = todo.slice(i + 1).map((x) => x.id);
-        emit({ type: 'failed', server: sp.server, change: c.id, error: msg });
-        break;
+        if (!out.failed) out.failed = { change: c.id, error: msg };
+        emit({ type: 'failed', server: c.server, change: c.id, error: msg });
+        throw e;
+      } finally {
+        settle(c.server);
       }
+    },
+    { concurrency: Math.max(1, o.concurrency ?? 8) * Math.max(1, o.perServer ?? 4), perServer: Math.max(1, o.perServer ?? 4), stopped: o.stopped },
+  );
+  for (const c of todo) {
+    const r = result.get(c.id);
+    if (r?.status === 'skipped') {
+      outcomes.get(c.server)!.skipped.push(c.id);
+      settle(c.server);
     }
-    emit({ type: 'finished', server: out.server, changed: out.changed, ok: !out.failed });
-    return out;
-  });
-  outcomes.push(...results);
-  return { changed: outcomes.some((x) => x.changed), servers: outcomes, ok: outcomes.every((x) => !x.failed) };
+  }
+  const servers = [...outcomes.values()];
+  return { changed: servers.some((x) => x.changed), servers, ok: servers.every((x) => !x.failed && x.skipped.length === 0) };
+}
+
+/**
+ * Run one change of a kind for an imperative command (`xrdctl client add`, `service set`, …): the
+ * same action apply runs, with the same meaning of `changed` (the server needed a write).
+ */
+export async function applyOne(
+  action: ActionOf<string, unknown>,
+  target: { api: SecurityServerApi; cs?: CentralServerApi; approve?: boolean; serverId?: string; timeoutMs?: number; progress?: (m: string) => void } | { cs: CentralServerApi; progress?: (m: string) => void },
+): Promise<{ changed: boolean }> {
+  const progress = target.progress ?? (() => {});
+  if ('api' in target) {
+    const before = target.api.http.writeCount + (target.cs?.http.writeCount ?? 0);
+    await runAction(action, {
+      ss: {
+        api: target.api,
+        cs: target.cs,
+        approve: !!target.approve && !!target.cs,
+        serverId: target.serverId ?? '',
+        secret: () => Promise.reject(new UsageError(`${action.type} needs a secret reference`)),
+        progress,
+        cache: execCache(target.api),
+        timeoutMs: target.timeoutMs ?? 300_000,
+      },
+    });
+    return { changed: target.api.http.writeCount + (target.cs?.http.writeCount ?? 0) > before };
+  }
+  const before = target.cs.http.writeCount;
+  await runAction(action, { cs: { cs: target.cs, progress } });
+  return { changed: target.cs.http.writeCount > before };
 }

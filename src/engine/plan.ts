@@ -3,14 +3,11 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import { XrdError } from '../errors/index.js';
 import { readCentral, readServer } from './actual.js';
-import type { DesiredInstance, DesiredServer } from '../model/desired.js';
-import { diffAccessRights, diffLocalGroups } from './kinds/access.js';
+import type { DesiredInstance } from '../model/desired.js';
+import { link } from './graph.js';
 import { diffCentral } from './kinds/central.js';
-import { diffCerts } from './kinds/certs.js';
-import { diffClients } from './kinds/client.js';
-import { diffEndpointPrune, diffServices } from './kinds/services.js';
-import { diffToken } from './kinds/token.js';
-import type { ActualServer, Change } from './types.js';
+import { diffServer } from './kinds/index.js';
+import type { Change } from './types.js';
 
 export interface ServerPlan {
   server: string;
@@ -32,20 +29,6 @@ export interface Plan {
 export interface Connections {
   central?: CentralServerApi;
   security: Map<string, SecurityServerApi>;
-}
-
-/** Changes for one security server: every kind's diff, in phase order. */
-export function diffServer(server: DesiredServer, actual: ActualServer, instance: string, now = new Date()): Change[] {
-  const ctx = { server, actual };
-  return [
-    ...diffToken(ctx),
-    ...diffCerts(ctx, now),
-    ...diffClients(ctx, instance),
-    ...diffServices(ctx),
-    ...diffEndpointPrune(ctx),
-    ...diffLocalGroups(ctx),
-    ...diffAccessRights(ctx),
-  ].sort((a, b) => a.phase - b.phase);
 }
 
 export function digest(value: unknown): string {
@@ -96,12 +79,14 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
     try {
       const actual = await readServer(api, s, desired.instance);
       // expiry is judged by the server's clock
-      return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer(s, actual, desired.instance, o.now ?? api.http.serverNow()) };
+      return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer({ server: s, actual, instance: desired.instance, now: o.now ?? api.http.serverNow() }) };
     } catch (e) {
       return { server: s.name, kind: 'security', stateDigest: '', changes: [], error: e instanceof XrdError ? e.oneLine() : String(e) };
     }
   });
   servers.push(...results);
+  // dependencies cross servers (a client on one server needs its member at the central server)
+  link(servers.flatMap((p) => p.changes));
   return { format: 'xrdctl-plan/1', createdAt: new Date().toISOString(), instance: desired.instance, servers, summary: summarize(servers) };
 }
 

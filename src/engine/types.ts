@@ -1,24 +1,50 @@
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type * as SS from '../api/types/ss.js';
-import type { DesiredCentral, DesiredServer, Pos } from '../model/desired.js';
+import type { SecretRef } from '../config/secrets.js';
+import type { DesiredServer, Pos } from '../model/desired.js';
 
 export type Op = 'create' | 'update' | 'delete' | 'unsafe' | 'keep';
 
-/** One pending change. Serializable: a saved plan holds these, and apply executes them. */
-export interface Change {
+/** The kinds of resource a change can be about (one engine module may own several). */
+export type ChangeKind =
+  | 'token'
+  | 'auth-cert'
+  | 'sign-cert'
+  | 'client'
+  | 'client-registration'
+  | 'service-description'
+  | 'service'
+  | 'endpoint'
+  | 'local-group'
+  | 'local-group-member'
+  | 'access-right'
+  | 'cs-member'
+  | 'cs-subsystem';
+
+/** One step of a kind: a typed name and its typed parameters (serialisable; a saved plan holds it). */
+export interface ActionOf<T extends string, P> {
+  type: T;
+  params: P;
+}
+
+/**
+ * One pending change. Serialisable: a saved plan holds these, and apply executes them.
+ * `dependsOn` names the changes (by id) that must be applied first; the executor walks that graph.
+ */
+export interface Change<A extends ActionOf<string, unknown> = ActionOf<string, unknown>> {
   /** unique within a plan: server/kind/key */
   id: string;
   server: string;
-  kind: string;
+  kind: ChangeKind;
   key: string;
   op: Op;
   summary: string;
   diff?: Record<string, { from: unknown; to: unknown }>;
-  /** ordering within a server: lower first */
-  phase: number;
+  /** ids of the changes this one needs first (within the plan; one not in the plan is already in place) */
+  dependsOn: string[];
   /** what apply runs; absent for changes apply does not make (unsafe, reported) */
-  action?: { type: string; params: Record<string, unknown> };
+  action?: A;
   /** a write that the manifest's prune setting asked for */
   prune?: boolean;
   pos?: Pos;
@@ -44,19 +70,30 @@ export interface ActualCentral {
 export interface KindContext {
   server: DesiredServer;
   actual: ActualServer;
+  instance: string;
+  now: Date;
 }
 
+/** What an action of a security-server kind runs with. */
 export interface ExecContext {
   api: SecurityServerApi;
+  /** the central server, when a context or manifest names one */
   cs?: CentralServerApi;
-  central?: DesiredCentral;
+  /** approve at the central server the management requests this change causes */
+  approve: boolean;
   serverId: string;
   /** resolve a secret reference (token PIN) */
-  secret: (ref: unknown, what: string) => Promise<string>;
+  secret: (ref: SecretRef | null | undefined, what: string) => Promise<string>;
   progress: (msg: string) => void;
   /** fresh reads of what an action needs, cached until the next write on that client */
   cache: ExecCache;
   timeoutMs: number;
+}
+
+/** What an action of a central-server kind runs with. */
+export interface CentralExecContext {
+  cs: CentralServerApi;
+  progress: (msg: string) => void;
 }
 
 export interface ExecCache {
@@ -66,4 +103,36 @@ export interface ExecCache {
   invalidate(clientId?: string): void;
 }
 
-export type Executor = (ctx: ExecContext, params: Record<string, any>) => Promise<void>;
+/** A table of typed actions: each name maps to the function that performs it. */
+export type ActionTable<Ctx> = { [type: string]: (ctx: Ctx, params: any) => Promise<void> };
+
+/** The action union of a table: { type: name, params: that function's parameters }. */
+export type ActionsOf<T extends ActionTable<any>> = { [K in keyof T & string]: ActionOf<K, Parameters<T[K]>[1]> }[keyof T & string];
+
+/** Looks up changes of a plan while a kind names its dependencies. */
+export interface DependencyIndex {
+  /** ids of the changes whose action has this type and whose params pass the test, on one server or any */
+  find<P = any>(type: string, test?: (params: P, change: Change) => boolean, server?: string): string[];
+}
+
+/**
+ * One kind of resource: how its desired state differs from what the server reports (pure), which
+ * changes each of its changes needs first, and the typed actions that make a change (one function
+ * per action; each re-reads what it needs and writes only when the server differs).
+ */
+export interface Kind<T extends ActionTable<any>> {
+  name: string;
+  scope: 'security' | 'central';
+  actions: T;
+  /** the changes (ids) this kind's change needs applied first */
+  dependsOn(change: Change<ActionsOf<T>>, index: DependencyIndex): string[];
+}
+
+export function defineKind<T extends ActionTable<any>>(k: Kind<T>): Kind<T> {
+  return k;
+}
+
+/** Build a typed action of a table (the compiler checks the name and the parameters). */
+export function act<T extends ActionTable<any>, K extends keyof T & string>(_table: T, type: K, params: Parameters<T[K]>[1]): ActionOf<K, Parameters<T[K]>[1]> {
+  return { type, params };
+}

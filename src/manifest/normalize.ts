@@ -1,4 +1,3 @@
-import { splitCommand } from '../pki/adapters/command.js';
 import type { DesiredCert, DesiredClient, DesiredInstance, DesiredServer } from '../model/desired.js';
 import type { SourceFile } from './load.js';
 import { positionOf } from './load.js';
@@ -8,7 +7,7 @@ type Obj = Record<string, any>;
 function issuerOf(i: Obj | undefined): DesiredCert['issuer'] {
   if (!i) return undefined;
   if (i.serverAcme) return { type: 'server-acme' };
-  if (i.command) return { type: 'command', command: splitCommand(i.command.run), timeoutSeconds: i.command.timeoutSeconds };
+  if (i.command) return { type: 'command', command: String(i.command.run), timeoutSeconds: i.command.timeoutSeconds };
   if (i.manual) return { type: 'manual', dir: i.manual.dir };
   return undefined;
 }

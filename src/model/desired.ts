@@ -34,7 +34,7 @@ export interface DesiredCentral {
 }
 
 export interface DesiredEndpoint {
-  method: string;
+  method: '*' | 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS' | 'TRACE';
   path: string;
 }
 
@@ -83,7 +83,7 @@ export interface DesiredCert {
   ca: string;
   renewBeforeDays: number;
   /** how apply gets a certificate when none works: the server orders it over ACME, or an operator's command signs the CSR */
-  issuer?: { type: 'server-acme' } | { type: 'command'; command: string[]; timeoutSeconds?: number } | { type: 'manual'; dir: string };
+  issuer?: { type: 'server-acme' } | { type: 'command'; command: string; timeoutSeconds?: number } | { type: 'manual'; dir: string };
   pos?: Pos;
 }
 

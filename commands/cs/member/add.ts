@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { XrdCommand } from '../../../src/cli/base.js';
-import { actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
-import { runCentralAction } from '../../../src/engine/single.js';
+import { actCentral, actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
 
 export default class CsMemberAdd extends XrdCommand<typeof CsMemberAdd, ActionResult> {
   static override summary = 'Add a member at the central server (the same action apply runs).';
@@ -11,9 +10,7 @@ export default class CsMemberAdd extends XrdCommand<typeof CsMemberAdd, ActionRe
 
   protected async execute(): Promise<ActionResult> {
     const cs = await this.centralServer(this.context());
-    const before = cs.http.writeCount;
-    await runCentralAction(cs, 'cs-add-member', { id: this.args.id, name: this.flags.name ?? null });
-    return { server: cs.server, action: 'cs-add-member', target: this.args.id, changed: cs.http.writeCount > before };
+    return actCentral(cs, 'cs-add-member', this.args.id, { id: this.args.id, name: this.flags.name });
   }
 
   protected override render(r: ActionResult): void {

@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { XrdCommand } from '../../../src/cli/base.js';
-import { actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
-import { runCentralAction } from '../../../src/engine/single.js';
+import { actCentral, actionResultSchema, type ActionResult } from '../../../src/cli/action-command.js';
 
 export default class CsSubsystemAdd extends XrdCommand<typeof CsSubsystemAdd, ActionResult> {
   static override summary = 'Add a subsystem at the central server (the same action apply runs).';
@@ -11,9 +10,7 @@ export default class CsSubsystemAdd extends XrdCommand<typeof CsSubsystemAdd, Ac
 
   protected async execute(): Promise<ActionResult> {
     const cs = await this.centralServer(this.context());
-    const before = cs.http.writeCount;
-    await runCentralAction(cs, 'cs-add-subsystem', { id: this.args.id, name: this.flags.name ?? null });
-    return { server: cs.server, action: 'cs-add-subsystem', target: this.args.id, changed: cs.http.writeCount > before };
+    return actCentral(cs, 'cs-add-subsystem', this.args.id, { id: this.args.id, name: this.flags.name ?? null });
   }
 
   protected override render(r: ActionResult): void {

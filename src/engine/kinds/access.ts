@@ -1,6 +1,7 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
-import type { Change, ExecContext, Executor, KindContext } from '../types.js';
+import { memberOf } from '../../model/ids.js';
+import { act, defineKind, type Change, type ExecContext, type DependencyIndex, type KindContext } from '../types.js';
 
 /** Local groups of a client: create, describe, members (prune removes members the manifest does not list). */
 export function diffLocalGroups({ server, actual }: KindContext): Change[] {
@@ -10,22 +11,22 @@ export function diffLocalGroups({ server, actual }: KindContext): Change[] {
     for (const g of c.localGroups) {
       const a = have.find((x) => x.code === g.code);
       const key = `${c.id} ${g.code}`;
-      const base = { server: server.name, kind: 'local-group', key, pos: g.pos };
+      const base = { server: server.name, kind: 'local-group' as const, key, pos: g.pos };
       if (!a) {
-        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'create', summary: `add local group ${g.code} to ${c.id} (${g.members.length} members)`, phase: 70, action: { type: 'add-local-group', params: { clientId: c.id, code: g.code, description: g.description, members: g.members } } });
+        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'create', summary: `add local group ${g.code} to ${c.id} (${g.members.length} members)`, dependsOn: [], action: act(actions, 'add-local-group', { clientId: c.id, code: g.code, description: g.description, members: g.members }) });
         continue;
       }
       if (a.description !== g.description) {
-        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'update', summary: `local group ${g.code} of ${c.id}: description`, diff: { description: { from: a.description, to: g.description } }, phase: 71, action: { type: 'update-local-group', params: { clientId: c.id, code: g.code, description: g.description } } });
+        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'update', summary: `local group ${g.code} of ${c.id}: description`, diff: { description: { from: a.description, to: g.description } }, dependsOn: [], action: act(actions, 'update-local-group', { clientId: c.id, code: g.code, description: g.description }) });
       }
       const members = (a.members ?? []).map((m) => m.id);
       const missing = g.members.filter((m) => !members.includes(m));
       if (missing.length) {
-        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}+`, op: 'create', summary: `add ${missing.join(', ')} to local group ${g.code} of ${c.id}`, phase: 72, action: { type: 'add-local-group-members', params: { clientId: c.id, code: g.code, members: missing } } });
+        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}+`, op: 'create', summary: `add ${missing.join(', ')} to local group ${g.code} of ${c.id}`, dependsOn: [], action: act(actions, 'add-local-group-members', { clientId: c.id, code: g.code, members: missing }) });
       }
       const extra = members.filter((m) => !g.members.includes(m));
       if (extra.length && c.prune.localGroupMembers) {
-        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}-`, op: 'delete', prune: true, summary: `remove ${extra.join(', ')} from local group ${g.code} of ${c.id}`, phase: 89, action: { type: 'remove-local-group-members', params: { clientId: c.id, code: g.code, members: extra } } });
+        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}-`, op: 'delete', prune: true, summary: `remove ${extra.join(', ')} from local group ${g.code} of ${c.id}`, dependsOn: [], action: act(actions, 'remove-local-group-members', { clientId: c.id, code: g.code, members: extra }) });
       }
     }
   }
@@ -61,7 +62,7 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
       const missing = [...codes].filter((x) => !have.get(subj)?.has(x)).sort();
       if (!missing.length) continue;
       const key = `${c.id} ${subj}`;
-      out.push({ id: `${server.name}/access-right/${key}+`, server: server.name, kind: 'access-right', key, op: 'create', summary: `grant ${subj} access to ${missing.join(', ')} of ${c.id}`, phase: 80, action: { type: 'grant-access', params: { clientId: c.id, subject: subj, codes: missing } } });
+      out.push({ id: `${server.name}/access-right/${key}+`, server: server.name, kind: 'access-right', key, op: 'create', summary: `grant ${subj} access to ${missing.join(', ')} of ${c.id}`, dependsOn: [], action: act(actions, 'grant-access', { clientId: c.id, subject: subj, codes: missing }) });
     }
     for (const [subj, codes] of have) {
       // only rights on services this manifest manages are ours to judge
@@ -69,9 +70,9 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
       if (!extra.length) continue;
       const key = `${c.id} ${subj}`;
       if (c.prune.accessRights) {
-        out.push({ id: `${server.name}/access-right/${key}-`, server: server.name, kind: 'access-right', key, op: 'delete', prune: true, summary: `revoke ${subj} access to ${extra.join(', ')} of ${c.id}`, phase: 85, action: { type: 'revoke-access', params: { clientId: c.id, subject: subj, codes: extra } } });
+        out.push({ id: `${server.name}/access-right/${key}-`, server: server.name, kind: 'access-right', key, op: 'delete', prune: true, summary: `revoke ${subj} access to ${extra.join(', ')} of ${c.id}`, dependsOn: [], action: act(actions, 'revoke-access', { clientId: c.id, subject: subj, codes: extra }) });
       } else {
-        out.push({ id: `${server.name}/access-right/${key}=`, server: server.name, kind: 'access-right', key, op: 'keep', summary: `${subj} may call ${extra.join(', ')} of ${c.id}: not in the manifest, left alone (prune.accessRights: true would revoke it)`, phase: 85 });
+        out.push({ id: `${server.name}/access-right/${key}=`, server: server.name, kind: 'access-right', key, op: 'keep', summary: `${subj} may call ${extra.join(', ')} of ${c.id}: not in the manifest, left alone (prune.accessRights: true would revoke it)`, dependsOn: [] });
       }
     }
   }
@@ -111,8 +112,8 @@ async function resolveSubject(ctx: ExecContext, clientId: string, subject: strin
   return String(g.id);
 }
 
-export const accessExecutors: Record<string, Executor> = {
-  'add-local-group': async (ctx, p) => {
+const actions = {
+  'add-local-group': async (ctx: ExecContext, p: { clientId: string; code: string; description: string; members: string[] }) => {
     let g = await groupByCode(ctx, p.clientId, p.code);
     if (!g) g = await ctx.api.addLocalGroup(p.clientId, { code: p.code, description: p.description });
     const have = (g.members ?? []).map((m) => m.id);
@@ -120,11 +121,11 @@ export const accessExecutors: Record<string, Executor> = {
     const id = String(g.id);
     if (add.length) await whenKnown(ctx, add.join(', '), () => ctx.api.addLocalGroupMembers(id, add));
   },
-  'update-local-group': async (ctx, p) => {
+  'update-local-group': async (ctx: ExecContext, p: { clientId: string; code: string; description: string }) => {
     const g = await groupByCode(ctx, p.clientId, p.code);
     if (g && g.description !== p.description) await ctx.api.updateLocalGroup(String(g.id), p.description);
   },
-  'add-local-group-members': async (ctx, p) => {
+  'add-local-group-members': async (ctx: ExecContext, p: { clientId: string; code: string; members: string[] }) => {
     const g = await groupByCode(ctx, p.clientId, p.code);
     if (!g) throw new ConflictError(`local group ${p.code} of ${p.clientId} does not exist`, { server: ctx.api.server, step: 'add-group-members' });
     const have = (g.members ?? []).map((m) => m.id);
@@ -132,14 +133,14 @@ export const accessExecutors: Record<string, Executor> = {
     const id = String(g.id);
     if (add.length) await whenKnown(ctx, add.join(', '), () => ctx.api.addLocalGroupMembers(id, add));
   },
-  'remove-local-group-members': async (ctx, p) => {
+  'remove-local-group-members': async (ctx: ExecContext, p: { clientId: string; code: string; members: string[] }) => {
     const g = await groupByCode(ctx, p.clientId, p.code);
     if (!g) return;
     const have = (g.members ?? []).map((m) => m.id);
     const del = (p.members as string[]).filter((m) => have.includes(m));
     if (del.length) await ctx.api.deleteLocalGroupMembers(String(g.id), del);
   },
-  'grant-access': async (ctx, p) => {
+  'grant-access': async (ctx: ExecContext, p: { clientId: string; subject: string; codes: string[] }) => {
     const sc = await resolveSubject(ctx, p.clientId, p.subject);
     try {
       await whenKnown(ctx, p.subject, () => ctx.api.addServiceClientAccessRights(p.clientId, sc, p.codes as string[]));
@@ -151,8 +152,53 @@ export const accessExecutors: Record<string, Executor> = {
       if (codes.length) await ctx.api.addServiceClientAccessRights(p.clientId, sc, codes);
     }
   },
-  'revoke-access': async (ctx, p) => {
+  'revoke-access': async (ctx: ExecContext, p: { clientId: string; subject: string; codes: string[] }) => {
     const sc = await resolveSubject(ctx, p.clientId, p.subject);
     await ctx.api.deleteServiceClientAccessRights(p.clientId, sc, p.codes as string[]);
   },
 };
+
+/** Subjects that this plan registers somewhere (any server): waiting for those beats polling for them. */
+function registrationsOf(ix: DependencyIndex, subjects: string[]): string[] {
+  const ids = subjects.filter((x) => !x.startsWith('local:'));
+  return [
+    ...ix.find<{ id: string }>('register-client', (p) => ids.includes(p.id)),
+    ...ix.find<{ id: string }>('cs-add-subsystem', (p) => ids.includes(p.id)),
+    ...ix.find<{ id: string }>('cs-add-member', (p) => ids.some((x) => memberOf(x) === p.id)),
+  ];
+}
+
+/**
+ * Local groups and access rights: a group needs its client, and its members' registrations where this
+ * plan makes them; a grant needs the client's services (descriptions and their updates), the local
+ * group it names, and its subject's registration.
+ */
+export const accessKind = defineKind({
+  name: 'access',
+  scope: 'security',
+  actions,
+  dependsOn: (c, ix) => {
+    const a = c.action;
+    if (!a) return [];
+    const client = ix.find<{ id: string }>('add-client', (p) => p.id === a.params.clientId, c.server);
+    const group = (code: string) => ix.find<{ clientId: string; code: string }>('add-local-group', (p) => p.clientId === a.params.clientId && p.code === code, c.server);
+    switch (a.type) {
+      case 'add-local-group':
+        return [...client, ...registrationsOf(ix, a.params.members)];
+      case 'update-local-group':
+        return group(a.params.code);
+      case 'add-local-group-members':
+        return [...group(a.params.code), ...registrationsOf(ix, a.params.members)];
+      case 'grant-access': {
+        const local = a.params.subject.startsWith('local:') ? group(a.params.subject.slice('local:'.length)) : [];
+        const services = ix.find<{ clientId: string }>('add-service-description', (p) => p.clientId === a.params.clientId, c.server);
+        const updates = ix.find<{ clientId: string }>('update-service', (p) => p.clientId === a.params.clientId, c.server);
+        return [...client, ...services, ...updates, ...local, ...registrationsOf(ix, [a.params.subject])];
+      }
+      default:
+        return [];
+    }
+  },
+});
+
+export type AccessActions = typeof actions;

@@ -1,20 +1,20 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError, TimeoutError } from '../../errors/index.js';
 import { listRequests } from '../../cs/requests.js';
-import { clientApiId, parseClientId } from '../../model/ids.js';
-import type { Change, ExecContext, Executor, KindContext } from '../types.js';
+import { clientApiId, memberOf, parseClientId } from '../../model/ids.js';
+import { act, defineKind, type Change, type ExecContext, type KindContext } from '../types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Clients (subsystems) on a security server: add, register (and approve at the CS), prune. */
-export function diffClients({ server, actual }: KindContext, instance: string): Change[] {
+export function diffClients({ server, actual, instance }: KindContext): Change[] {
   const changes: Change[] = [];
   const byId = new Map(actual.clients.map((c) => [clientApiId(c, instance), c]));
   for (const d of server.clients) {
     const a = byId.get(d.id);
-    const base = { server: server.name, kind: 'client', key: d.id, pos: d.pos };
+    const base = { server: server.name, kind: 'client' as const, key: d.id, pos: d.pos, dependsOn: [] };
     if (!a) {
-      changes.push({ ...base, id: `${server.name}/client/${d.id}`, op: 'create', summary: `add client ${d.id}`, phase: 40, action: { type: 'add-client', params: { id: d.id, name: d.name ?? null, connectionType: d.connectionType ?? null } } });
+      changes.push({ ...base, id: `${server.name}/client/${d.id}`, op: 'create', summary: `add client ${d.id}`, action: act(actions, 'add-client', { id: d.id, name: d.name ?? null, connectionType: d.connectionType ?? null }) });
     } else if (d.connectionType && a.connection_type !== d.connectionType) {
       changes.push({
         ...base,
@@ -22,8 +22,7 @@ export function diffClients({ server, actual }: KindContext, instance: string): 
         op: 'update',
         summary: `client ${d.id}: connection type`,
         diff: { connectionType: { from: a.connection_type, to: d.connectionType } },
-        phase: 41,
-        action: { type: 'set-connection-type', params: { id: d.id, connectionType: d.connectionType } },
+        action: act(actions, 'set-connection-type', { id: d.id, connectionType: d.connectionType }),
       });
     }
     const status = a?.status ?? 'SAVED';
@@ -36,8 +35,7 @@ export function diffClients({ server, actual }: KindContext, instance: string): 
         op: 'update',
         summary: waiting ? `client ${d.id}: registration in progress${' (approve and wait)'}` : `register client ${d.id} at the central server`,
         diff: { status: { from: a ? status : null, to: 'REGISTERED' } },
-        phase: 45,
-        action: { type: 'register-client', params: { id: d.id } },
+        action: act(actions, 'register-client', { id: d.id }),
       });
     }
   }
@@ -51,8 +49,8 @@ export function diffClients({ server, actual }: KindContext, instance: string): 
       key: registering.join(', '),
       op: 'update',
       summary: `wait for global configuration to list ${registering.length} client registration(s)`,
-      phase: 98,
-      action: { type: 'wait-clients-registered', params: { ids: registering } },
+      dependsOn: [],
+      action: act(actions, 'wait-clients-registered', { ids: registering }),
     });
   }
   if (server.pruneClients) {
@@ -67,9 +65,9 @@ export function diffClients({ server, actual }: KindContext, instance: string): 
         key: id,
         op: 'delete',
         summary: `remove client ${id} (unregister, then delete)`,
-        phase: 95,
+        dependsOn: [],
         prune: true,
-        action: { type: 'remove-client', params: { id } },
+        action: act(actions, 'remove-client', { id }),
       });
     }
   }
@@ -86,7 +84,7 @@ async function getClient(ctx: ExecContext, id: string): Promise<SS.Client | unde
 }
 
 async function approveClientRegistration(ctx: ExecContext, clientId: string): Promise<void> {
-  if (!ctx.cs || !ctx.central?.approveRequests) return;
+  if (!ctx.cs || !ctx.approve) return;
   for (let i = 0; i < 15; i++) {
     const reqs = await listRequests(ctx.cs, { types: ['CLIENT_REGISTRATION_REQUEST'], serverId: ctx.serverId, max: 200 });
     const r = reqs.find((x) => x.clientId === clientId && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL'));
@@ -101,8 +99,8 @@ async function approveClientRegistration(ctx: ExecContext, clientId: string): Pr
   throw new ConflictError(`no waiting registration request for ${clientId} at the central server`, { server: ctx.cs.server, step: 'approve-client' });
 }
 
-export const clientExecutors: Record<string, Executor> = {
-  'add-client': async (ctx, p) => {
+const actions = {
+  'add-client': async (ctx: ExecContext, p: { id: string; name: string | null; connectionType: 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH' | null }) => {
     if (await getClient(ctx, p.id)) return;
     const id = parseClientId(p.id);
     const body: SS.Client = {
@@ -124,10 +122,10 @@ export const clientExecutors: Record<string, Executor> = {
       throw e;
     }
   },
-  'set-connection-type': async (ctx, p) => {
+  'set-connection-type': async (ctx: ExecContext, p: { id: string; connectionType: 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH' }) => {
     await ctx.api.http.request({ method: 'PATCH', path: `/clients/${encodeURIComponent(p.id)}`, body: { connection_type: p.connectionType }, step: 'set-connection-type' });
   },
-  'register-client': async (ctx, p) => {
+  'register-client': async (ctx: ExecContext, p: { id: string }) => {
     const c = await getClient(ctx, p.id);
     if (!c) throw new ConflictError(`client ${p.id} is not on the server`, { server: ctx.api.server, step: 'register-client' });
     if (c.status === 'REGISTERED') return;
@@ -137,13 +135,13 @@ export const clientExecutors: Record<string, Executor> = {
     }
     await approveClientRegistration(ctx, p.id);
   },
-  'wait-clients-registered': async (ctx, p) => {
-    if (!ctx.cs || !ctx.central?.approveRequests) return; // someone else approves; the next apply sees the result
+  'wait-clients-registered': async (ctx: ExecContext, p: { ids: string[] }) => {
+    if (!ctx.cs || !ctx.approve) return; // someone else approves; the next apply sees the result
     const ids = new Set<string>(p.ids as string[]);
     const deadline = Date.now() + ctx.timeoutMs;
     for (let i = 0; i < 100_000; i++) {
       const clients = await ctx.api.getClients();
-      const pending = clients.filter((c) => ids.has(clientApiId(c, p.ids[0].split(':')[0])) && c.status !== 'REGISTERED');
+      const pending = clients.filter((c) => ids.has(clientApiId(c, p.ids[0]!.split(':')[0]!)) && c.status !== 'REGISTERED');
       if (!pending.length) return;
       if (Date.now() + 1000 > deadline) {
         throw new TimeoutError(`${pending.length} client(s) not REGISTERED within ${Math.round(ctx.timeoutMs / 1000)} s: ${pending.map((c) => clientApiId(c, '')).join(', ')}`, {
@@ -156,12 +154,12 @@ export const clientExecutors: Record<string, Executor> = {
       await sleep(1000);
     }
   },
-  'unregister-client': async (ctx, p) => {
+  'unregister-client': async (ctx: ExecContext, p: { id: string }) => {
     const c = await getClient(ctx, p.id);
     if (!c) throw new ConflictError(`client ${p.id} is not on the server`, { server: ctx.api.server, step: 'unregister-client' });
     if (c.status === 'REGISTERED' || c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'DISABLED') await ctx.api.unregisterClient(p.id);
   },
-  'delete-client': async (ctx, p) => {
+  'delete-client': async (ctx: ExecContext, p: { id: string }) => {
     const c = await getClient(ctx, p.id);
     if (!c) return;
     if (c.owner) throw new ConflictError(`${p.id} is the server owner: it cannot be deleted`, { server: ctx.api.server, step: 'delete-client' });
@@ -170,8 +168,41 @@ export const clientExecutors: Record<string, Executor> = {
     }
     await ctx.api.deleteClient(p.id);
   },
-  'remove-client': async (ctx, p) => {
-    await clientExecutors['unregister-client']!(ctx, p);
-    await clientExecutors['delete-client']!(ctx, p);
+  'remove-client': async (ctx: ExecContext, p: { id: string }) => {
+    await actions['unregister-client'](ctx, p);
+    await actions['delete-client'](ctx, p);
   },
 };
+
+type ClientParams = { id: string };
+
+/**
+ * Clients: adding one needs its member (and subsystem) at the central server; its registration needs
+ * the client and the server's certificates (the request is signed with them); the wait for global
+ * configuration needs every registration on the server; pruning a client needs nothing of this plan.
+ */
+export const clientKind = defineKind({
+  name: 'client',
+  scope: 'security',
+  actions,
+  dependsOn: (c, ix) => {
+    const a = c.action;
+    if (!a) return [];
+    const centralFor = (id: string) => [...ix.find<ClientParams>('cs-add-member', (p) => p.id === memberOf(id)), ...ix.find<ClientParams>('cs-add-subsystem', (p) => p.id === id)];
+    switch (a.type) {
+      case 'add-client':
+        return centralFor(a.params.id);
+      case 'set-connection-type':
+        return ix.find<ClientParams>('add-client', (p) => p.id === a.params.id, c.server);
+      case 'register-client':
+        return [...ix.find<ClientParams>('add-client', (p) => p.id === a.params.id, c.server), ...centralFor(a.params.id), ...ix.find('issue-cert', () => true, c.server), ...ix.find('token-login', () => true, c.server)];
+      case 'wait-clients-registered':
+        return ix.find<ClientParams>('register-client', (p) => a.params.ids.includes(p.id), c.server);
+      default:
+        return [];
+    }
+  },
+});
+
+/** Actions the imperative client commands run (through applyOne). */
+export type ClientActions = typeof actions;

@@ -1,7 +1,7 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
 import type { DesiredServiceDescription } from '../../model/desired.js';
-import type { Change, ExecContext, Executor, KindContext } from '../types.js';
+import { act, defineKind, type Change, type ExecContext, type KindContext } from '../types.js';
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
@@ -26,8 +26,8 @@ export function diffServices({ server, actual }: KindContext): Change[] {
           key,
           op: 'create',
           summary: `add ${d.type} service description ${d.url} to ${c.id}${d.restServiceCode ? ` (service ${d.restServiceCode})` : ''}${d.disabled ? '' : ', enabled'}`,
-          phase: 50,
-          action: { type: 'add-service-description', params: { clientId: c.id, type: d.type, url: d.url, restServiceCode: d.restServiceCode ?? null, disabled: d.disabled } },
+          dependsOn: [],
+          action: act(actions, 'add-service-description', { clientId: c.id, type: d.type, url: d.url, restServiceCode: d.restServiceCode ?? null, disabled: d.disabled }),
         });
       } else if (a.disabled !== d.disabled) {
         changes.push({
@@ -38,8 +38,8 @@ export function diffServices({ server, actual }: KindContext): Change[] {
           op: 'update',
           summary: `${d.disabled ? 'disable' : 'enable'} service description ${d.url} of ${c.id}`,
           diff: { disabled: { from: a.disabled, to: d.disabled } },
-          phase: 55,
-          action: { type: 'set-service-description-enabled', params: { clientId: c.id, url: d.url, disabled: d.disabled } },
+          dependsOn: [],
+          action: act(actions, 'set-service-description-enabled', { clientId: c.id, url: d.url, disabled: d.disabled }),
         });
       }
       for (const s of d.services) changes.push(...diffService(server.name, c.id, d, s, a));
@@ -55,9 +55,9 @@ export function diffServices({ server, actual }: KindContext): Change[] {
           key,
           op: 'delete',
           summary: `delete service description ${a.url} of ${c.id} (and its access rights)`,
-          phase: 92,
+          dependsOn: [],
           prune: true,
-          action: { type: 'delete-service-description', params: { clientId: c.id, url: a.url } },
+          action: act(actions, 'delete-service-description', { clientId: c.id, url: a.url }),
         });
       }
     }
@@ -78,7 +78,7 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
         key,
         op: 'unsafe',
         summary: `service ${s.code} is not in ${d.url}: the service description defines its services (refresh it, or fix the code)`,
-        phase: 60,
+          dependsOn: [],
         pos: s.pos,
       },
     ];
@@ -103,8 +103,8 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
       op: a ? 'update' : 'create',
       summary: a ? `service ${s.code} of ${clientId}: ${Object.entries(diff).map(([k, v]) => `${k} ${String(v.from)} → ${String(v.to)}`).join(', ')}` : `set service ${s.code} of ${clientId}: ${Object.entries(want).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`,
       diff: a ? diff : Object.fromEntries(Object.entries(want).map(([k, v]) => [k, { from: null, to: v }])),
-      phase: 60,
-      action: { type: 'update-service', params: { clientId, sdUrl: d.url, code: s.code, timeout: s.timeout ?? null, serviceUrl: s.url ?? null, sslAuth: s.sslAuth ?? null } },
+          dependsOn: [],
+      action: act(actions, 'update-service', { clientId, sdUrl: d.url, code: s.code, timeout: s.timeout ?? null, serviceUrl: s.url ?? null, sslAuth: s.sslAuth ?? null }),
       pos: s.pos,
     });
   }
@@ -121,8 +121,8 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
         key: ek,
         op: 'create',
         summary: `add endpoint ${e.method} ${e.path} to ${s.code} of ${clientId}`,
-        phase: 65,
-        action: { type: 'add-endpoint', params: { clientId, sdUrl: d.url, code: s.code, method: e.method, path: e.path } },
+          dependsOn: [],
+        action: act(actions, 'add-endpoint', { clientId, sdUrl: d.url, code: s.code, method: e.method, path: e.path }),
         pos: s.pos,
       });
     }
@@ -149,9 +149,9 @@ export function diffEndpointPrune({ server, actual }: KindContext): Change[] {
             key: ek,
             op: 'delete',
             summary: `delete endpoint ${e.method} ${e.path} of ${s.code} (${c.id})`,
-            phase: 91,
+          dependsOn: [],
             prune: true,
-            action: { type: 'delete-endpoint', params: { clientId: c.id, sdUrl: d.url, code: s.code, method: e.method, path: e.path } },
+            action: act(actions, 'delete-endpoint', { clientId: c.id, sdUrl: d.url, code: s.code, method: e.method, path: e.path }),
           });
         }
       }
@@ -165,15 +165,15 @@ async function sdByUrl(ctx: ExecContext, clientId: string, url: string): Promise
 }
 
 /** A service by code, in the named description (apply) or in any description of the client (imperative commands). */
-async function serviceOf(ctx: ExecContext, clientId: string, url: string | undefined, code: string): Promise<SS.Service> {
+async function serviceOf(ctx: ExecContext, clientId: string, url: string | null | undefined, code: string): Promise<SS.Service> {
   const sds = url ? [await sdByUrl(ctx, clientId, url)] : await ctx.cache.serviceDescriptions(clientId);
   const svc = sds.flatMap((d) => d?.services ?? []).find((s) => s.service_code === code);
   if (!svc) throw new ConflictError(`service ${code} not found in ${url ?? 'the service descriptions'} of ${clientId}`, { server: ctx.api.server, step: 'find-service', hint: `xrdctl service list --client ${clientId}` });
   return svc;
 }
 
-export const serviceExecutors: Record<string, Executor> = {
-  'add-service-description': async (ctx, p) => {
+const actions = {
+  'add-service-description': async (ctx: ExecContext, p: { clientId: string; type: 'WSDL' | 'OPENAPI3' | 'REST'; url: string; restServiceCode: string | null; disabled: boolean }) => {
     let sd = await sdByUrl(ctx, p.clientId, p.url);
     if (!sd) {
       const body: SS.ServiceDescriptionAdd = { url: p.url, type: p.type, ...(p.restServiceCode ? { rest_service_code: p.restServiceCode } : {}) };
@@ -194,33 +194,33 @@ export const serviceExecutors: Record<string, Executor> = {
       ctx.cache.update(p.clientId, (list) => list.map((x) => (x.id === id ? { ...x, disabled: false } : x)));
     }
   },
-  'set-service-description-enabled': async (ctx, p) => {
+  'set-service-description-enabled': async (ctx: ExecContext, p: { clientId: string; url: string; disabled: boolean }) => {
     const sd = await sdByUrl(ctx, p.clientId, p.url);
     if (!sd || sd.disabled === p.disabled) return;
     if (p.disabled) await ctx.api.disableServiceDescription(sd.id, 'Disabled by xrdctl');
     else await ctx.api.enableServiceDescription(sd.id);
     ctx.cache.invalidate(p.clientId);
   },
-  'delete-service-description': async (ctx, p) => {
+  'delete-service-description': async (ctx: ExecContext, p: { clientId: string; url: string }) => {
     const sd = await sdByUrl(ctx, p.clientId, p.url);
     if (!sd) return;
     await ctx.api.deleteServiceDescription(sd.id);
     ctx.cache.invalidate(p.clientId);
   },
-  'update-service': async (ctx, p) => {
+  'update-service': async (ctx: ExecContext, p: { clientId: string; sdUrl: string | null; code: string; timeout: number | null; serviceUrl: string | null; sslAuth: boolean | null }) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     const target = { url: p.serviceUrl ?? svc.url, timeout: p.timeout ?? svc.timeout, ssl_auth: p.sslAuth ?? svc.ssl_auth ?? false };
     if (svc.timeout === target.timeout && svc.url === target.url && (svc.ssl_auth ?? false) === target.ssl_auth) return;
     const updated = await ctx.api.updateService(svc.id, { ...target, ignore_warnings: true });
     ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, ...updated, endpoints: updated.endpoints ?? x.endpoints } : x)) })));
   },
-  'add-endpoint': async (ctx, p) => {
+  'add-endpoint': async (ctx: ExecContext, p: { clientId: string; sdUrl: string | null; code: string; method: SS.EndpointMethod; path: string }) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     if ((svc.endpoints ?? []).some((e) => e.method === p.method && e.path === p.path)) return;
     const ep = await ctx.api.addEndpoint(svc.id, { service_code: svc.service_code, method: p.method, path: p.path });
     ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, endpoints: [...(x.endpoints ?? []), ep] } : x)) })));
   },
-  'refresh-service-description': async (ctx, p) => {
+  'refresh-service-description': async (ctx: ExecContext, p: { clientId: string; url: string; ignoreWarnings?: boolean }) => {
     const sd = await sdByUrl(ctx, p.clientId, p.url);
     if (!sd) throw new ConflictError(`no service description ${p.url} on ${p.clientId}`, { server: ctx.api.server, step: 'refresh-service-description' });
     try {
@@ -231,7 +231,7 @@ export const serviceExecutors: Record<string, Executor> = {
     }
     ctx.cache.invalidate(p.clientId);
   },
-  'delete-endpoint': async (ctx, p) => {
+  'delete-endpoint': async (ctx: ExecContext, p: { clientId: string; sdUrl: string | null; code: string; method: string; path: string }) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     const e = (svc.endpoints ?? []).find((x) => x.method === p.method && x.path === p.path);
     if (!e?.id) return;
@@ -239,3 +239,38 @@ export const serviceExecutors: Record<string, Executor> = {
     ctx.cache.invalidate(p.clientId);
   },
 };
+
+type SdRef = { clientId: string; url?: string; sdUrl?: string | null; code?: string };
+const sameSd = (a: SdRef, b: SdRef) => a.clientId === b.clientId && sameUrl(a.url ?? a.sdUrl ?? '', b.url ?? b.sdUrl ?? '');
+
+/**
+ * Service descriptions, services and endpoints: a description needs its client; a service's
+ * parameters and an endpoint need their description; an endpoint also waits for its service's update
+ * (both rewrite the same service). Deleting a description waits for the revocations on its client.
+ */
+export const serviceKind = defineKind({
+  name: 'service',
+  scope: 'security',
+  actions,
+  dependsOn: (c, ix) => {
+    const a = c.action;
+    if (!a) return [];
+    const client = ix.find<{ id: string }>('add-client', (p) => p.id === a.params.clientId, c.server);
+    const sdAdd = (ref: SdRef) => ix.find<SdRef>('add-service-description', (p) => sameSd(p, ref), c.server);
+    switch (a.type) {
+      case 'add-service-description':
+      case 'set-service-description-enabled':
+        return client;
+      case 'update-service':
+        return [...client, ...sdAdd(a.params)];
+      case 'add-endpoint':
+        return [...client, ...sdAdd(a.params), ...ix.find<SdRef>('update-service', (p) => p.clientId === a.params.clientId && p.code === a.params.code, c.server)];
+      case 'delete-service-description':
+        return ix.find<{ clientId: string }>('revoke-access', (p) => p.clientId === a.params.clientId, c.server);
+      default:
+        return [];
+    }
+  },
+});
+
+export type ServiceActions = typeof actions;

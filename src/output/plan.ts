@@ -1,5 +1,5 @@
-import type { Output } from '../output/index.js';
-import type { Plan } from './plan.js';
+import type { Output } from './index.js';
+import type { Plan } from '../engine/plan.js';
 
 const SIGN = { create: '+', update: '~', delete: '-', unsafe: '!', keep: '=' } as const;
 
