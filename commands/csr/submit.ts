@@ -1,14 +1,14 @@
 import { Flags } from '@oclif/core';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
 import { importCert, readCert } from '../../src/certs/lifecycle.js';
 import type { CertRow } from '../../src/certs/inventory.js';
-import { csrForKey, submitServerAcme, type SubmitOutcome } from '../../src/certs/submit.js';
+import { csrForKey, submitCsr, type IssuerSpec } from '../../src/certs/submit.js';
 import { UsageError } from '../../src/errors/index.js';
 import type { AcmeOptions } from '../../src/pki/adapters/acme.js';
+import { acmeFlags, acmeSettings } from '../../src/cli/acme-flags.js';
 
 type Result = {
   server: string;
@@ -39,13 +39,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
     timeout: Flags.integer({ default: 120, description: 'seconds the CA command (or the whole ACME order) may take' }),
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
-    'acme-directory': Flags.string({ description: 'acme: the CA’s ACME directory URL' }),
-    'acme-ca-file': Flags.string({ description: 'acme: PEM bundle that verifies the ACME server’s TLS certificate' }),
-    'acme-account-key': Flags.string({ description: 'acme: account key file (made once, mode 0600; default under the XDG state dir)' }),
-    'acme-email': Flags.string({ description: 'acme: account contact e-mail' }),
-    'acme-eab-kid': Flags.string({ description: 'acme: External Account Binding key id' }),
-    'acme-eab-hmac': Flags.string({ description: 'acme: EAB MAC key reference env:NAME or file:PATH (never the key itself)' }),
-    'acme-http-port': Flags.integer({ description: 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)' }),
+    ...acmeFlags,
     out: Flags.string({ char: 'o', description: 'manual: where to write the CSR; otherwise: where to write the certificate' }),
     import: Flags.boolean({ description: 'import the certificate into the server (after the checks of cert import)' }),
     activate: Flags.boolean({ description: 'activate an imported sign certificate that is not active yet (ACME sign certificates arrive inactive)' }),
@@ -76,23 +70,9 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
           const { csrId, usage, csr } = await csrForKey(api, f.key, f.csr, f.format as 'PEM' | 'DER');
           res.csrId = csrId;
           const ctx = { api, keyId: f.key, csrId, csr, usage, ca: f.ca ?? '', progress: update };
-          let outcome: SubmitOutcome;
-          if (f.adapter === 'server-acme') outcome = await submitServerAcme(ctx);
-          else if (f.adapter === 'manual') {
-            const { ManualAdapter } = await import('../../src/pki/adapters/manual.js');
-            const r = await new ManualAdapter(f.out!).submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
-            outcome = { kind: 'pending', where: r.csrPath };
-          }
-          else if (f.adapter === 'acme') {
-            const { AcmeAdapter } = await import('../../src/pki/adapters/acme.js');
-            const r = await new AcmeAdapter(acme!).submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
-            outcome = { kind: 'certificate', certificate: r.certificate };
-          } else {
-            const { CommandAdapter, splitCommand } = await import('../../src/pki/adapters/command.js');
-            const adapter = new CommandAdapter(splitCommand(f.command!), { timeoutMs: f.timeout * 1000 });
-            const r = await adapter.submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
-            outcome = { kind: 'certificate', certificate: r.certificate };
-          }
+          const issuer: IssuerSpec =
+            f.adapter === 'manual' ? { type: 'manual', csrFile: f.out! } : f.adapter === 'acme' ? { type: 'acme', options: acme! } : f.adapter === 'command' ? { type: 'command', command: f.command!, timeoutMs: f.timeout * 1000 } : { type: 'server-acme' };
+          const outcome = await submitCsr({ ...ctx, issuer, csrFormat: f.format as 'PEM' | 'DER' });
           if (outcome.kind === 'pending') res.pending = outcome.where;
           else if (outcome.kind === 'imported') res.imported = await readCert(api, outcome.hash);
           else {
@@ -115,37 +95,12 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     return res;
   }
 
-  /** The acme adapter's options from the flags; local mistakes are UsageErrors (exit 2) before anything is sent. */
+  /** The acme adapter's options from the flags; the EAB secret is resolved before anything is sent. */
   private async acmeOptions(): Promise<AcmeOptions> {
-    const f = this.flags;
-    const dir = f['acme-directory'];
-    if (!dir) throw new UsageError('--adapter acme needs --acme-directory URL');
-    let url: URL;
-    try {
-      url = new URL(dir);
-    } catch {
-      throw new UsageError(`--acme-directory ${dir}: not a URL`, { hint: 'e.g. https://ca.example.org/acme/directory' });
-    }
-    if (url.protocol !== 'https:') throw new UsageError(`--acme-directory ${dir}: ACME needs https://`, { hint: "pass the CA's TLS trust with --acme-ca-file when it is private" });
-    if (f['acme-eab-kid'] && !f['acme-eab-hmac']) throw new UsageError('--acme-eab-kid needs --acme-eab-hmac env:NAME or file:PATH');
-    if (f['acme-eab-hmac'] && !f['acme-eab-kid']) throw new UsageError('--acme-eab-hmac needs --acme-eab-kid (the key id the CA gave with the MAC key)');
-    const port = f['acme-http-port'];
-    if (port !== undefined && (port < 1 || port > 65535)) throw new UsageError(`--acme-http-port ${port}: not a port (1-65535)`);
-    if (f['acme-ca-file'] && !existsSync(f['acme-ca-file'])) throw new UsageError(`--acme-ca-file ${f['acme-ca-file']}: no such file`);
-    const [{ resolveSecret }, { stateDir }] = await Promise.all([import('../../src/config/secrets.js'), import('../../src/config/paths.js')]);
-    // a secret reference only (env:NAME, file:PATH): the MAC key itself never appears on a command line
-    const hmac = f['acme-eab-hmac'] ? await resolveSecret(f['acme-eab-hmac'], { what: 'ACME EAB MAC key (--acme-eab-hmac)', warn: (m) => this.out.warn(m) }) : undefined;
-    return {
-      directoryUrl: dir,
-      caBundleFile: f['acme-ca-file'],
-      accountKeyFile: f['acme-account-key'] ?? join(stateDir(), 'acme', 'account.key'),
-      email: f['acme-email'],
-      eab: f['acme-eab-kid'] && hmac ? { kid: f['acme-eab-kid'], hmacKey: hmac } : undefined,
-      challenge: port ? { type: 'http-01', listen: { host: '127.0.0.1', port } } : { type: 'none' },
-      // --timeout bounds the whole order; each request to the CA at most 30 s of it
-      orderTimeoutMs: f.timeout * 1000,
-      timeoutMs: Math.min(30_000, f.timeout * 1000),
-    };
+    const { eabKid, eabHmacRef, ...o } = await acmeSettings(this.flags, this.flags.timeout * 1000);
+    const { resolveSecret } = await import('../../src/config/secrets.js');
+    const hmac = eabHmacRef ? await resolveSecret(eabHmacRef, { what: 'ACME EAB MAC key (--acme-eab-hmac)', warn: (m) => this.out.warn(m) }) : undefined;
+    return { ...o, eab: eabKid && hmac ? { kid: eabKid, hmacKey: hmac } : undefined };
   }
 
   protected override render(r: Result): void {

@@ -61,4 +61,11 @@ export class CentralServerApi {
   async addSubsystem(s: T.SubsystemAdd) {
     return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem' })).body;
   }
+  async getSecurityServerAuthCerts(serverId: string) {
+    return (await this.http.request<T.SecurityServerAuthenticationCertificateDetails[]>({ method: 'GET', path: `/security-servers/${enc(serverId)}/authentication-certificates`, step: 'list-server-auth-certs' })).body;
+  }
+  /** The central server drops a registered auth certificate at once (no request from the server; emergency cut-off). */
+  async deleteSecurityServerAuthCert(serverId: string, certificateId: number | string) {
+    await this.http.request({ method: 'DELETE', path: `/security-servers/${enc(serverId)}/authentication-certificates/${enc(String(certificateId))}`, step: 'delete-server-auth-cert' });
+  }
 }

@@ -248,6 +248,17 @@ export class Output {
     return confirm({ message, default: opts.default ?? false }, { output: this.stderr as NodeJS.WritableStream });
   }
 
+  /**
+   * Confirm an irreversible step by typing a name (the server's or the object's), as terraform wants
+   * `yes`: anything else is a no. Never prompts off a terminal: fails naming the flag instead.
+   */
+  async confirmTyped(message: string, expected: string, opts: { flag: string }): Promise<boolean> {
+    if (!this.interactive) throw new NonInteractiveError(`confirmation (${message})`, opts.flag);
+    const { input } = await import('@inquirer/prompts');
+    const answer = await input({ message: `${message}\n  type ${expected} to go on:` }, { output: this.stderr as NodeJS.WritableStream });
+    return answer.trim() === expected;
+  }
+
   /** Ask for a secret (hidden input). Never prompts off a terminal. */
   async secret(message: string, opts: { flag: string }): Promise<string> {
     if (!this.interactive) throw new NonInteractiveError(message, opts.flag);

@@ -19,10 +19,13 @@ export interface CliResult {
 
 /** Run the built CLI as a child process: no TTY, no stdin, a clean environment. */
 export async function runCli(args: string[], opts: { env?: Record<string, string | undefined>; configDir?: string; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+  const configDir = opts.configDir ?? tempConfigDir();
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    XRDCTL_CONFIG_DIR: opts.configDir ?? tempConfigDir(),
+    XRDCTL_CONFIG_DIR: configDir,
+    // journals and other state stay beside the test's config, never in the user's home
+    XRDCTL_STATE_DIR: join(configDir, 'state'),
     NO_COLOR: undefined,
     FORCE_COLOR: undefined,
     CI: undefined,

@@ -74,7 +74,6 @@ export class CommandAdapter implements CaAdapter {
   }
 
   async submit(csr: Buffer, ctx: SubmitContext): Promise<SubmitResult> {
-    const { execa } = await import('execa');
     const dir = mkdtempSync(join(tmpdir(), 'xrdctl-ca-'));
     const csrFile = join(dir, ctx.csrFormat === 'PEM' ? 'request.csr' : 'request.der');
     const certFile = join(dir, 'certificate.crt');
@@ -83,24 +82,7 @@ export class CommandAdapter implements CaAdapter {
       const usesCsrFile = this.argv.some((a) => a.includes('{csr}'));
       const usesCertFile = this.argv.some((a) => a.includes('{cert}'));
       const args = this.argv.map((a) => a.replaceAll('{csr}', csrFile).replaceAll('{cert}', certFile).replaceAll('{usage}', ctx.usage));
-      ctx.log?.(`running ${args[0]}`);
-      const r = await execa(args[0]!, args.slice(1), {
-        input: usesCsrFile ? undefined : csr,
-        stdin: usesCsrFile ? 'ignore' : undefined,
-        reject: false,
-        timeout: this.opts.timeoutMs ?? 120_000,
-        cwd: this.opts.cwd,
-        env: this.opts.env,
-        encoding: 'buffer',
-        cancelSignal: ctx.signal,
-        stripFinalNewline: false,
-      });
-      if (r.timedOut) throw new NetworkError(`CA command ${args[0]} did not finish within ${(this.opts.timeoutMs ?? 120_000) / 1000} s`, { step: 'ca-command' });
-      if (r.exitCode !== 0 || r.failed) {
-        const err = Buffer.from(r.stderr ?? '').toString('utf8').trim().split('\n').filter(Boolean).slice(-2).join(' | ');
-        const why = r.exitCode === undefined ? (r as { shortMessage?: string }).shortMessage ?? 'could not run' : `exit ${r.exitCode}`;
-        throw new NetworkError(`CA command ${args[0]} failed (${why})${err ? `: ${redact(err)}` : ''}`, { step: 'ca-command', hint: 'run the command by hand to see what the CA says' });
-      }
+      const r = await runCommand(args, { ...this.opts, input: usesCsrFile ? undefined : csr, signal: ctx.signal, log: ctx.log });
       const out = usesCertFile ? readFileSync(certFile) : Buffer.from(r.stdout ?? '');
       if (!out.length) throw new NetworkError(`CA command ${args[0]} produced no certificate`, { step: 'ca-command', hint: usesCertFile ? 'it should write {cert}' : 'it should print the certificate on stdout, or write {cert}' });
       return { certificate: out };
@@ -108,4 +90,35 @@ export class CommandAdapter implements CaAdapter {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Run an operator's CA command (no shell, bounded in time) and fail in one line with the last lines
+ * of its stderr: the one way xrdctl runs CA commands (issuing through the adapter, revoking in an
+ * emergency rotation).
+ */
+export async function runCommand(
+  args: string[],
+  o: { timeoutMs?: number; cwd?: string; env?: Record<string, string>; input?: Buffer; signal?: AbortSignal; log?: (m: string) => void } = {},
+): Promise<{ stdout: Buffer }> {
+  const { execa } = await import('execa');
+  o.log?.(`running ${args[0]}`);
+  const r = await execa(args[0]!, args.slice(1), {
+    input: o.input,
+    stdin: o.input ? undefined : 'ignore',
+    reject: false,
+    timeout: o.timeoutMs ?? 120_000,
+    cwd: o.cwd,
+    env: o.env,
+    encoding: 'buffer',
+    cancelSignal: o.signal,
+    stripFinalNewline: false,
+  });
+  if (r.timedOut) throw new NetworkError(`CA command ${args[0]} did not finish within ${(o.timeoutMs ?? 120_000) / 1000} s`, { step: 'ca-command' });
+  if (r.exitCode !== 0 || r.failed) {
+    const err = Buffer.from(r.stderr ?? '').toString('utf8').trim().split('\n').filter(Boolean).slice(-2).join(' | ');
+    const why = r.exitCode === undefined ? (r as { shortMessage?: string }).shortMessage ?? 'could not run' : `exit ${r.exitCode}`;
+    throw new NetworkError(`CA command ${args[0]} failed (${why})${err ? `: ${redact(err)}` : ''}`, { step: 'ca-command', hint: 'run the command by hand to see what the CA says' });
+  }
+  return { stdout: Buffer.from(r.stdout ?? '') };
 }

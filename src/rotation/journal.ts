@@ -1,0 +1,184 @@
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { stateDir } from '../config/paths.js';
+import { ConflictError, UsageError } from '../errors/index.js';
+import type { RotationStepName } from './steps.js';
+
+export type RotationUsage = 'auth' | 'sign';
+export type StepStatus = 'pending' | 'done' | 'skipped' | 'failed' | 'waiting';
+export type RotationStatus = 'running' | 'waiting' | 'failed' | 'done' | 'aborted';
+
+/** The issuer as the journal keeps it: references only, never a secret. */
+export type JournalIssuer =
+  | { type: 'server-acme' }
+  | { type: 'command'; command: string; timeoutMs: number }
+  | { type: 'manual'; csrFile: string; certFile: string }
+  | { type: 'acme'; directoryUrl: string; caBundleFile?: string; accountKeyFile: string; email?: string; eabKid?: string; eabHmacRef?: string; httpPort?: number; timeoutMs: number };
+
+export interface JournalStep {
+  name: RotationStepName;
+  status: StepStatus;
+  startedAt?: string;
+  endedAt?: string;
+  message?: string;
+  /** what the step saw on the server when it finished (statuses, hashes: nothing secret) */
+  observed?: Record<string, unknown>;
+}
+
+/** One rotation's record: every step with its inputs and outcome, and what to reconnect to on resume. */
+export interface RotationJournal {
+  format: 'xrdctl-rotation/1';
+  id: string;
+  /** the server's name: its context, or its name in the manifest */
+  server: string;
+  /** how resume reconnects: a context, or a manifest (absolute paths) and the server's name in it */
+  source: { context?: string; manifest?: string[]; csContext?: string };
+  usage: RotationUsage;
+  member?: string;
+  mode: 'routine' | 'emergency';
+  cutNow: boolean;
+  ca: string;
+  issuer: JournalIssuer;
+  options: {
+    tokenId: string;
+    address?: string;
+    subject?: Record<string, string>;
+    /** how long peers get to fetch the global configuration listing the new certificate */
+    propagationMs: number;
+    /** delete the replaced key this long after it was unregistered/disabled; null keeps it */
+    keepOldMs: number | null;
+    timeoutMs: number;
+    /** a command that revokes the old certificate at the CA (emergency): {cert} file, {serial}, {hash} */
+    revokeCommand?: string;
+  };
+  old: { hash: string; keyId: string; notAfter: string } | null;
+  new: { keyId?: string; csrId?: string; certificatePem?: string; hash?: string; renewedByServer?: boolean };
+  status: RotationStatus;
+  waitingOn?: string;
+  steps: JournalStep[];
+  createdAt: string;
+  updatedAt: string;
+  error?: string;
+}
+
+export function rotationsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateDir(env), 'rotations');
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function journalPath(id: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!ID.test(id)) throw new UsageError(`'${id}' is not a rotation id`, { hint: 'xrdctl rotate status lists them' });
+  return join(rotationsDir(env), `${id}.json`);
+}
+
+function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw new UsageError(`${dir} is not a folder`);
+}
+
+/** Write a file 0600 atomically: a fresh temp file (O_EXCL, never through a link), then rename over. */
+export function writePrivateFile(path: string, text: string): void {
+  const dir = join(path, '..');
+  ensureDir(dir);
+  if (existsSync(path) && lstatSync(path).isSymbolicLink()) throw new UsageError(`${path} is a symbolic link: refusing to write through it`);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  // rename is atomic on one filesystem: a crash leaves the old journal or the new one, never half
+  renameSync(tmp, path);
+}
+
+export function saveJournal(j: RotationJournal, env: NodeJS.ProcessEnv = process.env): void {
+  j.updatedAt = new Date().toISOString();
+  writePrivateFile(journalPath(j.id, env), JSON.stringify(j, null, 2) + '\n');
+}
+
+const MAX_JOURNAL = 4 * 1024 * 1024;
+
+export function loadJournal(id: string, env: NodeJS.ProcessEnv = process.env): RotationJournal {
+  const p = journalPath(id, env);
+  if (!existsSync(p)) throw new UsageError(`no rotation ${id}`, { hint: 'xrdctl rotate status lists them' });
+  const st = lstatSync(p);
+  if (!st.isFile() || st.size > MAX_JOURNAL) throw new UsageError(`${p} is not a rotation journal (not a regular file, or larger than ${MAX_JOURNAL} bytes)`);
+  let j: RotationJournal;
+  try {
+    j = JSON.parse(readFileSync(p, 'utf8')) as RotationJournal;
+  } catch (e) {
+    throw new UsageError(`${p}: not a rotation journal: ${(e as Error).message}`);
+  }
+  if (j?.format !== 'xrdctl-rotation/1' || j.id !== id || !Array.isArray(j.steps)) throw new UsageError(`${p}: not a rotation journal (format xrdctl-rotation/1)`);
+  return j;
+}
+
+export function listJournals(env: NodeJS.ProcessEnv = process.env): RotationJournal[] {
+  const dir = rotationsDir(env);
+  if (!existsSync(dir)) return [];
+  const out: RotationJournal[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.json')) continue;
+    try {
+      out.push(loadJournal(f.slice(0, -5), env));
+    } catch {
+      // a foreign or broken file is not ours to list
+    }
+  }
+  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/**
+ * One rotation of a server at a time, across processes: a lock file made with O_EXCL that holds the
+ * owner's pid and host. A lock whose process is gone (crash, SIGKILL, reboot) is taken over; a
+ * live one refuses with the rotation that holds it.
+ */
+export function acquireLock(server: string, rotationId: string, env: NodeJS.ProcessEnv = process.env): () => void {
+  const dir = join(rotationsDir(env), 'locks');
+  ensureDir(dir);
+  const p = join(dir, `${encodeURIComponent(server)}.lock`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(p, 'wx', 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), rotation: rotationId, at: new Date().toISOString() }));
+      closeSync(fd);
+      return () => {
+        try {
+          const held = JSON.parse(readFileSync(p, 'utf8')) as { pid: number };
+          if (held.pid === process.pid) rmSync(p, { force: true });
+        } catch {
+          // already gone
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let held: { pid?: number; host?: string; rotation?: string } = {};
+      try {
+        held = JSON.parse(readFileSync(p, 'utf8'));
+      } catch {
+        // unreadable: a crash mid-write; treat as stale
+      }
+      if (held.pid && held.host === hostname() && held.pid !== process.pid && alive(held.pid)) {
+        throw new ConflictError(`rotation ${held.rotation ?? '?'} of ${server} is running (pid ${held.pid})`, { server, step: 'lock', hint: 'wait for it, or xrdctl rotate status' });
+      }
+      if (held.pid && held.host && held.host !== hostname()) {
+        throw new ConflictError(`rotation ${held.rotation ?? '?'} of ${server} holds the lock from host ${held.host}`, { server, step: 'lock', hint: `remove ${p} if that host is gone` });
+      }
+      rmSync(p, { force: true });
+    }
+  }
+  throw new ConflictError(`could not take the rotation lock of ${server}`, { server, step: 'lock' });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
