@@ -1,13 +1,11 @@
 import { Flags } from '@oclif/core';
 import { XrdCommand } from '../src/cli/base.js';
 import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
-import { planSchema } from '../src/cli/plan-schema.js';
+import { applyResultSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
-import { applyPlan, type ApplyResult } from '../src/engine/apply.js';
-import { openSession } from '../src/services/session.js';
-import { pendingChanges, type Plan } from '../src/engine/plan.js';
+import type { ApplyResult } from '../src/engine/apply.js';
+import type { Plan } from '../src/engine/plan.js';
 import { renderPlan } from '../src/output/plan.js';
-import { assertNoDrift, desiredFrom, planFor, readSavedPlan } from '../src/services/plan.js';
 
 type Result = { check: boolean; changed: boolean; plan: Plan; result: ApplyResult | null; requests: number };
 
@@ -24,90 +22,31 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
     timeout: Flags.integer({ default: 300, description: 'seconds to wait for approvals and global configuration per step' }),
   };
   static override examples = ['<%= config.bin %> apply examples/small/manifest.yaml --yes', '<%= config.bin %> apply plan.json --yes --json', '<%= config.bin %> apply manifest.yaml --check --json'];
-  static override resultSchema = {
-    type: 'object',
-    required: ['check', 'changed', 'plan', 'result', 'requests'],
-    properties: {
-      check: { type: 'boolean' },
-      changed: { type: 'boolean', description: 'whether anything was (or, with --check, would be) changed' },
-      plan: planSchema(),
-      result: {
-        anyOf: [
-          { type: 'null' },
-          {
-            type: 'object',
-            required: ['changed', 'servers', 'ok'],
-            properties: {
-              changed: { type: 'boolean' },
-              ok: { type: 'boolean' },
-              servers: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['server', 'changed', 'applied', 'failed', 'skipped'],
-                  properties: {
-                    server: { type: 'string' },
-                    changed: { type: 'boolean' },
-                    applied: { type: 'array', items: { type: 'string' } },
-                    skipped: { type: 'array', items: { type: 'string' } },
-                    failed: { anyOf: [{ type: 'null' }, { type: 'object', required: ['change', 'error'], properties: { change: { type: 'string' }, error: { type: 'string' } } }] },
-                  },
-                  additionalProperties: false,
-                },
-              },
-            },
-            additionalProperties: false,
-          },
-        ],
-      },
-      requests: { type: 'integer', description: 'HTTP requests sent' },
-      warnings: { type: 'array', items: { type: 'string' } },
-    },
-    additionalProperties: false,
-  };
+  static override resultSchema = applyResultSchema;
 
   protected async execute(): Promise<Result> {
     const f = this.flags;
-    const saved = this.positional.length === 1 ? readSavedPlan(this.positional[0]!) : undefined;
-    const desired = saved?.desired ?? (await desiredFrom(this.positional));
-    const opts = { ...this.connectOptions(), concurrency: f.concurrency };
-    let plan: Plan;
-    let session;
-    if (saved) {
-      session = await openSession(desired, opts);
-      this.onClose(() => session!.close());
-      await assertNoDrift(saved, session);
-      plan = saved;
-    } else {
-      ({ plan, session } = await planFor(desired, opts));
-      this.onClose(() => session!.close());
-    }
-    const failedReads = plan.servers.filter((s) => s.error);
-    const pending = pendingChanges(plan);
-    if (f.check || pending === 0 || failedReads.length) {
-      if (failedReads.length) this.exitCode = ExitCode.FAILED;
-      return { check: f.check, changed: f.check ? pending > 0 : false, plan, result: null, requests: session.requestCount() };
-    }
-    if (!this.flags.json) renderPlan(this.out, plan);
-    await this.confirm(`apply ${pending} change(s) to ${plan.servers.filter((s) => s.changes.some((c) => c.action)).length} server(s)?`);
-    const names = plan.servers.filter((s) => s.changes.some((c) => c.action && c.op !== 'unsafe' && c.op !== 'keep')).map((s) => s.server);
-    const result = await this.out.lanes(names, (lane) =>
-      applyPlan(plan, desired, session!, {
-        concurrency: f.concurrency,
-        timeoutMs: f.timeout * 1000,
-        prompt: (m) => this.out.secret(m, { flag: 'a { env: … } or { file: … } secret reference in the manifest' }),
-        warn: (m) => this.out.warn(m),
-        onEvent: (e) => {
+    const { runApply } = await import('../src/services/apply.js');
+    const r = await runApply(
+      { inputs: this.positional, check: f.check, concurrency: f.concurrency, timeoutMs: f.timeout * 1000, session: this.connectOptions() },
+      {
+        showPlan: (plan) => !f.json && renderPlan(this.out, plan),
+        confirm: async (plan, pending, irreversible) => {
+          const servers = plan.servers.filter((s) => s.changes.some((c) => c.action)).length;
+          await this.confirm(`apply ${pending} change(s) to ${servers} server(s)?${irreversible.length ? `\n  cannot be undone:\n    ${irreversible.join('\n    ')}` : ''}`);
+        },
+        lanes: (names, run) => this.out.lanes(names, (lane) => run((e) => {
           lane.event(e);
           if (e.type === 'start') lane.update(e.server, e.summary);
           else if (e.type === 'progress') lane.update(e.server, e.message);
           else if (e.type === 'failed') lane.end(e.server, e.error);
           else if (e.type === 'finished' && e.ok) lane.end(e.server);
-        },
-      }),
+        })),
+        rotation: { prompt: this.connectOptions().prompt, warn: (m) => this.out.warn(m) },
+      },
     );
-    if (!result.ok) this.exitCode = ExitCode.FAILED;
-    return { check: false, changed: result.changed, plan, result, requests: session.requestCount() };
+    if (r.failedReads || (r.result && !r.result.ok)) this.exitCode = ExitCode.FAILED;
+    return { check: r.check, changed: r.changed, plan: r.plan, result: r.result, requests: r.requests };
   }
 
   protected override render(r: Result): void {

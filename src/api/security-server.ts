@@ -97,6 +97,11 @@ export class SecurityServerApi {
     await this.http.request({ method: 'DELETE', path: `/keys/${enc(keyId)}/csrs/${enc(csrId)}`, step: 'delete-csr' });
   }
 
+  // diagnostics
+  getGlobalConfDiagnostics() {
+    return this.get<T.GlobalConfDiagnostics>('/diagnostics/globalconf', 'get-globalconf-diagnostics');
+  }
+
   // certificate authorities
   getApprovedCertificateAuthorities(usage?: T.KeyUsageType) {
     return this.get<T.CertificateAuthority[]>('/certificate-authorities', 'list-cas', { key_usage_type: usage });

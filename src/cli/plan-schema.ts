@@ -55,3 +55,46 @@ export function planSchema(extra: Record<string, JsonSchema> = {}): JsonSchema {
     additionalProperties: false,
   };
 }
+
+/** apply --json: the plan, and what apply did per server. */
+export const applyResultSchema: JsonSchema = {
+  type: 'object',
+  required: ['check', 'changed', 'plan', 'result', 'requests'],
+  properties: {
+    check: { type: 'boolean' },
+    changed: { type: 'boolean', description: 'whether anything was (or, with --check, would be) changed' },
+    plan: planSchema(),
+    result: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['changed', 'servers', 'ok'],
+          properties: {
+            changed: { type: 'boolean' },
+            ok: { type: 'boolean' },
+            servers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['server', 'changed', 'applied', 'failed', 'skipped'],
+                properties: {
+                  server: { type: 'string' },
+                  changed: { type: 'boolean' },
+                  applied: { type: 'array', items: { type: 'string' } },
+                  skipped: { type: 'array', items: { type: 'string' } },
+                  failed: { anyOf: [{ type: 'null' }, { type: 'object', required: ['change', 'error'], properties: { change: { type: 'string' }, error: { type: 'string' } } }] },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+          additionalProperties: false,
+        },
+      ],
+    },
+    requests: { type: 'integer', description: 'HTTP requests sent' },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+  additionalProperties: false,
+};

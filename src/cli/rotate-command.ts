@@ -3,6 +3,7 @@ import { ExitCode, NonInteractiveError, UsageError, XrdError } from '../errors/i
 import type { JournalIssuer, RotationJournal } from '../rotation/journal.js';
 import type { RotationEvent } from '../rotation/run.js';
 import type { RotateHooks, RotateResult } from '../services/rotate.js';
+import { parseDuration as parseDurationText } from '../model/duration.js';
 import { acmeFlags, acmeSettings } from './acme-flags.js';
 import { XrdCommand } from './base.js';
 import { S, item } from './schema.js';
@@ -54,19 +55,16 @@ export const rotateFlags = {
   'cs-context': Flags.string({ description: 'central server context that approves the registration (default: the context’s centralContext)' }),
   address: Flags.string({ description: 'public address to register the new auth certificate with (default: the server’s)' }),
   subject: Flags.string({ multiple: true, description: 'CSR subject field FIELD=VALUE (repeatable)' }),
-  propagation: Flags.integer({ default: 120, description: 'seconds peers get to fetch the global configuration listing the new auth certificate (default two 60 s distribution intervals)' }),
+  propagation: Flags.string({ default: 'auto', description: 'how long peers get to fetch the global configuration listing the new auth certificate: a duration, or auto (two distribution intervals as the server reports them; 120 s by default in X-Road)' }),
   'keep-old': Flags.string({ default: 'forever', description: 'delete the replaced key this long after it is taken out of use: 0, 30m, 7d, or forever' }),
   timeout: Flags.integer({ default: 300, description: 'seconds one step may wait (approval, REGISTERED, OCSP)' }),
   'revoke-command': Flags.string({ description: '--emergency: a command that revokes the old certificate at the CA ({serial}, {serialHex}, {hash})' }),
 };
 
 export function parseDuration(s: string, flag: string): number | null {
-  if (s === 'forever' || s === 'never') return null;
-  const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`${flag} ${s}: not a duration`, { hint: 'e.g. 0, 90s, 30m, 12h, 7d or forever' });
-  const n = Number(m[1]);
-  if (n > 3650 * 86_400_000) throw new UsageError(`${flag} ${s}: too long`);
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms']!;
+  const ms = parseDurationText(s);
+  if (ms === undefined) throw new UsageError(`${flag} ${s}: not a duration`, { hint: 'e.g. 0, 90s, 30m, 12h, 7d or forever (at most ten years)' });
+  return ms;
 }
 
 export function renderRotations(cmd: { print: (s: string) => void; color: (status: string, s: string) => string }, r: RotateResult): void {
@@ -155,7 +153,7 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
         ca: f.ca,
         issuer: f.adapter ? (id: string) => this.issuer(id) : undefined,
         settings: {
-          propagationMs: f.propagation * 1000,
+          propagationMs: f.propagation === 'auto' ? null : parseDuration(f.propagation, '--propagation') ?? null,
           keepOldMs: parseDuration(f['keep-old'], '--keep-old'),
           timeoutMs: f.timeout * 1000,
           address: f.address,

@@ -42,6 +42,8 @@ export interface ApplyOptions {
   prompt?: (m: string) => Promise<string>;
   warn?: (m: string) => void;
   stopped?: () => boolean;
+  /** the rotation runbook, for changes that rotate a certificate */
+  rotate?: ExecContext['rotate'];
 }
 
 export const runnable = (c: Change) => !!c.action && c.op !== 'unsafe' && c.op !== 'keep';
@@ -89,6 +91,7 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
       progress: () => {},
       cache: execCache(api),
       timeoutMs: o.timeoutMs ?? 300_000,
+      rotate: o.rotate,
     };
     contexts.set(server, ctx);
     return ctx;

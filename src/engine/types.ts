@@ -2,7 +2,7 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type * as SS from '../api/types/ss.js';
 import type { SecretRef } from '../config/secrets.js';
-import type { DesiredServer, Pos } from '../model/desired.js';
+import type { DesiredCert, DesiredServer, Pos } from '../model/desired.js';
 
 export type Op = 'create' | 'update' | 'delete' | 'unsafe' | 'keep';
 
@@ -88,6 +88,20 @@ export interface ExecContext {
   /** fresh reads of what an action needs, cached until the next write on that client */
   cache: ExecCache;
   timeoutMs: number;
+  /** run a certificate rotation through the rotation runbook (injected by the apply service) */
+  rotate?: (req: RotateCertRequest, progress: (m: string) => void) => Promise<void>;
+}
+
+/** What a declarative rotation asks of the runbook: the manifest's certificate entry on one server. */
+export interface RotateCertRequest {
+  server: string;
+  usage: 'auth' | 'sign';
+  member: string | null;
+  ca: string;
+  issuer: DesiredCert['issuer'] | null;
+  /** the certificate to replace */
+  certHash: string;
+  keepReplacedMs: number | null;
 }
 
 /** What an action of a central-server kind runs with. */

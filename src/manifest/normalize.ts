@@ -1,3 +1,4 @@
+import { parseDuration } from '../model/duration.js';
 import type { DesiredCert, DesiredClient, DesiredInstance, DesiredServer } from '../model/desired.js';
 import type { SourceFile } from './load.js';
 import { positionOf } from './load.js';
@@ -33,10 +34,10 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
       const certs: DesiredCert[] = [];
       if (s.certificates?.auth) {
         const a = s.certificates.auth;
-        certs.push({ usage: 'auth', ca: a.ca, renewBeforeDays: a.renewBeforeDays ?? 30, issuer: issuerOf(a.issuer), pos: positionOf(src, [...sp, 'certificates', 'auth']) });
+        certs.push({ usage: 'auth', ca: a.ca, renewBeforeDays: a.renewBeforeDays ?? 30, keepReplacedMs: parseDuration(a.keepReplaced ?? 'forever') ?? null, issuer: issuerOf(a.issuer), pos: positionOf(src, [...sp, 'certificates', 'auth']) });
       }
       (s.certificates?.sign ?? []).forEach((c: Obj, i: number) =>
-        certs.push({ usage: 'sign', member: c.member, ca: c.ca, renewBeforeDays: c.renewBeforeDays ?? 30, issuer: issuerOf(c.issuer), pos: positionOf(src, [...sp, 'certificates', 'sign', i]) }),
+        certs.push({ usage: 'sign', member: c.member, ca: c.ca, renewBeforeDays: c.renewBeforeDays ?? 30, keepReplacedMs: parseDuration(c.keepReplaced ?? 'forever') ?? null, issuer: issuerOf(c.issuer), pos: positionOf(src, [...sp, 'certificates', 'sign', i]) }),
       );
       const clients: DesiredClient[] = (s.clients ?? []).map((c: Obj, ci: number) => {
         const cp = [...sp, 'clients', ci];

@@ -1,3 +1,4 @@
+import { DURATION_PATTERN } from '../model/duration.js';
 /**
  * The manifest's JSON Schema: the source of truth for what a manifest may say. Published as
  * schema/manifest.schema.json (a test keeps that file equal to this) so editors with the YAML
@@ -56,6 +57,7 @@ const certSpec = (sign: boolean): S => ({
     ...(sign ? { member: str('member id INSTANCE:CLASS:CODE', { pattern: ID_MEMBER }) } : {}),
     ca: str('approved CA name, as the central server lists it'),
     renewBeforeDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30, description: 'rotate when fewer days are left' },
+    keepReplaced: { type: 'string', pattern: DURATION_PATTERN, default: 'forever', description: 'after a rotation, delete the replaced key this long after it is taken out of use (0, 12h, 7d, forever)' },
     issuer,
   },
   required: sign ? ['member', 'ca'] : ['ca'],

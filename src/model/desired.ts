@@ -82,6 +82,8 @@ export interface DesiredCert {
   member?: string;
   ca: string;
   renewBeforeDays: number;
+  /** after a rotation, delete the replaced key this long after it is out of use; null keeps it */
+  keepReplacedMs?: number | null;
   /** how apply gets a certificate when none works: the server orders it over ACME, or an operator's command signs the CSR */
   issuer?: { type: 'server-acme' } | { type: 'command'; command: string; timeoutSeconds?: number } | { type: 'manual'; dir: string };
   pos?: Pos;

@@ -44,8 +44,8 @@ export interface RotationJournal {
     tokenId: string;
     address?: string;
     subject?: Record<string, string>;
-    /** how long peers get to fetch the global configuration listing the new certificate */
-    propagationMs: number;
+    /** how long peers get to fetch the global configuration listing the new certificate; null: two of its distribution intervals */
+    propagationMs: number | null;
     /** delete the replaced key this long after it was unregistered/disabled; null keeps it */
     keepOldMs: number | null;
     timeoutMs: number;

@@ -100,6 +100,21 @@ async function until<T>(ctx: RotationContext, j: RotationJournal, what: string, 
   return { ok: test(last), last };
 }
 
+/**
+ * Two global-configuration distribution intervals, as the server itself reports them (next − previous
+ * download, xroad-flows §4.3, §7); 2 × 60 s, the X-Road default, when it does not say.
+ */
+async function twoDistributionIntervals(ctx: RotationContext): Promise<number> {
+  try {
+    const d = await ctx.api.getGlobalConfDiagnostics();
+    const interval = Date.parse(d.next_update_at ?? '') - Date.parse(d.prev_update_at ?? '');
+    if (Number.isFinite(interval) && interval > 0) return Math.min(2 * interval, 2 * 3_600_000);
+  } catch {
+    // an observer key without DIAGNOSTICS, or an old server: the documented default
+  }
+  return 120_000;
+}
+
 /** Refuse a step that would leave the server or the member without a working certificate (exit 5). */
 function assertInvariant(j: RotationJournal, tokens: Token[], step: RotationStepName, removal: { certs?: string[]; keys?: string[] }, now: Date): void {
   if (j.cutNow && step === 'cut-old') return;
@@ -243,14 +258,16 @@ const STEPS: Record<RotationStepName, RotationStep> = {
     async run(ctx, j) {
       const verified = j.steps.find((s) => s.name === 'verify')?.endedAt;
       const since = verified ? Date.parse(verified) : Date.now();
-      const until = since + j.options.propagationMs;
+      const wait = j.options.propagationMs ?? (await twoDistributionIntervals(ctx));
+      const until = since + wait;
       const left = until - Date.now();
-      if (left <= 0) return done(`peers had ${Math.round(j.options.propagationMs / 1000)} s to fetch global configuration`);
+      const said = `peers had ${(wait / 1000).toFixed(wait < 10_000 ? 1 : 0)} s to fetch global configuration${j.options.propagationMs === null ? ' (two of its distribution intervals)' : ''}`;
+      if (left <= 0) return done(said, { waitedMs: wait });
       if (left > j.options.timeoutMs) return { status: 'waiting', on: 'global configuration distribution', message: `until ${new Date(until).toISOString()}; then xrdctl rotate resume ${j.id}` };
       ctx.progress(`letting peers fetch global configuration with the new certificate (${Math.ceil(left / 1000)} s)`);
       // bounded: at most the rotation timeout, in slices so a signal can stop it
       for (let i = 0; i < 10_000 && Date.now() < until; i++) await ctx.sleep(Math.min(1000, until - Date.now()));
-      return done(`peers had ${Math.round(j.options.propagationMs / 1000)} s to fetch global configuration`);
+      return done(said, { waitedMs: wait });
     },
   },
   'disable-old': {

@@ -6,6 +6,7 @@ import { certRows, findKey } from '../certs/inventory.js';
 import { certAction, deleteKey } from '../certs/lifecycle.js';
 import { resolveSecret } from '../config/secrets.js';
 import { ConflictError, UsageError, XrdError } from '../errors/index.js';
+import type { RotateCertRequest } from '../engine/types.js';
 import type { DesiredCert, DesiredInstance } from '../model/desired.js';
 import { listJournals, loadJournal, saveJournal, acquireLock, type JournalIssuer, type RotationJournal, type RotationUsage } from '../rotation/journal.js';
 import { runRotations, type RotationEvent } from '../rotation/run.js';
@@ -14,7 +15,8 @@ import { desiredFrom } from './plan.js';
 import { openSession } from './session.js';
 
 export interface RotateSettings {
-  propagationMs: number;
+  /** null: two global-configuration distribution intervals, as the server reports them */
+  propagationMs: number | null;
   keepOldMs: number | null;
   timeoutMs: number;
   tokenId?: string;
@@ -150,17 +152,26 @@ function summarize(results: { journal: RotationJournal; error?: unknown }[]): Ro
 
 /** Start rotations: validate everything, write one journal per rotation, then run them on the engine. */
 export async function startRotation(req: RotateRequest, hooks: RotateHooks): Promise<RotateResult> {
-  const env = hooks.env ?? process.env;
   if (req.cutNow && !req.emergency) throw new UsageError('--cut-now is part of an emergency rotation', { hint: 'add --emergency' });
   if (req.usage === 'sign' && 'context' in req.target && !req.member) throw new UsageError('rotate sign needs --member INSTANCE:CLASS:CODE (the sign certificate’s owner)');
   const closers: Closer[] = [];
   try {
     const targets =
       'manifest' in req.target ? (await manifestTargets(req.target.manifest, req.target.servers, req.usage, req.member, closers, hooks)).targets : [await contextTarget(req.target.context, req.target.csContext, closers, hooks)];
+    return await rotateTargets(targets, req, hooks);
+  } finally {
+    for (const c of closers) c();
+  }
+}
+
+/** Journal and run the rotations of connected servers (the part start and apply share). */
+async function rotateTargets(targets: Target[], req: Omit<RotateRequest, 'target'> & { target?: RotateRequest['target'] }, hooks: RotateHooks): Promise<RotateResult> {
+  const env = hooks.env ?? process.env;
+  {
     const unfinished = listJournals(env).filter((j) => j.status !== 'done' && j.status !== 'aborted');
     const items: { journal: RotationJournal; ctx: RotationContext }[] = [];
     for (const t of targets) {
-      const members = req.usage === 'sign' ? (req.member ? [req.member] : 'manifest' in req.target ? (await manifestMembers(t, req)) : []) : [undefined];
+      const members = req.usage === 'sign' ? (req.member ? [req.member] : await manifestMembers(t, req)) : [undefined];
       for (const member of members) {
         const busy = unfinished.find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? '') === (member ?? ''));
         if (busy) throw new ConflictError(`${t.server} has an unfinished ${req.usage} rotation ${busy.id} (${busy.status}${busy.waitingOn ? `, waiting on ${busy.waitingOn}` : ''})`, { server: t.server, step: 'start', hint: `xrdctl rotate resume ${busy.id}, or xrdctl rotate abort ${busy.id}` });
@@ -170,7 +181,7 @@ export async function startRotation(req: RotateRequest, hooks: RotateHooks): Pro
         if (req.cert && !old) throw new UsageError(`no ${req.usage} certificate ${req.cert} on ${t.server}`, { server: t.server, step: 'start', hint: 'xrdctl cert list' });
         if (!old) throw new UsageError(`${t.server} has no ${req.usage} certificate${member ? ` for ${member}` : ''} to rotate`, { server: t.server, step: 'start', hint: req.usage === 'sign' ? 'issue one first: xrdctl csr create --usage sign --member …, or apply with an issuer' : 'issue one first: xrdctl csr create --usage auth, or apply with an issuer' });
         const renewBefore = t.desired?.renewBeforeDays ?? 30;
-        if ('manifest' in req.target && req.target.all && !req.emergency && !due(old, renewBefore)) continue;
+        if (req.target && 'manifest' in req.target && req.target.all && !req.emergency && !due(old, renewBefore)) continue;
         const id = journalId(t.server, req.usage, member);
         const ca = req.ca ?? t.desired?.ca;
         if (!ca) throw new UsageError(`which CA signs the new ${req.usage} certificate of ${t.server}?`, { server: t.server, step: 'start', hint: 'pass --ca NAME, or give the manifest’s certificate a ca' });
@@ -212,12 +223,10 @@ export async function startRotation(req: RotateRequest, hooks: RotateHooks): Pro
     await preconfirm(items.map((i) => i.journal), hooks);
     for (const it of items) saveJournal(it.journal, env);
     return summarize(await runRotations(items, { concurrency: hooks.concurrency, onEvent: hooks.onEvent, stopped: hooks.stopped, env }));
-  } finally {
-    for (const c of closers) c();
   }
 }
 
-async function manifestMembers(t: Target, req: RotateRequest): Promise<string[]> {
+async function manifestMembers(t: Target, req: { member?: string }): Promise<string[]> {
   const tokens = await t.api.getTokens();
   const owners = [...new Set(certRows(t.server, tokens).filter((r) => r.usage === 'sign' && r.ownerId).map((r) => r.ownerId!))];
   return req.member ? [req.member] : owners;
@@ -229,6 +238,41 @@ async function preconfirm(journals: RotationJournal[], hooks: RotateHooks): Prom
     const names = runbook(j).filter((n) => step(n).irreversible && j.steps.find((s) => s.name === n)?.status !== 'done');
     if (names.length) hooks.consent(j, names);
   }
+}
+
+/**
+ * The runbook for apply's rotation changes: the manifest's certificate on one server of an open
+ * session, with the same journal as xrdctl rotate (an unfinished rotation of it is resumed, not
+ * started twice). A rotation that is left waiting (the CA, an approval) fails the change with the id.
+ */
+export function rotateForApply(desired: DesiredInstance, session: { central?: CentralServerApi; security: Map<string, SecurityServerApi> }, manifest: string[] | undefined, settings: Omit<RotateSettings, 'keepOldMs'>, hooks: RotateHooks) {
+  return async (req: RotateCertRequest, progress: (m: string) => void): Promise<void> => {
+    const env = hooks.env ?? process.env;
+    const s = desired.servers.find((x) => x.name === req.server)!;
+    const t: Target = {
+      server: s.name,
+      api: session.security.get(s.name)!,
+      cs: session.central,
+      approve: !!desired.central?.approveRequests && !!session.central,
+      source: manifest?.length ? { manifest: manifest.map((f) => resolve(f)) } : {},
+      desired: s.certificates.find((c) => c.usage === req.usage && (req.usage === 'auth' || c.member === req.member)),
+      tokenId: s.token.id,
+      address: s.address,
+    };
+    const h: RotateHooks = { ...hooks, onEvent: (e) => e.type !== 'start' && progress(`${e.step}: ${e.type === 'end' ? e.status : e.message}`) };
+    const open = listJournals(env).find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? null) === req.member && j.status !== 'done' && j.status !== 'aborted');
+    let r: RotateResult;
+    if (open) {
+      progress(`resuming rotation ${open.id}`);
+      await preconfirm([open], h);
+      r = summarize(await runRotations([{ journal: open, ctx: context(t, h, () => open) }], { onEvent: h.onEvent, stopped: h.stopped, env }));
+    } else {
+      r = await rotateTargets([t], { usage: req.usage, member: req.member ?? undefined, cert: req.certHash, emergency: false, cutNow: false, ca: req.ca, settings: { ...settings, keepOldMs: req.keepReplacedMs } }, h);
+    }
+    if (r.error) throw r.error;
+    const j = r.rotations[0];
+    if (j && j.status === 'waiting') throw new ConflictError(`rotation ${j.id} is waiting on ${j.waitingOn}`, { server: t.server, step: 'rotate-cert', hint: `xrdctl rotate resume ${j.id} (or apply again) once it is there` });
+  };
 }
 
 /** Reconnect to what the journal names and run it from where it stopped (re-reading the server first). */

@@ -56,3 +56,36 @@ describe('rotate auth|sign against the sandbox', () => {
     expect(E.sb.requests().filter((x) => x.write)).toEqual([]);
   });
 });
+
+describe('declarative rotation: plan shows it, apply runs the runbook', () => {
+  let E: SandboxEnv;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
+    env = manifestEnv(E.sb);
+    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+  }, 120_000);
+  afterAll(async () => E?.stop());
+
+  it('a certificate within renewBeforeDays is a pending change (exit 4), and apply rotates it with a journal; the next plan is clean', async () => {
+    E.sb.clock.advance(340 * 86_400_000);
+    const plan = await E.run(['plan', manifest, '--detailed-exitcode'], { env });
+    expect(plan.exitCode, plan.stderr).toBe(4);
+    expect(plan.stdout).toMatch(/~ rotate auth certificate \(\d+ days left\)/);
+    expect(plan.stdout).toMatch(/~ rotate sign certificate of DEV:GOV:1001 \(\d+ days left\)/);
+    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.json().result.ok).toBe(true);
+    const st = (await E.run(['rotate', 'status', '--json'])).json();
+    expect(st.rotations.map((j: any) => `${j.server} ${j.usage} ${j.status}`).sort()).toEqual(['ss1 auth done', 'ss1 sign done', 'ss2 auth done', 'ss2 sign done']);
+    // sign ran before auth on each server (the registration is signed with the sign certificate)
+    for (const s of ['ss1', 'ss2']) {
+      const sign = st.rotations.find((j: any) => j.server === s && j.usage === 'sign');
+      const auth = st.rotations.find((j: any) => j.server === s && j.usage === 'auth');
+      expect(Date.parse(sign.steps.find((x: any) => x.name === 'verify').endedAt)).toBeLessThanOrEqual(Date.parse(auth.steps.find((x: any) => x.name === 'new-key').startedAt));
+    }
+    const again = await E.run(['plan', manifest, '--detailed-exitcode'], { env });
+    expect(again.exitCode, again.stdout).toBe(0);
+  }, 120_000);
+});

@@ -3,9 +3,9 @@ import { certRows, csrRows, findKey } from '../../certs/inventory.js';
 import { createCsr, importCert, registerAuthCert } from '../../certs/lifecycle.js';
 import { isWorking } from '../../certs/safety.js';
 import { submitCsr, type IssuerSpec } from '../../certs/submit.js';
-import { ConflictError } from '../../errors/index.js';
+import { ConflictError, UsageError } from '../../errors/index.js';
 import type { DesiredCert } from '../../model/desired.js';
-import { act, defineKind, type Change, type ExecContext, type KindContext } from '../types.js';
+import { act, defineKind, type Change, type ExecContext, type KindContext, type RotateCertRequest } from '../types.js';
 
 interface IssueParams {
   usage: 'auth' | 'sign';
@@ -25,6 +25,14 @@ export function issuerSpec(issuer: NonNullable<DesiredCert['issuer']>, server: s
 }
 
 const actions = {
+  /**
+   * Replace a certificate that is due (within renewBeforeDays, expired or revoked) through the rotation
+   * runbook: the same steps, journal and invariants as xrdctl rotate.
+   */
+  'rotate-cert': async (ctx: ExecContext, p: Omit<RotateCertRequest, 'server'>) => {
+    if (!ctx.rotate) throw new UsageError('a certificate rotation runs through the rotation runbook, which this command does not have', { server: ctx.api.server, step: 'rotate-cert', hint: 'xrdctl apply, or xrdctl rotate' });
+    await ctx.rotate({ ...p, server: ctx.api.server }, ctx.progress);
+  },
   /**
    * Bring a missing certificate to working: key + CSR on the token → the issuer → import → (auth)
    * register, approve, wait, activate; (sign) activate. A rerun picks up where a failed run stopped:
@@ -82,7 +90,8 @@ export const certKind = defineKind({
   actions,
   dependsOn: (c, ix) => [
     ...ix.find('token-login', () => true, c.server),
-    ...(c.action?.params.usage === 'auth' ? ix.find<IssueParams>('issue-cert', (p) => p.usage === 'sign', c.server) : []),
+    // the registration of a new auth certificate is signed with the owner's sign certificate: sign first
+    ...(c.action?.params.usage === 'auth' ? [...ix.find<IssueParams>('issue-cert', (p) => p.usage === 'sign', c.server), ...ix.find<IssueParams>('rotate-cert', (p) => p.usage === 'sign', c.server)] : []),
   ],
 });
 
@@ -103,9 +112,23 @@ export function diffCerts({ server, actual, now }: KindContext): Change[] {
     const key = d.usage === 'auth' ? 'auth' : `sign ${d.member}`;
     const base = { server: server.name, kind: `${d.usage}-cert` as const, key, pos: d.pos, id: certChangeId(server.name, d.usage, d.member), dependsOn: [] };
     const ok = working(d.usage, d.member);
+    const mine = rows.filter((r) => r.usage === d.usage && (d.usage === 'auth' || r.ownerId === d.member) && r.status !== 'DELETION_IN_PROGRESS');
+    const what = `${d.usage} certificate${d.member ? ` ${d.usage === 'sign' ? 'of' : 'for'} ${d.member}` : ''}`;
+    const rotate = (hash: string, why: string): Change => ({
+      ...base,
+      op: 'update',
+      summary: `rotate ${what} (${why})`,
+      diff: { certificate: { from: hash, to: 'a new key and certificate' } },
+      action: act(actions, 'rotate-cert', { usage: d.usage, member: d.member ?? null, ca: d.ca, issuer: d.issuer ?? null, certHash: hash, keepReplacedMs: d.keepReplacedMs ?? null }),
+    });
     if (ok.length === 0) {
-      const inProgress = rows.find((r) => r.usage === d.usage && (d.usage === 'auth' ? r.status === 'REGISTRATION_IN_PROGRESS' || r.status === 'SAVED' : r.ownerId === d.member));
-      const what = `${d.usage} certificate${d.member ? ` for ${d.member}` : ''}`;
+      const inProgress = mine.find((r) => (d.usage === 'auth' ? r.status === 'REGISTRATION_IN_PROGRESS' || r.status === 'SAVED' || (r.status === 'REGISTERED' && !r.active) : r.status === 'REGISTERED' && !r.active) && r.daysLeft >= 0 && r.ocspStatus !== 'OCSP_RESPONSE_REVOKED');
+      // an expired or revoked certificate still there is replaced and cleaned up by the runbook
+      const dead = mine.find((r) => r.daysLeft < 0 || r.ocspStatus === 'OCSP_RESPONSE_REVOKED' || r.ocspStatus === 'OCSP_RESPONSE_SUSPENDED');
+      if (dead && !inProgress && d.issuer) {
+        out.push(rotate(dead.hash, dead.daysLeft < 0 ? 'expired' : (dead.ocspStatus ?? '').replace('OCSP_RESPONSE_', '').toLowerCase()));
+        continue;
+      }
       out.push({
         ...base,
         op: d.issuer ? 'create' : 'unsafe',
@@ -114,9 +137,9 @@ export function diffCerts({ server, actual, now }: KindContext): Change[] {
       });
       continue;
     }
-    const best = Math.max(...ok.map((c) => Math.floor((Date.parse(c.certificate_details.not_after) - now.getTime()) / 86_400_000)));
-    if (best < d.renewBeforeDays) {
-      out.push({ ...base, op: 'unsafe', summary: `${d.usage} certificate${d.member ? ` of ${d.member}` : ''} needs rotation: ${best} days left (renewBeforeDays ${d.renewBeforeDays})` });
+    const best = ok.map((c) => ({ hash: c.certificate_details.hash.toUpperCase(), days: Math.floor((Date.parse(c.certificate_details.not_after) - now.getTime()) / 86_400_000) })).sort((a, b) => b.days - a.days)[0]!;
+    if (best.days < d.renewBeforeDays) {
+      out.push(d.issuer ? rotate(best.hash, `${best.days} days left`) : { ...base, op: 'unsafe', summary: `${what} needs rotation: ${best.days} days left (renewBeforeDays ${d.renewBeforeDays}); give it an issuer, or run xrdctl rotate ${d.usage}` });
     }
   }
   return out;
