@@ -1,25 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../src/http/index.js';
 import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
 import { startOpensslCa, type OpensslCa } from './support/openssl-ca.js';
 import { havePeer } from './support/peers.js';
-
-/** multipart/form-data as the CS API takes it for certification services and OCSP responders */
-function multipart(fields: Record<string, string | { filename: string; data: Buffer }>): { body: Buffer; contentType: string } {
-  const boundary = `xrdctl-${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [name, v] of Object.entries(fields)) {
-    const file = typeof v === 'object';
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${v.filename}"` : ''}\r\n${file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
-    parts.push(file ? v.data : Buffer.from(v));
-    parts.push(Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /**
  * The whole lifecycle with a real OpenSSL CA: the central server approves it (with its openssl OCSP
@@ -30,31 +13,17 @@ function multipart(fields: Record<string, string | { filename: string; data: Buf
 describe.skipIf(!havePeer('openssl'))('openssl ca end to end through the CLI and the sandbox', () => {
   let E: SandboxEnv;
   let ca: OpensslCa;
-  let cs: HttpClient;
   beforeAll(async () => {
     [E, ca] = await Promise.all([sandboxWithContexts({ securityServers: 1, gcIntervalMs: 300 }), startOpensslCa()]);
-    cs = new HttpClient({ baseUrl: E.sb.cs.url, server: 'cs', apiKey: E.sb.cs.apiKeys.admin, tlsFingerprint: E.sb.cs.fingerprint });
   });
   afterAll(async () => {
-    cs?.close();
     await ca?.stop();
     await E?.stop();
   });
 
   it('approve the CA at the CS, submit with openssl ca, import, register, activate; OCSP from openssl', async () => {
-    const svc = multipart({
-      certificate: { filename: 'ca.crt', data: readFileSync(ca.caCert) },
-      certificate_profile_info: 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider',
-      tls_auth: 'false',
-      default_csr_format: 'PEM',
-    });
-    const added = await cs.request<{ id: number; name: string }>({ method: 'POST', path: '/certification-services', body: svc.body, contentType: svc.contentType, step: 'add-certification-service' });
-    const caName = added.body.name;
+    const caName = await ca.approveAt(E.sb);
     expect(caName).toBe('xrdctl Test OpenSSL CA');
-    const ocsp = multipart({ url: ca.ocspUrl, cost_type: 'FREE' });
-    await cs.request({ method: 'POST', path: `/certification-services/${added.body.id}/ocsp-responders`, body: ocsp.body, contentType: ocsp.contentType, step: 'add-ocsp-responder' });
-    await E.sb.waitForGlobalConf();
-    await E.sb.waitForGlobalConf();
 
     const run = async (args: string[]) => {
       const r = await E.run(args);

@@ -1,9 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HttpClient } from '../../../src/http/index.js';
+import type { SandboxHandle } from '../../../src/sandbox/index.js';
 
 /**
  * A throwaway OpenSSL CA for peer tests: `openssl ca` signs CSRs (behind xrdctl's command adapter),
@@ -18,7 +21,25 @@ export interface OpensslCa {
   ocspUrl: string;
   /** revoke by the issued certificate's file, or by its serial (hex, as in index.txt) */
   revoke(certFileOrSerial: string): void;
+  /** argv of a revoke command for rotate --revoke-command ({serialHex} filled in by xrdctl) */
+  revokeArgv: string[];
+  /** make the central server approve this CA (with its OCSP responder) and let global configuration carry it */
+  approveAt(sb: SandboxHandle): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** multipart/form-data as the CS API takes it for certification services and OCSP responders */
+export function multipart(fields: Record<string, string | { filename: string; data: Buffer }>): { body: Buffer; contentType: string } {
+  const boundary = `xrdctl-${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, v] of Object.entries(fields)) {
+    const file = typeof v === 'object';
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${v.filename}"` : ''}\r\n${file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
+    parts.push(file ? v.data : Buffer.from(v));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 const run = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
@@ -109,6 +130,26 @@ extendedKeyUsage = OCSPSigning
     caCert: join(dir, 'ca.crt'),
     commandArgv: ['openssl', 'ca', '-batch', '-config', join(dir, 'openssl.cnf'), '-extensions', '{usage}_ext', '-in', '{csr}', '-out', '{cert}', '-notext'],
     ocspUrl,
+    revokeArgv: ['openssl', 'ca', '-config', join(dir, 'openssl.cnf'), '-revoke', join(dir, 'newcerts', '{serialHex}.pem')],
+    approveAt: async (sb) => {
+      const cs = new HttpClient({ baseUrl: sb.cs.url, server: 'cs', apiKey: sb.cs.apiKeys.admin, tlsFingerprint: sb.cs.fingerprint });
+      try {
+        const svc = multipart({
+          certificate: { filename: 'ca.crt', data: readFileSync(join(dir, 'ca.crt')) },
+          certificate_profile_info: 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider',
+          tls_auth: 'false',
+          default_csr_format: 'PEM',
+        });
+        const added = await cs.request<{ id: number; name: string }>({ method: 'POST', path: '/certification-services', body: svc.body, contentType: svc.contentType, step: 'add-certification-service' });
+        const ocsp = multipart({ url: ocspUrl, cost_type: 'FREE' });
+        await cs.request({ method: 'POST', path: `/certification-services/${added.body.id}/ocsp-responders`, body: ocsp.body, contentType: ocsp.contentType, step: 'add-ocsp-responder' });
+        await sb.waitForGlobalConf();
+        await sb.waitForGlobalConf();
+        return added.body.name;
+      } finally {
+        cs.close();
+      }
+    },
     revoke: (what) => {
       const bySerial = join(dir, 'newcerts', `${what.toUpperCase()}.pem`);
       const file = /^[0-9A-Fa-f]+$/.test(what) && existsSync(bySerial) ? bySerial : what;

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runbook, type RotationStepName } from '../../src/rotation/steps.js';
+import { repoRoot } from '../support/cli.js';
+import { manifestEnv } from '../support/manifest-env.js';
+import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
+
+const manifest = join(repoRoot, 'examples/rotation/manifest.yaml');
+const acme = ['--adapter', 'server-acme', '--ca', 'Sandbox CA', '--timeout', '60'];
+
+async function shape(E: SandboxEnv, ctx: string): Promise<string[]> {
+  const certs = (await E.run(['cert', 'list', '-c', ctx, '--json'])).json().certificates as any[];
+  return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
+}
+
+describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a renewal the server did itself', () => {
+  let E: SandboxEnv;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
+    env = manifestEnv(E.sb);
+    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+  }, 120_000);
+  afterAll(async () => E?.stop());
+
+  const reference = ['auth REGISTERED active OCSP_RESPONSE_GOOD', 'sign REGISTERED active OCSP_RESPONSE_GOOD'];
+
+  it('an emergency auth rotation cuts the old certificate off: disabled, unregistered, gone from the central server, key deleted', async () => {
+    const r = await E.run(['rotate', 'auth', '-c', 'ss1', '--emergency', ...acme, '--yes', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = r.json().rotations[0];
+    expect(j.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual([
+      'new-key:done', 'ca:done', 'import:done', 'register:done', 'approve:done', 'wait-registered:done', 'activate:done', 'verify:done', 'disable-old:done', 'unregister-old:done', 'cs-delete-old:done', 'revoke-old:skipped', 'delete-old:done',
+    ]);
+    expect(await shape(E, 'ss1')).toEqual(reference);
+    const cs = (await E.run(['cs', 'request', 'list', '-c', 'cs', '--json'])).json();
+    expect(cs.requests.some((q: any) => q.type === 'AUTH_CERT_DELETION_REQUEST')).toBe(true);
+  });
+
+  it.each(runbook({ usage: 'auth', mode: 'emergency', cutNow: false }))('SIGKILL right after %s of the emergency runbook, then resume: the same end state', async (name: RotationStepName) => {
+    const r = await E.run(['rotate', 'auth', '-c', 'ss1', '--emergency', ...acme, '--yes', '--json'], { env: { XRDCTL_CRASH_AFTER_STEP: name } });
+    expect(r.exitCode).not.toBe(0);
+    const open = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss1' && j.status !== 'done');
+    expect(open).toHaveLength(1);
+    const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(await shape(E, 'ss1')).toEqual(reference);
+  });
+
+  it('--cut-now needs the typed consent off a terminal, then disables the old certificate first', async () => {
+    const refused = await E.run(['rotate', 'auth', '-c', 'ss2', '--emergency', '--cut-now', ...acme, '--yes']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/--i-understand-downtime/);
+    const noEmergency = await E.run(['rotate', 'auth', '-c', 'ss2', '--cut-now', ...acme, '--yes']);
+    expect(noEmergency.exitCode).toBe(2);
+    const r = await E.run(['rotate', 'auth', '-c', 'ss2', '--emergency', '--cut-now', ...acme, '--yes', '--i-understand-downtime', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = r.json().rotations[0];
+    expect(j.steps[0]).toMatchObject({ name: 'cut-old', status: 'done' });
+    expect(await shape(E, 'ss2')).toEqual(reference);
+  });
+
+  it('a renewal the server already did (a newer working certificate beside the due one) is noticed: only the cleanup runs', async () => {
+    // the server renewed it by itself: a second auth certificate, registered and active, with a later expiry
+    const key = (await E.run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox CA', '--json'])).json();
+    E.sb.clock.advance(86_400_000);
+    expect((await E.run(['csr', 'submit', '-c', 'ss1', '--key', key.keyId, '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--json'])).exitCode).toBe(0);
+    const hash = (await E.run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates.find((c: any) => c.usage === 'auth' && c.status === 'SAVED').hash;
+    expect((await E.run(['cert', 'register', '-c', 'ss1', hash, '--approve', '--activate'])).exitCode).toBe(0);
+    E.sb.clearRequests();
+    const r = await E.run(['rotate', 'auth', '-c', 'ss1', ...acme, '--propagation', '0', '--yes', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = r.json().rotations[0];
+    expect(j.new).toMatchObject({ hash, renewedByServer: true });
+    expect(j.steps.filter((s: any) => ['new-key', 'ca', 'import'].includes(s.name)).map((s: any) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    // no second renewal: no new key, no ACME order
+    expect(E.sb.requests().filter((q) => q.write && /keys-with-csrs|acme-order/.test(q.path))).toEqual([]);
+    expect(await shape(E, 'ss1')).toEqual(['auth DELETION_IN_PROGRESS inactive DISABLED', ...reference].sort());
+  });
+});
