@@ -4,7 +4,7 @@
 # _xrdctl_node PATH: sets subs, flags, vflags (flags taking a value) and nargs; fails for an unknown path
 _xrdctl_node() {
   case "$1" in
-    '') subs='access apply cert client completion context cs csr endpoint group key plan sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
+    '') subs='access apply cert client completion context cs csr endpoint group key plan rotate sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
     'access') subs='grant list revoke'; flags=''; vflags=''; nargs=0 ;;
     'access:grant') subs=''; flags='--client --code --context --json --no-color --subject --verbose --yes --help'; vflags=' --client --code --context -c --subject '; nargs=0 ;;
     'access:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
@@ -68,6 +68,12 @@ _xrdctl_node() {
     'key:delete') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'key:list') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
     'plan') subs=''; flags='--concurrency --context --detailed-exitcode --json --no-color --out --verbose --yes --help'; vflags=' --concurrency --context -c --out '; nargs=1 ;;
+    'rotate') subs='abort auth resume sign status'; flags=''; vflags=''; nargs=0 ;;
+    'rotate:abort') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'rotate:auth') subs=''; flags='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --all --ca --ca-timeout --cert --command --context --cs-context --cut-now --emergency --i-understand-downtime --json --keep-old --manifest --member --no-color --out --propagation --revoke-command --server --subject --timeout --verbose --yes --help'; vflags=' --acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --ca --ca-timeout --cert --command --context -c --cs-context --keep-old --manifest -f --member --out --propagation --revoke-command --server --subject --timeout '; nargs=0 ;;
+    'rotate:resume') subs=''; flags='--context --i-understand-downtime --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'rotate:sign') subs=''; flags='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --all --ca --ca-timeout --cert --command --context --cs-context --cut-now --emergency --i-understand-downtime --json --keep-old --manifest --member --no-color --out --propagation --revoke-command --server --subject --timeout --verbose --yes --help'; vflags=' --acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --ca --ca-timeout --cert --command --context -c --cs-context --keep-old --manifest -f --member --out --propagation --revoke-command --server --subject --timeout '; nargs=0 ;;
+    'rotate:status') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'sandbox') subs='ca clock env fault reset start status stop'; flags=''; vflags=''; nargs=0 ;;
     'sandbox:ca') subs='revoke sign'; flags=''; vflags=''; nargs=0 ;;
     'sandbox:ca:revoke') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=1 ;;
@@ -120,6 +126,8 @@ _xrdctl_values() {
     'csr:submit --format') words='PEM DER' ;;
     'endpoint:add --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
     'endpoint:delete --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
+    'rotate:auth --adapter') words='server-acme acme command manual' ;;
+    'rotate:sign --adapter') words='server-acme acme command manual' ;;
     'sandbox:ca:sign --usage') words='auth sign' ;;
     'sandbox:start --preset') words='empty initialized' ;;
     'service:add-description --type') words='WSDL OPENAPI3 REST' ;;

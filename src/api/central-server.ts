@@ -68,4 +68,9 @@ export class CentralServerApi {
   async deleteSecurityServerAuthCert(serverId: string, certificateId: number | string) {
     await this.http.request({ method: 'DELETE', path: `/security-servers/${enc(serverId)}/authentication-certificates/${enc(String(certificateId))}`, step: 'delete-server-auth-cert' });
   }
+  /** The configuration anchor of a source (what a new security server imports first). */
+  async downloadAnchor(source: 'INTERNAL' | 'EXTERNAL' = 'INTERNAL'): Promise<Buffer> {
+    const r = await this.http.request<Buffer | string>({ method: 'GET', path: `/configuration-sources/${source}/anchor/download`, accept: 'application/xml, application/octet-stream', step: 'download-anchor' });
+    return Buffer.isBuffer(r.body) ? r.body : Buffer.from(String(r.body ?? ''));
+  }
 }

@@ -31,6 +31,18 @@ export class SecurityServerApi {
   async initSecurityServer(conf: T.InitialServerConf) {
     await this.http.request({ method: 'POST', path: '/initialization', body: conf, step: 'initialize' });
   }
+  getApprovedTimestampingServices() {
+    return this.get<T.TimestampingService[]>('/timestamping-services', 'list-approved-timestamping-services');
+  }
+  getConfiguredTimestampingServices() {
+    return this.get<T.TimestampingService[]>('/system/timestamping-services', 'list-timestamping-services');
+  }
+  async addTimestampingService(tsa: T.TimestampingService) {
+    return (await this.http.request<T.TimestampingService>({ method: 'POST', path: '/system/timestamping-services', body: tsa, step: 'add-timestamping-service' })).body;
+  }
+  async updateClientConnectionType(id: string, connectionType: 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH') {
+    await this.http.request({ method: 'PATCH', path: `/clients/${enc(id)}`, body: { connection_type: connectionType }, step: 'set-connection-type' });
+  }
   getCurrentSecurityServer() {
     return this.get<T.SecurityServer[]>('/security-servers', 'get-server-id', { current_server: true });
   }

@@ -3,6 +3,7 @@ import type { SecurityServerApi } from '../api/security-server.js';
 import type * as SS from '../api/types/ss.js';
 import { ApiError } from '../errors/index.js';
 import type { DesiredServer } from '../model/desired.js';
+import { fullyInitialized } from './kinds/server.js';
 import { clientApiId } from '../model/ids.js';
 import type { ActualCentral, ActualServer, ExecCache } from './types.js';
 
@@ -13,7 +14,14 @@ import type { ActualCentral, ActualServer, ExecCache } from './types.js';
  * are not read unless the manifest prunes clients.
  */
 export async function readServer(api: SecurityServerApi, desired: DesiredServer, instance: string): Promise<ActualServer> {
-  const [tokens, clients] = await Promise.all([api.getTokens(), api.getClients()]);
+  // a server the manifest initialises may not be yet: then there is nothing else to read
+  const init = desired.initialize ? await api.getInitializationStatus() : undefined;
+  if (init && !fullyInitialized(init)) return { init, tokens: [], clients: [], serviceDescriptions: new Map(), accessRights: new Map(), localGroups: new Map() };
+  const [tokens, clients, timestamping] = await Promise.all([
+    api.getTokens(),
+    api.getClients(),
+    desired.timestampingServices?.length ? api.getConfiguredTimestampingServices().then((configured) => ({ configured })) : undefined,
+  ]);
   const present = new Set(clients.map((c) => clientApiId(c, instance)));
   const managed = desired.clients.map((c) => c.id).filter((id) => present.has(id));
   const serviceDescriptions = new Map<string, SS.ServiceDescription[]>();
@@ -35,7 +43,7 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
     }
     accessRights.set(id, rights);
   }
-  return { tokens, clients, serviceDescriptions, accessRights, localGroups };
+  return { ...(init ? { init } : {}), ...(timestamping ? { timestamping } : {}), tokens, clients, serviceDescriptions, accessRights, localGroups };
 }
 
 /** Members and subsystems known to the central server (paged, bounded). */

@@ -15,13 +15,19 @@ export function dependencyIndex(changes: Change[]): DependencyIndex {
   };
 }
 
-/** Fill every change's dependsOn from its kind (in place; returns the changes). */
+/**
+ * Fill every change's dependsOn from its kind (in place; returns the changes). One rule is the
+ * engine's own: nothing happens on a security server before the server is initialised.
+ */
 export function link(changes: Change[]): Change[] {
   const ix = dependencyIndex(changes);
+  const init = new Map(changes.filter((c) => c.action?.type === 'init-server').map((c) => [c.server, c.id]));
   for (const c of changes) {
     if (!c.action) continue;
     const k = kindOf(c.action.type);
-    c.dependsOn = k ? [...new Set(k.dependsOn(c as never, ix))].filter((id) => id !== c.id) : [];
+    const own = k ? k.dependsOn(c as never, ix) : [];
+    const first = init.get(c.server);
+    c.dependsOn = [...new Set([...own, ...(first && k?.scope === 'security' ? [first] : [])])].filter((id) => id !== c.id);
   }
   return changes;
 }

@@ -8,6 +8,8 @@ export type Op = 'create' | 'update' | 'delete' | 'unsafe' | 'keep';
 
 /** The kinds of resource a change can be about (one engine module may own several). */
 export type ChangeKind =
+  | 'server-init'
+  | 'timestamping'
   | 'token'
   | 'auth-cert'
   | 'sign-cert'
@@ -52,6 +54,10 @@ export interface Change<A extends ActionOf<string, unknown> = ActionOf<string, u
 
 /** What one security server reports, read once per run. */
 export interface ActualServer {
+  /** read only when the manifest asks to initialise the server */
+  init?: SS.InitializationStatus;
+  /** read only when the manifest lists timestamping services */
+  timestamping?: { configured: SS.TimestampingService[] };
   tokens: SS.Token[];
   clients: SS.Client[];
   /** per client id: its service descriptions (with services and endpoints) */

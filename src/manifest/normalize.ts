@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.js';
 import type { DesiredCert, DesiredClient, DesiredInstance, DesiredServer } from '../model/desired.js';
 import type { SourceFile } from './load.js';
@@ -78,6 +79,10 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
         id: s.id,
         address: s.address,
         token: { id: String(s.token?.id ?? '0'), pin: s.token?.pin, login: s.token?.login ?? true },
+        ...(s.initialize
+          ? { initialize: { anchor: s.initialize.anchor.file ? { file: resolve(dirname(src.file), s.initialize.anchor.file) } : { central: true as const }, pos: positionOf(src, [...sp, 'initialize']) } }
+          : {}),
+        ...(s.timestampingServices ? { timestampingServices: (s.timestampingServices as Obj[]).map((t, ti) => ({ name: t.name, url: t.url, pos: positionOf(src, [...sp, 'timestampingServices', ti]) })) } : {}),
         certificates: certs,
         clients,
         pruneClients: !!s.prune?.clients,

@@ -179,6 +179,27 @@ export const manifestSchema: S = {
             properties: { id: str('token id (0 = software token)', { default: '0' }), pin: secretRef, login: { type: 'boolean', default: true, description: 'keep the token logged in' } },
             additionalProperties: false,
           },
+          initialize: {
+            type: 'object',
+            description: 'Initialise the server when it is not: the anchor, then the owner and server code (from id) and the token PIN (token.pin).',
+            properties: {
+              anchor: {
+                type: 'object',
+                description: 'The configuration anchor: a file (relative to this manifest), or downloaded from the central server’s internal source.',
+                properties: { file: str('anchor XML file'), fromCentralServer: { type: 'boolean', const: true, description: 'download it from the central server' } },
+                minProperties: 1,
+                maxProperties: 1,
+                additionalProperties: false,
+              },
+            },
+            required: ['anchor'],
+            additionalProperties: false,
+          },
+          timestampingServices: {
+            type: 'array',
+            description: 'Timestamping services to use, by the name or URL global configuration approves them under.',
+            items: { type: 'object', properties: { name: str('approved name', { minLength: 1 }), url: str('approved URL', { minLength: 1 }) }, minProperties: 1, maxProperties: 1, additionalProperties: false },
+          },
           certificates: {
             type: 'object',
             properties: { auth: certSpec(false), sign: { type: 'array', items: certSpec(true) } },

@@ -89,12 +89,30 @@ export interface DesiredCert {
   pos?: Pos;
 }
 
+/** A security server brought from fresh to initialised: anchor, owner and server code (from its id), token PIN. */
+export interface DesiredInit {
+  /** the configuration anchor: a file, or downloaded from the central server's internal source */
+  anchor: { file: string } | { central: true };
+  pos?: Pos;
+}
+
+/** A timestamping service the server should use, by the name or URL global configuration lists it under. */
+export interface DesiredTimestamping {
+  name?: string;
+  url?: string;
+  pos?: Pos;
+}
+
 export interface DesiredServer {
   name: string;
   conn: Connection;
   id: string; // INST:CLASS:CODE:SERVERCODE
   address?: string;
   token: { id: string; pin?: SecretRef; login: boolean };
+  /** initialise the server when it is not (absent: it must be initialised already) */
+  initialize?: DesiredInit;
+  /** timestamping services to configure (absent: left as they are) */
+  timestampingServices?: DesiredTimestamping[];
   certificates: DesiredCert[];
   clients: DesiredClient[];
   /** delete clients the manifest does not mention */

@@ -104,6 +104,48 @@ describe('kind diffs (pure: desired × actual → typed changes)', () => {
     expect(summary(diff(d, a))).toEqual(want);
   });
 
+  it.each<[string, DesiredServer, ActualServer, string[]]>([
+    [
+      'a fresh server is initialised (and the rest of its changes follow)',
+      server({ initialize: { anchor: { central: true } }, certificates: [{ usage: 'auth', ca: 'CA', renewBeforeDays: 30, issuer: { type: 'server-acme' } }] }),
+      actual({ init: { is_anchor_imported: false, is_server_code_initialized: false, is_server_owner_initialized: false, software_token_init_status: 'NOT_INITIALIZED', enforce_token_pin_policy: false }, tokens: [] }),
+      ['create server-init init-server', 'update token token-login', 'create auth-cert issue-cert'],
+    ],
+    [
+      'an initialised server needs no initialisation',
+      server({ initialize: { anchor: { file: '/a.xml' } } }),
+      actual({ init: { is_anchor_imported: true, is_server_code_initialized: true, is_server_owner_initialized: true, software_token_init_status: 'INITIALIZED', enforce_token_pin_policy: false } }),
+      [],
+    ],
+    ['a timestamping service not configured yet is added', server({ timestampingServices: [{ name: 'TSA' }] }), actual({ timestamping: { configured: [] } }), ['create timestamping add-timestamping-service']],
+    ['one already configured (by URL) is left alone', server({ timestampingServices: [{ url: 'http://tsa' }] }), actual({ timestamping: { configured: [{ name: 'X', url: 'http://tsa', cost_type: 'FREE' }] } }), []],
+    [
+      'a certificate within renewBeforeDays is rotated, with the certificate it replaces',
+      server({ certificates: [{ usage: 'auth', ca: 'CA', renewBeforeDays: 30, issuer: { type: 'server-acme' } }] }),
+      actual({ tokens: [{ id: '0', logged_in: true, keys: [cert({ usage: 'AUTHENTICATION', daysLeft: 10 })] } as any] }),
+      ['update auth-cert rotate-cert'],
+    ],
+    [
+      'an expired certificate is rotated (replaced and cleaned up), not issued beside it',
+      server({ certificates: [{ usage: 'sign', member: 'DEV:GOV:1', ca: 'CA', renewBeforeDays: 30, issuer: { type: 'server-acme' } }] }),
+      actual({ tokens: [{ id: '0', logged_in: true, keys: [cert({ usage: 'SIGNING', owner: 'DEV:GOV:1', daysLeft: -2, ocsp: 'EXPIRED' })] } as any] }),
+      ['update sign-cert rotate-cert'],
+    ],
+    [
+      'a due certificate without an issuer needs attention',
+      server({ certificates: [{ usage: 'auth', ca: 'CA', renewBeforeDays: 30 }] }),
+      actual({ tokens: [{ id: '0', logged_in: true, keys: [cert({ usage: 'AUTHENTICATION', daysLeft: 10 })] } as any] }),
+      ['unsafe auth-cert'],
+    ],
+  ])('%s', (_n, d, a, want) => {
+    expect(summary(diff(d, a))).toEqual(want);
+  });
+
+  it('rotation summaries name the days left', () => {
+    const out = diff(server({ certificates: [{ usage: 'auth', ca: 'CA', renewBeforeDays: 30, issuer: { type: 'server-acme' } }] }), actual({ tokens: [{ id: '0', logged_in: true, keys: [cert({ usage: 'AUTHENTICATION', daysLeft: 24 })] } as any] }));
+    expect(out[0]!.summary).toBe('rotate auth certificate (24 days left)');
+  });
+
   it('updates carry before and after values', () => {
     const sd = { id: '1', url: 'https://is/o.yaml', type: 'OPENAPI3', disabled: false, services: [{ id: 's', service_code: 'c', timeout: 60, url: 'https://is', endpoints: [] }] };
     const d = server({ clients: [client({ register: false, serviceDescriptions: [{ type: 'OPENAPI3', url: 'https://is/o.yaml', disabled: true, services: [{ code: 'c', timeout: 30, endpoints: [], accessRights: [] }] }] })] });

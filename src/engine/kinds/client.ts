@@ -123,7 +123,7 @@ const actions = {
     }
   },
   'set-connection-type': async (ctx: ExecContext, p: { id: string; connectionType: 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH' }) => {
-    await ctx.api.http.request({ method: 'PATCH', path: `/clients/${encodeURIComponent(p.id)}`, body: { connection_type: p.connectionType }, step: 'set-connection-type' });
+    await ctx.api.updateClientConnectionType(p.id, p.connectionType);
   },
   'register-client': async (ctx: ExecContext, p: { id: string }) => {
     const c = await getClient(ctx, p.id);

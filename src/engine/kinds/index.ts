@@ -4,10 +4,11 @@ import { centralKind } from './central.js';
 import { certKind, diffCerts } from './certs.js';
 import { clientKind, diffClients } from './client.js';
 import { diffEndpointPrune, diffServices, serviceKind } from './services.js';
+import { diffServerItself, serverKind } from './server.js';
 import { diffToken, tokenKind } from './token.js';
 
 /** Every kind of the engine. Adding a kind: write its module (actions, dependsOn, diff) and list it here. */
-export const KINDS = [tokenKind, certKind, clientKind, serviceKind, accessKind, centralKind] as const;
+export const KINDS = [serverKind, tokenKind, certKind, clientKind, serviceKind, accessKind, centralKind] as const;
 
 type AnyKind = Kind<ActionTable<any>>;
 
@@ -32,7 +33,7 @@ export function actionTypes(): string[] {
 
 /** Changes for one security server: every security-server kind's diff (order is the graph's business). */
 export function diffServer(ctx: KindContext): Change[] {
-  return [...diffToken(ctx), ...diffCerts(ctx), ...diffClients(ctx), ...diffServices(ctx), ...diffEndpointPrune(ctx), ...diffLocalGroups(ctx), ...diffAccessRights(ctx)];
+  return [...diffServerItself(ctx), ...diffToken(ctx), ...diffCerts(ctx), ...diffClients(ctx), ...diffServices(ctx), ...diffEndpointPrune(ctx), ...diffLocalGroups(ctx), ...diffAccessRights(ctx)];
 }
 
 /** Every action of the engine, as a typed union: { type, params }. */
