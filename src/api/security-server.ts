@@ -43,6 +43,12 @@ export class SecurityServerApi {
   async updateClientConnectionType(id: string, connectionType: 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH') {
     await this.http.request({ method: 'PATCH', path: `/clients/${enc(id)}`, body: { connection_type: connectionType }, step: 'set-connection-type' });
   }
+  getClientTlsCertificates(id: string) {
+    return this.get<T.CertificateDetails[]>(`/clients/${enc(id)}/tls-certificates`, 'list-tls-certificates');
+  }
+  async addClientTlsCertificate(id: string, der: Buffer) {
+    return (await this.http.request<T.CertificateDetails>({ method: 'POST', path: `/clients/${enc(id)}/tls-certificates`, body: der, step: 'add-tls-certificate' })).body;
+  }
   getCurrentSecurityServer() {
     return this.get<T.SecurityServer[]>('/security-servers', 'get-server-id', { current_server: true });
   }

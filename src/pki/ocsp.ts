@@ -146,19 +146,9 @@ export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: st
 /** POST an OCSP request (application/ocsp-request) with a bounded timeout and parse the answer. */
 export async function queryOcsp(url: string, cert: CertInput, issuer: CertInput, opts: { timeoutMs?: number } = {}): Promise<ParsedOcspResponse> {
   const body = await buildOcspRequest(cert, issuer);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-      body,
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-    });
-  } catch (e) {
-    const err = e as Error;
-    throw new XrdError(`OCSP responder ${url} ${err.name === 'TimeoutError' ? `did not answer within ${opts.timeoutMs ?? 5000} ms` : `unreachable: ${err.message}`}`);
-  }
-  if (!res.ok) throw new XrdError(`OCSP responder ${url} answered HTTP ${res.status}`);
-  const der = Buffer.from(await res.arrayBuffer());
+  const { requestBytes } = await import('../http/plain.js');
+  const res = await requestBytes(url, { body, contentType: 'application/ocsp-request', accept: 'application/ocsp-response', timeoutMs: opts.timeoutMs ?? 5000, what: `OCSP responder ${url}` });
+  if (res.status < 200 || res.status > 299) throw new XrdError(`OCSP responder ${url} answered HTTP ${res.status}`);
+  const der = res.body;
   return parseOcspResponse(der, issuer, parseCertificate(cert).serialHex);
 }

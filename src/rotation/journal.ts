@@ -3,7 +3,24 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { ConflictError, UsageError } from '../errors/index.js';
-import type { RotationStepName } from './steps.js';
+
+/** Every step a rotation runbook can have (xroad-flows §5: S1–S6, A1–A11, §5.3). */
+export type RotationStepName =
+  | 'cut-old'
+  | 'new-key'
+  | 'ca'
+  | 'import'
+  | 'register'
+  | 'approve'
+  | 'wait-registered'
+  | 'activate'
+  | 'verify'
+  | 'propagate'
+  | 'disable-old'
+  | 'unregister-old'
+  | 'cs-delete-old'
+  | 'revoke-old'
+  | 'delete-old';
 
 export type RotationUsage = 'auth' | 'sign';
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'failed' | 'waiting';

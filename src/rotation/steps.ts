@@ -7,25 +7,9 @@ import { isWorking, removalProblems } from '../certs/safety.js';
 import { submitCsr, type IssuerSpec } from '../certs/submit.js';
 import { ApiError, ConflictError, SafetyError, UsageError } from '../errors/index.js';
 import { parseCertificate } from '../pki/x509.js';
-import type { JournalIssuer, RotationJournal } from './journal.js';
+import type { JournalIssuer, RotationJournal, RotationStepName } from './journal.js';
 
-/** Every step a rotation runbook can have (xroad-flows §5: S1–S6, A1–A11, §5.3). */
-export type RotationStepName =
-  | 'cut-old'
-  | 'new-key'
-  | 'ca'
-  | 'import'
-  | 'register'
-  | 'approve'
-  | 'wait-registered'
-  | 'activate'
-  | 'verify'
-  | 'propagate'
-  | 'disable-old'
-  | 'unregister-old'
-  | 'cs-delete-old'
-  | 'revoke-old'
-  | 'delete-old';
+export type { RotationStepName };
 
 export type StepResult =
   | { status: 'done' | 'skipped'; message: string; observed?: Record<string, unknown> }

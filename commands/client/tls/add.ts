@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
-import { readFileSync } from 'node:fs';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { clientFlag } from '../../../src/cli/action-command.js';
 import { S } from '../../../src/cli/schema.js';
-import { UsageError } from '../../../src/errors/index.js';
 
 type Result = { server: string; client: string; hash: string; subject: string; notAfter: string; changed: boolean };
 
@@ -14,26 +12,8 @@ export default class ClientTlsAdd extends XrdCommand<typeof ClientTlsAdd, Result
   static override resultSchema = S.obj({ server: S.str(), client: S.str(), hash: S.str(), subject: S.str(), notAfter: S.str(), changed: S.bool() });
 
   protected async execute(): Promise<Result> {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(this.args.file);
-    } catch (e) {
-      throw new UsageError(`${this.args.file}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
-    }
-    const { parseCertificate } = await import('../../../src/pki/x509.js');
-    let cert;
-    try {
-      cert = parseCertificate(bytes);
-    } catch (e) {
-      throw new UsageError(`${this.args.file}: not an X.509 certificate (PEM or DER): ${(e as Error).message}`);
-    }
-    if (cert.notAfter.getTime() < Date.now()) throw new UsageError(`${this.args.file}: certificate expired on ${cert.notAfter.toISOString()}`);
-    const api = await this.securityServer();
-    const id = encodeURIComponent(this.flags.client);
-    const have = (await api.http.request<{ hash: string }[]>({ method: 'GET', path: `/clients/${id}/tls-certificates`, step: 'list-tls-certificates' })).body;
-    const changed = !have.some((c) => c.hash.toUpperCase() === cert.sha256Hex);
-    if (changed) await api.http.request({ method: 'POST', path: `/clients/${id}/tls-certificates`, body: cert.der, step: 'add-tls-certificate' });
-    return { server: api.server, client: this.flags.client, hash: cert.sha256Hex, subject: cert.subject.replace(/\n/g, ', '), notAfter: cert.notAfter.toISOString(), changed };
+    const { addClientTls } = await import('../../../src/services/client-tls.js');
+    return addClientTls(() => this.securityServer(), this.flags.client, this.args.file);
   }
 
   protected override render(r: Result): void {

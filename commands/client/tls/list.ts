@@ -11,11 +11,8 @@ export default class ClientTlsList extends XrdCommand<typeof ClientTlsList, Resu
   static override resultSchema = S.obj({ server: S.str(), client: S.str(), certificates: S.arr(item({ hash: S.str(), subject: S.str(), notAfter: S.str() })) });
 
   protected async execute(): Promise<Result> {
-    const api = await this.securityServer();
-    const rows = (
-      await api.http.request<{ hash: string; subject_distinguished_name: string; not_after: string }[]>({ method: 'GET', path: `/clients/${encodeURIComponent(this.flags.client)}/tls-certificates`, step: 'list-tls-certificates' })
-    ).body;
-    return { server: api.server, client: this.flags.client, certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name, notAfter: c.not_after })) };
+    const { listClientTls } = await import('../../../src/services/client-tls.js');
+    return listClientTls(await this.securityServer(), this.flags.client);
   }
 
   protected override render(r: Result): void {
