@@ -532,7 +532,7 @@ complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'env' -d 'Print shell 
 complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'fault' -d 'add, clear, list'
 complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'reset' -d 'Wipe the sandbox state (it must be stopped).'
 complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'start' -d 'Start the sandbox: a simulated Central Server and N Security Servers on 127.0.0.1 speaking the real admin APIs.'
-complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'status' -d 'Show whether the sandbox runs, its servers and its clock.'
+complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'status' -d 'Show whether the sandbox runs, its servers, its clock and its outage record.'
 complete -c xrdctl -n '__xrdctl_topic '\''sandbox'\''' -a 'stop' -d 'Stop a detached sandbox (its state stays in --dir).'
 complete -c xrdctl -n '__xrdctl_topic '\''sandbox:ca'\''' -a 'revoke' -d 'Revoke a certificate at the sandbox'\''s CA (OCSP answers REVOKED from then on): rehearse a key compromise.'
 complete -c xrdctl -n '__xrdctl_topic '\''sandbox:ca'\''' -a 'sign' -d 'Sign a CSR with the sandbox'\''s CA (what an operator'\''s CA does); prints the certificate PEM.'

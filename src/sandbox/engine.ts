@@ -12,6 +12,7 @@ import { ApiError, bad, conflict } from './http.js';
 import { certInfo, certificateDetails, issuedBy } from './ca.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
+import { evaluateOutages } from './outages.js';
 import {
   clientIdOf, memberIdOf, parseClientId, serverIdOf, ssOwnerId, ssServerId,
   type CaState, type CertState, type ClientState, type CsServer, type GcSnapshot, type KeyState, type MgmtRequest, type State, type SsState,
@@ -154,6 +155,7 @@ export class Engine {
         this.due.rec.set(ss.name, now + p.rec);
       }
     }
+    if (this.evaluateOutages()) changed = true;
     if (changed) this.persist();
     this.waiters = this.waiters.filter((w) => {
       if (this.st.ss.every((s) => !s.anchor || this.gcDownloadFailing.has(s.name) || s.gc.reconciledVersion >= w.version)) {
@@ -270,6 +272,7 @@ export class Engine {
       const serial = ca.issued.includes(key.toLowerCase()) ? key.toLowerCase() : ca.issuedHashes?.[key.toUpperCase()];
       if (serial) {
         ca.revoked[serial] = { at: this.clock.now().toISOString(), ...(reason ? { reason } : {}) };
+        this.evaluateOutages();
         this.persist();
         return true;
       }
@@ -316,6 +319,10 @@ export class Engine {
     if (this.certExpired(c)) return 'EXPIRED';
     const o = this.ocsp(c);
     return o === 'GOOD' ? 'OCSP_RESPONSE_GOOD' : o === 'REVOKED' ? 'OCSP_RESPONSE_REVOKED' : 'OCSP_RESPONSE_UNKNOWN';
+  }
+  /** the outage record (outages.ts): re-evaluated after every write, tick, clock move and revocation */
+  evaluateOutages(): boolean {
+    return evaluateOutages({ st: this.st, now: () => this.clock.now(), certWorking: (ss, c) => this.certUsable(ss, c) });
   }
   certUsable(ss: SsState, c: CertState): boolean {
     return ss.loggedIn && c.active && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD';

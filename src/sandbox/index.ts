@@ -16,8 +16,10 @@ import type { State, SsState } from './model.js';
 import { ssRoutes, SS_ROLES } from './ss-api.js';
 import { csRoutes, CS_ROLES, anchorXml } from './cs-api.js';
 import { ocspRespond } from './ocsp.js';
+import { listOutages, type Outage } from './outages.js';
 
 export type { FaultSpec, RequestLogEntry } from './http.js';
+export type { Outage } from './outages.js';
 
 export interface SandboxOptions {
   dir?: string;
@@ -70,6 +72,8 @@ export interface SandboxHandle {
   anchor(): string;
   /** base URL of the sandbox OCSP responder (plain HTTP on 127.0.0.1; the CA is chosen by the request's issuer key hash) */
   ocspUrl: string;
+  /** the rehearsal referee: every interval a server had no working auth cert or a member no working sign cert (outages.ts) */
+  outages(): Outage[];
   /** globalconf faults: make one SS's download fail (its copy ages until 409 global_conf_outdated) */
   globalConf: { setDownloadFailing(server: string, failing: boolean): void };
 }
@@ -294,6 +298,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         else engine.gcDownloadFailing.delete(b.server);
         return { status: 204 };
       }
+      if (path === '/outages' && method === 'GET') {
+        engine.evaluateOutages();
+        return { status: 200, body: listOutages(engine.st) };
+      }
       if (path === '/info' && method === 'GET') return { status: 200, body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() } };
       return { status: 404, body: { status: 404, error: { code: 'not_found' } } };
     } catch (e) {
@@ -325,7 +333,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       record: !!opts.record,
       control: (m, p, b, q) => control(name, m, p, b, q),
-      afterWrite: () => engine.persistSoon(),
+      afterWrite: () => {
+        engine.evaluateOutages();
+        return engine.persistSoon();
+      },
       isStopping: () => stopping,
       hanging,
       now: () => engine.clock.now(),
@@ -436,6 +447,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       ca: caApi,
       anchor: () => anchorXml(engine),
+      outages: () => {
+        engine.evaluateOutages();
+        return listOutages(engine.st);
+      },
       ocspUrl: `http://127.0.0.1:${ocspPort}`,
       globalConf: {
         setDownloadFailing(server, failing) {

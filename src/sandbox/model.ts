@@ -3,6 +3,7 @@
  * Route handlers in ss-api.ts / cs-api.ts only read and change this model.
  */
 import type { CertificateStatus, ClientStatus, ConnectionType, CostType, CsrFormat, EndpointMethod, KeyUsageType, ServiceType } from '../api/types/ss.js';
+import type { OutageState } from './outages.js';
 import type { ManagementRequestOrigin, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
 
 /** a certificate profile registered in profiles.ts ('EJBCA', 'BASIC', …) */
@@ -206,6 +207,8 @@ export interface State {
   tls: Record<string, AdminTls>;
   apiKeys: Record<string, Record<string, string>>; // server name → label → key
   ports: Record<string, number>;
+  /** the rehearsal referee's record (outages.ts); absent in states written before it existed */
+  outages?: OutageState;
 }
 
 // ---------- ids ----------

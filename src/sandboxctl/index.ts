@@ -52,6 +52,21 @@ export function readInfo(dir: string): SandboxInfoFile | undefined {
   }
 }
 
+/** One outage of the sandbox's rehearsal referee (src/sandbox/outages.ts; same shape). */
+export interface SandboxOutage { server: string; member?: string; kind: 'auth' | 'sign'; from: string; to: string | null }
+
+/** The outage record persisted in <dir>/state.json (for a stopped sandbox; a running one answers GET /outages). */
+export function readOutages(dir: string): SandboxOutage[] {
+  const p = join(dir, 'state.json');
+  if (!existsSync(p)) return [];
+  try {
+    const st = JSON.parse(readFileSync(p, 'utf8')) as { outages?: { records?: SandboxOutage[] } };
+    return Array.isArray(st.outages?.records) ? st.outages.records : [];
+  } catch {
+    return [];
+  }
+}
+
 export function readSecrets(dir: string, o: { register?: boolean } = {}): SandboxSecretsFile {
   const p = join(dir, 'secrets.json');
   try {
