@@ -1,6 +1,6 @@
 /**
  * Foreground sandbox process: `node dist/src/sandbox/daemon.js --dir D [--security-servers N] [--instance DEV]
- * [--gc-interval-ms 3000] [--cert-validity-days 365] [--preset empty|initialized] [--no-rate-limit]
+ * [--gc-interval-ms 3000] [--cert-validity-days 365] [--preset blank|empty|initialized] [--no-rate-limit] [--strict-spec]
  * [--cs-port P] [--ss-ports P1,P2] [--record]`.
  * Writes <dir>/sandbox.json (pid, urls, fingerprints; no secrets), <dir>/secrets.json (0600: API keys, PINs,
  * control token) and <dir>/anchor.xml, prints one JSON line `{"ready":true,...}` on stdout, stops on SIGTERM/SIGINT.
@@ -33,12 +33,13 @@ export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string 
       case '--cert-validity-days': o.certValidityDays = int(next(i++, a), a); break;
       case '--preset': {
         const p = next(i++, a);
-        if (p !== 'empty' && p !== 'initialized') throw new Error(`--preset: empty or initialized, not ${p}`);
+        if (p !== 'blank' && p !== 'empty' && p !== 'initialized') throw new Error(`--preset: blank, empty or initialized, not ${p}`);
         o.preset = p;
         break;
       }
       case '--no-rate-limit': o.rateLimit = false; break;
       case '--record': o.record = true; break;
+      case '--strict-spec': o.strictSpec = true; break;
       case '--auto-approve': {
         const kinds = next(i++, a).split(',').map((x) => x.trim());
         const bad = kinds.filter((k) => !['auth', 'client', 'owner'].includes(k));

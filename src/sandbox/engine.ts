@@ -192,6 +192,7 @@ export class Engine {
       })),
       globalGroups: cs.globalGroups.map((g) => ({ code: g.code, members: [...g.members] })),
       caNames: this.st.cas.map((c) => c.name),
+      tsas: (cs.tsas ?? []).map((t) => ({ name: certInfo(Buffer.from(t.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).subject.find((a) => a.name === 'CN')?.value ?? t.url, url: t.url })),
     };
   }
 

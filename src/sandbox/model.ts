@@ -119,6 +119,8 @@ export interface GcSnapshot {
   servers: Array<{ id: string; address: string; authCertHashes: string[]; clients: string[]; maintenance: boolean; maintenanceMessage?: string }>;
   globalGroups: Array<{ code: string; members: string[] }>;
   caNames: string[];
+  /** timestamping services approved at the CS (beyond the built-in sandbox TSA) */
+  tsas?: Array<{ name: string; url: string }>;
 }
 
 export interface SsState {
@@ -144,6 +146,16 @@ export interface SsState {
   maintenanceMessage?: string;
   maintenancePending?: 'ENABLE' | 'DISABLE';
   gc: { downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string };
+  /** the internal TLS certificate (POST /system/certificate …); absent: the admin listener's certificate */
+  internalTls?: { keyPem: string; certPem: string; publicKeyPem: string };
+  /** configuration backups (POST /backups); restore replaces the key configuration and the local configuration */
+  backups?: BackupState[];
+}
+
+export interface BackupState {
+  filename: string;
+  createdAt: string;
+  snapshot: Pick<SsState, 'keys' | 'clients' | 'serviceDescriptions' | 'acls' | 'localGroups' | 'tsps' | 'pinSha256' | 'tokenInitialized'>;
 }
 
 export interface CsMember { memberClass: string; memberCode: string; name: string; createdAt: string; subsystems: Array<{ code: string; name?: string; createdAt: string }> }
@@ -182,6 +194,13 @@ export interface CsState {
   requests: MgmtRequest[];
   globalGroups: Array<{ code: string; description: string; members: string[] }>;
   tokenLoggedIn: boolean;
+  /** false under --preset blank until POST /initialization (absent: initialised) */
+  initialized?: boolean;
+  pinSha256?: string;
+  /** timestamping services approved at the CS (POST /timestamping-services) */
+  tsas?: Array<{ id: number; url: string; costType: 'FREE' | 'PAID' | 'UNDEFINED'; certPem: string }>;
+  /** management-services configuration: the provider subsystem and the SS it is registered on */
+  managementServices?: { serviceProviderId?: string; securityServerId?: string };
   address: string;
   /** [center] auto-approve-auth-cert-reg-requests / -client-reg-requests / -owner-change-requests */
   autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };

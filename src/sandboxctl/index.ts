@@ -103,7 +103,8 @@ export function runningInfo(dir: string): SandboxInfoFile | undefined {
 export interface StartOptions {
   dir: string;
   securityServers: number;
-  preset: 'empty' | 'initialized';
+  preset: 'blank' | 'empty' | 'initialized';
+  strictSpec?: boolean;
   gcIntervalMs?: number;
   certValidityDays?: number;
   rateLimit?: boolean;
@@ -115,6 +116,7 @@ function daemonArgs(o: StartOptions): string[] {
   if (o.gcIntervalMs !== undefined) a.push('--gc-interval-ms', String(o.gcIntervalMs));
   if (o.certValidityDays !== undefined) a.push('--cert-validity-days', String(o.certValidityDays));
   if (o.rateLimit === false) a.push('--no-rate-limit');
+  if (o.strictSpec) a.push('--strict-spec');
   if (o.csPort) a.push('--cs-port', String(o.csPort));
   return a;
 }

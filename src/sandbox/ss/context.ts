@@ -191,7 +191,7 @@ export function ssContext(e: Engine, ss: SsState) {
     requireInit();
     const mp = parseClientId(memberId)!;
     const fields = profileOf(ca.profile).fields(usage, {
-      instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
+      instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerClass: ss.ownerClass, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
       memberClass: mp.memberClass, memberCode: mp.memberCode, memberName: e.memberName(ss, memberId) ?? mp.memberCode, address: ss.address,
     });
     const subject: SubjectAttr[] = [];
@@ -204,7 +204,10 @@ export function ssContext(e: Engine, ss: SsState) {
       if (!v || !v.trim()) throw bad('invalid_dn_parameter', `missing parameter ${f.id}`);
       subject.push({ name: f.id, value: v });
     }
-    const san = profileOf(ca.profile).san?.(usage, subject) ?? [];
+    // subjectAltName is a profile field but not a DN component: the CSR carries it as the SAN extension
+    const sanField = subject.findIndex((a) => a.name === 'subjectAltName');
+    const sanNames = sanField >= 0 ? subject.splice(sanField, 1)[0]!.value.split(',').map((x) => x.trim()).filter(Boolean) : [];
+    const san = [...(profileOf(ca.profile).san?.(usage, subject) ?? []), ...sanNames];
     const built = buildCsr(k.privateKeyPem, k.publicKeyPem, subject, { usage, san });
     const csr: CsrState = { id: nextId(st), usage, caName, format, subject, san, createdAt: iso() };
     csr.ownerId = memberId; // auth CSRs belong to the server owner
