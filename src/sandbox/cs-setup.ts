@@ -76,7 +76,7 @@ export function csSetupRoutes(e: Engine): Route[] {
       cs.address = address;
       cs.pinSha256 = pinHash(pin);
       cs.initialized = true;
-      cs.tokenLoggedIn = true; // the token is initialised with this PIN and logged in, as after a real initialisation
+      cs.tokenLoggedIn = false; // the token is initialised with this PIN; log in with PUT /tokens/0/login (as NIIS's setup does)
       e.csChanged();
       return { status: 201 };
     } },

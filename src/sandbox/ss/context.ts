@@ -250,7 +250,7 @@ export function ssContext(e: Engine, ss: SsState) {
     return c;
   }
 
-  const importCert = (c: Ctx): Resp => {
+  const importCert = async (c: Ctx): Promise<Resp> => {
     let der: Buffer;
     try {
       der = certInputToDer(c.body);
@@ -283,6 +283,9 @@ export function ssContext(e: Engine, ss: SsState) {
       ownerId = profileOf(ca.profile).signMemberId(inst, info.subject);
       if (!ownerId || !ss.clients.some((x) => memberIdOf(x) === ownerId)) throw bad('client_not_found', ownerId ?? '');
     }
+    // as the signer's importCertificateToKey: a signing certificate is checked against OCSP now (a fresh answer
+    // from an external CA's responder, bounded by its timeout) and activated when good
+    if (usage === 'SIGNING') await e.ocspFresh({ derB64: der.toString('base64'), serial: info.serial, caName: ca.name });
     const cs = importInto(k, der, usage, ca.name, ownerId, false);
     return { status: 201, body: e.certView(ss, k, cs), headers: { location: `/api/v1/token-certificates/${cs.hash}` } };
   };
