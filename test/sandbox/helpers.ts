@@ -16,7 +16,18 @@ function agentFor(url: string): Agent {
   return a;
 }
 
-export function call(base: string, key: string | undefined, method: string, path: string, body?: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string } = {}): Promise<Res> {
+export async function call(base: string, key: string | undefined, method: string, path: string, body?: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string } = {}): Promise<Res> {
+  try {
+    return await call1(base, key, method, path, body, opts);
+  } catch (e) {
+    // a kept-alive socket the server closed just as it was reused (Node's documented race): the request never
+    // reached the server, so sending it once more is safe
+    if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') return call1(base, key, method, path, body, opts);
+    throw e;
+  }
+}
+
+function call1(base: string, key: string | undefined, method: string, path: string, body: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string }): Promise<Res> {
   const url = new URL(base + path);
   let payload: Buffer | undefined;
   let ct = opts.contentType;
@@ -61,7 +72,7 @@ export function call(base: string, key: string | undefined, method: string, path
       });
     }
     if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error('client timeout')));
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     if (payload) req.write(payload);
     req.end();
   });
