@@ -10,24 +10,15 @@ function agentFor(url: string): Agent {
   const u = new URL(url);
   let a = agents.get(u.host);
   if (!a) {
-    a = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: 16 });
+    // idle sockets close (4 s) before the sandbox's keep-alive timeout (5 s) does: a reused socket is never one the
+    // server is closing at that moment (Node's keep-alive race, seen as 'socket hang up' under load)
+    a = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: 16, timeout: 4000 });
     agents.set(u.host, a);
   }
   return a;
 }
 
-export async function call(base: string, key: string | undefined, method: string, path: string, body?: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string } = {}): Promise<Res> {
-  try {
-    return await call1(base, key, method, path, body, opts);
-  } catch (e) {
-    // a kept-alive socket the server closed just as it was reused (Node's documented race): the request never
-    // reached the server, so sending it once more is safe
-    if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') return call1(base, key, method, path, body, opts);
-    throw e;
-  }
-}
-
-function call1(base: string, key: string | undefined, method: string, path: string, body: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string }): Promise<Res> {
+export function call(base: string, key: string | undefined, method: string, path: string, body?: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string } = {}): Promise<Res> {
   const url = new URL(base + path);
   let payload: Buffer | undefined;
   let ct = opts.contentType;
@@ -72,7 +63,7 @@ function call1(base: string, key: string | undefined, method: string, path: stri
       });
     }
     if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error('client timeout')));
-    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
+    req.on('error', reject);
     if (payload) req.write(payload);
     req.end();
   });
