@@ -8,7 +8,7 @@ type Result = { dir: string; running: boolean; pid: number | null; now: string |
 export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Result> {
   static override summary = 'Show whether the sandbox runs, its servers, its clock and its outage record.';
   static override description =
-    'outages lists every interval in which a security server had no working auth certificate (kind auth) or a member no working sign certificate (kind sign), sandbox clock; to is null while it lasts. A stopped sandbox shows the record it persisted.';
+    'outages lists every interval in which a security server had no working auth certificate (kind auth) or could not verify global configuration (kind globalconf), or a member no working sign certificate (kind sign), sandbox clock; to is null while it lasts. A stopped sandbox shows the record it persisted.';
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({
     dir: S.str(),
@@ -16,7 +16,7 @@ export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Resu
     pid: S.nullable(S.int()),
     now: S.nullable(S.str()),
     servers: S.arr(item({ name: S.str(), url: S.str(), fingerprint: S.str() })),
-    outages: S.arr(item({ server: S.str(), member: S.str(), kind: S.enum(['auth', 'sign']), from: S.str(), to: S.nullable(S.str()) }, ['member'])),
+    outages: S.arr(item({ server: S.str(), member: S.str(), kind: S.enum(['auth', 'sign', 'globalconf']), from: S.str(), to: S.nullable(S.str()) }, ['member'])),
   });
 
   protected async execute(): Promise<Result> {

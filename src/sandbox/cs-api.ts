@@ -11,6 +11,7 @@ import { enumOf, identifierPart, obj, optStr, qBool, qEnum, qInt, springBool, sp
 
 import { CS_ROLES } from './cs-roles.js';
 import { csInitialized, csSetupRoutes, requireCsInitialized } from './cs-setup.js';
+import { csSigningRoutes } from './cs-signing.js';
 
 export { CS_ROLES };
 const { SO, RO, SYS, MS } = CS_ROLES;
@@ -23,16 +24,23 @@ const STATUSES: ManagementRequestStatus[] = ['WAITING', 'APPROVED', 'DECLINED', 
 const ORIGINS = ['CENTER', 'SECURITY_SERVER'] as const;
 const ok = (body?: unknown, status = 200): Resp => ({ status, body });
 
-export function anchorXml(e: Engine): string {
+/**
+ * The configuration anchor of a source: its verification certificates as last (re-)created (cs-signing.ts). A
+ * state from before signing keys were modelled has none: the anchor then names the CA's certificate and the
+ * (unsigned) global configuration is accepted by every SS.
+ */
+export function anchorXml(e: Engine, source: 'INTERNAL' | 'EXTERNAL' = 'INTERNAL'): string {
   const st = e.st;
-  const ca = st.cas[0]!;
+  const snap = st.cs.anchors?.[source];
+  const certs = snap ? snap.certsB64 : [pemToDer(st.cas[0]!.certPem).toString('base64')];
+  const path = source === 'INTERNAL' ? 'internalconf' : 'externalconf';
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <tns:configurationAnchor xmlns:tns="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers">
-  <generatedAt>${st.createdAt}</generatedAt>
+  <generatedAt>${snap?.generatedAt ?? st.createdAt}</generatedAt>
   <instanceIdentifier>${st.instance}</instanceIdentifier>
   <source>
-    <downloadURL>http://127.0.0.1/internalconf</downloadURL>
-    <verificationCert>${pemToDer(ca.certPem).toString('base64')}</verificationCert>
+    <downloadURL>http://127.0.0.1/${path}</downloadURL>
+${certs.map((c) => `    <verificationCert>${c}</verificationCert>`).join('\n')}
   </source>
 </tns:configurationAnchor>
 `;
@@ -470,12 +478,14 @@ export function csRoutes(e: Engine): Route[] {
     // ---------- configuration anchor ----------
     { method: 'GET', path: '/configuration-sources/{configuration_type}/anchor', op: 'getAnchor', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
-      const xml = Buffer.from(anchorXml(e));
-      return ok({ anchor: { hash: sha224Hex(xml).match(/../g)!.join(':'), created_at: st.createdAt } });
+      const src = c.params.configuration_type as 'INTERNAL' | 'EXTERNAL';
+      const xml = Buffer.from(anchorXml(e, src));
+      return ok({ anchor: { hash: sha224Hex(xml).match(/../g)!.join(':'), created_at: st.cs.anchors?.[src]?.generatedAt ?? st.createdAt } });
     } },
     { method: 'GET', path: '/configuration-sources/{configuration_type}/anchor/download', op: 'downloadAnchor', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
-      return { status: 200, raw: Buffer.from(anchorXml(e)), headers: { 'content-type': 'application/xml', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_internal.xml"` } };
+      const src = c.params.configuration_type as 'INTERNAL' | 'EXTERNAL';
+      return { status: 200, raw: Buffer.from(anchorXml(e, src)), headers: { 'content-type': 'application/xml', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_${src.toLowerCase()}.xml"` } };
     } },
     { method: 'GET', path: '/configuration-sources/{configuration_type}/download-url', op: 'getDownloadUrl', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
@@ -544,7 +554,7 @@ export function csRoutes(e: Engine): Route[] {
     } },
   ];
   // before a blank CS is initialised, only the initialisation, status, version and token answer
-  return [...routes, ...csSetupRoutes(e)].map((r) => ({ ...r, h: (c) => {
+  return [...routes, ...csSetupRoutes(e), ...csSigningRoutes(e)].map((r) => ({ ...r, h: (c) => {
     requireCsInitialized(e, r.op);
     return r.h(c);
   } }));

@@ -10,6 +10,7 @@ import { clientIdOf, parseClientId, serverIdOf } from './model.js';
 import { parseMultipart } from './multipart.js';
 import { identifierPart, springInt, str } from './validate.js';
 import { CS_ROLES } from './cs-roles.js';
+import { signingKeyView } from './cs-signing.js';
 
 const { SO, RO, SYS } = CS_ROLES;
 const VIEW = [SO, RO, SYS];
@@ -30,7 +31,7 @@ export function csSetupRoutes(e: Engine): Route[] {
     id: '0', name: 'softToken-0', serial_number: 'sandbox-cs', status: csInitialized(e) ? 'OK' : 'NOT_INITIALIZED',
     logged_in: cs.tokenLoggedIn, available: csInitialized(e), active: csInitialized(e),
     possible_actions: !csInitialized(e) ? [] : cs.tokenLoggedIn ? ['LOGOUT', 'GENERATE_INTERNAL_KEY', 'GENERATE_EXTERNAL_KEY', 'EDIT_FRIENDLY_NAME'] : ['LOGIN', 'EDIT_FRIENDLY_NAME'],
-    configuration_signing_keys: [],
+    configuration_signing_keys: (cs.signingKeys ?? []).map(signingKeyView),
     keys: [],
   });
   const token = (id: string) => {

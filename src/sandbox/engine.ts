@@ -143,9 +143,19 @@ export class Engine {
     for (const ss of this.st.ss) {
       if (!ss.anchor) continue;
       if (now >= (this.due.dl.get(ss.name) ?? 0) && !this.gcDownloadFailing.has(ss.name)) {
-        if (this.st.cs.published && ss.gc.downloaded?.version !== this.st.cs.published.version) changed = true;
-        ss.gc.downloaded = this.st.cs.published;
-        ss.gc.downloadedAt = new Date(now).toISOString();
+        const snap = this.st.cs.published;
+        if (snap && !this.verifies(ss, snap)) {
+          // the signature does not verify against this SS's anchor: the copy it has ages (409 global_conf_outdated later)
+          if (!ss.gc.verifyError) changed = true;
+          ss.gc.verifyError = 'signature_verification_failed';
+        } else {
+          if (snap && ss.gc.downloaded?.version !== snap.version) changed = true;
+          if (ss.gc.verifyError) changed = true;
+          ss.gc.verifyError = undefined;
+          ss.gc.downloaded = snap;
+          ss.gc.downloadedAt = new Date(now).toISOString();
+          if (snap?.signingCerts) ss.gc.learnedSigners = [...snap.signingCerts];
+        }
         this.due.dl.set(ss.name, now + p.dl);
       }
       if (now >= (this.due.rec.get(ss.name) ?? 0)) {
@@ -174,10 +184,29 @@ export class Engine {
     });
   }
 
+  /** the verification certificates an SS trusts: its anchor's and those a configuration it verified listed */
+  trustedSigners(ss: SsState): Set<string> {
+    const out = new Set(ss.gc.learnedSigners ?? []);
+    for (const m of (ss.anchor?.xml ?? '').matchAll(/<verificationCert>([^<]+)<\/verificationCert>/g)) {
+      try {
+        out.add(certInfo(Buffer.from(m[1]!.replace(/\s/g, ''), 'base64')).hash);
+      } catch {
+        // not a certificate: trusts nothing
+      }
+    }
+    return out;
+  }
+  verifies(ss: SsState, snap: GcSnapshot): boolean {
+    return !snap.signedBy || this.trustedSigners(ss).has(snap.signedBy);
+  }
+
   generate(): GcSnapshot {
     const cs = this.st.cs;
     const inst = this.st.instance;
+    const internal = (cs.signingKeys ?? []).filter((k) => k.source === 'INTERNAL');
+    const active = internal.find((k) => k.active);
     return {
+      ...(active ? { signedBy: active.certHash, signingCerts: internal.map((k) => k.certHash) } : {}),
       version: cs.version,
       generatedAt: this.clock.now().toISOString(),
       memberClasses: cs.memberClasses.map((m) => m.code),

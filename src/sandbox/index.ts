@@ -20,6 +20,8 @@ import { listOutages, type Outage } from './outages.js';
 import { withCommonRoutes } from './common-api.js';
 import { realStatus } from './deviations.js';
 import { notModelledRoutes } from './not-modelled.js';
+import { newSigningKey, recreateAnchor } from './cs-signing.js';
+import type { KeyPairPem } from './ca.js';
 
 export type { FaultSpec, RequestLogEntry } from './http.js';
 export type { Outage } from './outages.js';
@@ -92,7 +94,7 @@ export const SANDBOX_BASIC_CA = 'Sandbox Basic CA';
 async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' | 'certValidityDays' | 'securityServers' | 'preset'>>): Promise<State> {
   const now = new Date();
   // all RSA keys at once, off the main thread
-  const keyPairs = await Promise.all(Array.from({ length: 3 + o.securityServers }, () => generateRsaKeyAsync()));
+  const keyPairs = await Promise.all(Array.from({ length: 5 + o.securityServers }, () => generateRsaKeyAsync()));
   const ca1 = createCaCert('xrdctl Sandbox CA', now, 3650, keyPairs[0]);
   const ca2 = createCaCert('xrdctl Sandbox Basic CA', now, 3650, keyPairs[1]);
   const inst = o.instance;
@@ -150,7 +152,15 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
     st.cs.initialized = false;
     st.cs.memberClasses = [];
     st.cs.tokenLoggedIn = false;
-  } else st.cs.pinSha256 = pinHash(csPin);
+  } else {
+    st.cs.pinSha256 = pinHash(csPin);
+    // an initialised CS signs its global configuration: one active key per source, the anchors made with them
+    const [ki, ke] = keyPairs.slice(-2) as [KeyPairPem, KeyPairPem];
+    await newSigningKey(st, 'INTERNAL', 'internal signing key', now, ki);
+    await newSigningKey(st, 'EXTERNAL', 'external signing key', now, ke);
+    recreateAnchor(st, 'INTERNAL', now);
+    recreateAnchor(st, 'EXTERNAL', now);
+  }
   if (o.preset === 'initialized') {
     for (const ss of st.ss) {
       const xml = Buffer.from(anchorXml({ st } as Engine));

@@ -121,6 +121,10 @@ export interface GcSnapshot {
   caNames: string[];
   /** timestamping services approved at the CS (beyond the built-in sandbox TSA) */
   tsas?: Array<{ name: string; url: string }>;
+  /** the verification certificate (SHA-256 hash) of the INTERNAL key that signed it; absent: unsigned (no keys) */
+  signedBy?: string;
+  /** every INTERNAL source verification certificate the configuration lists (the SS learns them once verified) */
+  signingCerts?: string[];
 }
 
 export interface SsState {
@@ -145,7 +149,13 @@ export interface SsState {
   maintenance: boolean;
   maintenanceMessage?: string;
   maintenancePending?: 'ENABLE' | 'DISABLE';
-  gc: { downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string };
+  gc: {
+    downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string;
+    /** verification certificates learned from configurations this SS verified */
+    learnedSigners?: string[];
+    /** the last download did not verify against this SS's anchor (and what it learned) */
+    verifyError?: string;
+  };
   /** the internal TLS certificate (POST /system/certificate …); absent: the admin listener's certificate */
   internalTls?: { keyPem: string; certPem: string; publicKeyPem: string };
   /** configuration backups (POST /backups); restore replaces the key configuration and the local configuration */
@@ -157,6 +167,10 @@ export interface BackupState {
   createdAt: string;
   snapshot: Pick<SsState, 'keys' | 'clients' | 'serviceDescriptions' | 'acls' | 'localGroups' | 'tsps' | 'pinSha256' | 'tokenInitialized'>;
 }
+
+export type ConfigurationSource = 'INTERNAL' | 'EXTERNAL';
+/** a CS configuration signing key (cs-signing.ts): on the CS token, one active per source */
+export interface SigningKeyState { id: string; source: ConfigurationSource; label: string; keyPem: string; certPem: string; certHash: string; createdAt: string; active: boolean }
 
 export interface CsMember { memberClass: string; memberCode: string; name: string; createdAt: string; subsystems: Array<{ code: string; name?: string; createdAt: string }> }
 export interface CsServer {
@@ -201,6 +215,10 @@ export interface CsState {
   tsas?: Array<{ id: number; url: string; costType: 'FREE' | 'PAID' | 'UNDEFINED'; certPem: string }>;
   /** management-services configuration: the provider subsystem and the SS it is registered on */
   managementServices?: { serviceProviderId?: string; securityServerId?: string };
+  /** configuration signing keys (absent in states written before they were modelled: globalconf is then unsigned) */
+  signingKeys?: SigningKeyState[];
+  /** the anchors as last (re-)created: generation time and the verification certificates (DER base64) */
+  anchors?: Partial<Record<ConfigurationSource, { generatedAt: string; certsB64: string[] }>>;
   address: string;
   /** [center] auto-approve-auth-cert-reg-requests / -client-reg-requests / -owner-change-requests */
   autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };

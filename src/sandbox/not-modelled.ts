@@ -9,7 +9,6 @@ export interface NotModelled { api: 'ss' | 'cs'; method: string; path: string; o
 
 const BACKUP_UPLOAD = 'uploading or externally created backup files: the sandbox restores only backups it made itself';
 const GCONF_FILES = 'needs the signed globalconf directory of PR-GCONF; the sandbox distributes a model (issue 16)';
-const SIGNKEYS = 'CS configuration signing keys are issue 16';
 const ANCHORS = 'trusted anchors of federated instances: federation is not simulated';
 const INTERMEDIATE = 'intermediate CAs: the sandbox chains end at the approved CA';
 const MGMT_TLS = 'the management service\'s TLS certificate: the sandbox has no management-service listener';
@@ -44,13 +43,9 @@ export const NOT_MODELLED: readonly NotModelled[] = [
   { api: 'cs', method: 'POST', path: '/global-groups/{group_code}/members/add', operationId: 'addGlobalGroupMembers', why: 'global group member management: not yet modelled' },
   { api: 'cs', method: 'POST', path: '/global-groups/{group_code}/members', operationId: 'findGlobalGroupMembers', why: 'global group member management: not yet modelled' },
   { api: 'cs', method: 'DELETE', path: '/global-groups/{group_code}/members/{client_id}', operationId: 'deleteGlobalGroupMember', why: 'global group member management: not yet modelled' },
-  { api: 'cs', method: 'PUT', path: '/configuration-sources/{configuration_type}/anchor/re-create', operationId: 'reCreateAnchor', why: SIGNKEYS },
   { api: 'cs', method: 'GET', path: '/configuration-sources/{configuration_type}/configuration-parts', operationId: 'getConfigurationParts', why: GCONF_FILES },
   { api: 'cs', method: 'POST', path: '/configuration-sources/{configuration_type}/configuration-parts', operationId: 'uploadConfigurationParts', why: GCONF_FILES },
   { api: 'cs', method: 'GET', path: '/configuration-sources/{configuration_type}/configuration-parts/{content_identifier}/{version}/download', operationId: 'downloadConfigurationParts', why: GCONF_FILES },
-  { api: 'cs', method: 'DELETE', path: '/signing-keys/{sign_key_id}', operationId: 'deleteKey', why: SIGNKEYS },
-  { api: 'cs', method: 'PUT', path: '/signing-keys/{sign_key_id}/activate', operationId: 'activateKey', why: SIGNKEYS },
-  { api: 'cs', method: 'POST', path: '/configuration-sources/{configuration_type}/signing-keys', operationId: 'addKey', why: SIGNKEYS },
   { api: 'cs', method: 'GET', path: '/trusted-anchors', operationId: 'getTrustedAnchors', why: ANCHORS },
   { api: 'cs', method: 'POST', path: '/trusted-anchors', operationId: 'uploadTrustedAnchor', why: ANCHORS },
   { api: 'cs', method: 'POST', path: '/trusted-anchors/preview', operationId: 'previewTrustedAnchor', why: ANCHORS },

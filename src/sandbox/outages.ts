@@ -15,7 +15,8 @@ export interface Outage {
   server: string;
   /** sign outages: the member id (INSTANCE:CLASS:CODE) */
   member?: string;
-  kind: 'auth' | 'sign';
+  /** auth: no working auth cert; sign: no working sign cert; globalconf: the SS could not verify global configuration */
+  kind: 'auth' | 'sign' | 'globalconf';
   /** ISO timestamps, sandbox clock; to is null while the outage lasts */
   from: string;
   to: string | null;
@@ -69,9 +70,10 @@ export function evaluateOutages(r: OutageRules): boolean {
   const open = new Map<string, Outage>();
   for (const o of os.records) if (o.to === null) open.set(subject(o), o);
 
-  const current = new Map<string, { working: boolean; server: string; member?: string; kind: 'auth' | 'sign' }>();
+  const current = new Map<string, { working: boolean; server: string; member?: string; kind: Outage['kind'] }>();
   for (const ss of r.st.ss) {
     current.set(`auth ${ss.name}`, { working: hasWorkingAuth(r, ss), server: ss.name, kind: 'auth' });
+    current.set(`globalconf ${ss.name}`, { working: !!ss.anchor && !!ss.gc.downloaded && !ss.gc.verifyError, server: ss.name, kind: 'globalconf' });
     for (const m of membersOf(r, ss)) {
       const key = `sign ${m}`;
       const prev = current.get(key);
@@ -109,7 +111,7 @@ export function evaluateOutages(r: OutageRules): boolean {
 }
 
 function subject(o: Outage): string {
-  return o.kind === 'auth' ? `auth ${o.server}` : `sign ${o.member}`;
+  return o.kind === 'sign' ? `sign ${o.member}` : `${o.kind} ${o.server}`;
 }
 
 export function listOutages(st: State): Outage[] {

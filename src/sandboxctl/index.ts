@@ -53,7 +53,7 @@ export function readInfo(dir: string): SandboxInfoFile | undefined {
 }
 
 /** One outage of the sandbox's rehearsal referee (src/sandbox/outages.ts; same shape). */
-export interface SandboxOutage { server: string; member?: string; kind: 'auth' | 'sign'; from: string; to: string | null }
+export interface SandboxOutage { server: string; member?: string; kind: 'auth' | 'sign' | 'globalconf'; from: string; to: string | null }
 
 /** The outage record persisted in <dir>/state.json (for a stopped sandbox; a running one answers GET /outages). */
 export function readOutages(dir: string): SandboxOutage[] {

@@ -37,13 +37,16 @@ export function systemRoutes(x: SsCtx): Route[] {
       const next = new Date(new Date(prev).getTime() + e.periods.dl).toISOString();
       const outdated = !ss.anchor || e.gcOutdated(ss);
       const failing = e.gcDownloadFailing.has(ss.name);
-      const status = !ss.anchor ? 'WAITING' : outdated || failing ? 'FAIL' : 'OK';
-      const error = !ss.anchor ? undefined : failing ? { code: 'conf_download_failed', metadata: ['http://127.0.0.1/internalconf'] } : outdated ? { code: 'global_conf_outdated' } : undefined;
+      const unverified = !!ss.gc.verifyError;
+      const status = !ss.anchor ? 'WAITING' : outdated || failing || unverified ? 'FAIL' : 'OK';
+      const error = !ss.anchor ? undefined : failing ? { code: 'conf_download_failed', metadata: ['http://127.0.0.1/internalconf'] }
+        : unverified ? { code: ss.gc.verifyError!, metadata: ['the configuration does not verify against the anchor'] } : outdated ? { code: 'global_conf_outdated' } : undefined;
       return ok({ status_class: status, prev_update_at: prev, next_update_at: next, last_successful_url: `http://127.0.0.1/internalconf`, ...(error ? { error } : {}) });
     } },
     { method: 'GET', path: '/diagnostics/global-conf-status', op: 'getGlobalConfStatus', roles: [SYS, OBS], h: () => ok(ss.anchor ? [{
       download_url: 'http://127.0.0.1/internalconf',
-      connection_status: e.gcDownloadFailing.has(ss.name) ? { status_class: 'FAIL', error: { code: 'conf_download_failed' } } : { status_class: 'OK', error: { code: 'ok' } },
+      connection_status: e.gcDownloadFailing.has(ss.name) ? { status_class: 'FAIL', error: { code: 'conf_download_failed' } }
+        : ss.gc.verifyError ? { status_class: 'FAIL', error: { code: ss.gc.verifyError } } : { status_class: 'OK', error: { code: 'ok' } },
     }] : []) },
     { method: 'GET', path: '/diagnostics/ocsp-responders', op: 'getOcspRespondersDiagnostics', roles: [SYS, OBS], h: async () => {
       const t = ss.gc.downloadedAt ?? iso();
