@@ -85,7 +85,7 @@ _xrdctl_node() {
     'sandbox:fault:clear') subs=''; flags='--context --dir --json --no-color --server --verbose --yes --help'; vflags=' --context -c --dir --server '; nargs=0 ;;
     'sandbox:fault:list') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'sandbox:reset') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
-    'sandbox:start') subs=''; flags='--cert-validity-days --context --detach --dir --gc-interval --json --no-color --no-rate-limit --preset --security-servers --show-keys --verbose --write-contexts --yes --help'; vflags=' --cert-validity-days --context -c --dir --gc-interval --preset --security-servers '; nargs=0 ;;
+    'sandbox:start') subs=''; flags='--cert-validity-days --context --detach --dir --gc-interval --json --no-color --no-rate-limit --preset --security-servers --show-keys --strict-spec --verbose --write-contexts --yes --help'; vflags=' --cert-validity-days --context -c --dir --gc-interval --preset --security-servers '; nargs=0 ;;
     'sandbox:status') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'sandbox:stop') subs=''; flags='--context --dir --json --no-color --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'server') subs='info'; flags=''; vflags=''; nargs=0 ;;
@@ -129,7 +129,7 @@ _xrdctl_values() {
     'rotate:auth --adapter') words='server-acme acme command manual' ;;
     'rotate:sign --adapter') words='server-acme acme command manual' ;;
     'sandbox:ca:sign --usage') words='auth sign' ;;
-    'sandbox:start --preset') words='empty initialized' ;;
+    'sandbox:start --preset') words='blank empty initialized' ;;
     'service:add-description --type') words='WSDL OPENAPI3 REST' ;;
   esac
   if [[ -n "$words" ]]; then

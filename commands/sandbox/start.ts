@@ -23,7 +23,12 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
   static override flags = {
     dir: dirFlag,
     'security-servers': Flags.integer({ default: 1, min: 1, max: 100, description: 'number of security servers' }),
-    preset: Flags.string({ options: ['empty', 'initialized'], default: 'initialized', description: 'empty: uninitialized servers; initialized: anchor and owner set, token logged out, no keys' }),
+    preset: Flags.string({
+      options: ['blank', 'empty', 'initialized'],
+      default: 'initialized',
+      description: 'blank: the Central Server uninitialised too (no member classes or members); empty: CS initialised, security servers not; initialized: anchor and owner set, token logged out, no keys',
+    }),
+    'strict-spec': Flags.boolean({ description: "answer exactly the OpenAPI spec's statuses instead of the real X-Road 7.8 server's (docs/sandbox.md lists where they differ)" }),
     'gc-interval': Flags.integer({ description: 'global configuration distribution interval in ms (sandbox default 3000; real X-Road ~60000-150000)' }),
     'cert-validity-days': Flags.integer({ description: 'validity of certificates the sandbox CA issues' }),
     'no-rate-limit': Flags.boolean({ description: 'turn off the 20 req/s, 600/min per-client limit (benchmarks)' }),
@@ -65,7 +70,8 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
     const opts = {
       dir,
       securityServers: f['security-servers'],
-      preset: f.preset as 'empty' | 'initialized',
+      preset: f.preset as 'blank' | 'empty' | 'initialized',
+      strictSpec: f['strict-spec'],
       gcIntervalMs: f['gc-interval'],
       certValidityDays: f['cert-validity-days'],
       rateLimit: !f['no-rate-limit'],

@@ -1,12 +1,14 @@
 import { XrdCommand } from '../../src/cli/base.js';
 import { dirFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';
-import { controlClient, readInfo, runningInfo, sandboxDir } from '../../src/sandboxctl/index.js';
+import { controlClient, readInfo, readOutages, runningInfo, sandboxDir, type SandboxOutage } from '../../src/sandboxctl/index.js';
 
-type Result = { dir: string; running: boolean; pid: number | null; now: string | null; servers: { name: string; url: string; fingerprint: string }[] };
+type Result = { dir: string; running: boolean; pid: number | null; now: string | null; servers: { name: string; url: string; fingerprint: string }[]; outages: SandboxOutage[] };
 
 export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Result> {
-  static override summary = 'Show whether the sandbox runs, its servers and its clock.';
+  static override summary = 'Show whether the sandbox runs, its servers, its clock and its outage record.';
+  static override description =
+    'outages lists every interval in which a security server had no working auth certificate (kind auth) or could not verify global configuration (kind globalconf), or a member no working sign certificate (kind sign), sandbox clock; to is null while it lasts. A stopped sandbox shows the record it persisted.';
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({
     dir: S.str(),
@@ -14,27 +16,43 @@ export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Resu
     pid: S.nullable(S.int()),
     now: S.nullable(S.str()),
     servers: S.arr(item({ name: S.str(), url: S.str(), fingerprint: S.str() })),
+    outages: S.arr(item({ server: S.str(), member: S.str(), kind: S.enum(['auth', 'sign', 'globalconf']), from: S.str(), to: S.nullable(S.str()) }, ['member'])),
   });
 
   protected async execute(): Promise<Result> {
     const dir = sandboxDir(this.flags.dir);
     const info = runningInfo(dir);
-    if (!info) return { dir, running: false, pid: readInfo(dir)?.pid ?? null, now: null, servers: [] };
+    if (!info) return { dir, running: false, pid: readInfo(dir)?.pid ?? null, now: null, servers: [], outages: readOutages(dir) };
     const { http } = controlClient(dir);
     this.onClose(() => http.close());
     const r = await http.request<{ now: string }>({ method: 'GET', path: '/info', step: 'sandbox-status' });
-    return { dir, running: true, pid: info.pid, now: r.body.now, servers: [info.cs, ...info.ss].map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint })) };
+    const o = await http.request<SandboxOutage[]>({ method: 'GET', path: '/outages', step: 'sandbox-status' });
+    return {
+      dir, running: true, pid: info.pid, now: r.body.now,
+      servers: [info.cs, ...info.ss].map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint })),
+      outages: o.body,
+    };
   }
 
   protected override render(r: Result): void {
-    if (!r.running) {
-      this.out.print(`no sandbox running in ${r.dir}`);
+    if (r.running) {
+      this.out.print(`sandbox running (pid ${r.pid}), clock ${r.now}`);
+      this.out.table(r.servers, [
+        { header: 'SERVER', get: (s) => s.name },
+        { header: 'URL', get: (s) => s.url },
+      ]);
+    } else this.out.print(`no sandbox running in ${r.dir}`);
+    if (!r.outages.length) {
+      if (r.running) this.out.print('outages: none');
       return;
     }
-    this.out.print(`sandbox running (pid ${r.pid}), clock ${r.now}`);
-    this.out.table(r.servers, [
-      { header: 'SERVER', get: (s) => s.name },
-      { header: 'URL', get: (s) => s.url },
+    this.out.print(`outages: ${r.outages.length}`);
+    this.out.table(r.outages, [
+      { header: 'SERVER', get: (o) => o.server },
+      { header: 'KIND', get: (o) => o.kind },
+      { header: 'MEMBER', get: (o) => o.member ?? '' },
+      { header: 'FROM', get: (o) => o.from },
+      { header: 'TO', get: (o) => o.to ?? 'ongoing' },
     ]);
   }
 }

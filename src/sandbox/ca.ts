@@ -59,6 +59,8 @@ export type SubjectAttr = { name: string; value: string };
 const ATTR_TYPES: Record<string, string> = {
   C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3', serialNumber: '2.5.4.5', businessCategory: '2.5.4.15',
   L: '2.5.4.7', ST: '2.5.4.8',
+  // SkKlass3's "SN" is BouncyCastle's serialNumber
+  SN: '2.5.4.5',
 };
 
 function toForgeAttrs(attrs: SubjectAttr[]): forge.pki.CertificateField[] {

@@ -7,14 +7,13 @@ import { parseClientId, serverIdOf, type CsMember, type CsServer, type MgmtReque
 import { parseMultipart } from './multipart.js';
 import { profileByClass } from './profiles.js';
 import { X509Certificate } from 'node:crypto';
-import { enumOf, identifierPart, obj, optStr, qBool, qEnum, qInt, str } from './validate.js';
+import { enumOf, identifierPart, obj, optStr, qBool, qEnum, qInt, springBool, springInt, str } from './validate.js';
 
-export const CS_ROLES = {
-  SO: 'XROAD_SECURITY_OFFICER',
-  RO: 'XROAD_REGISTRATION_OFFICER',
-  SYS: 'XROAD_SYSTEM_ADMINISTRATOR',
-  MS: 'XROAD_MANAGEMENT_SERVICE',
-} as const;
+import { CS_ROLES } from './cs-roles.js';
+import { csInitialized, csSetupRoutes, requireCsInitialized } from './cs-setup.js';
+import { csSigningRoutes } from './cs-signing.js';
+
+export { CS_ROLES };
 const { SO, RO, SYS, MS } = CS_ROLES;
 const VIEW = [SO, RO, SYS];
 const TYPES: ManagementRequestType[] = [
@@ -25,16 +24,23 @@ const STATUSES: ManagementRequestStatus[] = ['WAITING', 'APPROVED', 'DECLINED', 
 const ORIGINS = ['CENTER', 'SECURITY_SERVER'] as const;
 const ok = (body?: unknown, status = 200): Resp => ({ status, body });
 
-export function anchorXml(e: Engine): string {
+/**
+ * The configuration anchor of a source: its verification certificates as last (re-)created (cs-signing.ts). A
+ * state from before signing keys were modelled has none: the anchor then names the CA's certificate and the
+ * (unsigned) global configuration is accepted by every SS.
+ */
+export function anchorXml(e: Engine, source: 'INTERNAL' | 'EXTERNAL' = 'INTERNAL'): string {
   const st = e.st;
-  const ca = st.cas[0]!;
+  const snap = st.cs.anchors?.[source];
+  const certs = snap ? snap.certsB64 : [pemToDer(st.cas[0]!.certPem).toString('base64')];
+  const path = source === 'INTERNAL' ? 'internalconf' : 'externalconf';
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <tns:configurationAnchor xmlns:tns="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers">
-  <generatedAt>${st.createdAt}</generatedAt>
+  <generatedAt>${snap?.generatedAt ?? st.createdAt}</generatedAt>
   <instanceIdentifier>${st.instance}</instanceIdentifier>
   <source>
-    <downloadURL>http://127.0.0.1/internalconf</downloadURL>
-    <verificationCert>${pemToDer(ca.certPem).toString('base64')}</verificationCert>
+    <downloadURL>http://127.0.0.1/${path}</downloadURL>
+${certs.map((c) => `    <verificationCert>${c}</verificationCert>`).join('\n')}
   </source>
 </tns:configurationAnchor>
 `;
@@ -107,8 +113,9 @@ export function csRoutes(e: Engine): Route[] {
     return v;
   };
   const findReq = (idStr: string): MgmtRequest => {
-    if (!/^\d+$/.test(idStr) || Number(idStr) < 1) throw new ApiError(400, 'validation_failure', [`management_request_id: ${idStr}`], undefined, { management_request_id: ['TypeMismatch'] });
-    const r = cs.requests.find((x) => x.id === Number(idStr));
+    const n = springInt(idStr);
+    if (typeof n !== 'number' || n < 1) throw new ApiError(400, 'validation_failure', [`management_request_id: ${idStr}`], undefined, { management_request_id: ['TypeMismatch'] });
+    const r = cs.requests.find((x) => x.id === n);
     if (!r) throw notFound('management_request_not_found', idStr);
     return r;
   };
@@ -131,8 +138,8 @@ export function csRoutes(e: Engine): Route[] {
   const csrf = () => e.csChanged();
   const caId = (i: number) => st.cas[i]!.id ?? i + 1;
   const caIdx = (raw: string) => {
-    const id = Number(raw);
-    const i = Number.isInteger(id) ? st.cas.findIndex((x, j) => (x.id ?? j + 1) === id) : -1;
+    const id = springInt(raw);
+    const i = typeof id === 'number' ? st.cas.findIndex((x, j) => (x.id ?? j + 1) === id) : -1;
     if (i < 0) throw notFound('certification_service_not_found', raw);
     return i;
   };
@@ -143,22 +150,14 @@ export function csRoutes(e: Engine): Route[] {
     return { ca, info };
   };
 
-  return [
+  const routes: Route[] = [
     // ---------- system ----------
     { method: 'GET', path: '/system/version', op: 'getSystemVersion', roles: 'any', h: () => ok({ info: '7.8.1 (xrdctl sandbox)' }) },
     { method: 'GET', path: '/system/status', op: 'getSystemStatus', roles: VIEW, h: () => ok({
-      initialization_status: { instance_identifier: inst, central_server_address: cs.address, software_token_init_status: 'INITIALIZED' },
+      initialization_status: { instance_identifier: inst, central_server_address: cs.address, software_token_init_status: csInitialized(e) ? 'INITIALIZED' : 'NOT_INITIALIZED' },
       high_availability_status: { is_ha_configured: false, node_name: 'node_0' },
     }) },
     { method: 'GET', path: '/system/high-availability-cluster/status', op: 'getHighAvailabilityClusterStatus', roles: VIEW, h: () => ok({ is_ha_configured: false, node_name: 'node_0', all_nodes_ok: true, nodes: [] }) },
-    { method: 'GET', path: '/initialization/status', op: 'getInitializationStatus', roles: 'any', h: () => ok({ instance_identifier: inst, central_server_address: cs.address, software_token_init_status: 'INITIALIZED' }) },
-    { method: 'POST', path: '/initialization', op: 'initCentralServer', roles: [SYS], write: true, h: (c) => {
-      const b = c.json();
-      str(b, 'instance_identifier', 'initialServerConf');
-      str(b, 'central_server_address', 'initialServerConf');
-      str(b, 'software_token_pin', 'initialServerConf');
-      throw conflict('server_already_fully_initialized');
-    } },
 
     // ---------- member classes ----------
     { method: 'GET', path: '/member-classes', op: 'getMemberClasses', roles: VIEW, h: () => ok(cs.memberClasses.map((m) => ({ code: m.code, description: m.description }))) },
@@ -371,8 +370,9 @@ export function csRoutes(e: Engine): Route[] {
       if (!profile) throw bad('invalid_certificate_profile_info_class', profileInfo);
       const fmt = text('default_csr_format');
       if (fmt !== 'PEM' && fmt !== 'DER') throw bad('validation_failure', 'default_csr_format must be PEM or DER');
-      const tls = text('tls_auth') ?? 'false';
-      if (tls !== 'true' && tls !== 'false') throw bad('validation_failure', 'tls_auth must be true or false');
+      const tlsB = springBool(text('tls_auth'));
+      if (tlsB === undefined) throw bad('validation_failure', 'tls_auth must be a boolean');
+      const tls = tlsB ? 'true' : 'false';
       const acmeUrl = text('acme_server_directory_url') || undefined;
       if (acmeUrl) { try { new URL(acmeUrl); } catch { throw bad('validation_failure', 'acme_server_directory_url is no URL'); } }
       const certPem = derToPem(Buffer.from(x.raw), 'CERTIFICATE');
@@ -405,8 +405,9 @@ export function csRoutes(e: Engine): Route[] {
         ca.profile = p.name;
       }
       if (b.tls_auth !== undefined) {
-        if (b.tls_auth !== 'true' && b.tls_auth !== 'false' && typeof b.tls_auth !== 'boolean') throw bad('validation_failure', 'tls_auth');
-        ca.authenticationOnly = String(b.tls_auth) === 'true';
+        const t = typeof b.tls_auth === 'boolean' ? b.tls_auth : typeof b.tls_auth === 'string' ? springBool(b.tls_auth) : undefined;
+        if (t === undefined || t === null) throw bad('validation_failure', 'tls_auth');
+        ca.authenticationOnly = t;
       }
       if (b.default_csr_format !== undefined) ca.defaultCsrFormat = enumOf(b, 'default_csr_format', 'certificationServiceSettings', ['PEM', 'DER'] as const);
       if (b.acme_server_directory_url !== undefined) {
@@ -444,7 +445,7 @@ export function csRoutes(e: Engine): Route[] {
       return ok({ id: r.id, url: r.url, cost_type: r.costType, has_certificate: !!certPem }, 201);
     } },
     { method: 'DELETE', path: '/ocsp-responders/{ocsp_responder_id}', op: 'deleteOcspResponder', roles: [SYS], write: true, h: (c) => {
-      const id = Number(c.params.ocsp_responder_id);
+      const id = springInt(c.params.ocsp_responder_id);
       const ca = st.cas.find((x) => x.ocspResponders?.some((r) => r.id === id));
       if (!ca) throw notFound('ocsp_responder_not_found', c.params.ocsp_responder_id!);
       ca.ocspResponders = ca.ocspResponders!.filter((r) => r.id !== id);
@@ -477,12 +478,14 @@ export function csRoutes(e: Engine): Route[] {
     // ---------- configuration anchor ----------
     { method: 'GET', path: '/configuration-sources/{configuration_type}/anchor', op: 'getAnchor', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
-      const xml = Buffer.from(anchorXml(e));
-      return ok({ anchor: { hash: sha224Hex(xml).match(/../g)!.join(':'), created_at: st.createdAt } });
+      const src = c.params.configuration_type as 'INTERNAL' | 'EXTERNAL';
+      const xml = Buffer.from(anchorXml(e, src));
+      return ok({ anchor: { hash: sha224Hex(xml).match(/../g)!.join(':'), created_at: st.cs.anchors?.[src]?.generatedAt ?? st.createdAt } });
     } },
     { method: 'GET', path: '/configuration-sources/{configuration_type}/anchor/download', op: 'downloadAnchor', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
-      return { status: 200, raw: Buffer.from(anchorXml(e)), headers: { 'content-type': 'application/xml', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_internal.xml"` } };
+      const src = c.params.configuration_type as 'INTERNAL' | 'EXTERNAL';
+      return { status: 200, raw: Buffer.from(anchorXml(e, src)), headers: { 'content-type': 'application/xml', 'content-disposition': `attachment; filename="configuration_anchor_${inst}_${src.toLowerCase()}.xml"` } };
     } },
     { method: 'GET', path: '/configuration-sources/{configuration_type}/download-url', op: 'getDownloadUrl', roles: [SO, SYS], h: (c) => {
       if (!['INTERNAL', 'EXTERNAL'].includes(c.params.configuration_type!)) throw bad('invalid_configuration_type', c.params.configuration_type!);
@@ -550,4 +553,9 @@ export function csRoutes(e: Engine): Route[] {
       return { status: 204 };
     } },
   ];
+  // before a blank CS is initialised, only the initialisation, status, version and token answer
+  return [...routes, ...csSetupRoutes(e), ...csSigningRoutes(e)].map((r) => ({ ...r, h: (c) => {
+    requireCsInitialized(e, r.op);
+    return r.h(c);
+  } }));
 }

@@ -1,6 +1,6 @@
 /**
  * Foreground sandbox process: `node dist/src/sandbox/daemon.js --dir D [--security-servers N] [--instance DEV]
- * [--gc-interval-ms 3000] [--cert-validity-days 365] [--preset empty|initialized] [--no-rate-limit]
+ * [--gc-interval-ms 3000] [--cert-validity-days 365] [--preset blank|empty|initialized] [--no-rate-limit] [--strict-spec]
  * [--cs-port P] [--ss-ports P1,P2] [--record]`.
  * Writes <dir>/sandbox.json (pid, urls, fingerprints; no secrets), <dir>/secrets.json (0600: API keys, PINs,
  * control token) and <dir>/anchor.xml, prints one JSON line `{"ready":true,...}` on stdout, stops on SIGTERM/SIGINT.
@@ -9,7 +9,7 @@ import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
-import { startSandbox, type SandboxOptions } from './index.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from './index.js';
 
 export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string } {
   const o: SandboxOptions & { dir?: string } = {};
@@ -33,12 +33,13 @@ export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string 
       case '--cert-validity-days': o.certValidityDays = int(next(i++, a), a); break;
       case '--preset': {
         const p = next(i++, a);
-        if (p !== 'empty' && p !== 'initialized') throw new Error(`--preset: empty or initialized, not ${p}`);
+        if (p !== 'blank' && p !== 'empty' && p !== 'initialized') throw new Error(`--preset: blank, empty or initialized, not ${p}`);
         o.preset = p;
         break;
       }
       case '--no-rate-limit': o.rateLimit = false; break;
       case '--record': o.record = true; break;
+      case '--strict-spec': o.strictSpec = true; break;
       case '--auto-approve': {
         const kinds = next(i++, a).split(',').map((x) => x.trim());
         const bad = kinds.filter((k) => !['auth', 'client', 'owner'].includes(k));
@@ -55,19 +56,13 @@ export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string 
   return { ...o, dir: resolve(o.dir) };
 }
 
-export async function runDaemon(argv: string[]): Promise<void> {
-  let opts: ReturnType<typeof parseDaemonArgs>;
-  try {
-    opts = parseDaemonArgs(argv);
-  } catch (e) {
-    process.stderr.write(`sandbox: ${(e as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const sb = await startSandbox(opts);
+/**
+ * The files through which the CLI finds a running sandbox: sandbox.json (pid, urls, fingerprints; no secrets),
+ * secrets.json (0600, atomic) and anchor.xml. Returns the public part.
+ */
+export function writeDaemonFiles(sb: SandboxHandle, pid = process.pid) {
   const pub = {
-    pid: process.pid,
+    pid,
     dir: sb.dir,
     started_at: new Date().toISOString(),
     servers: [sb.cs, ...sb.ss].map((s) => ({ name: s.name, kind: s.kind, url: s.url, fingerprint: s.fingerprint, server_id: s.serverId, owner_id: s.ownerId, address: s.address })),
@@ -79,6 +74,21 @@ export async function runDaemon(argv: string[]): Promise<void> {
   writeFileAtomic.sync(join(sb.dir, 'secrets.json'), JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   writeFileAtomic.sync(join(sb.dir, 'sandbox.json'), JSON.stringify(pub, null, 2) + '\n', { mode: 0o644 });
   writeFileSync(join(sb.dir, 'anchor.xml'), sb.anchor());
+  return pub;
+}
+
+export async function runDaemon(argv: string[]): Promise<void> {
+  let opts: ReturnType<typeof parseDaemonArgs>;
+  try {
+    opts = parseDaemonArgs(argv);
+  } catch (e) {
+    process.stderr.write(`sandbox: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  const sb = await startSandbox(opts);
+  const pub = writeDaemonFiles(sb);
   process.stdout.write(JSON.stringify({ ready: true, ...pub }) + '\n');
   let stopping = false;
   const stop = async (sig: string) => {

@@ -12,6 +12,7 @@ import { ApiError, bad, conflict } from './http.js';
 import { certInfo, certificateDetails, issuedBy } from './ca.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
+import { evaluateOutages } from './outages.js';
 import {
   clientIdOf, memberIdOf, parseClientId, serverIdOf, ssOwnerId, ssServerId,
   type CaState, type CertState, type ClientState, type CsServer, type GcSnapshot, type KeyState, type MgmtRequest, type State, type SsState,
@@ -142,9 +143,19 @@ export class Engine {
     for (const ss of this.st.ss) {
       if (!ss.anchor) continue;
       if (now >= (this.due.dl.get(ss.name) ?? 0) && !this.gcDownloadFailing.has(ss.name)) {
-        if (this.st.cs.published && ss.gc.downloaded?.version !== this.st.cs.published.version) changed = true;
-        ss.gc.downloaded = this.st.cs.published;
-        ss.gc.downloadedAt = new Date(now).toISOString();
+        const snap = this.st.cs.published;
+        if (snap && !this.verifies(ss, snap)) {
+          // the signature does not verify against this SS's anchor: the copy it has ages (409 global_conf_outdated later)
+          if (!ss.gc.verifyError) changed = true;
+          ss.gc.verifyError = 'signature_verification_failed';
+        } else {
+          if (snap && ss.gc.downloaded?.version !== snap.version) changed = true;
+          if (ss.gc.verifyError) changed = true;
+          ss.gc.verifyError = undefined;
+          ss.gc.downloaded = snap;
+          ss.gc.downloadedAt = new Date(now).toISOString();
+          if (snap?.signingCerts) ss.gc.learnedSigners = [...snap.signingCerts];
+        }
         this.due.dl.set(ss.name, now + p.dl);
       }
       if (now >= (this.due.rec.get(ss.name) ?? 0)) {
@@ -154,6 +165,7 @@ export class Engine {
         this.due.rec.set(ss.name, now + p.rec);
       }
     }
+    if (this.evaluateOutages()) changed = true;
     if (changed) this.persist();
     this.waiters = this.waiters.filter((w) => {
       if (this.st.ss.every((s) => !s.anchor || this.gcDownloadFailing.has(s.name) || s.gc.reconciledVersion >= w.version)) {
@@ -172,10 +184,29 @@ export class Engine {
     });
   }
 
+  /** the verification certificates an SS trusts: its anchor's and those a configuration it verified listed */
+  trustedSigners(ss: SsState): Set<string> {
+    const out = new Set(ss.gc.learnedSigners ?? []);
+    for (const m of (ss.anchor?.xml ?? '').matchAll(/<verificationCert>([^<]+)<\/verificationCert>/g)) {
+      try {
+        out.add(certInfo(Buffer.from(m[1]!.replace(/\s/g, ''), 'base64')).hash);
+      } catch {
+        // not a certificate: trusts nothing
+      }
+    }
+    return out;
+  }
+  verifies(ss: SsState, snap: GcSnapshot): boolean {
+    return !snap.signedBy || this.trustedSigners(ss).has(snap.signedBy);
+  }
+
   generate(): GcSnapshot {
     const cs = this.st.cs;
     const inst = this.st.instance;
+    const internal = (cs.signingKeys ?? []).filter((k) => k.source === 'INTERNAL');
+    const active = internal.find((k) => k.active);
     return {
+      ...(active ? { signedBy: active.certHash, signingCerts: internal.map((k) => k.certHash) } : {}),
       version: cs.version,
       generatedAt: this.clock.now().toISOString(),
       memberClasses: cs.memberClasses.map((m) => m.code),
@@ -190,6 +221,7 @@ export class Engine {
       })),
       globalGroups: cs.globalGroups.map((g) => ({ code: g.code, members: [...g.members] })),
       caNames: this.st.cas.map((c) => c.name),
+      tsas: (cs.tsas ?? []).map((t) => ({ name: certInfo(Buffer.from(t.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).subject.find((a) => a.name === 'CN')?.value ?? t.url, url: t.url })),
     };
   }
 
@@ -270,6 +302,7 @@ export class Engine {
       const serial = ca.issued.includes(key.toLowerCase()) ? key.toLowerCase() : ca.issuedHashes?.[key.toUpperCase()];
       if (serial) {
         ca.revoked[serial] = { at: this.clock.now().toISOString(), ...(reason ? { reason } : {}) };
+        this.evaluateOutages();
         this.persist();
         return true;
       }
@@ -316,6 +349,10 @@ export class Engine {
     if (this.certExpired(c)) return 'EXPIRED';
     const o = this.ocsp(c);
     return o === 'GOOD' ? 'OCSP_RESPONSE_GOOD' : o === 'REVOKED' ? 'OCSP_RESPONSE_REVOKED' : 'OCSP_RESPONSE_UNKNOWN';
+  }
+  /** the outage record (outages.ts): re-evaluated after every write, tick, clock move and revocation */
+  evaluateOutages(): boolean {
+    return evaluateOutages({ st: this.st, now: () => this.clock.now(), certWorking: (ss, c) => this.certUsable(ss, c) });
   }
   certUsable(ss: SsState, c: CertState): boolean {
     return ss.loggedIn && c.active && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD';

@@ -49,6 +49,8 @@ export interface Ctx {
   query: URLSearchParams;
   body: Buffer;
   roles: Set<string>;
+  /** who the API key authenticates as (GET /user's username) */
+  principal: string;
   contentType: string;
   /** the whole Content-Type header (with parameters such as the multipart boundary) */
   contentTypeHeader: string;
@@ -65,6 +67,8 @@ export interface Route {
   roles: string[] | 'any';
   write?: boolean;
   upload?: boolean;
+  /** a spec operation the sandbox answers 501 (not-modelled.ts) */
+  notModelled?: boolean;
   h(c: Ctx): Resp | Promise<Resp>;
 }
 
@@ -230,6 +234,10 @@ export interface ListenerDeps {
   server: string;
   routes: CompiledRoute[];
   apiKeys: () => Record<string, string[]>; // key → roles
+  /** key → principal name (GET /user); default 'api-key' */
+  principals?: () => Record<string, string>;
+  /** default mode: the real server's status for a spec status of an operation (deviations.ts); strict mode: none */
+  deviate?: (operationId: string, status: number) => number | undefined;
   controlToken: string;
   faults: FaultTable;
   limiter: () => RateLimiter | undefined;
@@ -415,6 +423,7 @@ export function makeHandler(d: ListenerDeps) {
         query: url.searchParams,
         body,
         roles: roleSet,
+        principal: d.principals?.()[m?.[1]?.trim() ?? ''] ?? 'api-key',
         contentType,
         contentTypeHeader: String(req.headers['content-type'] ?? ''),
         jsonAny() {
@@ -449,6 +458,8 @@ export function makeHandler(d: ListenerDeps) {
         throw e;
       }
       if (route.write && r.status < 300) await d.afterWrite();
+      const real = d.deviate?.(route.op, r.status);
+      if (real !== undefined) r = { ...r, status: real, ...(real === 204 ? { body: undefined, raw: undefined, headers: undefined } : {}) };
       finish(r);
     } catch (e) {
       // never leak internals (no secrets are in messages, but keep it short)

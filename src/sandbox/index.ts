@@ -2,7 +2,7 @@
  * xrdctl sandbox: an embedded, stateful simulator of one X-Road Central Server and N Security Servers,
  * each an HTTPS listener on 127.0.0.1 serving the official admin APIs (see docs/sandbox.md).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
@@ -16,8 +16,15 @@ import type { State, SsState } from './model.js';
 import { ssRoutes, SS_ROLES } from './ss-api.js';
 import { csRoutes, CS_ROLES, anchorXml } from './cs-api.js';
 import { ocspRespond } from './ocsp.js';
+import { listOutages, type Outage } from './outages.js';
+import { withCommonRoutes } from './common-api.js';
+import { realStatus } from './deviations.js';
+import { notModelledRoutes } from './not-modelled.js';
+import { newSigningKey, recreateAnchor } from './cs-signing.js';
+import type { KeyPairPem } from './ca.js';
 
 export type { FaultSpec, RequestLogEntry } from './http.js';
+export type { Outage } from './outages.js';
 
 export interface SandboxOptions {
   dir?: string;
@@ -25,7 +32,8 @@ export interface SandboxOptions {
   instance?: string;
   gcIntervalMs?: number;
   certValidityDays?: number;
-  preset?: 'empty' | 'initialized';
+  /** blank: CS uninitialised too; empty: CS initialised, SSs not; initialized: SSs have anchor and owner */
+  preset?: 'blank' | 'empty' | 'initialized';
   rateLimit?: boolean | { perSecond: number; perMinute: number };
   ports?: { cs?: number; ss?: number[] };
   record?: boolean;
@@ -35,6 +43,8 @@ export interface SandboxOptions {
   ocspCacheMs?: number;
   /** timeout of one query to an external OCSP responder (default 3000 ms) */
   ocspTimeoutMs?: number;
+  /** answer exactly the OpenAPI spec's statuses instead of the real 7.8 server's (deviations.ts) */
+  strictSpec?: boolean;
 }
 
 export interface SandboxServerInfo {
@@ -70,6 +80,8 @@ export interface SandboxHandle {
   anchor(): string;
   /** base URL of the sandbox OCSP responder (plain HTTP on 127.0.0.1; the CA is chosen by the request's issuer key hash) */
   ocspUrl: string;
+  /** the rehearsal referee: every interval a server had no working auth cert or a member no working sign cert (outages.ts) */
+  outages(): Outage[];
   /** globalconf faults: make one SS's download fail (its copy ages until 409 global_conf_outdated) */
   globalConf: { setDownloadFailing(server: string, failing: boolean): void };
 }
@@ -82,7 +94,7 @@ export const SANDBOX_BASIC_CA = 'Sandbox Basic CA';
 async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' | 'certValidityDays' | 'securityServers' | 'preset'>>): Promise<State> {
   const now = new Date();
   // all RSA keys at once, off the main thread
-  const keyPairs = await Promise.all(Array.from({ length: 3 + o.securityServers }, () => generateRsaKeyAsync()));
+  const keyPairs = await Promise.all(Array.from({ length: 5 + o.securityServers }, () => generateRsaKeyAsync()));
   const ca1 = createCaCert('xrdctl Sandbox CA', now, 3650, keyPairs[0]);
   const ca2 = createCaCert('xrdctl Sandbox Basic CA', now, 3650, keyPairs[1]);
   const inst = o.instance;
@@ -115,13 +127,14 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
     apiKeys: {},
     ports: {},
   };
-  const keys = (roles: string[]) => Object.fromEntries([['admin', randomToken()], ...roles.map((r) => [r, randomToken()])]);
+  // API keys are UUIDs, as the real servers' ApiKeyService makes them (UUID.randomUUID())
+  const keys = (roles: string[]) => Object.fromEntries([['admin', randomUUID()], ...roles.map((r) => [r, randomUUID()])]);
   st.tls.cs = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert('cs.sandbox.local', now, keyPairs[2]));
   st.apiKeys.cs = keys(CS_ROLE_NAMES);
   for (let i = 1; i <= o.securityServers; i++) {
     const name = `ss${i}`;
     const code = String(1000 + i);
-    st.cs.members.push({ memberClass: 'GOV', memberCode: code, name: `Sandbox Owner ${i}`, createdAt: now.toISOString(), subsystems: [] });
+    if (o.preset !== 'blank') st.cs.members.push({ memberClass: 'GOV', memberCode: code, name: `Sandbox Owner ${i}`, createdAt: now.toISOString(), subsystems: [] });
     const pin = `Sandbox-${randomToken(6)}-Pin1`;
     const ss: SsState = {
       name, index: i, tokenInitialized: false, loggedIn: false, tokenName: 'softToken-0', keys: [], clients: [], serviceDescriptions: [], acls: [],
@@ -131,6 +144,22 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
     st.ss.push(ss);
     st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert(`${name}.sandbox.local`, now, keyPairs[2 + i]));
     st.apiKeys[name] = keys(SS_ROLE_NAMES);
+  }
+  const csPin = `Sandbox-${randomToken(6)}-Pin0`;
+  (st as State & { pins?: Record<string, string> }).pins!.cs = csPin;
+  if (o.preset === 'blank') {
+    // a CS fresh from installation: no instance configuration, no member classes, the token not initialised
+    st.cs.initialized = false;
+    st.cs.memberClasses = [];
+    st.cs.tokenLoggedIn = false;
+  } else {
+    st.cs.pinSha256 = pinHash(csPin);
+    // an initialised CS signs its global configuration: one active key per source, the anchors made with them
+    const [ki, ke] = keyPairs.slice(-2) as [KeyPairPem, KeyPairPem];
+    await newSigningKey(st, 'INTERNAL', 'internal signing key', now, ki);
+    await newSigningKey(st, 'EXTERNAL', 'external signing key', now, ke);
+    recreateAnchor(st, 'INTERNAL', now);
+    recreateAnchor(st, 'EXTERNAL', now);
   }
   if (o.preset === 'initialized') {
     for (const ss of st.ss) {
@@ -294,6 +323,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         else engine.gcDownloadFailing.delete(b.server);
         return { status: 204 };
       }
+      if (path === '/outages' && method === 'GET') {
+        engine.evaluateOutages();
+        return { status: 200, body: listOutages(engine.st) };
+      }
       if (path === '/info' && method === 'GET') return { status: 200, body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() } };
       return { status: 404, body: { status: 404, error: { code: 'not_found' } } };
     } catch (e) {
@@ -311,11 +344,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       for (const [label, key] of Object.entries(engine.st.apiKeys[name] ?? {})) out[key] = label === 'admin' ? [...all] : [label];
       return out;
     };
-    const compiled = compileRoutes(routes);
+    const compiled = compileRoutes([...withCommonRoutes(routes), ...notModelledRoutes(name === 'cs' ? 'cs' : 'ss')]);
+    const api = name === 'cs' ? 'cs' : 'ss';
+    const principals = (): Record<string, string> => Object.fromEntries(Object.values(engine.st.apiKeys[name] ?? {}).map((key, i) => [key, `api-key-${i + 1}`]));
     const handler = makeHandler({
       server: name,
       routes: compiled,
       apiKeys: keyRoles,
+      principals,
+      deviate: opts.strictSpec ? undefined : (op, status) => realStatus(api, op, status),
       controlToken: engine.st.controlToken,
       faults,
       limiter: () => limiter,
@@ -325,7 +362,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       record: !!opts.record,
       control: (m, p, b, q) => control(name, m, p, b, q),
-      afterWrite: () => engine.persistSoon(),
+      afterWrite: () => {
+        engine.evaluateOutages();
+        return engine.persistSoon();
+      },
       isStopping: () => stopping,
       hanging,
       now: () => engine.clock.now(),
@@ -410,7 +450,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     engine.persist();
     engine.start();
     handle = {
-      cs: { name: 'cs', kind: 'central', url: `https://127.0.0.1:${csPort}/api/v1`, fingerprint: colonFingerprint(pemToDer(engine.st.tls.cs!.certPem)), apiKeys: { ...engine.st.apiKeys.cs! }, address: engine.st.cs.address },
+      cs: {
+        name: 'cs', kind: 'central', url: `https://127.0.0.1:${csPort}/api/v1`, fingerprint: colonFingerprint(pemToDer(engine.st.tls.cs!.certPem)), apiKeys: { ...engine.st.apiKeys.cs! }, address: engine.st.cs.address,
+        // the CS token's PIN (a blank CS gets the one POST /initialization sets: this is a suggestion)
+        ...(pinsOf(engine.st).cs ? { tokenPin: pinsOf(engine.st).cs } : {}),
+      },
       ss: ssInfos,
       controlToken: engine.st.controlToken,
       dir,
@@ -436,6 +480,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       ca: caApi,
       anchor: () => anchorXml(engine),
+      outages: () => {
+        engine.evaluateOutages();
+        return listOutages(engine.st);
+      },
       ocspUrl: `http://127.0.0.1:${ocspPort}`,
       globalConf: {
         setDownloadFailing(server, failing) {
@@ -469,10 +517,13 @@ export function certHash(input: Buffer | string): string {
   return certInfo(certInputToDer(Buffer.isBuffer(input) ? input : Buffer.from(input))).hash;
 }
 
-/** The operations the sandbox serves (for docs and table-driven tests): server kind, method, path template, operationId, write. */
-export function routeTable(): Array<{ server: 'cs' | 'ss'; method: string; path: string; operationId: string; write: boolean; upload: boolean }> {
+/**
+ * The operations the sandbox serves (for docs and table-driven tests): server kind, method, path template, operationId,
+ * write; `modelled: false` for the spec operations it answers 501 (not-modelled.ts).
+ */
+export function routeTable(): Array<{ server: 'cs' | 'ss'; method: string; path: string; operationId: string; write: boolean; upload: boolean; modelled: boolean }> {
   const fake = { st: { instance: 'DEV' } } as unknown as Engine;
-  const ss = ssRoutes(fake, {} as SsState).map((r) => ({ server: 'ss' as const, r }));
-  const cs = csRoutes(fake).map((r) => ({ server: 'cs' as const, r }));
-  return [...ss, ...cs].map(({ server, r }) => ({ server, method: r.method, path: r.path, operationId: r.op, write: !!r.write, upload: !!r.upload }));
+  const ss = [...withCommonRoutes(ssRoutes(fake, {} as SsState)), ...notModelledRoutes('ss')].map((r) => ({ server: 'ss' as const, r }));
+  const cs = [...withCommonRoutes(csRoutes(fake)), ...notModelledRoutes('cs')].map((r) => ({ server: 'cs' as const, r }));
+  return [...ss, ...cs].map(({ server, r }) => ({ server, method: r.method, path: r.path, operationId: r.op, write: !!r.write, upload: !!r.upload, modelled: !r.notModelled }));
 }

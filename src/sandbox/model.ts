@@ -3,6 +3,7 @@
  * Route handlers in ss-api.ts / cs-api.ts only read and change this model.
  */
 import type { CertificateStatus, ClientStatus, ConnectionType, CostType, CsrFormat, EndpointMethod, KeyUsageType, ServiceType } from '../api/types/ss.js';
+import type { OutageState } from './outages.js';
 import type { ManagementRequestOrigin, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
 
 /** a certificate profile registered in profiles.ts ('EJBCA', 'BASIC', …) */
@@ -118,6 +119,12 @@ export interface GcSnapshot {
   servers: Array<{ id: string; address: string; authCertHashes: string[]; clients: string[]; maintenance: boolean; maintenanceMessage?: string }>;
   globalGroups: Array<{ code: string; members: string[] }>;
   caNames: string[];
+  /** timestamping services approved at the CS (beyond the built-in sandbox TSA) */
+  tsas?: Array<{ name: string; url: string }>;
+  /** the verification certificate (SHA-256 hash) of the INTERNAL key that signed it; absent: unsigned (no keys) */
+  signedBy?: string;
+  /** every INTERNAL source verification certificate the configuration lists (the SS learns them once verified) */
+  signingCerts?: string[];
 }
 
 export interface SsState {
@@ -142,8 +149,28 @@ export interface SsState {
   maintenance: boolean;
   maintenanceMessage?: string;
   maintenancePending?: 'ENABLE' | 'DISABLE';
-  gc: { downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string };
+  gc: {
+    downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string;
+    /** verification certificates learned from configurations this SS verified */
+    learnedSigners?: string[];
+    /** the last download did not verify against this SS's anchor (and what it learned) */
+    verifyError?: string;
+  };
+  /** the internal TLS certificate (POST /system/certificate …); absent: the admin listener's certificate */
+  internalTls?: { keyPem: string; certPem: string; publicKeyPem: string };
+  /** configuration backups (POST /backups); restore replaces the key configuration and the local configuration */
+  backups?: BackupState[];
 }
+
+export interface BackupState {
+  filename: string;
+  createdAt: string;
+  snapshot: Pick<SsState, 'keys' | 'clients' | 'serviceDescriptions' | 'acls' | 'localGroups' | 'tsps' | 'pinSha256' | 'tokenInitialized'>;
+}
+
+export type ConfigurationSource = 'INTERNAL' | 'EXTERNAL';
+/** a CS configuration signing key (cs-signing.ts): on the CS token, one active per source */
+export interface SigningKeyState { id: string; source: ConfigurationSource; label: string; keyPem: string; certPem: string; certHash: string; createdAt: string; active: boolean }
 
 export interface CsMember { memberClass: string; memberCode: string; name: string; createdAt: string; subsystems: Array<{ code: string; name?: string; createdAt: string }> }
 export interface CsServer {
@@ -181,6 +208,17 @@ export interface CsState {
   requests: MgmtRequest[];
   globalGroups: Array<{ code: string; description: string; members: string[] }>;
   tokenLoggedIn: boolean;
+  /** false under --preset blank until POST /initialization (absent: initialised) */
+  initialized?: boolean;
+  pinSha256?: string;
+  /** timestamping services approved at the CS (POST /timestamping-services) */
+  tsas?: Array<{ id: number; url: string; costType: 'FREE' | 'PAID' | 'UNDEFINED'; certPem: string }>;
+  /** management-services configuration: the provider subsystem and the SS it is registered on */
+  managementServices?: { serviceProviderId?: string; securityServerId?: string };
+  /** configuration signing keys (absent in states written before they were modelled: globalconf is then unsigned) */
+  signingKeys?: SigningKeyState[];
+  /** the anchors as last (re-)created: generation time and the verification certificates (DER base64) */
+  anchors?: Partial<Record<ConfigurationSource, { generatedAt: string; certsB64: string[] }>>;
   address: string;
   /** [center] auto-approve-auth-cert-reg-requests / -client-reg-requests / -owner-change-requests */
   autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };
@@ -206,6 +244,8 @@ export interface State {
   tls: Record<string, AdminTls>;
   apiKeys: Record<string, Record<string, string>>; // server name → label → key
   ports: Record<string, number>;
+  /** the rehearsal referee's record (outages.ts); absent in states written before it existed */
+  outages?: OutageState;
 }
 
 // ---------- ids ----------

@@ -9,10 +9,11 @@ import { certsRoutes } from './ss/certs.js';
 import { clientsRoutes } from './ss/clients.js';
 import { servicesRoutes } from './ss/services.js';
 import { systemRoutes } from './ss/system.js';
+import { backupRoutes } from './ss/backup.js';
 
 export { SS_ROLES } from './ss/common.js';
 
 export function ssRoutes(e: Engine, ss: SsState): Route[] {
   const x = ssContext(e, ss);
-  return [...initRoutes(x), ...keysRoutes(x), ...certsRoutes(x), ...clientsRoutes(x), ...servicesRoutes(x), ...systemRoutes(x)];
+  return [...initRoutes(x), ...keysRoutes(x), ...certsRoutes(x), ...clientsRoutes(x), ...servicesRoutes(x), ...systemRoutes(x), ...backupRoutes(x)];
 }

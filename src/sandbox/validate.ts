@@ -64,17 +64,37 @@ export function qEnum<T extends string>(q: URLSearchParams, k: string, values: r
   if (!values.includes(v as T)) throw new ApiError(400, 'validation_failure', [`${k}: invalid value`], undefined, { [k]: ['InvalidEnumValue'] });
   return v as T;
 }
+/**
+ * Spring's StringToBooleanConverter, as the real servers bind query, path and form parameters: trimmed, any case,
+ * true/on/yes/1 and false/off/no/0; blank = absent; anything else undefined (the caller answers 400).
+ */
+export function springBool(v: string | null | undefined): boolean | null | undefined {
+  if (v === null || v === undefined) return null;
+  const t = v.trim().toLowerCase();
+  if (t === '') return null;
+  if (t === 'true' || t === 'on' || t === 'yes' || t === '1') return true;
+  if (t === 'false' || t === 'off' || t === 'no' || t === '0') return false;
+  return undefined;
+}
+/** Spring's NumberUtils.parseNumber for Integer/Long: whitespace trimmed, an optional sign, decimal or 0x/# hex. */
+export function springInt(v: string | null | undefined): number | null | undefined {
+  if (v === null || v === undefined) return null;
+  const t = v.replace(/\s+/g, '');
+  if (t === '') return null;
+  const hex = /^([+-]?)(?:0x|#)([0-9a-f]+)$/i.exec(t);
+  const n = hex ? (hex[1] === '-' ? -1 : 1) * parseInt(hex[2]!, 16) : /^[+-]?\d+$/.test(t) ? Number(t) : NaN;
+  return Number.isSafeInteger(n) && Math.abs(n) <= 2 ** 31 - 1 ? n : undefined;
+}
 export function qBool(q: URLSearchParams, k: string, def: boolean): boolean {
-  const v = q.get(k);
-  if (v === null || v === '') return def;
-  if (v !== 'true' && v !== 'false') throw new ApiError(400, 'validation_failure', [`${k}: not a boolean`], undefined, { [k]: ['TypeMismatch'] });
-  return v === 'true';
+  const v = springBool(q.get(k));
+  if (v === null) return def;
+  if (v === undefined) throw new ApiError(400, 'validation_failure', [`${k}: not a boolean`], undefined, { [k]: ['TypeMismatch'] });
+  return v;
 }
 export function qInt(q: URLSearchParams, k: string, def: number, min = 0): number {
-  const v = q.get(k);
-  if (v === null || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new ApiError(400, 'validation_failure', [`${k}: not a valid integer`], undefined, { [k]: ['TypeMismatch'] });
+  const n = springInt(q.get(k));
+  if (n === null) return def;
+  if (n === undefined || n < min) throw new ApiError(400, 'validation_failure', [`${k}: not a valid integer`], undefined, { [k]: ['TypeMismatch'] });
   return n;
 }
 /** X-Road identifier parts must not contain these characters (UG-SS §19.4) */

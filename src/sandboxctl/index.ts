@@ -52,6 +52,21 @@ export function readInfo(dir: string): SandboxInfoFile | undefined {
   }
 }
 
+/** One outage of the sandbox's rehearsal referee (src/sandbox/outages.ts; same shape). */
+export interface SandboxOutage { server: string; member?: string; kind: 'auth' | 'sign' | 'globalconf'; from: string; to: string | null }
+
+/** The outage record persisted in <dir>/state.json (for a stopped sandbox; a running one answers GET /outages). */
+export function readOutages(dir: string): SandboxOutage[] {
+  const p = join(dir, 'state.json');
+  if (!existsSync(p)) return [];
+  try {
+    const st = JSON.parse(readFileSync(p, 'utf8')) as { outages?: { records?: SandboxOutage[] } };
+    return Array.isArray(st.outages?.records) ? st.outages.records : [];
+  } catch {
+    return [];
+  }
+}
+
 export function readSecrets(dir: string, o: { register?: boolean } = {}): SandboxSecretsFile {
   const p = join(dir, 'secrets.json');
   try {
@@ -88,7 +103,8 @@ export function runningInfo(dir: string): SandboxInfoFile | undefined {
 export interface StartOptions {
   dir: string;
   securityServers: number;
-  preset: 'empty' | 'initialized';
+  preset: 'blank' | 'empty' | 'initialized';
+  strictSpec?: boolean;
   gcIntervalMs?: number;
   certValidityDays?: number;
   rateLimit?: boolean;
@@ -100,6 +116,7 @@ function daemonArgs(o: StartOptions): string[] {
   if (o.gcIntervalMs !== undefined) a.push('--gc-interval-ms', String(o.gcIntervalMs));
   if (o.certValidityDays !== undefined) a.push('--cert-validity-days', String(o.certValidityDays));
   if (o.rateLimit === false) a.push('--no-rate-limit');
+  if (o.strictSpec) a.push('--strict-spec');
   if (o.csPort) a.push('--cs-port', String(o.csPort));
   return a;
 }

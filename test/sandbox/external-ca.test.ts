@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { call, closeAgents, until, type Res } from './helpers.js';
-import { createChecker, type Checker } from './openapi-check.js';
+import { call, closeAgents, multipart, real, until, type Res } from './helpers.js';
+import { sandboxConformance, type SandboxConformance } from './conformance-support.js';
 import { approveWaiting, initAndLogin, keyCsrSignImport } from './scenario.js';
 
 const ex = promisify(execFile);
@@ -29,34 +29,23 @@ let ocspUrl = '';
 let ocspDown = false;
 /** who signs OCSP answers: the CA, a delegated responder the CA issued (OCSPSigning), or an impostor */
 let signer: 'ca' | 'delegated' | 'impostor' = 'ca';
-let csCheck: Checker;
-let ssCheck: Checker;
+let check: SandboxConformance;
 const problems: string[] = [];
 
-function multipart(parts: Array<{ name: string; value: string | Buffer; filename?: string }>): { body: Buffer; ct: string } {
-  const b = `----xrdctl${Date.now().toString(16)}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
-    chunks.push(Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${b}--\r\n`));
-  return { body: Buffer.concat(chunks), ct: `multipart/form-data; boundary=${b}` };
-}
 
 /** call + validate request (JSON only: multipart bodies are checked by field) and response against the spec */
 async function checked(server: 'cs' | 'ss', op: string, method: string, path: string, body?: unknown, ct?: string): Promise<Res> {
   const info = server === 'cs' ? sb.cs : sb.ss[0]!;
   const r = await call(info.url, info.apiKeys.admin, method, path, body, { contentType: ct });
-  const chk = server === 'cs' ? csCheck : ssCheck;
-  if (body !== undefined && !Buffer.isBuffer(body) && typeof body !== 'string') problems.push(...chk.checkRequest(op, body).map((p) => `${op} request: ${p}`));
+  const full = `/api/v1${path}`;
+  if (body !== undefined && !Buffer.isBuffer(body) && typeof body !== 'string') problems.push(...check.request(server, method, full, body, 'application/json').map((p) => `${op} request: ${p}`));
   if (r.status >= 400 && r.status < 500 && ![401, 403].includes(r.status)) {
     // the spec declares no 4xx besides 401/403 for these operations; the body must still be an ErrorInfo
     if (typeof r.json?.status !== 'number' || typeof r.json?.error?.code !== 'string') problems.push(`${op} ${r.status}: body is no ErrorInfo: ${r.text}`);
     return r;
   }
-  problems.push(...chk.checkResponse(op, r.status, r.buf.length ? (r.headers['content-type']?.toString().includes('json') ? r.json : r.text) : undefined, r.headers['content-type']?.toString().split(';')[0]).map((p) => `${op} ${r.status}: ${p}`));
+  const rct = r.headers['content-type']?.toString().split(';')[0];
+  problems.push(...check.response(server, method, full, r.status, r.buf.length ? (rct?.includes('json') ? r.json : r.buf) : undefined, rct).map((p) => `${op} ${r.status}: ${p}`));
   return r;
 }
 
@@ -122,8 +111,7 @@ function ocspOnce(req: Buffer): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  csCheck = await createChecker('central-server-admin-api.yaml');
-  ssCheck = await createChecker('security-server-admin-api.yaml');
+  check = await sandboxConformance('real');
   sb = await startSandbox({ gcIntervalMs: 100, rateLimit: false, ocspCacheMs: 5_000, ocspTimeoutMs: 2_000 });
   if (!hasOpenssl) return;
   dir = mkdtempSync(join(tmpdir(), 'xrdctl-extca-'));
@@ -194,7 +182,7 @@ describe('external certification authority', () => {
 
     // ---- key + CSR → openssl ca → import
     const kc = await checked('ss', 'addKeyAndCsr', 'POST', '/tokens/0/keys-with-csrs', { key_label: 'ext-auth', csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: CA_CN, csr_format: 'PEM', subject_field_values: {} } });
-    expect(kc.status, kc.text).toBe(201);
+    expect(kc.status, kc.text).toBe(real('addKeyAndCsr', 201));
     const csr = await call(ss.url, ss.apiKeys.admin, 'GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
     writeFileSync(join(dir, 'auth.csr'), csr.text);
     writeFileSync(join(dir, 'openssl.cnf'), cnf(dir).replace('http://127.0.0.1/placeholder', ocspUrl));
@@ -205,7 +193,7 @@ describe('external certification authority', () => {
     const hash = imp.json.certificate_details.hash as string;
     // ---- register → approve → REGISTERED → activate (activation asks the responder)
     const reg = await checked('ss', 'registerCertificate', 'PUT', `/token-certificates/${hash}/register`, { address: ss.address });
-    expect(reg.status, reg.text).toBe(200);
+    expect(reg.status, reg.text).toBe(real('registerCertificate', 200));
     await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
     await until(() => call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`), (r) => r.json?.status === 'REGISTERED', 8_000);
     const act = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);

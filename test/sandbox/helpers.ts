@@ -1,6 +1,7 @@
 /** HTTP helpers for the sandbox tests (node:https, pinned to the listener's self-signed cert fingerprint). */
 import { request, Agent } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { realStatus } from '../../src/sandbox/deviations.js';
 
 export interface Res { status: number; headers: Record<string, string | string[] | undefined>; buf: Buffer; text: string; json: any }
 
@@ -9,7 +10,9 @@ function agentFor(url: string): Agent {
   const u = new URL(url);
   let a = agents.get(u.host);
   if (!a) {
-    a = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: 16 });
+    // idle sockets close (4 s) before the sandbox's keep-alive timeout (5 s) does: a reused socket is never one the
+    // server is closing at that moment (Node's keep-alive race, seen as 'socket hang up' under load)
+    a = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: 16, timeout: 4000 });
     agents.set(u.host, a);
   }
   return a;
@@ -79,4 +82,27 @@ export async function until<T>(f: () => Promise<T>, pred: (v: T) => boolean, tim
     if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+let strictStatuses = false;
+/** tests of a `strictSpec: true` sandbox expect the spec's statuses from real() */
+export function expectStrictStatuses(on: boolean): void {
+  strictStatuses = on;
+}
+/** the status the sandbox answers where the spec says `spec`: the real 7.8 server's (src/sandbox/deviations.ts) by default */
+export function real(op: string, spec: number, api: 'ss' | 'cs' = 'ss'): number {
+  return strictStatuses ? spec : (realStatus(api, op, spec) ?? spec);
+}
+
+/** a multipart/form-data body (CS uploads: certification services, TSAs) */
+export function multipart(parts: Array<{ name: string; value: string | Buffer; filename?: string }>): { body: Buffer; ct: string } {
+  const b = `----xrdctl${Date.now().toString(16)}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
+    chunks.push(Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${b}--\r\n`));
+  return { body: Buffer.concat(chunks), ct: `multipart/form-data; boundary=${b}` };
 }

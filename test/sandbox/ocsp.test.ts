@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certHash, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { buildCsr, generateRsaKey } from '../../src/sandbox/ca.js';
-import { closeAgents } from './helpers.js';
+import { closeAgents, real } from './helpers.js';
 import { keyCsrSignImport, initAndLogin, ssApi } from './scenario.js';
 
 const ex = promisify(execFile);
@@ -56,7 +56,7 @@ describe('sandbox OCSP responder', () => {
     const api = ssApi(ss);
     if (!(await api('GET', '/initialization/status')).json.is_anchor_imported) await initAndLogin(sb, 0);
     const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'peer', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'PEM', member_id: ss.ownerId, subject_field_values: {} } });
-    expect(kc.status).toBe(201);
+    expect(kc.status).toBe(real('addKeyAndCsr', 201));
     const d = mkdtempSync(join(tmpdir(), 'xrdctl-csr-'));
     const pem = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
     const der = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=DER`);

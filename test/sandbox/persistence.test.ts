@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, resetSandbox } from '../../src/sandbox/index.js';
-import { call, closeAgents, until } from './helpers.js';
+import { call, closeAgents, until, real } from './helpers.js';
 import { approveWaiting, initAndLogin, keyCsrSignImport, ssApi } from './scenario.js';
 
 afterAll(() => closeAgents());
@@ -18,7 +18,7 @@ describe('sandbox persistence', () => {
     const ss = sb1.ss[0]!;
     const sign = await keyCsrSignImport(sb1, 0, 'SIGNING', ss.ownerId);
     const auth = await keyCsrSignImport(sb1, 0, 'AUTHENTICATION');
-    expect((await ssApi(ss)('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address })).status).toBe(200);
+    expect((await ssApi(ss)('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
     const tokensBefore = (await ssApi(ss)('GET', '/tokens')).json;
     await sb1.stop();
     closeAgents(); // keep-alive sockets to the old listeners are gone

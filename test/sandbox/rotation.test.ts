@@ -1,7 +1,7 @@
 /** Rehearsing xroad-flows §5 on the sandbox: auth and sign cert rotation, and the ways to lose the working cert. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { call, closeAgents, until } from './helpers.js';
+import { call, closeAgents, until, real } from './helpers.js';
 import { approveAll, approveWaiting, keyCsrSignImport, registeredServer, ssApi } from './scenario.js';
 
 let sb: SandboxHandle;
@@ -22,7 +22,7 @@ describe('rotation rehearsal', () => {
     const oldKey = (await api('GET', '/tokens')).json[0].keys.find((k: { certificates: Array<{ certificate_details: { hash: string } }> }) => k.certificates.some((c) => c.certificate_details.hash === oldHash)).id;
     // A1–A7
     const fresh = await keyCsrSignImport(sb, 0, 'AUTHENTICATION');
-    expect((await api('PUT', `/token-certificates/${fresh.hash}/register`, { address: ss.address })).status).toBe(200);
+    expect((await api('PUT', `/token-certificates/${fresh.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
     await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
     await until(() => api('GET', `/token-certificates/${fresh.hash}`), (r) => r.json.status === 'REGISTERED');
     expect((await api('PUT', `/token-certificates/${fresh.hash}/activate`)).status).toBe(204);
@@ -69,7 +69,7 @@ describe('rotation rehearsal', () => {
     const newSign = await keyCsrSignImport(sb, 1, 'SIGNING', ss.ownerId);
     expect((await api('GET', `/token-certificates/${newSign.hash}`)).json).toMatchObject({ active: true, status: 'REGISTERED', ocsp_status: 'OCSP_RESPONSE_GOOD' });
     expect((await api('GET', `/clients/${ss.ownerId}`)).json.has_valid_local_sign_cert).toBe(true);
-    expect((await api('PUT', `/token-certificates/${spare.hash}/register`, { address: ss.address })).status).toBe(200);
+    expect((await api('PUT', `/token-certificates/${spare.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
     expect((await api('PUT', `/clients/${sub}/register`)).status).toBe(204);
     // an expired auth cert is no longer usable either
     sb.clock.advance(400 * 86_400_000);
@@ -113,7 +113,7 @@ describe('CS auto-approve settings', () => {
       await initAndLogin(auto, 0);
       await keyCsrSignImport(auto, 0, 'SIGNING', ss.ownerId);
       const a = await keyCsrSignImport(auto, 0, 'AUTHENTICATION');
-      expect((await api('PUT', `/token-certificates/${a.hash}/register`, { address: ss.address })).status).toBe(200);
+      expect((await api('PUT', `/token-certificates/${a.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
       const reqs = await call(auto.cs.url, auto.cs.apiKeys.admin, 'GET', '/management-requests');
       expect(reqs.json.items.map((x: { status: string }) => x.status)).toEqual(['APPROVED']);
       await until(() => api('GET', `/token-certificates/${a.hash}`), (r) => r.json.status === 'REGISTERED');

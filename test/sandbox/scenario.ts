@@ -1,7 +1,7 @@
 /** Reusable steps of the operator flow, driven over HTTPS against a sandbox (used by several tests). */
 import { expect } from 'vitest';
 import type { SandboxHandle, SandboxServerInfo } from '../../src/sandbox/index.js';
-import { call, until } from './helpers.js';
+import { call, real, until } from './helpers.js';
 
 export const CA = 'Sandbox CA';
 
@@ -30,9 +30,9 @@ export async function keyCsrSignImport(sb: SandboxHandle, i: number, usage: 'AUT
     key_label: `${usage.toLowerCase()}-${Date.now()}`,
     csr_generate_request: { key_usage_type: usage, ca_name: CA, csr_format: 'PEM', ...(memberId ? { member_id: memberId } : {}), subject_field_values: {} },
   });
-  expect(kc.status, kc.text).toBe(201);
+  expect(kc.status, kc.text).toBe(real('addKeyAndCsr', 201));
   const csr = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
-  expect(csr.status).toBe(201);
+  expect(csr.status).toBe(real('downloadCsr', 201));
   expect(csr.text).toContain('BEGIN CERTIFICATE REQUEST');
   const pem = sb.ca.sign(csr.text, { usage });
   const imp = await api('POST', '/token-certificates', Buffer.from(pem), 'application/octet-stream');
@@ -60,7 +60,7 @@ export async function registeredServer(sb: SandboxHandle, i = 0): Promise<{ auth
   const sign = await keyCsrSignImport(sb, i, 'SIGNING', ss.ownerId);
   const auth = await keyCsrSignImport(sb, i, 'AUTHENTICATION');
   const reg = await api('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address });
-  expect(reg.status, reg.text).toBe(200);
+  expect(reg.status, reg.text).toBe(real('registerCertificate', 200));
   await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
   await until(() => api('GET', `/token-certificates/${auth.hash}`), (r) => r.json?.status === 'REGISTERED');
   expect((await api('PUT', `/token-certificates/${auth.hash}/activate`)).status).toBe(204);

@@ -8,7 +8,9 @@ import { resolve } from 'node:path';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { SPEC_DIR } from './openapi-check.js';
+import { openApiDir } from '../support/openapi.js';
+
+const SPEC_DIR = openApiDir() ?? '';
 
 type Schema = { $ref?: string; allOf?: Schema[]; properties?: Record<string, Schema>; required?: string[]; discriminator?: { mapping?: Record<string, string> } };
 

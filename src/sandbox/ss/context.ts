@@ -191,7 +191,7 @@ export function ssContext(e: Engine, ss: SsState) {
     requireInit();
     const mp = parseClientId(memberId)!;
     const fields = profileOf(ca.profile).fields(usage, {
-      instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
+      instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerClass: ss.ownerClass, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
       memberClass: mp.memberClass, memberCode: mp.memberCode, memberName: e.memberName(ss, memberId) ?? mp.memberCode, address: ss.address,
     });
     const subject: SubjectAttr[] = [];
@@ -204,7 +204,10 @@ export function ssContext(e: Engine, ss: SsState) {
       if (!v || !v.trim()) throw bad('invalid_dn_parameter', `missing parameter ${f.id}`);
       subject.push({ name: f.id, value: v });
     }
-    const san = profileOf(ca.profile).san?.(usage, subject) ?? [];
+    // subjectAltName is a profile field but not a DN component: the CSR carries it as the SAN extension
+    const sanField = subject.findIndex((a) => a.name === 'subjectAltName');
+    const sanNames = sanField >= 0 ? subject.splice(sanField, 1)[0]!.value.split(',').map((x) => x.trim()).filter(Boolean) : [];
+    const san = [...(profileOf(ca.profile).san?.(usage, subject) ?? []), ...sanNames];
     const built = buildCsr(k.privateKeyPem, k.publicKeyPem, subject, { usage, san });
     const csr: CsrState = { id: nextId(st), usage, caName, format, subject, san, createdAt: iso() };
     csr.ownerId = memberId; // auth CSRs belong to the server owner
@@ -247,7 +250,7 @@ export function ssContext(e: Engine, ss: SsState) {
     return c;
   }
 
-  const importCert = (c: Ctx): Resp => {
+  const importCert = async (c: Ctx): Promise<Resp> => {
     let der: Buffer;
     try {
       der = certInputToDer(c.body);
@@ -280,6 +283,9 @@ export function ssContext(e: Engine, ss: SsState) {
       ownerId = profileOf(ca.profile).signMemberId(inst, info.subject);
       if (!ownerId || !ss.clients.some((x) => memberIdOf(x) === ownerId)) throw bad('client_not_found', ownerId ?? '');
     }
+    // as the signer's importCertificateToKey: a signing certificate is checked against OCSP now (a fresh answer
+    // from an external CA's responder, bounded by its timeout) and activated when good
+    if (usage === 'SIGNING') await e.ocspFresh({ derB64: der.toString('base64'), serial: info.serial, caName: ca.name });
     const cs = importInto(k, der, usage, ca.name, ownerId, false);
     return { status: 201, body: e.certView(ss, k, cs), headers: { location: `/api/v1/token-certificates/${cs.hash}` } };
   };

@@ -164,7 +164,7 @@ export function keysRoutes(x: SsCtx): Route[] {
       if (!mp || mp.subsystemCode) throw bad('invalid_identifier', mid);
       if (usage === 'SIGNING' && !isNew && !ss.clients.some((x) => memberIdOf(x) === mid)) throw bad('client_not_found', mid);
       return ok(profileOf(ca.profile).fields(usage, {
-        instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
+        instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerClass: ss.ownerClass, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
         memberClass: mp.memberClass, memberCode: mp.memberCode, memberName: e.memberName(ss, mid) ?? mp.memberCode, address: ss.address,
       }));
     } },

@@ -256,7 +256,8 @@ export function servicesRoutes(x: SsCtx): Route[] {
     // ---------- local groups ----------
     { method: 'GET', path: '/clients/{id}/local-groups', op: 'getClientLocalGroups', roles: [SA, OBS], h: (c) => {
       const id = clientIdOf(client(c.params.id!));
-      return ok(ss.localGroups.filter((g) => g.clientId === id).map((g) => groupView(g, false)));
+      // the real LocalGroupConverter always includes members
+      return ok(ss.localGroups.filter((g) => g.clientId === id).map((g) => groupView(g, true)));
     } },
     { method: 'POST', path: '/clients/{id}/local-groups', op: 'addClientLocalGroup', roles: [SA], write: true, h: (c) => {
       const id = clientIdOf(client(c.params.id!));

@@ -1,6 +1,6 @@
 /** Security Server routes: timestamping, diagnostics and system settings (xroad-flows §7). */
 import { ApiError, bad, conflict, notFound } from '../http.js';
-import { certInfo, certInputToDer, certificateDetails, pemToDer } from '../ca.js';
+import { certInfo, certInputToDer, certificateDetails } from '../ca.js';
 import { memberIdOf, parseClientId, ssServerId } from '../model.js';
 import { enumOf, optStr, qBool, qEnum, str } from '../validate.js';
 import { ok, noContent, SO, RO, SA, SYS, OBS } from './common.js';
@@ -9,15 +9,17 @@ import type { SsCtx } from './context.js';
 
 export function systemRoutes(x: SsCtx): Route[] {
   const { e, ss, st, iso, inst, requireInit, client, owner, gc, submit, serverIdOrFail } = x;
+  // the sandbox TSA and those the CS approved, as this SS's globalconf copy lists them
+  const approvedTsas = () => (ss.anchor ? [st.tsa, ...(gc()?.tsas ?? []).map((t) => ({ name: t.name, url: t.url, cost_type: 'UNDEFINED' as const }))] : []);
   return [
     // ---------- timestamping ----------
-    { method: 'GET', path: '/timestamping-services', op: 'getApprovedTimestampingServices', roles: [SO, SYS, OBS], h: () => ok(ss.anchor ? [st.tsa] : []) },
+    { method: 'GET', path: '/timestamping-services', op: 'getApprovedTimestampingServices', roles: [SO, SYS, OBS], h: () => ok(approvedTsas()) },
     { method: 'GET', path: '/system/timestamping-services', op: 'getConfiguredTimestampingServices', roles: [SO, SYS, OBS], h: () => ok(ss.tsps) },
     { method: 'POST', path: '/system/timestamping-services', op: 'addConfiguredTimestampingService', roles: [SO], write: true, h: (c) => {
       const b = c.json();
       const name = str(b, 'name', 'timestampingService'), url = str(b, 'url', 'timestampingService');
       const cost = enumOf(b, 'cost_type', 'timestampingService', ['FREE', 'PAID', 'UNDEFINED'] as const);
-      if (!(st.tsa.url === url && st.tsa.name === name)) throw bad('invalid_timestamping_service', url);
+      if (!approvedTsas().some((t) => t.url === url && t.name === name)) throw bad('invalid_timestamping_service', url);
       if (ss.tsps.some((t) => t.url === url)) throw conflict('service_exists', url);
       ss.tsps.push({ name, url, cost_type: cost });
       return ok({ name, url, cost_type: cost }, 201);
@@ -35,13 +37,16 @@ export function systemRoutes(x: SsCtx): Route[] {
       const next = new Date(new Date(prev).getTime() + e.periods.dl).toISOString();
       const outdated = !ss.anchor || e.gcOutdated(ss);
       const failing = e.gcDownloadFailing.has(ss.name);
-      const status = !ss.anchor ? 'WAITING' : outdated || failing ? 'FAIL' : 'OK';
-      const error = !ss.anchor ? undefined : failing ? { code: 'conf_download_failed', metadata: ['http://127.0.0.1/internalconf'] } : outdated ? { code: 'global_conf_outdated' } : undefined;
+      const unverified = !!ss.gc.verifyError;
+      const status = !ss.anchor ? 'WAITING' : outdated || failing || unverified ? 'FAIL' : 'OK';
+      const error = !ss.anchor ? undefined : failing ? { code: 'conf_download_failed', metadata: ['http://127.0.0.1/internalconf'] }
+        : unverified ? { code: ss.gc.verifyError!, metadata: ['the configuration does not verify against the anchor'] } : outdated ? { code: 'global_conf_outdated' } : undefined;
       return ok({ status_class: status, prev_update_at: prev, next_update_at: next, last_successful_url: `http://127.0.0.1/internalconf`, ...(error ? { error } : {}) });
     } },
     { method: 'GET', path: '/diagnostics/global-conf-status', op: 'getGlobalConfStatus', roles: [SYS, OBS], h: () => ok(ss.anchor ? [{
       download_url: 'http://127.0.0.1/internalconf',
-      connection_status: e.gcDownloadFailing.has(ss.name) ? { status_class: 'FAIL', error: { code: 'conf_download_failed' } } : { status_class: 'OK', error: { code: 'ok' } },
+      connection_status: e.gcDownloadFailing.has(ss.name) ? { status_class: 'FAIL', error: { code: 'conf_download_failed' } }
+        : ss.gc.verifyError ? { status_class: 'FAIL', error: { code: ss.gc.verifyError } } : { status_class: 'OK', error: { code: 'ok' } },
     }] : []) },
     { method: 'GET', path: '/diagnostics/ocsp-responders', op: 'getOcspRespondersDiagnostics', roles: [SYS, OBS], h: async () => {
       const t = ss.gc.downloadedAt ?? iso();
@@ -98,8 +103,6 @@ export function systemRoutes(x: SsCtx): Route[] {
       raw: Buffer.from(JSON.stringify({ server: ssServerId(st, ss) ?? null, version: '7.8.1 (xrdctl sandbox)', globalconf: { downloaded_at: ss.gc.downloadedAt ?? null, outdated: e.gcOutdated(ss) }, token_logged_in: ss.loggedIn }, null, 2)),
       headers: { 'content-type': 'application/json', 'content-disposition': 'attachment; filename="diagnostics_report.json"' },
     }) },
-    { method: 'GET', path: '/backups', op: 'getBackups', roles: [SYS], h: () => ok([]) },
-    { method: 'GET', path: '/system/certificate', op: 'getSystemCertificate', roles: [SYS, OBS], h: () => ok(certificateDetails(pemToDer(st.tls[ss.name]!.certPem))) },
     // information-system TLS certificates of a client
     { method: 'GET', path: '/clients/{id}/tls-certificates', op: 'getClientTlsCertificates', roles: [SA, OBS, RO], h: (c) => {
       const cl = client(c.params.id!);
@@ -186,7 +189,14 @@ export function systemRoutes(x: SsCtx): Route[] {
     { method: 'GET', path: '/security-servers', op: 'getSecurityServers', roles: 'any', h: (c) => {
       const current = qBool(c.query, 'current_server', false);
       const me = ssServerId(st, ss);
-      return ok((gc()?.servers ?? []).filter((s) => !current || s.id === me).map((s) => {
+      if (current) {
+        // the real server answers its own id from local configuration (serverconf), registered or not
+        if (!me) return ok([]);
+        const p = me.split(':');
+        const listed = gc()?.servers.find((s) => s.id === me);
+        return ok([{ id: me, instance_id: p[0], member_class: p[1], member_code: p[2], server_code: p[3], ...(listed?.address ? { server_address: listed.address } : {}) }]);
+      }
+      return ok((gc()?.servers ?? []).map((s) => {
         const p = s.id.split(':');
         return { id: s.id, instance_id: p[0], member_class: p[1], member_code: p[2], server_code: p[3], server_address: s.address };
       }));

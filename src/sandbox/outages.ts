@@ -1,0 +1,119 @@
+/**
+ * The rehearsal referee: per security server every interval without a working auth certificate, and per member
+ * (of any client of some SS) every interval without a working sign certificate (xroad-flows §5).
+ *
+ * Evaluated on state change (after every API write, every globalconf tick/reconcile, every clock move and
+ * revocation), never by sampling the API. A server or member that never had a working certificate is not in
+ * an outage: an outage starts when one that had one loses all of them, and ends when one works again.
+ * Times are the sandbox clock. The record is part of the persisted state.
+ */
+import type { State, SsState } from './model.js';
+import { memberIdOf, ssOwnerId, ssServerId } from './model.js';
+
+export interface Outage {
+  /** the sandbox name of the security server ('ss1', …); for a sign outage, the SS holding the member */
+  server: string;
+  /** sign outages: the member id (INSTANCE:CLASS:CODE) */
+  member?: string;
+  /** auth: no working auth cert; sign: no working sign cert; globalconf: the SS could not verify global configuration */
+  kind: 'auth' | 'sign' | 'globalconf';
+  /** ISO timestamps, sandbox clock; to is null while the outage lasts */
+  from: string;
+  to: string | null;
+}
+
+export interface OutageState {
+  records: Outage[];
+  /** subjects ('auth ss1', 'sign DEV:GOV:1001') that had a working certificate at some point */
+  seen: string[];
+}
+
+/** What the referee needs from the engine (kept narrow: the engine owns the rules). */
+export interface OutageRules {
+  st: State;
+  now(): Date;
+  certWorking(ss: SsState, c: SsState['keys'][number]['certs'][number]): boolean;
+}
+
+export function outageState(st: State): OutageState {
+  return (st.outages ??= { records: [], seen: [] });
+}
+
+/** A working auth cert per xroad-flows §5 "Which auth certificate the proxy uses". */
+export function hasWorkingAuth(r: OutageRules, ss: SsState): boolean {
+  if (!ss.loggedIn) return false;
+  const sid = ssServerId(r.st, ss);
+  const listed = sid ? ss.gc.downloaded?.servers.find((s) => s.id === sid)?.authCertHashes : undefined;
+  if (!listed?.length) return false;
+  return ss.keys.some((k) => k.usage === 'AUTHENTICATION' && k.certs.some((c) => listed.includes(c.hash) && r.certWorking(ss, c)));
+}
+
+/** Members that need a sign certificate on each SS: the owner and the member of every client. */
+function membersOf(r: OutageRules, ss: SsState): string[] {
+  const out = new Set<string>();
+  const owner = ssOwnerId(r.st, ss);
+  if (owner) out.add(owner);
+  for (const c of ss.clients) out.add(memberIdOf(c));
+  return [...out];
+}
+
+function hasWorkingSign(r: OutageRules, ss: SsState, member: string): boolean {
+  return ss.keys.some((k) => k.usage === 'SIGNING' && k.certs.some((c) => c.ownerId === member && r.certWorking(ss, c)));
+}
+
+/** Re-evaluate; returns true when the record changed (the caller persists). */
+export function evaluateOutages(r: OutageRules): boolean {
+  const os = outageState(r.st);
+  const now = r.now().toISOString();
+  const seen = new Set(os.seen);
+  let changed = false;
+  const open = new Map<string, Outage>();
+  for (const o of os.records) if (o.to === null) open.set(subject(o), o);
+
+  const current = new Map<string, { working: boolean; server: string; member?: string; kind: Outage['kind'] }>();
+  for (const ss of r.st.ss) {
+    current.set(`auth ${ss.name}`, { working: hasWorkingAuth(r, ss), server: ss.name, kind: 'auth' });
+    current.set(`globalconf ${ss.name}`, { working: !!ss.anchor && !!ss.gc.downloaded && !ss.gc.verifyError, server: ss.name, kind: 'globalconf' });
+    for (const m of membersOf(r, ss)) {
+      const key = `sign ${m}`;
+      const prev = current.get(key);
+      const working = hasWorkingSign(r, ss, m);
+      if (!prev) current.set(key, { working, server: ss.name, member: m, kind: 'sign' });
+      else if (working && !prev.working) current.set(key, { ...prev, working });
+    }
+  }
+  for (const [key, v] of current) {
+    const o = open.get(key);
+    if (v.working) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        changed = true;
+      }
+      if (o) {
+        o.to = now;
+        changed = true;
+      }
+    } else if (seen.has(key) && !o) {
+      os.records.push({ server: v.server, ...(v.member ? { member: v.member } : {}), kind: v.kind, from: now, to: null });
+      changed = true;
+    }
+  }
+  // a member that is no longer a client anywhere needs no sign certificate: its open outage ends, it is forgotten
+  for (const key of [...seen]) {
+    if (current.has(key)) continue;
+    const o = open.get(key);
+    if (o) o.to = now;
+    seen.delete(key);
+    changed = true;
+  }
+  if (changed) os.seen = [...seen];
+  return changed;
+}
+
+function subject(o: Outage): string {
+  return o.kind === 'sign' ? `sign ${o.member}` : `${o.kind} ${o.server}`;
+}
+
+export function listOutages(st: State): Outage[] {
+  return (st.outages?.records ?? []).map((o) => ({ ...o }));
+}
