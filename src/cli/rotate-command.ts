@@ -57,6 +57,7 @@ export const rotateFlags = {
   subject: Flags.string({ multiple: true, description: 'CSR subject field FIELD=VALUE (repeatable)' }),
   propagation: Flags.string({ default: 'auto', description: 'how long peers get to fetch the global configuration listing the new auth certificate: a duration, or auto (two distribution intervals as the server reports them; 120 s by default in X-Road)' }),
   'keep-old': Flags.string({ default: 'forever', description: 'delete the replaced key this long after it is taken out of use: 0, 30m, 7d, or forever' }),
+  concurrency: Flags.integer({ default: 16, description: 'rotations running at once (each server runs its own steps one after another)' }),
   timeout: Flags.integer({ default: 300, description: 'seconds one step may wait (approval, REGISTERED, OCSP)' }),
   'revoke-command': Flags.string({ description: '--emergency: a command that revokes the old certificate at the CA ({serial}, {serialHex}, {hash})' }),
 };
@@ -161,7 +162,7 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
           revokeCommand: f['revoke-command'],
         },
       },
-      this.hooks(),
+      { ...this.hooks(), concurrency: f.concurrency },
     );
   }
 

@@ -107,7 +107,9 @@ export class Engine {
   // ---------- scheduler (globalconf) ----------
   get periods() {
     const i = Math.max(10, this.st.gcIntervalMs);
-    return { gen: i * 0.4, dl: i * 0.4, rec: i * 0.2, expire: Math.max(i * 4, 1000), tick: Math.max(5, Math.min(100, i / 20)) };
+    // expiry is ten downloads, as confExpireIntervalSeconds 600 is ten 60 s downloads on a real server; at
+    // least 5 s, so that a machine busy for a second (CI, two cores) does not expire a healthy copy
+    return { gen: i * 0.4, dl: i * 0.4, rec: i * 0.2, expire: Math.max(i * 4, 5000), tick: Math.max(5, Math.min(100, i / 20)) };
   }
   start(): void {
     this.tick();

@@ -46,6 +46,7 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(await shape(E, 'ss1')).toEqual(reference);
+    expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);
   });
 
   it('--cut-now needs the typed consent off a terminal, then disables the old certificate first', async () => {
@@ -59,6 +60,9 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     const j = r.json().rotations[0];
     expect(j.steps[0]).toMatchObject({ name: 'cut-old', status: 'done' });
     expect(await shape(E, 'ss2')).toEqual(reference);
+    // --cut-now is the one runbook that takes the server off the exchange: the referee records it, closed
+    const cut = E.sb.outages().filter((o) => o.server === 'ss2');
+    expect(cut.map((o) => [o.kind, o.to !== null])).toEqual([['auth', true]]);
   });
 
   it('a renewal the server already did (a newer working certificate beside the due one) is noticed: only the cleanup runs', async () => {

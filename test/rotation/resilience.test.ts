@@ -54,6 +54,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     expect(res.exitCode, res.stderr).toBe(0);
     expect((await status(j.id)).status).toBe('done');
     expect(await shape(E, 'ss2')).toEqual(reference);
+    expect(E.sb.outages().filter((o) => o.server === 'ss2')).toEqual([]);
   });
 
   it('every write of the runbook failing once (500): a one-line error naming server and step, and resume completes', async () => {
@@ -72,6 +73,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
         expect(res.exitCode, `${op}: ${res.stderr}`).toBe(0);
       } else expect(open).toHaveLength(0);
       expect(await shape(E, 'ss2'), op).toEqual(reference);
+      expect(E.sb.outages().filter((o) => o.server === 'ss2'), op).toEqual([]);
     }
     expect(failedOnce).toBeGreaterThan(0);
   }, 240_000);

@@ -36,6 +36,10 @@ describe('rotate auth|sign against the sandbox', () => {
     expect(after.find((c) => c.hash === before.hash)).toMatchObject({ status: 'DELETION_IN_PROGRESS', active: false });
     const st = await E.run(['rotate', 'status', j.id, '--json']);
     expect(st.json().rotations[0].status).toBe('done');
+    // the referee: the server never went without a working auth certificate
+    const sandbox = await E.run(['sandbox', 'status', '--json']);
+    expect(E.sb.outages()).toEqual([]);
+    expect(sandbox.exitCode).toBe(0);
   });
 
   it('routine sign rotation from the manifest', async () => {
@@ -46,6 +50,7 @@ describe('rotate auth|sign against the sandbox', () => {
     const after = await certs('ss2');
     expect(after.find((c) => c.hash === j.new.hash)).toMatchObject({ usage: 'sign', active: true, ocspStatus: 'OCSP_RESPONSE_GOOD' });
     expect(after.find((c) => c.hash === j.old.hash)).toMatchObject({ active: false });
+    expect(E.sb.outages()).toEqual([]);
   });
 
   it('off a terminal the irreversible steps need --yes; nothing is written without it', async () => {
@@ -87,5 +92,6 @@ describe('declarative rotation: plan shows it, apply runs the runbook', () => {
     }
     const again = await E.run(['plan', manifest, '--detailed-exitcode'], { env });
     expect(again.exitCode, again.stdout).toBe(0);
+    expect(E.sb.outages()).toEqual([]);
   }, 120_000);
 });
