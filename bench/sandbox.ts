@@ -1,4 +1,4 @@
-// Sandbox throughput: a mixed read workload vs a bare node https server (rps, p50/p99, ratio); see src/sandbox/bench.ts
-import { main } from '../src/sandbox/bench.js';
+// Sandbox throughput: a mixed read workload vs a bare node https server (rps, p50/p99, ratio); see bench/sandbox-main.ts
+import { main } from './sandbox-main.js';
 
 await main();

@@ -4,8 +4,8 @@ import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { applyResultSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
 import type { ApplyResult } from '../src/engine/apply.js';
-import type { Plan } from '../src/engine/plan.js';
-import { renderPlan } from '../src/output/plan.js';
+import { readFailureExitCode, type Plan } from '../src/engine/plan.js';
+import { renderApply, renderPlan } from '../src/output/plan.js';
 
 type Result = { check: boolean; changed: boolean; plan: Plan; result: ApplyResult | null; requests: number };
 
@@ -45,21 +45,12 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
         rotation: { prompt: this.connectOptions().prompt, warn: (m) => this.out.warn(m) },
       },
     );
-    if (r.failedReads || (r.result && !r.result.ok)) this.exitCode = ExitCode.FAILED;
+    if (r.failedReads) this.exitCode = readFailureExitCode(r.plan);
+    else if (r.result && !r.result.ok) this.exitCode = ExitCode.FAILED;
     return { check: r.check, changed: r.changed, plan: r.plan, result: r.result, requests: r.requests };
   }
 
   protected override render(r: Result): void {
-    const o = this.out;
-    if (r.check || !r.result) {
-      renderPlan(o, r.plan);
-      if (!r.check && !r.changed) o.print(o.out.green('Nothing to do.'));
-      return;
-    }
-    for (const s of r.result.servers) {
-      if (s.failed) o.print(`${o.out.bold(s.server)}: ${o.out.red('failed')} at ${s.failed.change}: ${s.failed.error}${s.skipped.length ? ` (${s.skipped.length} later step(s) not run; rerun apply to continue)` : ''}`);
-      else if (s.changed) o.print(`${o.out.bold(s.server)}: ${o.out.green(`${s.applied.length} change(s) applied`)}`);
-    }
-    o.print(r.result.ok ? o.out.green(`Apply complete (${r.requests} requests).`) : o.out.red('Apply failed; the servers are consistent and a rerun continues from what they report.'));
+    renderApply(this.out, r);
   }
 }

@@ -4,7 +4,7 @@ import { XrdCommand } from '../src/cli/base.js';
 import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
-import { pendingChanges, type Plan } from '../src/engine/plan.js';
+import { pendingChanges, readFailureExitCode, type Plan } from '../src/engine/plan.js';
 import { renderPlan } from '../src/output/plan.js';
 import { desiredFrom, planFor } from '../src/services/plan.js';
 
@@ -27,8 +27,8 @@ export default class PlanCmd extends XrdCommand<typeof PlanCmd, Result> {
     const { plan, session } = await planFor(desired, { ...this.connectOptions(), concurrency: this.flags.concurrency });
     this.onClose(() => session.close());
     if (this.flags.out) writeFileSync(this.flags.out, JSON.stringify({ ...plan, desired }, null, 2) + '\n', { mode: 0o600 });
-    const failed = plan.servers.filter((s) => s.error);
-    if (failed.length) this.exitCode = ExitCode.FAILED;
+    const failed = readFailureExitCode(plan);
+    if (failed) this.exitCode = failed;
     else if (this.flags['detailed-exitcode'] && pendingChanges(plan) > 0) this.exitCode = ExitCode.CHANGES;
     return { ...plan, requests: session.requestCount(), out: this.flags.out ?? null };
   }

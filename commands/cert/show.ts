@@ -15,6 +15,6 @@ export default class CertShow extends XrdCommand<typeof CertShow, CertRow> {
   }
 
   protected override render(r: CertRow): void {
-    for (const [k, v] of Object.entries(r)) this.out.print(`${k}: ${Array.isArray(v) ? v.join(', ') : v ?? '-'}`);
+    this.out.fields(r);
   }
 }

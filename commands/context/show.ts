@@ -14,6 +14,6 @@ export default class ContextShow extends XrdCommand<typeof ContextShow, ContextV
   }
 
   protected override render(r: ContextView): void {
-    for (const [k, v] of Object.entries(r)) this.out.print(`${k}: ${v ?? '-'}`);
+    this.out.fields(r);
   }
 }

@@ -1,24 +1,13 @@
 import { Flags } from '@oclif/core';
-import { writeFileSync } from 'node:fs';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
-import { importCert, readCert } from '../../src/certs/lifecycle.js';
-import type { CertRow } from '../../src/certs/inventory.js';
-import { csrForKey, submitCsr, type IssuerSpec } from '../../src/certs/submit.js';
+import type { IssuerSpec } from '../../src/certs/submit.js';
+import { submitKeyCsr, type SubmitRequest, type SubmitResult as Result } from '../../src/services/csr.js';
 import { UsageError } from '../../src/errors/index.js';
 import type { AcmeOptions } from '../../src/pki/adapters/acme.js';
 import { acmeFlags, acmeSettings } from '../../src/cli/acme-flags.js';
 
-type Result = {
-  server: string;
-  adapter: string;
-  keyId: string;
-  csrId: string;
-  certificateFile: string | null;
-  pending: string | null;
-  imported: CertRow | null;
-};
 
 export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
   static override summary = 'Send a CSR to a CA and get the certificate back (optionally importing it).';
@@ -62,36 +51,11 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     // acme: everything local is checked (and the EAB secret resolved) before any server is contacted
     const acme = f.adapter === 'acme' ? await this.acmeOptions() : undefined;
     const api = await this.securityServer();
-    const res: Result = { server: api.server, adapter: f.adapter, keyId: f.key, csrId: '', certificateFile: null, pending: null, imported: null };
-    await this.out.steps([
-      {
-        title: `submit the CSR of key ${f.key} (${f.adapter})`,
-        run: async (update) => {
-          const { csrId, usage, csr } = await csrForKey(api, f.key, f.csr, f.format as 'PEM' | 'DER');
-          res.csrId = csrId;
-          const ctx = { api, keyId: f.key, csrId, csr, usage, ca: f.ca ?? '', progress: update };
-          const issuer: IssuerSpec =
-            f.adapter === 'manual' ? { type: 'manual', csrFile: f.out! } : f.adapter === 'acme' ? { type: 'acme', options: acme! } : f.adapter === 'command' ? { type: 'command', command: f.command!, timeoutMs: f.timeout * 1000 } : { type: 'server-acme' };
-          const outcome = await submitCsr({ ...ctx, issuer, csrFormat: f.format as 'PEM' | 'DER' });
-          if (outcome.kind === 'pending') res.pending = outcome.where;
-          else if (outcome.kind === 'imported') res.imported = await readCert(api, outcome.hash);
-          else {
-            if (f.out) {
-              writeFileSync(f.out, outcome.certificate);
-              res.certificateFile = f.out;
-            }
-            if (f.import) res.imported = await importCert(api, outcome.certificate, `certificate from ${f.adapter}`, update);
-            else if (!f.out) throw new UsageError('the CA answered but the certificate has nowhere to go', { hint: 'pass --import or --out FILE' });
-          }
-          if (f.activate && res.imported && res.imported.usage === 'sign' && !res.imported.active) {
-            update('activating the sign certificate');
-            const { certAction } = await import('../../src/certs/lifecycle.js');
-            await certAction(api, res.imported.hash, 'activate');
-            res.imported = await readCert(api, res.imported.hash);
-          }
-        },
-      },
-    ]);
+    const issuer: IssuerSpec =
+      f.adapter === 'manual' ? { type: 'manual', csrFile: f.out! } : f.adapter === 'acme' ? { type: 'acme', options: acme! } : f.adapter === 'command' ? { type: 'command', command: f.command!, timeoutMs: f.timeout * 1000 } : { type: 'server-acme' };
+    const req = { keyId: f.key, csrId: f.csr, adapter: f.adapter as SubmitRequest['adapter'], issuer, ca: f.ca, format: f.format as 'PEM' | 'DER', out: f.adapter === 'manual' ? undefined : f.out, import: f.import, activate: f.activate };
+    let res!: Result;
+    await this.out.steps([{ title: `submit the CSR of key ${f.key} (${f.adapter})`, run: async (update) => void (res = await submitKeyCsr(api, req, update)) }]);
     return res;
   }
 

@@ -20,6 +20,6 @@ export default class EndpointList extends XrdCommand<typeof EndpointList, Result
   }
 
   protected override render(r: Result): void {
-    for (const e of r.endpoints) this.out.print(e);
+    this.out.lines(r.endpoints);
   }
 }

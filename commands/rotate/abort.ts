@@ -9,8 +9,7 @@ export default class RotateAbort extends RotationCommand<typeof RotateAbort> {
 
   protected async execute(): Promise<RotateOutput> {
     const r = await abortRotation(this.args.id, this.hooks());
-    for (const u of r.undone) this.out.info(`undone: ${u}`);
-    for (const k of r.kept) this.out.warn(`not undone: ${k}`);
+    this.report(r.undone, r.kept);
     return this.finish(r);
   }
 }

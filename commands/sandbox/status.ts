@@ -1,9 +1,8 @@
 import { XrdCommand } from '../../src/cli/base.js';
 import { dirFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';
-import { controlClient, readInfo, readOutages, runningInfo, sandboxDir, type SandboxOutage } from '../../src/sandboxctl/index.js';
+import { sandboxStatus, type SandboxStatus as Result } from '../../src/sandboxctl/control.js';
 
-type Result = { dir: string; running: boolean; pid: number | null; now: string | null; servers: { name: string; url: string; fingerprint: string }[]; outages: SandboxOutage[] };
 
 export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Result> {
   static override summary = 'Show whether the sandbox runs, its servers, its clock and its outage record.';
@@ -20,18 +19,7 @@ export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Resu
   });
 
   protected async execute(): Promise<Result> {
-    const dir = sandboxDir(this.flags.dir);
-    const info = runningInfo(dir);
-    if (!info) return { dir, running: false, pid: readInfo(dir)?.pid ?? null, now: null, servers: [], outages: readOutages(dir) };
-    const { http } = controlClient(dir);
-    this.onClose(() => http.close());
-    const r = await http.request<{ now: string }>({ method: 'GET', path: '/info', step: 'sandbox-status' });
-    const o = await http.request<SandboxOutage[]>({ method: 'GET', path: '/outages', step: 'sandbox-status' });
-    return {
-      dir, running: true, pid: info.pid, now: r.body.now,
-      servers: [info.cs, ...info.ss].map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint })),
-      outages: o.body,
-    };
+    return sandboxStatus(this.flags.dir);
   }
 
   protected override render(r: Result): void {

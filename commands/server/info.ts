@@ -30,7 +30,7 @@ export default class ServerInfo extends XrdCommand<typeof ServerInfo, ServerInfo
     const o = this.out;
     o.print(`${o.out.bold(r.context)} (${r.kind} server) ${r.url}`);
     o.print(`version: ${r.version}`);
-    for (const [k, v] of Object.entries(r.initialization)) o.print(`${k}: ${v}`);
+    o.fields(r.initialization);
     if (r.tokens) {
       o.print('');
       o.table(r.tokens, [

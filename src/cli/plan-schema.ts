@@ -28,6 +28,7 @@ export const serverPlanSchema: JsonSchema = {
     stateDigest: { type: 'string' },
     changes: { type: 'array', items: change },
     error: { type: 'string' },
+    errorExitCode: { type: 'integer', description: 'the exit code of that error (3: TLS or authentication refused)' },
   },
   additionalProperties: false,
 };

@@ -166,6 +166,12 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
     );
   }
 
+  /** What an abort undid (stderr) and what it could not (warnings). */
+  protected report(undone: string[], kept: string[]): void {
+    for (const u of undone) this.out.info(`undone: ${u}`);
+    for (const k of kept) this.out.warn(`not undone: ${k}`);
+  }
+
   protected finish(r: RotateResult): RotateOutput {
     if (r.status === 'failed') this.exitCode = r.error instanceof XrdError ? r.error.exitCode : ExitCode.FAILED;
     else if (r.status === 'waiting') this.exitCode = ExitCode.CHANGES;

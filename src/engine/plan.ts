@@ -16,6 +16,8 @@ export interface ServerPlan {
   stateDigest: string;
   changes: Change[];
   error?: string;
+  /** the exit code of that error (3: TLS or authentication refused) */
+  errorExitCode?: number;
 }
 
 export interface Plan {
@@ -71,7 +73,7 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
       const actual = await readCentral(conns.central);
       servers.push({ server: desired.central.name, kind: 'central', stateDigest: digest(actual), changes: diffCentral(desired.central, actual) });
     } catch (e) {
-      servers.push({ server: desired.central.name, kind: 'central', stateDigest: '', changes: [], error: e instanceof XrdError ? e.oneLine() : String(e) });
+      servers.push({ server: desired.central.name, kind: 'central', stateDigest: '', changes: [], ...readFailure(e) });
     }
   }
   const results = await pool(desired.servers, o.concurrency ?? 8, async (s): Promise<ServerPlan> => {
@@ -81,13 +83,23 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
       // expiry is judged by the server's clock
       return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer({ server: s, actual, instance: desired.instance, now: o.now ?? api.http.serverNow() }) };
     } catch (e) {
-      return { server: s.name, kind: 'security', stateDigest: '', changes: [], error: e instanceof XrdError ? e.oneLine() : String(e) };
+      return { server: s.name, kind: 'security', stateDigest: '', changes: [], ...readFailure(e) };
     }
   });
   servers.push(...results);
   // dependencies cross servers (a client on one server needs its member at the central server)
   link(servers.flatMap((p) => p.changes));
   return { format: 'xrdctl-plan/1', createdAt: new Date().toISOString(), instance: desired.instance, servers, summary: summarize(servers) };
+}
+
+function readFailure(e: unknown): { error: string; errorExitCode: number } {
+  return e instanceof XrdError ? { error: e.oneLine(), errorExitCode: e.exitCode } : { error: String(e), errorExitCode: 1 };
+}
+
+/** The exit code a plan's read failures mean: 3 when any was a TLS or authentication refusal, else 1; 0 without failures. */
+export function readFailureExitCode(plan: Plan): number {
+  const codes = plan.servers.filter((s) => s.error).map((s) => s.errorExitCode ?? 1);
+  return codes.length ? (codes.includes(3) ? 3 : 1) : 0;
 }
 
 export function pendingChanges(plan: Plan): number {

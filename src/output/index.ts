@@ -91,6 +91,16 @@ export class Output {
     this.stdout.write(redact(text) + '\n');
   }
 
+  /** Human lines on stdout, one per item. */
+  lines(items: string[]): void {
+    for (const l of items) this.print(l);
+  }
+
+  /** `key: value` lines for an object (lists joined with commas, absent values as -). */
+  fields(o: object): void {
+    for (const [k, v] of Object.entries(o)) this.print(`${k}: ${Array.isArray(v) ? v.join(', ') : (v ?? '-')}`);
+  }
+
   table<T>(rows: T[], columns: Column<T>[]): void {
     if (this.json) return;
     if (rows.length === 0) {

@@ -1,4 +1,5 @@
 import type { Output } from './index.js';
+import type { ApplyResult } from '../engine/apply.js';
 import type { Plan } from '../engine/plan.js';
 
 const SIGN = { create: '+', update: '~', delete: '-', unsafe: '!', keep: '=' } as const;
@@ -24,9 +25,29 @@ export function renderPlan(o: Output, plan: Plan): void {
   }
   const m = plan.summary;
   o.print('');
+  const unread = plan.servers.filter((s) => s.error).length;
+  if (unread) {
+    o.print(c.red(`${unread} server(s) could not be read: nothing is planned for them, and nothing was changed.`));
+    return;
+  }
   o.print(
     m.create + m.update + m.delete === 0
       ? `No changes.${m.unsafe ? ` ${m.unsafe} item(s) need attention (!).` : ''}`
       : `Plan: ${m.create} to create, ${m.update} to change, ${m.delete} to delete${m.unsafe ? `, ${m.unsafe} need attention (!)` : ''}.`,
   );
+}
+
+/** What apply did, per server, and how it ended. */
+export function renderApply(o: Output, r: { check: boolean; changed: boolean; plan: Plan; result: ApplyResult | null; requests: number }): void {
+  if (r.check || !r.result) {
+    renderPlan(o, r.plan);
+    if (!r.check && !r.changed && !r.plan.servers.some((s) => s.error)) o.print(o.out.green('Nothing to do.'));
+    return;
+  }
+  for (const s of r.result.servers) {
+    if (s.failed) o.print(`${o.out.bold(s.server)}: ${o.out.red('failed')} at ${s.failed.change}: ${s.failed.error}${s.skipped.length ? ` (${s.skipped.length} step(s) that depend on it not run; rerun apply to continue)` : ''}`);
+    else if (s.skipped.length) o.print(`${o.out.bold(s.server)}: ${o.out.yellow(`${s.skipped.length} step(s) not run`)}; rerun apply to continue`);
+    else if (s.changed) o.print(`${o.out.bold(s.server)}: ${o.out.green(`${s.applied.length} change(s) applied`)}`);
+  }
+  o.print(r.result.ok ? o.out.green(`Apply complete (${r.requests} requests).`) : o.out.red('Apply failed; the servers are consistent and a rerun continues from what they report.'));
 }

@@ -10,6 +10,7 @@ export type OcspStatus = 'good' | 'revoked' | 'unknown';
 const SIG_HASH: Record<string, string> = {
   '1.2.840.113549.1.1.5': 'sha1', '1.2.840.113549.1.1.11': 'sha256',
   '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384',
 };
 
 function pkiCert(c: CertInput): pkijs.Certificate {
@@ -95,8 +96,12 @@ export interface ParsedOcspResponse {
   signatureValid: boolean;
 }
 
-/** The status of the first (or the given serial's) answer in a DER OCSP response; signature checked against issuer. */
-export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: string): ParsedOcspResponse {
+/**
+ * The status of the first (or the given serial's) answer in a DER OCSP response. The signature is checked
+ * against the issuer, a responder certificate registered for the CA (`responder`), or a delegated
+ * responder in the response that the issuer signed, carrying OCSPSigning and valid at `now`.
+ */
+export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: string, o: { responder?: CertInput; now?: Date } = {}): ParsedOcspResponse {
   let basic: pkijs.BasicOCSPResponse;
   try {
     const resp = pkijs.OCSPResponse.fromBER(der);
@@ -125,13 +130,15 @@ export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: st
   const check = (pem: string) => !!alg && cryptoVerify(alg, tbs, pem, sig);
   let signatureValid = false;
   try {
-    signatureValid = check(issuerCert.publicKeyPem);
+    signatureValid = check(issuerCert.publicKeyPem) || (!!o.responder && check(parseCertificate(o.responder).publicKeyPem));
     if (!signatureValid) {
       // delegated responder: a cert in the response issued by the issuer and carrying OCSPSigning
       for (const c of basic.certs ?? []) {
         const rc = parseCertificate(Buffer.from(c.toSchema().toBER()));
         const delegated = rc.extKeyUsage.some((u) => /OCSP/i.test(u) || u === '1.3.6.1.5.5.7.3.9');
-        if (delegated && new X509Certificate(rc.der).verify(new X509Certificate(issuerCert.der).publicKey) && check(rc.publicKeyPem)) {
+        const t = (o.now ?? new Date()).getTime();
+        const current = t >= rc.notBefore.getTime() && t <= rc.notAfter.getTime();
+        if (delegated && current && new X509Certificate(rc.der).verify(new X509Certificate(issuerCert.der).publicKey) && check(rc.publicKeyPem)) {
           signatureValid = true;
           break;
         }

@@ -16,6 +16,6 @@ export default class CsRequestShow extends XrdCommand<typeof CsRequestShow, Resu
   }
 
   protected override render(r: Result): void {
-    for (const [k, v] of Object.entries(r)) this.out.print(`${k}: ${v ?? '-'}`);
+    this.out.fields(r);
   }
 }

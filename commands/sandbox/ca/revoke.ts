@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
-import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+import { SandboxControl } from '../../../src/sandboxctl/control.js';
 
 type Result = { revoked: string };
 
@@ -13,10 +13,10 @@ export default class SandboxCaRevoke extends XrdCommand<typeof SandboxCaRevoke, 
   static override resultSchema = S.obj({ revoked: S.str() });
 
   protected async execute(): Promise<Result> {
-    const { http } = controlClient(sandboxDir(this.flags.dir));
-    this.onClose(() => http.close());
+    const ctl = SandboxControl.open(this.flags.dir);
+    this.onClose(() => ctl.close());
     const id = this.args.cert.replace(/:/g, '');
-    await http.request({ method: 'POST', path: '/ca/revoke', body: /^[0-9A-Fa-f]{64}$/.test(id) ? { hash: id } : { serial: id }, step: 'sandbox-ca-revoke' });
+    await ctl.revoke(id);
     return { revoked: id };
   }
 

@@ -1,10 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { SandboxControl } from '../../../src/sandboxctl/control.js';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
-import { UsageError } from '../../../src/errors/index.js';
-import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
 
 type Result = { file: string | null; certificate: string };
 
@@ -22,24 +20,9 @@ export default class SandboxCaSign extends XrdCommand<typeof SandboxCaSign, Resu
   static override resultSchema = S.obj({ file: S.nullable(S.str()), certificate: S.str() });
 
   protected async execute(): Promise<Result> {
-    let csr: Buffer;
-    try {
-      csr = readFileSync(this.args.csr === '-' ? 0 : this.args.csr);
-    } catch (e) {
-      throw new UsageError(`${this.args.csr}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
-    }
-    const text = csr.toString('utf8');
-    const body = {
-      csr: text.includes('-----BEGIN') ? text : csr.toString('base64'),
-      usage: this.flags.usage === 'auth' ? 'AUTHENTICATION' : this.flags.usage === 'sign' ? 'SIGNING' : undefined,
-      ca: this.flags.ca,
-      validity_days: this.flags['validity-days'],
-    };
-    const { http } = controlClient(sandboxDir(this.flags.dir));
-    this.onClose(() => http.close());
-    const r = await http.request<{ certificate: string }>({ method: 'POST', path: '/ca/sign', body, step: 'sandbox-ca-sign' });
-    if (this.flags.out) writeFileSync(this.flags.out, r.body.certificate);
-    return { file: this.flags.out ?? null, certificate: r.body.certificate };
+    const ctl = SandboxControl.open(this.flags.dir);
+    this.onClose(() => ctl.close());
+    return ctl.sign(this.args.csr, { usage: this.flags.usage as 'auth' | 'sign' | undefined, ca: this.flags.ca, validityDays: this.flags['validity-days'], out: this.flags.out });
   }
 
   protected override render(r: Result): void {

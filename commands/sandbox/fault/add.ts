@@ -3,7 +3,7 @@ import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
 import { UsageError } from '../../../src/errors/index.js';
-import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+import { SandboxControl } from '../../../src/sandboxctl/control.js';
 
 type Result = { id: string };
 
@@ -36,11 +36,9 @@ export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, 
     }
     const probability = f.probability === undefined ? undefined : Number(f.probability);
     if (probability !== undefined && !(probability >= 0 && probability <= 1)) throw new UsageError('--probability must be a number from 0 to 1');
-    const { http } = controlClient(sandboxDir(f.dir));
-    this.onClose(() => http.close());
-    const body = { server: f.server, operation: f.operation, status: f.status, code: f.code, latencyMs: f.latency, reset: f.reset || undefined, hang: f.hang || undefined, times: f.times, probability, seed: f.seed };
-    const r = await http.request<{ id: string }>({ method: 'POST', path: '/faults', body, step: 'sandbox-fault-add' });
-    return { id: r.body.id };
+    const ctl = SandboxControl.open(f.dir);
+    this.onClose(() => ctl.close());
+    return ctl.addFault({ server: f.server, operation: f.operation, status: f.status, code: f.code, latencyMs: f.latency, reset: f.reset || undefined, hang: f.hang || undefined, times: f.times, probability, seed: f.seed });
   }
 
   protected override render(r: Result): void {

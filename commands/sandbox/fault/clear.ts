@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
-import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+import { SandboxControl } from '../../../src/sandboxctl/control.js';
 
 type Result = { cleared: boolean; server: string | null };
 
@@ -12,9 +12,9 @@ export default class SandboxFaultClear extends XrdCommand<typeof SandboxFaultCle
   static override resultSchema = S.obj({ cleared: S.bool(), server: S.nullable(S.str()) });
 
   protected async execute(): Promise<Result> {
-    const { http } = controlClient(sandboxDir(this.flags.dir));
-    this.onClose(() => http.close());
-    await http.request({ method: 'DELETE', path: '/faults', query: { server: this.flags.server }, step: 'sandbox-fault-clear' });
+    const ctl = SandboxControl.open(this.flags.dir);
+    this.onClose(() => ctl.close());
+    await ctl.clearFaults(this.flags.server);
     return { cleared: true, server: this.flags.server ?? null };
   }
 

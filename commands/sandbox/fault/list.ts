@@ -1,9 +1,10 @@
+import type { FaultSpec } from '../../../src/sandbox/http.js';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
-import { controlClient, sandboxDir } from '../../../src/sandboxctl/index.js';
+import { SandboxControl } from '../../../src/sandboxctl/control.js';
 
-type Fault = Record<string, unknown>;
+type Fault = FaultSpec;
 type Result = { faults: Fault[] };
 
 export default class SandboxFaultList extends XrdCommand<typeof SandboxFaultList, Result> {
@@ -12,9 +13,9 @@ export default class SandboxFaultList extends XrdCommand<typeof SandboxFaultList
   static override resultSchema = S.obj({ faults: S.arr({ type: 'object' }) });
 
   protected async execute(): Promise<Result> {
-    const { http } = controlClient(sandboxDir(this.flags.dir));
-    this.onClose(() => http.close());
-    return { faults: (await http.request<Fault[]>({ method: 'GET', path: '/faults', step: 'sandbox-fault-list' })).body };
+    const ctl = SandboxControl.open(this.flags.dir);
+    this.onClose(() => ctl.close());
+    return { faults: await ctl.faults() };
   }
 
   protected override render(r: Result): void {

@@ -1,10 +1,10 @@
 /**
  * Sandbox benchmark (not a test): requests/s and p50/p99 latency of a mixed read workload against one sandbox SS,
  * beside a bare node:https server answering a fixed body with the same TLS key, as a ratio.
- * Run: `node --import tsx -e "await (await import('./src/sandbox/bench.ts')).main()"` (or from bench/).
+ * Run: `node --import tsx -e "await (await import('./bench/sandbox-main.ts')).main()"` (or from bench/).
  */
 import { Agent, createServer, request } from 'node:https';
-import { startSandbox } from './index.js';
+import { startSandbox } from '../src/sandbox/index.js';
 
 interface Result { rps: number; p50: number; p99: number; errors: number }
 

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import type { SecurityServerApi } from '../api/security-server.js';
+import type { CertRow } from '../certs/inventory.js';
+import { certAction, importCert, readCert } from '../certs/lifecycle.js';
+import { csrForKey, submitCsr, type IssuerSpec } from '../certs/submit.js';
+import { UsageError } from '../errors/index.js';
+
+export interface SubmitRequest {
+  keyId: string;
+  csrId?: string;
+  adapter: 'server-acme' | 'acme' | 'command' | 'manual';
+  issuer: IssuerSpec;
+  ca?: string;
+  format: 'PEM' | 'DER';
+  /** where the certificate goes (the CSR, for manual) */
+  out?: string;
+  import: boolean;
+  /** activate an imported sign certificate that arrived inactive */
+  activate: boolean;
+}
+
+export interface SubmitResult {
+  server: string;
+  adapter: string;
+  keyId: string;
+  csrId: string;
+  certificateFile: string | null;
+  pending: string | null;
+  imported: CertRow | null;
+}
+
+/** csr submit: the key's CSR to its CA through one adapter, then the certificate to a file and/or imported. */
+export async function submitKeyCsr(api: SecurityServerApi, r: SubmitRequest, progress: (m: string) => void): Promise<SubmitResult> {
+  const res: SubmitResult = { server: api.server, adapter: r.adapter, keyId: r.keyId, csrId: '', certificateFile: null, pending: null, imported: null };
+  const { csrId, usage, csr } = await csrForKey(api, r.keyId, r.csrId, r.format);
+  res.csrId = csrId;
+  const outcome = await submitCsr({ api, keyId: r.keyId, csrId, csr, usage, ca: r.ca ?? '', progress, issuer: r.issuer, csrFormat: r.format });
+  if (outcome.kind === 'pending') res.pending = outcome.where;
+  else if (outcome.kind === 'imported') res.imported = await readCert(api, outcome.hash);
+  else {
+    if (r.out) {
+      writeFileSync(r.out, outcome.certificate);
+      res.certificateFile = r.out;
+    }
+    if (r.import) res.imported = await importCert(api, outcome.certificate, `certificate from ${r.adapter}`, progress);
+    else if (!r.out) throw new UsageError('the CA answered but the certificate has nowhere to go', { hint: 'pass --import or --out FILE' });
+  }
+  if (r.activate && res.imported && res.imported.usage === 'sign' && !res.imported.active) {
+    progress('activating the sign certificate');
+    await certAction(api, res.imported.hash, 'activate');
+    res.imported = await readCert(api, res.imported.hash);
+  }
+  return res;
+}
