@@ -1,6 +1,6 @@
 # fish completion for xrdctl (generated from oclif.manifest.json by npm run completions; do not edit)
 # copy it to ~/.config/fish/completions/xrdctl.fish
-set -g __xrdctl_nodes 'access' 'access:grant' 'access:list' 'access:revoke' 'apply' 'cert' 'cert:activate' 'cert:delete' 'cert:disable' 'cert:expiry' 'cert:import' 'cert:list' 'cert:register' 'cert:show' 'cert:unregister' 'client' 'client:add' 'client:delete' 'client:list' 'client:register' 'client:tls' 'client:tls:add' 'client:tls:list' 'client:unregister' 'completion' 'context' 'context:add' 'context:list' 'context:remove' 'context:show' 'context:use' 'cs' 'cs:member' 'cs:member:add' 'cs:member:list' 'cs:request' 'cs:request:approve' 'cs:request:decline' 'cs:request:list' 'cs:request:show' 'cs:subsystem' 'cs:subsystem:add' 'cs:subsystem:list' 'csr' 'csr:create' 'csr:delete' 'csr:download' 'csr:list' 'csr:submit' 'endpoint' 'endpoint:add' 'endpoint:delete' 'endpoint:list' 'group' 'group:add' 'group:add-members' 'group:list' 'group:remove-members' 'key' 'key:create' 'key:delete' 'key:list' 'plan' 'rotate' 'rotate:abort' 'rotate:auth' 'rotate:resume' 'rotate:sign' 'rotate:status' 'sandbox' 'sandbox:ca' 'sandbox:ca:revoke' 'sandbox:ca:sign' 'sandbox:clock' 'sandbox:env' 'sandbox:fault' 'sandbox:fault:add' 'sandbox:fault:clear' 'sandbox:fault:list' 'sandbox:reset' 'sandbox:start' 'sandbox:status' 'sandbox:stop' 'server' 'server:info' 'service' 'service:add-description' 'service:disable' 'service:enable' 'service:list' 'service:refresh' 'service:set' 'tls' 'tls:csr' 'tls:keygen' 'token' 'token:list' 'token:login' 'token:logout' 'validate'
+set -g __xrdctl_nodes 'access' 'access:grant' 'access:list' 'access:revoke' 'apply' 'cert' 'cert:activate' 'cert:delete' 'cert:disable' 'cert:expiry' 'cert:import' 'cert:list' 'cert:register' 'cert:show' 'cert:unregister' 'client' 'client:add' 'client:delete' 'client:list' 'client:register' 'client:tls' 'client:tls:add' 'client:tls:list' 'client:unregister' 'completion' 'context' 'context:add' 'context:list' 'context:remove' 'context:show' 'context:use' 'cs' 'cs:key' 'cs:key:list' 'cs:member' 'cs:member:add' 'cs:member:list' 'cs:request' 'cs:request:approve' 'cs:request:decline' 'cs:request:list' 'cs:request:show' 'cs:subsystem' 'cs:subsystem:add' 'cs:subsystem:list' 'csr' 'csr:create' 'csr:delete' 'csr:download' 'csr:list' 'csr:submit' 'endpoint' 'endpoint:add' 'endpoint:delete' 'endpoint:list' 'group' 'group:add' 'group:add-members' 'group:list' 'group:remove-members' 'key' 'key:create' 'key:delete' 'key:list' 'plan' 'rotate' 'rotate:abort' 'rotate:auth' 'rotate:resume' 'rotate:sign' 'rotate:status' 'sandbox' 'sandbox:ca' 'sandbox:ca:revoke' 'sandbox:ca:sign' 'sandbox:clock' 'sandbox:env' 'sandbox:fault' 'sandbox:fault:add' 'sandbox:fault:clear' 'sandbox:fault:list' 'sandbox:reset' 'sandbox:start' 'sandbox:status' 'sandbox:stop' 'server' 'server:info' 'service' 'service:add-description' 'service:disable' 'service:enable' 'service:list' 'service:refresh' 'service:set' 'tls' 'tls:csr' 'tls:keygen' 'token' 'token:list' 'token:login' 'token:logout' 'validate'
 # the command path of the line so far (words extend it while it stays a topic or command), worked out
 # once per command line: fish evaluates every condition below for each completion
 function __xrdctl_update
@@ -34,7 +34,7 @@ complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'cert' -d 'activate, delete, 
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'client' -d 'add, delete, list, register, tls, unregister'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'context' -d 'add, list, remove, show, use'
-complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'cs' -d 'member, request, subsystem'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'cs' -d 'key, member, request, subsystem'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'csr' -d 'create, delete, download, list, submit'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'endpoint' -d 'add, delete, list'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'group' -d 'add, add-members, list, remove-members'
@@ -286,9 +286,17 @@ complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l verbose -s v -d 'Show
 complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
 complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -l help -d 'Show help'
 complete -c xrdctl -n '__xrdctl_at '\''context:use'\''' -F
+complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'key' -d 'list'
 complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'member' -d 'add, list'
 complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'request' -d 'approve, decline, list, show'
 complete -c xrdctl -n '__xrdctl_topic '\''cs'\''' -a 'subsystem' -d 'add, list'
+complete -c xrdctl -n '__xrdctl_topic '\''cs:key'\''' -a 'list' -d 'The central server'\''s configuration signing keys: token, source, which key signs each source'\''s global configuration.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:key:list'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:key:list'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:key:list'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:key:list'\''' -l verbose -s v -d 'Show debug output and stack traces of errors.'
+complete -c xrdctl -n '__xrdctl_at '\''cs:key:list'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''cs:key:list'\''' -l help -d 'Show help'
 complete -c xrdctl -n '__xrdctl_topic '\''cs:member'\''' -a 'add' -d 'Add a member at the central server (the same action apply runs).'
 complete -c xrdctl -n '__xrdctl_topic '\''cs:member'\''' -a 'list' -d 'List the members the central server knows.'
 complete -c xrdctl -n '__xrdctl_at '\''cs:member:add'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
@@ -553,6 +561,7 @@ complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l ca -r -F -d 'approved
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l ca-timeout -r -F -d 'seconds the CA command or ACME order may take'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l cert -r -F -d 'hash of the certificate to replace (default: the working one closest to expiry)'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l command -r -F -d 'command adapter: the CA command line ({csr}, {cert}, {usage}), run without a shell'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l concurrency -r -F -d 'rotations running at once (each server runs its own steps one after another)'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l cs-context -r -F -d 'central server context that approves the registration (default: the context’s centralContext)'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l cut-now -d 'with --emergency: disable the old certificate before the new one works (takes the server off the exchange)'
@@ -594,6 +603,7 @@ complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l ca -r -F -d 'approved
 complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l ca-timeout -r -F -d 'seconds the CA command or ACME order may take'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l cert -r -F -d 'hash of the certificate to replace (default: the working one closest to expiry)'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l command -r -F -d 'command adapter: the CA command line ({csr}, {cert}, {usage}), run without a shell'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l concurrency -r -F -d 'rotations running at once (each server runs its own steps one after another)'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l cs-context -r -F -d 'central server context that approves the registration (default: the context’s centralContext)'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:sign'\''' -l cut-now -d 'with --emergency: disable the old certificate before the new one works (takes the server off the exchange)'

@@ -73,4 +73,8 @@ export class CentralServerApi {
     const r = await this.http.request<Buffer | string>({ method: 'GET', path: `/configuration-sources/${source}/anchor/download`, accept: 'application/xml, application/octet-stream', step: 'download-anchor' });
     return Buffer.isBuffer(r.body) ? r.body : Buffer.from(String(r.body ?? ''));
   }
+  /** The CS tokens with their configuration signing keys. */
+  getTokens() {
+    return this.http.request<T.CsToken[]>({ method: 'GET', path: '/tokens', step: 'list-tokens' }).then((r) => r.body);
+  }
 }

@@ -56,6 +56,12 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     await run(['csr', 'submit', '-c', 'ss1', '--key', spare.keyId, '--adapter', 'server-acme', '--ca', 'Sandbox CA']);
     await run(['apply', join(repoRoot, 'examples/small/manifest.yaml'), '--yes']);
     await run(['plan', join(repoRoot, 'examples/small/manifest.yaml')]);
+    // rotation runbooks (sign, auth, emergency cut-off at the CS) and the CS signing keys
+    await run(['rotate', 'sign', '-c', 'ss1', '--member', 'DEV:GOV:1001', '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--yes']);
+    await run(['rotate', 'auth', '-c', 'ss1', '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--propagation', '0', '--keep-old', '0', '--yes']);
+    await run(['rotate', 'auth', '-c', 'ss2', '--emergency', '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--yes']);
+    await run(['rotate', 'status']);
+    await run(['cs', 'key', 'list', '-c', 'cs']);
     // the imperative commands and information-system TLS
     const C = 'DEV:GOV:1001:AUDIT';
     await run(['cs', 'member', 'add', 'DEV:COM:3001', '--name', 'Audit Ltd', '-c', 'cs']);

@@ -140,3 +140,27 @@ export interface HighAvailabilityStatus { is_ha_configured?: boolean; node_name?
 export interface SystemStatus { high_availability_status?: HighAvailabilityStatus; initialization_status?: InitializationStatus }
 export interface Version { info: string }
 export interface GlobalConfDownloadUrl { url: string }
+
+/** GET /tokens items: the CS token with its configuration signing keys */
+export interface ConfigurationSigningKey {
+  id: string;
+  label: { label?: string };
+  created_at: string;
+  active: boolean;
+  available: boolean;
+  key_hash?: string;
+  token_id?: string;
+  possible_actions: string[];
+  source_type?: 'INTERNAL' | 'EXTERNAL';
+  key_algorithm?: string;
+}
+export interface CsToken {
+  id: string;
+  name: string;
+  status: string;
+  logged_in: boolean;
+  active: boolean;
+  available: boolean;
+  keys?: unknown[];
+  configuration_signing_keys?: ConfigurationSigningKey[];
+}
