@@ -10,6 +10,9 @@ export interface ConnectOptions {
   prompt?: (message: string) => Promise<string>;
   warn?: (msg: string) => void;
   timeoutMs?: number;
+  /** retries of idempotent requests (default 3) and the bound for all attempts of one request */
+  retries?: number;
+  totalTimeoutMs?: number;
   onExchange?: (x: HttpExchange) => void;
 }
 
@@ -22,6 +25,8 @@ export async function httpForContext(ctx: Context, opts: ConnectOptions = {}): P
     tlsFingerprint: ctx.tlsFingerprint,
     caFile: ctx.caFile,
     timeoutMs: opts.timeoutMs,
+    retries: opts.retries,
+    totalTimeoutMs: opts.totalTimeoutMs,
     onExchange: opts.onExchange,
   });
 }

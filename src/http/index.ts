@@ -205,6 +205,11 @@ export class HttpClient {
     }
   }
 
+  /** whether the server certificate is pinned (else verified by a CA) */
+  get pinned(): boolean {
+    return !!this.opts.tlsFingerprint;
+  }
+
   /** Close idle keep-alive sockets so the process can exit. */
   close(): void {
     this.agent.destroy();

@@ -10,6 +10,9 @@ export interface SessionOptions {
   prompt?: (m: string) => Promise<string>;
   warn?: (m: string) => void;
   timeoutMs?: number;
+  /** retries of idempotent requests (default 3) and the bound for all attempts of one request */
+  retries?: number;
+  totalTimeoutMs?: number;
   /** per-server politeness (the real admin API limits each client to 20/s and 600/min) */
   rateLimit?: { perSecond: number; perMinute: number };
 }
@@ -19,7 +22,8 @@ export interface Session extends Connections {
   requestCount(): number;
 }
 
-async function client(name: string, conn: Connection, o: SessionOptions): Promise<HttpClient> {
+/** An HTTP client for one manifest connection (its secret resolved now and registered for redaction). */
+export async function httpForConnection(name: string, conn: Connection, o: SessionOptions): Promise<HttpClient> {
   const apiKey = await resolveSecret(conn.apiKey, { what: `${name} apiKey`, prompt: o.prompt, warn: o.warn });
   return new HttpClient({
     baseUrl: validateUrl(conn.url, `${name} url`),
@@ -28,6 +32,8 @@ async function client(name: string, conn: Connection, o: SessionOptions): Promis
     tlsFingerprint: conn.tlsFingerprint,
     caFile: conn.caFile,
     timeoutMs: o.timeoutMs ?? 30_000,
+    retries: o.retries,
+    totalTimeoutMs: o.totalTimeoutMs,
     rateLimit: o.rateLimit ?? { perSecond: 20, perMinute: 600 },
   });
 }
@@ -39,12 +45,12 @@ export async function openSession(desired: DesiredInstance, o: SessionOptions = 
   let central: CentralServerApi | undefined;
   try {
     if (desired.central) {
-      const h = await client(desired.central.name, desired.central.conn, o);
+      const h = await httpForConnection(desired.central.name, desired.central.conn, o);
       clients.push(h);
       central = new CentralServerApi(h);
     }
     for (const s of desired.servers) {
-      const h = await client(s.name, s.conn, o);
+      const h = await httpForConnection(s.name, s.conn, o);
       clients.push(h);
       security.set(s.name, new SecurityServerApi(h));
     }

@@ -140,3 +140,8 @@ export interface HighAvailabilityStatus { is_ha_configured?: boolean; node_name?
 export interface SystemStatus { high_availability_status?: HighAvailabilityStatus; initialization_status?: InitializationStatus }
 export interface Version { info: string }
 export interface GlobalConfDownloadUrl { url: string }
+export type HaNodeStatus = 'OK' | 'WARN' | 'ERROR' | 'UNKNOWN';
+export interface HaClusterNode { node_name?: string; node_address?: string; configuration_generated?: string; status?: HaNodeStatus }
+export interface HaClusterStatus extends HighAvailabilityStatus { nodes?: HaClusterNode[]; all_nodes_ok?: boolean }
+export type ConfigurationType = 'INTERNAL' | 'EXTERNAL';
+export interface ConfigurationPart { content_identifier: string; file_name: string; optional: boolean; file_updated_at: string; version: number }
