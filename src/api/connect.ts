@@ -13,6 +13,7 @@ export interface ConnectOptions {
   /** retries of idempotent requests (default 3) and the bound for all attempts of one request */
   retries?: number;
   totalTimeoutMs?: number;
+  rateLimit?: { perSecond: number; perMinute: number };
   onExchange?: (x: HttpExchange) => void;
 }
 
@@ -27,6 +28,7 @@ export async function httpForContext(ctx: Context, opts: ConnectOptions = {}): P
     timeoutMs: opts.timeoutMs,
     retries: opts.retries,
     totalTimeoutMs: opts.totalTimeoutMs,
+    rateLimit: opts.rateLimit,
     onExchange: opts.onExchange,
   });
 }

@@ -37,7 +37,8 @@ export type Selection = { contexts: string[] } | { allContexts: true } | { manif
 
 function httpOpts(t: Thresholds, env?: NodeJS.ProcessEnv) {
   const ms = Math.max(100, t.timeout * 1000);
-  return { env, timeoutMs: ms, totalTimeoutMs: ms, retries: 1 };
+  // the real admin API answers 429 over 20 requests/s or 600/min per client: stay under it
+  return { env, timeoutMs: ms, totalTimeoutMs: ms, retries: 1, rateLimit: { perSecond: 20, perMinute: 600 } };
 }
 
 /** Contexts or a manifest → targets (secrets are resolved only when a target is opened). */
@@ -48,7 +49,7 @@ export function targetsFor(sel: Selection, o: HealthOptions): { targets: Target[
     const d = sel.manifest;
     const conn = (name: string, c: Connection) => async () => {
       const { httpForConnection } = await import('../plan/session.js');
-      return httpForConnection(name, c, { ...httpOpts(t, env), rateLimit: { perSecond: 20, perMinute: 600 } });
+      return httpForConnection(name, c, httpOpts(t, env));
     };
     const all: Target[] = [
       ...(d.central ? [{ name: d.central.name, kind: 'central' as const, at: `-c ${d.central.name}`, open: conn(d.central.name, d.central.conn) }] : []),

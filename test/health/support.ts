@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { call, until } from '../sandbox/helpers.js';
-import { approveWaiting, keyCsrSignImport, ssApi } from '../sandbox/scenario.js';
+import { keyCsrSignImport, ssApi } from '../sandbox/scenario.js';
 
 export async function loginToken(sb: SandboxHandle, i: number): Promise<void> {
   const r = await ssApi(sb.ss[i]!)('PUT', '/tokens/0/login', { password: sb.ss[i]!.tokenPin });
@@ -18,12 +18,21 @@ export async function workingServer(sb: SandboxHandle, i: number, o: { authValid
   const auth = o.authValidityDays ? await authWithValidity(sb, i, o.authValidityDays) : (await keyCsrSignImport(sb, i, 'AUTHENTICATION')).hash;
   const reg = await api('PUT', `/token-certificates/${auth}/register`, { address: ss.address });
   expect(reg.status, reg.text).toBe(200);
-  await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
+  await approveFor(sb, ss.serverId!);
   await until(() => api('GET', `/token-certificates/${auth}`), (r) => r.json?.status === 'REGISTERED');
   expect((await api('PUT', `/token-certificates/${auth}/activate`)).status).toBe(204);
   const tsa = (await api('GET', '/timestamping-services')).json[0];
   expect((await api('POST', '/system/timestamping-services', tsa)).status).toBe(201);
   return { authHash: auth, signHash: sign.hash };
+}
+
+/** Approve the waiting auth-certificate registration of this server (not another's). */
+export async function approveFor(sb: SandboxHandle, serverId: string): Promise<void> {
+  const list = await csCall(sb, 'GET', '/management-requests?status=WAITING&types=AUTH_CERT_REGISTRATION_REQUEST&limit=100');
+  const req = list.json.items.find((r: any) => r.security_server_id.encoded_id === serverId);
+  expect(req, `a waiting registration of ${serverId}`).toBeTruthy();
+  const ap = await csCall(sb, 'POST', `/management-requests/${req.id}/approval`);
+  expect(ap.status, ap.text).toBe(200);
 }
 
 /** A new auth key + certificate of the given validity, imported (SAVED) */
