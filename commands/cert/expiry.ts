@@ -16,7 +16,8 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
   static override flags = {
     context: Flags.string({ char: 'c', multiple: true, env: 'XRDCTL_CONTEXT', helpGroup: 'GLOBAL', description: 'contexts to check (several allowed); default: the current context' }),
     ...selectionFlags,
-    ...thresholdFlags,
+    ...(({ 'crit-days': _c, ...rest }) => rest)(thresholdFlags),
+    'critical-days': Flags.integer({ min: 0, aliases: ['crit-days'], description: 'certificate CRITICAL below this many days left [default: 7]' }),
   };
   static override resultSchema = S.obj({
     servers: S.arr(item({ server: S.str(), ok: S.bool(), status, error: S.nullable(S.str()) })),
@@ -33,7 +34,7 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
     const sel = f.manifest?.length
       ? { manifest: await (await import('../../src/plan/run.js')).desiredFrom(f.manifest), servers: f.server }
       : f['all-contexts'] ? { allContexts: true as const } : { contexts: f.context ?? [] };
-    const r = await certExpiry(sel, { overrides: { ...parseThresholdFlags(f.threshold), warnDays: f['warn-days'], critDays: f['crit-days'], timeout: f.timeout } });
+    const r = await certExpiry(sel, { overrides: { ...parseThresholdFlags(f.threshold), warnDays: f['warn-days'], critDays: f['critical-days'], timeout: f.timeout } });
     this.exitCode = RANK[r.worst];
     return r;
   }
