@@ -11,6 +11,7 @@ const benches = [
   ['pki', ['--import', 'tsx', 'bench/pki.ts']],
   ['sandbox', ['--import', 'tsx', 'bench/sandbox.ts']],
   ['fleet', ['--import', 'tsx', 'bench/fleet.ts']],
+  ['health', ['--import', 'tsx', 'bench/health.ts']],
 ];
 let failed = 0;
 for (const [name, args] of benches) {

@@ -14,6 +14,7 @@ export interface ConnectOptions {
   retries?: number;
   totalTimeoutMs?: number;
   rateLimit?: { perSecond: number; perMinute: number };
+  maxSockets?: number;
   onExchange?: (x: HttpExchange) => void;
 }
 
@@ -29,6 +30,7 @@ export async function httpForContext(ctx: Context, opts: ConnectOptions = {}): P
     retries: opts.retries,
     totalTimeoutMs: opts.totalTimeoutMs,
     rateLimit: opts.rateLimit,
+    maxSockets: opts.maxSockets,
     onExchange: opts.onExchange,
   });
 }

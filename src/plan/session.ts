@@ -13,6 +13,7 @@ export interface SessionOptions {
   /** retries of idempotent requests (default 3) and the bound for all attempts of one request */
   retries?: number;
   totalTimeoutMs?: number;
+  maxSockets?: number;
   /** per-server politeness (the real admin API limits each client to 20/s and 600/min) */
   rateLimit?: { perSecond: number; perMinute: number };
 }
@@ -34,6 +35,7 @@ export async function httpForConnection(name: string, conn: Connection, o: Sessi
     timeoutMs: o.timeoutMs ?? 30_000,
     retries: o.retries,
     totalTimeoutMs: o.totalTimeoutMs,
+    maxSockets: o.maxSockets,
     rateLimit: o.rateLimit ?? { perSecond: 20, perMinute: 600 },
   });
 }
