@@ -1,6 +1,6 @@
 import { Flags, type Interfaces } from '@oclif/core';
 import { XrdCommand } from '../src/cli/base.js';
-import { healthSchema, selectionFlags, thresholdFlags } from '../src/cli/health-schema.js';
+import { healthSchema, overridesOf, selectionFlags, selectionOf, thresholdFlags } from '../src/cli/health-schema.js';
 import { UsageError, type XrdError } from '../src/errors/index.js';
 import { CHECK_GROUPS, RANK, type CheckGroup, type HealthReport } from '../src/health/index.js';
 import { humanHealth, nagiosHealth, prometheusHealth } from '../src/output/health.js';
@@ -38,11 +38,8 @@ export default class Health extends XrdCommand<typeof Health, HealthReport> {
     const f = this.flags as unknown as HealthFlags;
     if (f.watch && f.json) throw new UsageError('--watch redraws for people: use --json without --watch (run it from cron or a timer)');
     const { healthReport } = await import('../src/health/index.js');
-    const { parseThresholdFlags } = await import('../src/health/thresholds.js');
-    const sel = f.manifest?.length
-      ? { manifest: await (await import('../src/plan/run.js')).desiredFrom(f.manifest), servers: f.server }
-      : f['all-contexts'] ? { allContexts: true as const } : { contexts: f.context ?? [] };
-    const overrides = { ...parseThresholdFlags(f.threshold), warnDays: f['warn-days'], critDays: f['crit-days'], requestAge: f['request-age'], timeout: f.timeout };
+    const sel = await selectionOf(f);
+    const overrides = await overridesOf(f, f['crit-days'], { requestAge: f['request-age'] });
     const run = () => healthReport(sel, { overrides, groups: f.only as CheckGroup[] | undefined });
     let report = await run();
     for (let i = 1; f.watch && i < f.count; i++) {

@@ -1,6 +1,6 @@
 import { Flags, type Interfaces } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
-import { selectionFlags, thresholdFlags } from '../../src/cli/health-schema.js';
+import { overridesOf, selectionFlags, selectionOf, thresholdFlags } from '../../src/cli/health-schema.js';
 import { S, item } from '../../src/cli/schema.js';
 import type { ExpiryResult } from '../../src/certs/expiry.js';
 import { RANK, STATUSES } from '../../src/health/index.js';
@@ -30,11 +30,7 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
   protected async execute(): Promise<ExpiryResult> {
     const f = this.flags as unknown as ExpiryFlags;
     const { certExpiry } = await import('../../src/certs/expiry.js');
-    const { parseThresholdFlags } = await import('../../src/health/thresholds.js');
-    const sel = f.manifest?.length
-      ? { manifest: await (await import('../../src/plan/run.js')).desiredFrom(f.manifest), servers: f.server }
-      : f['all-contexts'] ? { allContexts: true as const } : { contexts: f.context ?? [] };
-    const r = await certExpiry(sel, { overrides: { ...parseThresholdFlags(f.threshold), warnDays: f['warn-days'], critDays: f['critical-days'], timeout: f.timeout } });
+    const r = await certExpiry(await selectionOf(f), { overrides: await overridesOf(f, f['critical-days']) });
     this.exitCode = RANK[r.worst];
     return r;
   }

@@ -3,22 +3,10 @@
  * one row per certificate, and one row per security server that could not be asked.
  */
 import { healthReport, type HealthRequest, type Selection, type Status } from '../health/index.js';
+import type { CertHealth } from '../health/model.js';
 
-export interface ExpiryRow {
-  server: string;
-  usage: 'auth' | 'sign' | 'none';
-  hash: string;
-  ownerId: string | null;
-  status: string;
-  active: boolean;
-  ocspStatus: string | null;
-  notAfter: string;
-  daysLeft: number;
-  /** whether it decides the server's status (in use, or should be); others are informational */
-  counts: boolean;
-  severity: Status;
-  reason: string;
-}
+/** one certificate (the health classification's view) and its server */
+export type ExpiryRow = Omit<CertHealth, 'daysToExpiry'> & { server: string };
 
 export interface ExpiryResult {
   servers: { server: string; ok: boolean; status: Status; error: string | null }[];

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import type { Selection } from '../health/index.js';
 import { CHECK_GROUPS, STATUSES } from '../health/model.js';
 import { S, item, type JsonSchema } from './schema.js';
 
@@ -38,3 +39,13 @@ export const selectionFlags = {
   manifest: Flags.string({ char: 'f', multiple: true, description: 'every server of these manifest files or folders' }),
   server: Flags.string({ multiple: true, dependsOn: ['manifest'], description: 'with -f: only these servers (manifest names)' }),
 };
+
+/** -c …, --all-contexts or -f … [--server …] → what to check; the threshold flags → overrides */
+export async function selectionOf(f: { context?: string[]; 'all-contexts'?: boolean; manifest?: string[]; server?: string[] }): Promise<Selection> {
+  if (f.manifest?.length) return { manifest: await (await import('../plan/run.js')).desiredFrom(f.manifest), servers: f.server };
+  return f['all-contexts'] ? { allContexts: true } : { contexts: f.context ?? [] };
+}
+export async function overridesOf(f: { threshold?: string[]; 'warn-days'?: number; timeout?: string }, crit: number | undefined, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const { parseThresholdFlags } = await import('../health/thresholds.js');
+  return { ...parseThresholdFlags(f.threshold), warnDays: f['warn-days'], critDays: crit, timeout: f.timeout, ...extra };
+}

@@ -6,6 +6,7 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type { Client, Token } from '../api/types/ss.js';
 import { AuthError, XrdError } from '../errors/index.js';
+import type { HttpClient } from '../http/index.js';
 import type { DesiredServer } from '../plan/desired.js';
 import { certInputs, classifyCertificates, type RegistrationInfo } from './certificates.js';
 import * as C from './classify.js';
@@ -29,20 +30,45 @@ export interface ServerChecks {
   certificates: CertHealth[];
 }
 
+/**
+ * The first read (the version, which every role may read): it proves reachability, TLS and the API key.
+ * Any failure is thrown to the runner, which makes it the server's one row.
+ */
+export async function firstContact<V>(api: { http: HttpClient; getVersion(): Promise<V> }, checks: CheckResult[]): Promise<V> {
+  const t0 = Date.now();
+  const version = await api.getVersion();
+  const ms = Date.now() - t0;
+  checks.push(check('reachability', 'connection', 'OK', `answered in ${ms} ms`, '', [{ label: 'response time', value: ms / 1000, uom: 's', min: 0 }]));
+  checks.push(check('tls', 'connection', 'OK', api.http.pinned ? 'admin certificate matches the pinned fingerprint' : 'admin certificate verified by its CA'));
+  return version;
+}
+
 const errMsg = (e: unknown) => (e instanceof XrdError ? e.message : String((e as Error)?.message ?? e));
 
 /** Runs fn; an error becomes an UNKNOWN check naming the read that failed (403s are collected). */
-class Reads {
+export class Reads {
   forbidden = new Set<string>();
   failed: CheckResult[] = [];
+  /** @param roleHint the roles that may read everything health needs on this kind of server */
+  constructor(private readonly roleHint = 'the XROAD_SECURITYSERVER_OBSERVER role') {}
   async try<T>(name: string, group: CheckGroup, fn: () => Promise<T>): Promise<T | undefined> {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof AuthError && e.status === 403) this.forbidden.add(name);
-      this.failed.push(check(name, group, 'UNKNOWN', `cannot read: ${errMsg(e)}`, e instanceof AuthError && e.status === 403 ? 'use an API key with the XROAD_SECURITYSERVER_OBSERVER role' : (e instanceof XrdError && e.hint) || 'check the server log'));
+      const denied = e instanceof AuthError && e.status === 403;
+      if (denied) this.forbidden.add(name);
+      this.failed.push(check(name, group, 'UNKNOWN', `cannot read: ${errMsg(e)}`, denied ? `use an API key with ${this.roleHint}` : (e instanceof XrdError && e.hint) || 'check the server log'));
       return undefined;
     }
+  }
+  /** the failed reads, and whether the API key may read everything */
+  results(okMessage: string): CheckResult[] {
+    return [
+      ...this.failed,
+      this.forbidden.size
+        ? check('api-key', 'connection', 'WARNING', `API key accepted, but it may not read: ${[...this.forbidden].join(', ')}`, `use an API key with ${this.roleHint}: it can read everything health needs`)
+        : check('api-key', 'connection', 'OK', okMessage),
+    ];
   }
 }
 
@@ -87,12 +113,7 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
   const reads = new Reads();
   const checks: CheckResult[] = [];
   let certificates: CertHealth[] = [];
-  // reachability, TLS and the API key: any failure here is thrown to the runner (one row for the server)
-  const t0 = Date.now();
-  const version = await api.getVersion();
-  const ms = Date.now() - t0;
-  checks.push(check('reachability', 'connection', 'OK', `answered in ${ms} ms`, '', [{ label: 'response time', value: ms / 1000, uom: 's', min: 0 }]));
-  checks.push(check('tls', 'connection', 'OK', api.http.pinned ? 'admin certificate matches the pinned fingerprint' : 'admin certificate verified by its CA'));
+  const version = await firstContact(api, checks);
   const now = () => api.http.serverNow();
 
   let tokensP: Promise<Token[] | undefined> | undefined;
@@ -177,12 +198,7 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
     })());
   }
   await Promise.all(tasks);
-  checks.push(...reads.failed);
-  checks.push(
-    reads.forbidden.size
-      ? check('api-key', 'connection', 'WARNING', `API key accepted, but it may not read: ${[...reads.forbidden].join(', ')}`, 'use a key with the XROAD_SECURITYSERVER_OBSERVER role: it can read everything health needs and change nothing')
-      : check('api-key', 'connection', 'OK', 'API key accepted; every read health needs is allowed (an observer-only key is enough and recommended)'),
-  );
+  checks.push(...reads.results('API key accepted; every read health needs is allowed (an observer-only key is enough and recommended)'));
   return { checks, certificates };
 }
 
