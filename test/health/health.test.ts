@@ -135,6 +135,26 @@ describe('xrdctl health', () => {
     }
   });
 
+  it('with -f, every declared client and service description must exist, be registered and enabled', async () => {
+    const ss = E.sb.ss[0]!;
+    const m = join(E.work, 'declared.yaml');
+    writeFileSync(m, [
+      'apiVersion: xrdctl/v1', 'instance: DEV', 'securityServers:', '  - name: ss1', `    url: ${ss.url}`,
+      `    apiKey: { file: ${join(E.work, 'keys', 'ss1.key')} }`, `    tlsFingerprint: "${ss.fingerprint}"`, `    id: ${ss.serverId}`,
+      '    clients:', `      - id: "${ss.ownerId}"`, '      - id: "DEV:GOV:1001:MISSING"', '        serviceDescriptions:',
+      '          - { type: OPENAPI3, url: https://missing.example.org/openapi.yaml, restServiceCode: m, services: [{ code: m }] }', '',
+    ].join('\n'));
+    const r = await healthJson(['-f', m, '--only', 'clients']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(checkOf(r.doc, 'ss1', `declared ${ss.ownerId}`)).toMatchObject({ status: 'OK' });
+    expect(checkOf(r.doc, 'ss1', 'declared DEV:GOV:1001:MISSING')).toMatchObject({ status: 'WARNING', message: 'declared in the manifest but missing on the server', remedy: 'xrdctl apply MANIFEST' });
+    // colour comes from the output layer's decisions: forced on, or off with NO_COLOR
+    const colored = await health(['-f', m, '--only', 'clients'], { FORCE_COLOR: '1' });
+    expect(colored.stdout).toContain('\u001b[33mWARNING');
+    const plain = await health(['-f', m, '--only', 'clients'], { FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\u001b[');
+  });
+
   it('a revoked auth certificate: no working one, CRITICAL with the renewal remedy', async () => {
     expect(E.sb.ca.revoke(ss2.authHash)).toBe(true);
     const f = await allFormats(['-c', 'ss2', '--only', 'certificates'], 2);
