@@ -12,6 +12,7 @@ const benches = [
   ['sandbox', ['--import', 'tsx', 'bench/sandbox.ts']],
   ['fleet', ['--import', 'tsx', 'bench/fleet.ts']],
   ['rotation', ['--import', 'tsx', 'bench/rotation.ts']],
+  ['health', ['--import', 'tsx', 'bench/health.ts']],
 ];
 let failed = 0;
 for (const [name, args] of benches) {

@@ -4,7 +4,7 @@
 # _xrdctl_node PATH: sets subs, flags, vflags (flags taking a value) and nargs; fails for an unknown path
 _xrdctl_node() {
   case "$1" in
-    '') subs='access apply cert client completion context cs csr endpoint group key plan rotate sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
+    '') subs='access apply cert client completion context cs csr endpoint group health key plan rotate sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
     'access') subs='grant list revoke'; flags=''; vflags=''; nargs=0 ;;
     'access:grant') subs=''; flags='--client --code --context --json --no-color --subject --verbose --yes --help'; vflags=' --client --code --context -c --subject '; nargs=0 ;;
     'access:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
@@ -14,7 +14,7 @@ _xrdctl_node() {
     'cert:activate') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'cert:delete') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'cert:disable') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
-    'cert:expiry') subs=''; flags='--all-contexts --context --critical-days --json --manifest --no-color --verbose --warn-days --yes --help'; vflags=' --context -c --critical-days --manifest --warn-days '; nargs=0 ;;
+    'cert:expiry') subs=''; flags='--all-contexts --context --critical-days --json --manifest --no-color --server --threshold --timeout --verbose --warn-days --yes --help'; vflags=' --context -c --critical-days --manifest -f --server --threshold --timeout --warn-days '; nargs=0 ;;
     'cert:import') subs=''; flags='--context --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'cert:list') subs=''; flags='--context --json --no-color --usage --verbose --yes --help'; vflags=' --context -c --usage '; nargs=0 ;;
     'cert:register') subs=''; flags='--activate --address --approve --context --cs-context --json --no-color --timeout --verbose --wait --yes --help'; vflags=' --address --context -c --cs-context --timeout '; nargs=1 ;;
@@ -65,6 +65,7 @@ _xrdctl_node() {
     'group:add-members') subs=''; flags='--client --code --context --json --member --no-color --verbose --yes --help'; vflags=' --client --code --context -c --member '; nargs=0 ;;
     'group:list') subs=''; flags='--client --context --json --no-color --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
     'group:remove-members') subs=''; flags='--client --code --context --json --member --no-color --verbose --yes --help'; vflags=' --client --code --context -c --member '; nargs=0 ;;
+    'health') subs=''; flags='--all-contexts --context --count --crit-days --format --json --manifest --no-color --only --request-age --server --threshold --timeout --verbose --warn-days --watch --yes --help'; vflags=' --context -c --count --crit-days --format --manifest -f --only --request-age --server --threshold --timeout --warn-days --watch '; nargs=0 ;;
     'key') subs='create delete list'; flags=''; vflags=''; nargs=0 ;;
     'key:create') subs=''; flags='--context --json --label --no-color --token --verbose --yes --help'; vflags=' --context -c --label --token '; nargs=0 ;;
     'key:delete') subs=''; flags='--context --force --json --no-color --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
@@ -128,6 +129,8 @@ _xrdctl_values() {
     'csr:submit --format') words='PEM DER' ;;
     'endpoint:add --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
     'endpoint:delete --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
+    'health --format') words='human nagios prometheus' ;;
+    'health --only') words='connection system token certificates globalconf ocsp timestamping registration clients memory central' ;;
     'rotate:auth --adapter') words='server-acme acme command manual' ;;
     'rotate:sign --adapter') words='server-acme acme command manual' ;;
     'sandbox:ca:sign --usage') words='auth sign' ;;

@@ -1,70 +1,53 @@
-import { Flags } from '@oclif/core';
+import { Flags, type Interfaces } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
+import { overridesOf, selectionFlags, selectionOf, thresholdFlags } from '../../src/cli/health-schema.js';
 import { S, item } from '../../src/cli/schema.js';
-import { certExpiry, type ExpiryResult } from '../../src/certs/expiry.js';
-import { readContexts } from '../../src/config/contexts.js';
-import { UsageError } from '../../src/errors/index.js';
+import type { ExpiryResult } from '../../src/certs/expiry.js';
+import { RANK, STATUSES } from '../../src/health/index.js';
+import { colorStatus } from '../../src/output/health.js';
+
+type ExpiryFlags = Interfaces.InferredFlags<(typeof CertExpiry)['flags']>;
+const status = S.enum([...STATUSES]);
 
 export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResult> {
-  static override summary = 'Days left and OCSP status of every auth and sign certificate, on one server or every security server context.';
+  static override summary = 'Days left and OCSP status of every auth and sign certificate (the certificates part of xrdctl health).';
+  static override description = 'Only the certificates in use, or that should be, decide the status; replaced and disabled ones are informational. Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a server could not be asked), like xrdctl health.';
   static override examples = ['<%= config.bin %> cert expiry --all-contexts --warn-days 30 --critical-days 7 --json', '<%= config.bin %> cert expiry --manifest manifests/'];
   static override flags = {
-    'all-contexts': Flags.boolean({ description: 'every security server context' }),
-    manifest: Flags.string({ multiple: true, description: 'every security server of these manifest files or folders' }),
-    'warn-days': Flags.integer({ default: 30, description: 'WARNING below this many days' }),
-    'critical-days': Flags.integer({ default: 7, description: 'CRITICAL below this many days' }),
+    context: Flags.string({ char: 'c', multiple: true, env: 'XRDCTL_CONTEXT', helpGroup: 'GLOBAL', description: 'contexts to check (several allowed); default: the current context' }),
+    ...selectionFlags,
+    ...(({ 'crit-days': _c, ...rest }) => rest)(thresholdFlags),
+    'critical-days': Flags.integer({ min: 0, aliases: ['crit-days'], description: 'certificate CRITICAL below this many days left [default: 7]' }),
   };
   static override resultSchema = S.obj({
-    servers: S.arr(item({ server: S.str(), ok: S.bool(), error: S.nullable(S.str()) })),
+    servers: S.arr(item({ server: S.str(), ok: S.bool(), status, error: S.nullable(S.str()) })),
     certificates: S.arr(
-      item({
-        server: S.str(),
-        usage: S.enum(['auth', 'sign', 'none']),
-        hash: S.str(),
-        ownerId: S.nullable(S.str()),
-        status: S.str(),
-        active: S.bool(),
-        ocspStatus: S.nullable(S.str()),
-        notAfter: S.str(),
-        daysLeft: S.int(),
-        severity: S.enum(['OK', 'WARNING', 'CRITICAL']),
-        reason: S.str(),
-      }),
+      item({ server: S.str(), usage: S.enum(['auth', 'sign', 'none']), hash: S.str(), ownerId: S.nullable(S.str()), status: S.str(), active: S.bool(), ocspStatus: S.nullable(S.str()), notAfter: S.str(), daysLeft: S.int(), counts: S.bool(), severity: status, reason: S.str() }),
     ),
-    worst: S.enum(['OK', 'WARNING', 'CRITICAL', 'UNKNOWN']),
+    worst: status,
   });
 
   protected async execute(): Promise<ExpiryResult> {
-    const f = this.flags;
-    if (f.manifest?.length) {
-      const [{ desiredFrom }, { openSession }] = await Promise.all([import('../../src/services/plan.js'), import('../../src/services/session.js')]);
-      const session = await openSession(await desiredFrom(f.manifest), this.connectOptions());
-      this.onClose(() => session.close());
-      return certExpiry([...session.security.values()], { warnDays: f['warn-days'], criticalDays: f['critical-days'] });
-    }
-    const ctxs = f['all-contexts']
-      ? Object.entries(readContexts().contexts)
-          .filter(([, c]) => c.kind === 'security')
-          .map(([name, c]) => ({ name, ...c }))
-      : [this.context()];
-    if (ctxs.length === 0) throw new UsageError('no security server contexts', { hint: 'xrdctl context add …' });
-    const apis = await Promise.all(ctxs.map((c) => this.securityServer(c)));
-    return certExpiry(apis, { warnDays: f['warn-days'], criticalDays: f['critical-days'] });
+    const f = this.flags as unknown as ExpiryFlags;
+    const { certExpiry } = await import('../../src/certs/expiry.js');
+    const r = await certExpiry(await selectionOf(f), { overrides: await overridesOf(f, f['critical-days']) });
+    this.exitCode = RANK[r.worst];
+    return r;
   }
 
   protected override render(r: ExpiryResult): void {
-    const o = this.out;
-    const color = (s: string) => (s === 'CRITICAL' ? o.out.red(s) : s === 'WARNING' ? o.out.yellow(s) : o.out.green(s));
-    o.table(r.certificates, [
-      { header: 'SERVER', get: (c) => c.server },
-      { header: 'USAGE', get: (c) => c.usage },
-      { header: 'HASH', get: (c) => c.hash.slice(0, 16) },
-      { header: 'MEMBER', get: (c) => c.ownerId ?? '' },
-      { header: 'DAYS', get: (c) => c.daysLeft },
-      { header: 'OCSP', get: (c) => c.ocspStatus?.replace('OCSP_RESPONSE_', '') ?? '-' },
-      { header: 'STATE', get: (c) => color(c.severity) },
-      { header: 'WHY', get: (c) => c.reason },
+    const c = this.out.out;
+    const rows = [...r.servers.filter((s) => !s.ok).map((s) => ({ server: s.server, usage: '-', hash: '-', owner: '', days: '', ocsp: '', state: s.status, why: s.error ?? '' })),
+      ...r.certificates.map((x) => ({ server: x.server, usage: x.usage, hash: x.hash.slice(0, 16), owner: x.ownerId ?? '', days: String(x.daysLeft), ocsp: x.ocspStatus?.replace('OCSP_RESPONSE_', '') ?? '-', state: x.severity, why: x.counts ? x.reason : `${x.reason} [info]` }))];
+    this.out.table(rows, [
+      { header: 'SERVER', get: (x) => x.server },
+      { header: 'USAGE', get: (x) => x.usage },
+      { header: 'HASH', get: (x) => x.hash },
+      { header: 'MEMBER', get: (x) => x.owner },
+      { header: 'DAYS', get: (x) => x.days },
+      { header: 'OCSP', get: (x) => x.ocsp },
+      { header: 'STATE', get: (x) => colorStatus(c, x.state) },
+      { header: 'WHY', get: (x) => x.why },
     ]);
-    for (const s of r.servers.filter((x) => !x.ok)) o.warn(`${s.server}: ${s.error}`);
   }
 }

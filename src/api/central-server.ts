@@ -17,6 +17,12 @@ export class CentralServerApi {
   async getSystemStatus() {
     return (await this.http.request<T.SystemStatus>({ method: 'GET', path: '/system/status', step: 'get-system-status' })).body;
   }
+  async getHaClusterStatus() {
+    return (await this.http.request<T.HaClusterStatus>({ method: 'GET', path: '/system/high-availability-cluster/status', step: 'get-ha-status' })).body;
+  }
+  async getConfigurationParts(type: T.ConfigurationType = 'INTERNAL') {
+    return (await this.http.request<T.ConfigurationPart[]>({ method: 'GET', path: `/configuration-sources/${type}/configuration-parts`, step: 'get-configuration-parts' })).body;
+  }
   async findManagementRequests(q: {
     query?: string;
     origin?: T.ManagementRequestOrigin;

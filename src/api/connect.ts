@@ -10,9 +10,13 @@ export interface ConnectOptions {
   prompt?: (message: string) => Promise<string>;
   warn?: (msg: string) => void;
   timeoutMs?: number;
-  onExchange?: (x: HttpExchange) => void;
+  /** retries of idempotent requests (default 3) and the bound for all attempts of one request */
+  retries?: number;
+  totalTimeoutMs?: number;
   /** per-server politeness (the real admin API limits each client to 20/s and 600/min) */
   rateLimit?: { perSecond: number; perMinute: number };
+  maxSockets?: number;
+  onExchange?: (x: HttpExchange) => void;
 }
 
 /** Where a server is and how to trust and authenticate to it (a context, or a manifest's server). */
@@ -33,8 +37,11 @@ export async function connectHttp(name: string, conn: ServerConnection, what: st
     tlsFingerprint: conn.tlsFingerprint,
     caFile: conn.caFile,
     timeoutMs: opts.timeoutMs,
-    onExchange: opts.onExchange,
+    retries: opts.retries,
+    totalTimeoutMs: opts.totalTimeoutMs,
     rateLimit: opts.rateLimit,
+    maxSockets: opts.maxSockets,
+    onExchange: opts.onExchange,
   });
 }
 

@@ -56,6 +56,33 @@ export class SecurityServerApi {
     return this.get<T.SecurityServerAddressStatus>('/system/server-address', 'get-server-address');
   }
 
+  getMaintenanceMode() {
+    return this.get<T.MaintenanceMode>('/system/maintenance-mode', 'get-maintenance-mode');
+  }
+
+  // diagnostics (DIAGNOSTICS permission: System Administrator or Observer)
+  getGlobalConfDiagnostics() {
+    return this.get<T.GlobalConfDiagnostics>('/diagnostics/globalconf', 'diagnostics-globalconf');
+  }
+  getGlobalConfStatus() {
+    return this.get<T.GlobalConfConnectionStatus[]>('/diagnostics/global-conf-status', 'diagnostics-globalconf-urls');
+  }
+  getOcspRespondersDiagnostics() {
+    return this.get<T.CaOcspDiagnostics[]>('/diagnostics/ocsp-responders', 'diagnostics-ocsp');
+  }
+  getTimestampingServicesDiagnostics() {
+    return this.get<T.TimestampingServiceDiagnostics[]>('/diagnostics/timestamping-services', 'diagnostics-timestamping');
+  }
+  getAddOnDiagnostics() {
+    return this.get<T.AddOnStatus>('/diagnostics/addon-status', 'diagnostics-addons');
+  }
+  getAuthCertReqStatus() {
+    return this.get<T.ConnectionStatus>('/diagnostics/auth-cert-req-status', 'diagnostics-auth-cert-req');
+  }
+  getProxyMemoryUsage() {
+    return this.get<T.ProxyMemoryUsageStatus>('/diagnostics/proxy-memory-usage-status', 'diagnostics-proxy-memory');
+  }
+
   // tokens
   getTokens() {
     return this.get<T.Token[]>('/tokens', 'list-tokens');
@@ -113,11 +140,6 @@ export class SecurityServerApi {
   }
   async deleteCsr(keyId: string, csrId: string) {
     await this.http.request({ method: 'DELETE', path: `/keys/${enc(keyId)}/csrs/${enc(csrId)}`, step: 'delete-csr' });
-  }
-
-  // diagnostics
-  getGlobalConfDiagnostics() {
-    return this.get<T.GlobalConfDiagnostics>('/diagnostics/globalconf', 'get-globalconf-diagnostics');
   }
 
   // certificate authorities

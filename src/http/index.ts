@@ -34,6 +34,8 @@ export interface HttpClientOptions {
   /** upper bound for all attempts of one request */
   totalTimeoutMs?: number;
   userAgent?: string;
+  /** parallel connections to the server (default 8); fewer means fewer TLS handshakes for many servers at once */
+  maxSockets?: number;
   /** observe every exchange (tests record them for OpenAPI conformance) */
   onExchange?: (x: HttpExchange) => void;
   /** client-side politeness: stay under this many requests per second and per minute to this server
@@ -89,16 +91,31 @@ export function fingerprintOf(der: Buffer): string {
  * handed to the request: not one byte of the request (API key included) is written to a server
  * whose certificate does not match. The pin replaces CA verification for self-signed admin certs.
  */
+/** one TLS context for every pinned connection (building one per socket costs more than the handshake) */
+let sharedContext: tls.SecureContext | undefined;
+
 class PinnedAgent extends https.Agent {
   constructor(
     private readonly pin: string,
     private readonly server: string,
+    maxSockets = 8,
   ) {
-    super({ keepAlive: true, maxSockets: 8 });
+    super({ keepAlive: true, maxSockets });
   }
 
+  /** a TLS session from a connection that passed the pin check: later sockets resume it (no full handshake) */
+  private session?: Buffer;
+
   override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
-    const socket = tls.connect({ ...options, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    const offered = this.session;
+    sharedContext ??= tls.createSecureContext({});
+    const socket = tls.connect({ ...options, secureContext: sharedContext, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], ...(offered ? { session: offered } : {}) });
+    let verified = false;
+    let pending: Buffer | undefined;
+    socket.on('session', (s: Buffer) => {
+      if (verified) this.session = s;
+      else pending = s;
+    });
     let done = false;
     const finish = (err: Error | null, s?: Duplex) => {
       if (done) return;
@@ -106,6 +123,13 @@ class PinnedAgent extends https.Agent {
       cb?.(err, s as Duplex);
     };
     socket.once('secureConnect', () => {
+      // a resumed session carries no certificate: it proves the server holds the keys of a handshake
+      // that passed the pin check (only such sessions are offered)
+      if (offered && socket.isSessionReused()) {
+        verified = true;
+        finish(null, socket);
+        return;
+      }
       const cert = socket.getPeerCertificate();
       const got = cert?.fingerprint256?.toUpperCase();
       if (!got || got !== this.pin) {
@@ -124,6 +148,8 @@ class PinnedAgent extends https.Agent {
         finish(new TlsError(`pinned TLS certificate expired on ${cert.valid_to}`, { server: this.server }));
         return;
       }
+      verified = true;
+      if (pending) this.session = pending;
       finish(null, socket);
     });
     socket.once('error', (e) => finish(e));
@@ -191,7 +217,7 @@ export class HttpClient {
     this.basePath = this.base.pathname.replace(/\/+$/, '');
     registerSecret(opts.apiKey);
     if (opts.tlsFingerprint) {
-      this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server);
+      this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server, opts.maxSockets);
     } else {
       let ca: Buffer | undefined;
       if (opts.caFile) {
@@ -201,8 +227,13 @@ export class HttpClient {
           throw new ConfigError(`${opts.server}: cannot read CA file ${opts.caFile}: ${(e as NodeJS.ErrnoException).code}`);
         }
       }
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca, rejectUnauthorized: true });
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, ca, rejectUnauthorized: true });
     }
+  }
+
+  /** whether the server certificate is pinned (else verified by a CA) */
+  get pinned(): boolean {
+    return !!this.opts.tlsFingerprint;
   }
 
   /** Close idle keep-alive sockets so the process can exit. */

@@ -20,6 +20,7 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
   const out: DesiredInstance = { instance, servers: [] };
   for (const src of sources) {
     const d = src.data as Obj;
+    if (d.health) out.health = { ...out.health, ...(d.health as Obj) };
     if (d.centralServer) {
       const cs = d.centralServer as Obj;
       out.central = {

@@ -212,6 +212,22 @@ export const manifestSchema: S = {
         additionalProperties: false,
       },
     },
+    health: {
+      type: 'object',
+      description: 'Thresholds of xrdctl health -f (defaults and where each comes from: docs/monitoring.md); flags override them.',
+      properties: {
+        warnDays: { type: 'integer', minimum: 0, description: 'certificate WARNING below this many days left (default 30)' },
+        critDays: { type: 'integer', minimum: 0, description: 'certificate CRITICAL below this many days left (default 7)' },
+        minimumVersion: str('oldest acceptable X-Road version of the security servers, e.g. 7.6.0', { pattern: '^\\d+(\\.\\d+){0,2}$' }),
+        ...Object.fromEntries(
+          ['registrationPending', 'gcAgeWarn', 'gcAgeCrit', 'ocspAgeWarn', 'ocspAgeCrit', 'tsaFailCrit', 'requestAge', 'csGenerationWarn', 'csGenerationCrit', 'timeout'].map((k) => [
+            k,
+            { type: ['integer', 'string'], pattern: '^\\d+(\\.\\d+)?[smhdw]?$', minimum: 0, description: `${k}: seconds, or a number with s, m, h, d or w` },
+          ]),
+        ),
+      },
+      additionalProperties: false,
+    },
   },
   required: ['apiVersion', 'instance'],
   additionalProperties: false,

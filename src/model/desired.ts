@@ -124,4 +124,6 @@ export interface DesiredInstance {
   instance: string;
   central?: DesiredCentral;
   servers: DesiredServer[];
+  /** health-check thresholds (xrdctl health -f): keys of src/health/thresholds.ts */
+  health?: Record<string, string | number>;
 }

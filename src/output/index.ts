@@ -101,6 +101,13 @@ export class Output {
     for (const [k, v] of Object.entries(o)) this.print(`${k}: ${Array.isArray(v) ? v.join(', ') : (v ?? '-')}`);
   }
 
+  /** A screenful for people that replaces the previous one (--watch): cleared first on a terminal only. */
+  redraw(text: string): void {
+    if (this.json) return;
+    if (this.stdout.isTTY && this.env.TERM !== 'dumb') this.stdout.write('\u001b[H\u001b[2J');
+    this.print(text);
+  }
+
   table<T>(rows: T[], columns: Column<T>[]): void {
     if (this.json) return;
     if (rows.length === 0) {

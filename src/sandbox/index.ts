@@ -22,6 +22,7 @@ import { realStatus } from './deviations.js';
 import { notModelledRoutes } from './not-modelled.js';
 import { newSigningKey, recreateAnchor } from './cs-signing.js';
 import type { KeyPairPem } from './ca.js';
+import { csHealthRoutes, setOcspFailing } from './health-states.js';
 
 export type { FaultSpec, RequestLogEntry } from './http.js';
 export type { Outage } from './outages.js';
@@ -84,10 +85,13 @@ export interface SandboxHandle {
   outages(): Outage[];
   /** globalconf faults: make one SS's download fail (its copy ages until 409 global_conf_outdated) */
   globalConf: { setDownloadFailing(server: string, failing: boolean): void };
+  /** OCSP faults: a sandbox CA's responder fails (SS diagnostics say FAIL; cached certificate statuses stay) */
+  ocsp: { setFailing(ca: string, failing: boolean): void };
 }
 
 const SS_ROLE_NAMES = Object.values(SS_ROLES);
 const CS_ROLE_NAMES = Object.values(CS_ROLES);
+const csAllRoutes = (e: Engine) => [...csRoutes(e), ...csHealthRoutes(e, [CS_ROLES.SO, CS_ROLES.SYS])];
 export const SANDBOX_CA = 'Sandbox CA';
 export const SANDBOX_BASIC_CA = 'Sandbox Basic CA';
 
@@ -327,6 +331,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         engine.evaluateOutages();
         return { status: 200, body: listOutages(engine.st) };
       }
+      if (path === '/ocsp' && method === 'POST') {
+        const b = json();
+        if (typeof b.ca !== 'string' || typeof b.failing !== 'boolean' || !engine.caByName(b.ca)) throw new ApiError(400, 'validation_failure', ['ca (a CA name) and failing (boolean) required']);
+        setOcspFailing(engine, b.ca, b.failing);
+        return { status: 204 };
+      }
       if (path === '/info' && method === 'GET') return { status: 200, body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() } };
       return { status: 404, body: { status: 404, error: { code: 'not_found' } } };
     } catch (e) {
@@ -437,7 +447,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   let handle: SandboxHandle;
   try {
     const ocspPort = await startOcsp();
-    const csPort = await mkListener('cs', csRoutes(engine), portFor('cs'));
+    const csPort = await mkListener('cs', csAllRoutes(engine), portFor('cs'));
     const ssInfos: SandboxServerInfo[] = [];
     for (const ss of engine.st.ss) {
       const port = await mkListener(ss.name, ssRoutes(engine, ss), portFor(ss.name));
@@ -491,6 +501,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
           else engine.gcDownloadFailing.delete(server);
         },
       },
+      ocsp: { setFailing: (ca, failing) => setOcspFailing(engine, ca, failing) },
     };
   } catch (e) {
     engine.stop();
@@ -524,6 +535,6 @@ export function certHash(input: Buffer | string): string {
 export function routeTable(): Array<{ server: 'cs' | 'ss'; method: string; path: string; operationId: string; write: boolean; upload: boolean; modelled: boolean }> {
   const fake = { st: { instance: 'DEV' } } as unknown as Engine;
   const ss = [...withCommonRoutes(ssRoutes(fake, {} as SsState)), ...notModelledRoutes('ss')].map((r) => ({ server: 'ss' as const, r }));
-  const cs = [...withCommonRoutes(csRoutes(fake)), ...notModelledRoutes('cs')].map((r) => ({ server: 'cs' as const, r }));
+  const cs = [...withCommonRoutes(csAllRoutes(fake)), ...notModelledRoutes('cs')].map((r) => ({ server: 'cs' as const, r }));
   return [...ss, ...cs].map(({ server, r }) => ({ server, method: r.method, path: r.path, operationId: r.op, write: !!r.write, upload: !!r.upload, modelled: !r.notModelled }));
 }

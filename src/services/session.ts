@@ -5,7 +5,7 @@ import type { Connections } from '../engine/plan.js';
 import type { HttpClient } from '../http/index.js';
 import type { DesiredInstance } from '../model/desired.js';
 
-export type SessionOptions = Pick<ConnectOptions, 'prompt' | 'warn' | 'timeoutMs' | 'rateLimit' | 'onExchange'>;
+export type SessionOptions = Pick<ConnectOptions, 'prompt' | 'warn' | 'timeoutMs' | 'rateLimit' | 'onExchange' | 'retries' | 'totalTimeoutMs' | 'maxSockets'>;
 
 export interface Session extends Connections {
   close(): void;

@@ -88,6 +88,16 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     await run(['client', 'tls', 'list', '--client', C, '-c', 'ss1']);
     await run(['client', 'unregister', C, '-c', 'ss1', '--yes']);
     await run(['client', 'delete', C, '-c', 'ss1', '--yes']);
+    // health reads: a registration left waiting makes it ask the CS about it (list + detail)
+    const next = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox CA', '--json'])).json();
+    writeFileSync(join(E.work, 'n.crt'), E.sb.ca.sign(next.csr, { usage: 'AUTHENTICATION' }));
+    const n2 = (await run(['cert', 'import', '-c', 'ss1', 'n.crt', '--json'])).json();
+    await run(['cert', 'register', '-c', 'ss1', n2.hash]);
+    for (const args of [['health', '--all-contexts', '--json'], ['health', '-f', join(repoRoot, 'examples/small/manifest.yaml'), '--json'], ['cert', 'expiry', '--all-contexts', '--json']]) {
+      const r = await E.run(args, { env });
+      expect([0, 1, 2], `${args.join(' ')}: ${r.stderr}`).toContain(r.exitCode);
+      expect(r.json().servers.length).toBeGreaterThan(0);
+    }
 
     const exchanges = E.sb.requests();
     expect(exchanges.length).toBeGreaterThan(100);
@@ -108,5 +118,11 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     expect(problems, problems.join('\n')).toEqual([]);
     // the operations this walk covers (a regression here means a path stopped being exercised)
     expect(ops.size).toBeGreaterThan(30);
+    // the reads of xrdctl health (and cert expiry) on both servers
+    expect([...ops]).toEqual(expect.arrayContaining([
+      'getGlobalConfDiagnostics', 'getGlobalConfStatus', 'getOcspRespondersDiagnostics', 'getTimestampingServicesDiagnostics', 'getAddOnDiagnostics',
+      'getAuthCertReqStatus', 'getProxyMemoryUsage', 'maintenanceMode', 'getInitializationStatus', 'systemVersion',
+      'getSystemStatus', 'getHighAvailabilityClusterStatus', 'getConfigurationParts', 'findManagementRequests', 'getManagementRequest',
+    ]));
   }, 120_000);
 });

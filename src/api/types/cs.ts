@@ -164,3 +164,8 @@ export interface CsToken {
   keys?: unknown[];
   configuration_signing_keys?: ConfigurationSigningKey[];
 }
+export type HaNodeStatus = 'OK' | 'WARN' | 'ERROR' | 'UNKNOWN';
+export interface HaClusterNode { node_name?: string; node_address?: string; configuration_generated?: string; status?: HaNodeStatus }
+export interface HaClusterStatus extends HighAvailabilityStatus { nodes?: HaClusterNode[]; all_nodes_ok?: boolean }
+export type ConfigurationType = 'INTERNAL' | 'EXTERNAL';
+export interface ConfigurationPart { content_identifier: string; file_name: string; optional: boolean; file_updated_at: string; version: number }

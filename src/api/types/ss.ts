@@ -334,3 +334,11 @@ export interface MemberName { member_name?: string }
 export interface MaintenanceMode { status: MaintenanceModeStatus; message?: string; is_management_services_provider: boolean }
 export interface MaintenanceModeMessage { message?: string }
 export interface NodeTypeResponse { node_type: 'PRIMARY' | 'SECONDARY' | 'STANDALONE' }
+export interface ProxyMemoryUsageStatus {
+  max_memory: number;
+  total_memory: number;
+  used_memory: number;
+  threshold?: number;
+  usage_percent: number;
+  is_used_over_threshold: boolean;
+}

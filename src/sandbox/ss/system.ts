@@ -6,6 +6,7 @@ import { enumOf, optStr, qBool, qEnum, str } from '../validate.js';
 import { ok, noContent, SO, RO, SA, SYS, OBS } from './common.js';
 import type { Route } from '../http.js';
 import type { SsCtx } from './context.js';
+import { ocspFailingSince } from '../health-states.js';
 
 export function systemRoutes(x: SsCtx): Route[] {
   const { e, ss, st, iso, inst, requireInit, client, owner, gc, submit, serverIdOrFail } = x;
@@ -66,7 +67,9 @@ export function systemRoutes(x: SsCtx): Route[] {
             return { url: r.url, cost_type: r.costType, status_class: rs?.ok ? 'OK' : 'FAIL', prev_update_at: at, next_update_at: new Date(new Date(at).getTime() + oc.cacheMs).toISOString(),
               ...(rs?.ok ? {} : { error: { code: 'ocsp_request_failed', metadata: [rs?.error ?? 'no answer'] } }) };
           })
-          : [{ url: ca.ocspUrl, cost_type: 'FREE', status_class: 'OK', prev_update_at: t, next_update_at: new Date(new Date(t).getTime() + e.periods.dl).toISOString() }],
+          : [ocspFailingSince(e, ca.name)
+            ? { url: ca.ocspUrl, cost_type: 'FREE', status_class: 'FAIL', prev_update_at: ocspFailingSince(e, ca.name), next_update_at: new Date(e.clock.now().getTime() + e.periods.dl).toISOString(), error: { code: 'ocsp_request_failed', metadata: [`${ca.ocspUrl}: connection refused`] } }
+            : { url: ca.ocspUrl, cost_type: 'FREE', status_class: 'OK', prev_update_at: t, next_update_at: new Date(new Date(t).getTime() + e.periods.dl).toISOString() }],
       })));
     } },
     { method: 'GET', path: '/diagnostics/timestamping-services', op: 'getTimestampingServicesDiagnostics', roles: [SYS, OBS], h: () => ok(ss.tsps.map((t) => ({ url: t.url, cost_type: t.cost_type, status_class: 'OK', prev_update_at: ss.gc.downloadedAt ?? iso() }))) },
