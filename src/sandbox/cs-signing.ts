@@ -12,7 +12,7 @@ import type { ConfigurationSource, SigningKeyState, State } from './model.js';
 import type { KeyPairPem } from './ca.js';
 import { str } from './validate.js';
 import { CS_ROLES } from './cs-roles.js';
-import { anchorXml } from './cs-api.js';
+import { anchorXml } from './cs-anchor.js';
 
 const { SO, SYS } = CS_ROLES;
 const ok = (body?: unknown, status = 200): Resp => ({ status, body });

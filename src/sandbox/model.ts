@@ -3,7 +3,6 @@
  * Route handlers in ss-api.ts / cs-api.ts only read and change this model.
  */
 import type { CertificateStatus, ClientStatus, ConnectionType, CostType, CsrFormat, EndpointMethod, KeyUsageType, ServiceType } from '../api/types/ss.js';
-import type { OutageState } from './outages.js';
 import type { ManagementRequestOrigin, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
 
 /** a certificate profile registered in profiles.ts ('EJBCA', 'BASIC', …) */
@@ -278,4 +277,11 @@ export function ssOwnerId(st: State, ss: SsState): string | undefined {
 export function nextId(st: State): string {
   st.seq += 1;
   return String(st.seq);
+}
+
+/** The outage record (outages.ts keeps it): intervals without a working certificate, and who ever had one. */
+export interface OutageState {
+  records: { server: string; member?: string; kind: 'auth' | 'sign' | 'globalconf'; from: string; to: string | null }[];
+  /** subjects ('auth ss1', 'sign DEV:GOV:1001') that had a working certificate at some point */
+  seen: string[];
 }

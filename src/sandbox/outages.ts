@@ -7,7 +7,7 @@
  * an outage: an outage starts when one that had one loses all of them, and ends when one works again.
  * Times are the sandbox clock. The record is part of the persisted state.
  */
-import type { State, SsState } from './model.js';
+import type { OutageState, State, SsState } from './model.js';
 import { memberIdOf, ssOwnerId, ssServerId } from './model.js';
 
 export interface Outage {
@@ -22,11 +22,7 @@ export interface Outage {
   to: string | null;
 }
 
-export interface OutageState {
-  records: Outage[];
-  /** subjects ('auth ss1', 'sign DEV:GOV:1001') that had a working certificate at some point */
-  seen: string[];
-}
+export type { OutageState } from './model.js';
 
 /** What the referee needs from the engine (kept narrow: the engine owns the rules). */
 export interface OutageRules {
