@@ -8,6 +8,7 @@ import { runAction } from '../../src/plan/single.js';
 export default class ClientRegister extends XrdCommand<typeof ClientRegister, ActionResult> {
   static override summary = 'Register a client at the central server; optionally approve it there and wait until it is REGISTERED.';
   static override args = { id: Args.string({ required: true, description: 'client id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
+  static override idInputs = { id: 'client' } as const;
   static override flags = {
     approve: Flags.boolean({ description: 'approve the registration request at the central server and wait for REGISTERED' }),
     'cs-context': Flags.string({ description: "central server context (default: the context's centralContext)" }),

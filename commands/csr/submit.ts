@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileSafe } from '../../src/fs/files.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
@@ -37,7 +38,8 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     adapter: Flags.string({ required: true, options: ['server-acme', 'acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
     ca: Flags.string({ description: 'approved CA name (server-acme)' }),
     command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
-    timeout: Flags.integer({ default: 120, description: 'seconds the CA command (or the whole ACME order) may take' }),
+    'command-env': Flags.string({ multiple: true, description: 'command: pass this environment variable on to the CA command (repeatable; it gets PATH, HOME, LANG, TZ, TMPDIR and these only)' }),
+    timeout: Flags.integer({ default: 120, min: 1, max: 86400, description: 'seconds the CA command (or the whole ACME order) may take' }),
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
     'acme-directory': Flags.string({ description: 'acme: the CA’s ACME directory URL' }),
     'acme-ca-file': Flags.string({ description: 'acme: PEM bundle that verifies the ACME server’s TLS certificate' }),
@@ -89,7 +91,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
             outcome = { kind: 'certificate', certificate: r.certificate };
           } else {
             const { CommandAdapter, splitCommand } = await import('../../src/pki/adapters/command.js');
-            const adapter = new CommandAdapter(splitCommand(f.command!), { timeoutMs: f.timeout * 1000 });
+            const adapter = new CommandAdapter(splitCommand(f.command!), { timeoutMs: f.timeout * 1000, passEnv: f['command-env'] });
             const r = await adapter.submit(csr, { usage, csrFormat: f.format as 'PEM' | 'DER', log: update });
             outcome = { kind: 'certificate', certificate: r.certificate };
           }
@@ -97,7 +99,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
           else if (outcome.kind === 'imported') res.imported = await readCert(api, outcome.hash);
           else {
             if (f.out) {
-              writeFileSync(f.out, outcome.certificate);
+              writeFileSafe(f.out, outcome.certificate, { overwrite: true, what: 'certificate', mode: 0o644 });
               res.certificateFile = f.out;
             }
             if (f.import) res.imported = await importCert(api, outcome.certificate, `certificate from ${f.adapter}`, update);

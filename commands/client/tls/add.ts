@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readBoundedFile } from '../../../src/fs/files.js';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { clientFlag } from '../../../src/cli/action-command.js';
 import { S } from '../../../src/cli/schema.js';
@@ -14,12 +14,7 @@ export default class ClientTlsAdd extends XrdCommand<typeof ClientTlsAdd, Result
   static override resultSchema = S.obj({ server: S.str(), client: S.str(), hash: S.str(), subject: S.str(), notAfter: S.str(), changed: S.bool() });
 
   protected async execute(): Promise<Result> {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(this.args.file);
-    } catch (e) {
-      throw new UsageError(`${this.args.file}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
-    }
+    const bytes = readBoundedFile(this.args.file, { maxBytes: READ_LIMITS.certificate, what: 'certificate' });
     const { parseCertificate } = await import('../../../src/pki/x509.js');
     let cert;
     try {
@@ -29,10 +24,9 @@ export default class ClientTlsAdd extends XrdCommand<typeof ClientTlsAdd, Result
     }
     if (cert.notAfter.getTime() < Date.now()) throw new UsageError(`${this.args.file}: certificate expired on ${cert.notAfter.toISOString()}`);
     const api = await this.securityServer();
-    const id = encodeURIComponent(this.flags.client);
-    const have = (await api.http.request<{ hash: string }[]>({ method: 'GET', path: `/clients/${id}/tls-certificates`, step: 'list-tls-certificates' })).body;
+    const have = await api.getClientTlsCertificates(this.flags.client);
     const changed = !have.some((c) => c.hash.toUpperCase() === cert.sha256Hex);
-    if (changed) await api.http.request({ method: 'POST', path: `/clients/${id}/tls-certificates`, body: cert.der, step: 'add-tls-certificate' });
+    if (changed) await api.addClientTlsCertificate(this.flags.client, cert.der);
     return { server: api.server, client: this.flags.client, hash: cert.sha256Hex, subject: cert.subject.replace(/\n/g, ', '), notAfter: cert.notAfter.toISOString(), changed };
   }
 

@@ -12,10 +12,8 @@ export default class ClientTlsList extends XrdCommand<typeof ClientTlsList, Resu
 
   protected async execute(): Promise<Result> {
     const api = await this.securityServer();
-    const rows = (
-      await api.http.request<{ hash: string; subject_distinguished_name: string; not_after: string }[]>({ method: 'GET', path: `/clients/${encodeURIComponent(this.flags.client)}/tls-certificates`, step: 'list-tls-certificates' })
-    ).body;
-    return { server: api.server, client: this.flags.client, certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name, notAfter: c.not_after })) };
+    const rows = await api.getClientTlsCertificates(this.flags.client);
+    return { server: api.server, client: this.flags.client, certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name ?? '', notAfter: c.not_after ?? '' })) };
   }
 
   protected override render(r: Result): void {

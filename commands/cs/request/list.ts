@@ -8,6 +8,7 @@ type Result = { server: string; requests: RequestRow[] };
 
 export default class CsRequestList extends XrdCommand<typeof CsRequestList, Result> {
   static override summary = 'List management requests at the central server.';
+  static override idInputs = { server: 'server' } as const;
   static override flags = {
     status: Flags.string({ options: requestStatuses, description: 'only this status (e.g. WAITING)' }),
     type: Flags.string({ multiple: true, options: requestTypes, description: 'only these types' }),

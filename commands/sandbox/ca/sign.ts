@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSafe } from '../../../src/fs/files.js';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
@@ -38,7 +39,7 @@ export default class SandboxCaSign extends XrdCommand<typeof SandboxCaSign, Resu
     const { http } = controlClient(sandboxDir(this.flags.dir));
     this.onClose(() => http.close());
     const r = await http.request<{ certificate: string }>({ method: 'POST', path: '/ca/sign', body, step: 'sandbox-ca-sign' });
-    if (this.flags.out) writeFileSync(this.flags.out, r.body.certificate);
+    if (this.flags.out) writeFileSafe(this.flags.out, r.body.certificate, { overwrite: true, what: 'certificate', mode: 0o644 });
     return { file: this.flags.out ?? null, certificate: r.body.certificate };
   }
 

@@ -58,6 +58,23 @@ export function splitCommand(line: string): string[] {
   return out;
 }
 
+/** Variables every CA command gets (what a program needs to run at all); nothing else is inherited. */
+export const BASE_COMMAND_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'SYSTEMROOT'];
+
+/**
+ * The environment of a CA command: the base variables plus those its configuration names, from
+ * env. Never the rest: API keys, PINs and tokens in xrdctl's environment stay out of the CA's.
+ */
+export function commandEnv(passEnv: string[] = [], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...BASE_COMMAND_ENV, ...passEnv]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`'${name}' is not an environment variable name`);
+    const v = env[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
 /**
  * The `command` adapter: runs the operator's CA command (openssl ca, EJBCA's CLI, step-ca, a site
  * script) with execa and no shell. `{csr}` in the arguments becomes a temporary file holding the CSR
@@ -68,7 +85,8 @@ export class CommandAdapter implements CaAdapter {
   readonly name = 'command';
   constructor(
     private readonly argv: string[],
-    private readonly opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {},
+    /** env: extra variables set for the command; passEnv: names passed on from xrdctl's environment */
+    private readonly opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string>; passEnv?: string[] } = {},
   ) {
     if (!argv.length) throw new UsageError('the command adapter needs a command');
   }
@@ -90,7 +108,8 @@ export class CommandAdapter implements CaAdapter {
         reject: false,
         timeout: this.opts.timeoutMs ?? 120_000,
         cwd: this.opts.cwd,
-        env: this.opts.env,
+        env: { ...commandEnv(this.opts.passEnv), ...this.opts.env },
+        extendEnv: false,
         encoding: 'buffer',
         cancelSignal: ctx.signal,
         stripFinalNewline: false,
