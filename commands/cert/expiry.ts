@@ -11,8 +11,8 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
   static override flags = {
     'all-contexts': Flags.boolean({ description: 'every security server context' }),
     manifest: Flags.string({ multiple: true, description: 'every security server of these manifest files or folders' }),
-    'warn-days': Flags.integer({ default: 30, description: 'WARNING below this many days' }),
-    'critical-days': Flags.integer({ default: 7, description: 'CRITICAL below this many days' }),
+    'warn-days': Flags.integer({ default: 30, min: 0, max: 36500, description: 'WARNING below this many days' }),
+    'critical-days': Flags.integer({ default: 7, min: 0, max: 36500, description: 'CRITICAL below this many days' }),
   };
   static override resultSchema = S.obj({
     servers: S.arr(item({ server: S.str(), ok: S.bool(), error: S.nullable(S.str()) })),

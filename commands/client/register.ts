@@ -12,7 +12,7 @@ export default class ClientRegister extends XrdCommand<typeof ClientRegister, Ac
   static override flags = {
     approve: Flags.boolean({ description: 'approve the registration request at the central server and wait for REGISTERED' }),
     'cs-context': Flags.string({ description: "central server context (default: the context's centralContext)" }),
-    timeout: Flags.integer({ default: 300, description: 'seconds to wait for REGISTERED' }),
+    timeout: Flags.integer({ default: 300, min: 1, max: 86400, description: 'seconds to wait for REGISTERED' }),
   };
   static override resultSchema = actionResultSchema;
 

@@ -1,6 +1,7 @@
 import { getContext, readContexts, type Context } from '../config/contexts.js';
 import { resolveSecret } from '../config/secrets.js';
 import { ConfigError } from '../errors/index.js';
+import { preview } from '../input/text.js';
 import { HttpClient, type HttpExchange } from '../http/index.js';
 import { CentralServerApi } from './central-server.js';
 import { SecurityServerApi } from './security-server.js';
@@ -13,6 +14,18 @@ export interface ConnectOptions {
   onExchange?: (x: HttpExchange) => void;
 }
 
+/**
+ * XRDCTL_TIMEOUT: seconds one request may take (default 30), for every command. Range-checked:
+ * a typo must not mean "wait for ever" or "never wait".
+ */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.XRDCTL_TIMEOUT;
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0.1 && n <= 3600)) throw new ConfigError(`XRDCTL_TIMEOUT=${preview(v)} is not a number of seconds from 0.1 to 3600`);
+  return Math.round(n * 1000);
+}
+
 export async function httpForContext(ctx: Context, opts: ConnectOptions = {}): Promise<HttpClient> {
   const apiKey = await resolveSecret(ctx.apiKey, { what: `context ${ctx.name} api key`, env: opts.env, prompt: opts.prompt, warn: opts.warn });
   return new HttpClient({
@@ -21,7 +34,8 @@ export async function httpForContext(ctx: Context, opts: ConnectOptions = {}): P
     apiKey,
     tlsFingerprint: ctx.tlsFingerprint,
     caFile: ctx.caFile,
-    timeoutMs: opts.timeoutMs,
+    timeoutMs: opts.timeoutMs ?? requestTimeoutMs(opts.env),
+    totalTimeoutMs: (opts.timeoutMs ?? requestTimeoutMs(opts.env) ?? 30_000) * 4,
     onExchange: opts.onExchange,
   });
 }
