@@ -328,7 +328,7 @@ export async function loadManifest(paths: string[], opts: { env?: NodeJS.Process
   const r = await load(paths, opts);
   // report in reading order: file by file, line by line
   const order = new Map(r.files.map((f, i) => [displayName(f, opts.cwd), i]));
-  r.errors.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  r.errors.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) || (a.col ?? 0) - (b.col ?? 0));
   return r;
 }
 

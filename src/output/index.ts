@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
 import { colorLevelFor } from './color.js';
-import { cleanText, markedChalk, safeJson, toTerminal } from './sanitize.js';
+import { cleanData, cleanText, markedChalk, safeJson, toTerminal } from './sanitize.js';
 import { renderTable, type Column } from './table.js';
 
 export { renderTable, type Column } from './table.js';
@@ -128,7 +128,8 @@ export class Output {
       this.stdout.write(safeJson(redactValue(doc), 2) + '\n');
       return;
     }
-    human?.(data);
+    // renderers interpolate the data into lines: every string they get is clean and one line
+    human?.(cleanData(data));
   }
 
   /** Render an error: one line (+hint) on stderr; in --json mode also one JSON document on stdout. */

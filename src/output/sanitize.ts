@@ -38,6 +38,24 @@ export function cleanMarked(s: string, opts: { oneLine?: boolean } = {}): string
     .join(MARK);
 }
 
+const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\r?\n([A-Za-z0-9+/=]*\r?\n)*-----END [A-Z0-9 ]+-----\r?\n?)+$/;
+
+/**
+ * A command's result, made safe for its human renderer: every string is one line (a newline from a
+ * server cannot forge the next line of a table or a message), PEM blocks excepted (their lines are
+ * base64 only). The JSON result is not touched (safeJson escapes it).
+ */
+export function cleanData<T>(v: T, depth = 0): T {
+  if (typeof v === 'string') return cleanText(v, { oneLine: !PEM.test(v) }) as unknown as T;
+  if (depth > 64 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => cleanData(x, depth + 1)) as unknown as T;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = cleanData(x, depth + 1);
+  return out as T;
+}
+
 /** The final step before a stream: clean, then turn our markers into real escape sequences. */
 export function toTerminal(s: string): string {
   return cleanMarked(s).split(MARK).join('\u001b');
