@@ -24,6 +24,7 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
     '<%= config.bin %> csr create --usage auth --ca "Sandbox CA" --out auth.csr',
     '<%= config.bin %> csr create --usage sign --member DEV:GOV:1001 --ca "Sandbox CA" --subject C=EE',
   ];
+  static override idInputs = { member: 'member' } as const;
   static override flags = {
     usage: Flags.string({ required: true, options: ['auth', 'sign'], description: 'certificate usage' }),
     ca: Flags.string({ required: true, description: 'approved CA name (xrdctl cert cas lists them)' }),

@@ -20,7 +20,7 @@ export type CmdArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args'
 export abstract class XrdCommand<T extends typeof Command, R extends object = object> extends Command {
   static override enableJsonFlag = false;
 
-  /** Flags and arguments that hold X-Road identifiers, checked before anything runs (flags named client/member are by default). */
+  /** Flags and arguments that hold X-Road identifiers, checked before anything runs (a flag named client is by default). */
   static idInputs: Record<string, IdKind> = {};
 
   /** JSON Schema of the --json result (a public contract; snapshotted in test/snapshots). */
@@ -125,7 +125,7 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
   }
 }
 
-const DEFAULT_ID_INPUTS: Record<string, IdKind> = { client: 'client', member: 'member' };
+const DEFAULT_ID_INPUTS: Record<string, IdKind> = { client: 'client' };
 
 /**
  * Input hygiene at the edge, for every command: no flag or argument may hold a control, invisible

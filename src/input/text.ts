@@ -131,7 +131,7 @@ export function identifierPartProblem(part: string): string | undefined {
   return undefined;
 }
 
-export type IdKind = 'instance' | 'member' | 'subsystem' | 'client' | 'server' | 'group';
+export type IdKind = 'instance' | 'member' | 'subsystem' | 'client' | 'server' | 'group' | 'part';
 
 const ID_PARTS: Record<IdKind, { parts: number[]; shape: string }> = {
   instance: { parts: [1], shape: 'INSTANCE' },
@@ -140,6 +140,8 @@ const ID_PARTS: Record<IdKind, { parts: number[]; shape: string }> = {
   client: { parts: [3, 4], shape: 'INSTANCE:CLASS:CODE[:SUBSYSTEM]' },
   server: { parts: [4], shape: 'INSTANCE:CLASS:CODE:SERVERCODE' },
   group: { parts: [2], shape: 'INSTANCE:GROUPCODE' },
+  /** one code alone: a service, local group or server code */
+  part: { parts: [1], shape: 'a code' },
 };
 
 const PART_NAMES: Record<number, string[]> = {
@@ -152,6 +154,7 @@ const PART_NAMES: Record<number, string[]> = {
 /** What is wrong with a whole identifier (split at ':'), or undefined. */
 export function identifierProblem(id: string, kind: IdKind): string | undefined {
   if (typeof id !== 'string') return 'is not a string';
+  if (kind === 'part') return identifierPartProblem(id);
   const spec = ID_PARTS[kind];
   const parts = id.split(':');
   if (!spec.parts.includes(parts.length)) return `is not ${spec.shape}`;
