@@ -3,7 +3,7 @@ import { XrdCommand } from '../../src/cli/base.js';
 import { S, item } from '../../src/cli/schema.js';
 import { certExpiry, type ExpiryResult } from '../../src/certs/expiry.js';
 import { readContexts } from '../../src/config/contexts.js';
-import { UsageError } from '../../src/errors/index.js';
+import { ExitCode, UsageError, type XrdError } from '../../src/errors/index.js';
 
 export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResult> {
   static override summary = 'Days left and OCSP status of every auth and sign certificate, on one server or every security server context.';
@@ -40,7 +40,7 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
       const [{ desiredFrom }, { openSession }] = await Promise.all([import('../../src/plan/run.js'), import('../../src/plan/session.js')]);
       const session = await openSession(await desiredFrom(f.manifest), this.connectOptions());
       this.onClose(() => session.close());
-      return certExpiry([...session.security.values()], { warnDays: f['warn-days'], criticalDays: f['critical-days'] });
+      return this.judged(await this.expiryOf([...session.security.values()]));
     }
     const ctxs = f['all-contexts']
       ? Object.entries(readContexts().contexts)
@@ -49,7 +49,26 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
       : [this.context()];
     if (ctxs.length === 0) throw new UsageError('no security server contexts', { hint: 'xrdctl context add …' });
     const apis = await Promise.all(ctxs.map((c) => this.securityServer(c)));
-    return certExpiry(apis, { warnDays: f['warn-days'], criticalDays: f['critical-days'] });
+    return this.judged(await this.expiryOf(apis));
+  }
+
+  private failures: XrdError[] = [];
+
+  private expiryOf(apis: Parameters<typeof certExpiry>[0]): Promise<ExpiryResult> {
+    return certExpiry(apis, { warnDays: this.flags['warn-days'], criticalDays: this.flags['critical-days'] }, this.failures);
+  }
+
+  /**
+   * A server that could not be read is never "OK": when none could be, its error is the command's
+   * (TLS or auth refusal: exit 3); when some could, the others are reported and the exit code says
+   * one was not (3 if that was a TLS or auth refusal, otherwise 1).
+   */
+  private judged(r: ExpiryResult): ExpiryResult {
+    if (!this.failures.length) return r;
+    const refusal = this.failures.find((e) => e.exitCode === ExitCode.AUTH);
+    if (this.failures.length === r.servers.length) throw refusal ?? this.failures[0]!;
+    this.exitCode = refusal ? ExitCode.AUTH : ExitCode.FAILED;
+    return r;
   }
 
   protected override render(r: ExpiryResult): void {

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/index.js';
 import { seg } from './segment.js';
-import { CS, expect } from './shape.js';
+import { CS, expect, opt } from './shape.js';
 import type * as T from './types/cs.js';
 
 const enc = seg;
@@ -37,7 +37,7 @@ export class CentralServerApi {
     return (await this.http.request<T.ManagementRequestDetailedView>({ method: 'GET', path: `/management-requests/${enc(String(id))}`, step: 'get-management-request', expect: expect(CS.managementRequest) })).body;
   }
   async approveManagementRequest(id: number | string) {
-    return (await this.http.request<T.ManagementRequest>({ method: 'POST', path: `/management-requests/${enc(String(id))}/approval`, step: 'approve-management-request', expect: expect(CS.managementRequest) })).body;
+    return (await this.http.request<T.ManagementRequest>({ method: 'POST', path: `/management-requests/${enc(String(id))}/approval`, step: 'approve-management-request', expect: expect(opt(CS.managementRequest)) })).body;
   }
   async declineManagementRequest(id: number | string) {
     await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
@@ -55,12 +55,12 @@ export class CentralServerApi {
     return out;
   }
   async addMember(m: T.MemberAdd) {
-    return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member', expect: expect(CS.client) })).body;
+    return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member', expect: expect(opt(CS.client)) })).body;
   }
   async updateMemberName(id: string, name: string) {
     await this.http.request({ method: 'PATCH', path: `/members/${enc(id)}`, body: { member_name: name }, step: 'rename-member' });
   }
   async addSubsystem(s: T.SubsystemAdd) {
-    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem', expect: expect(CS.subsystem) })).body;
+    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem', expect: expect(opt(CS.subsystem)) })).body;
   }
 }

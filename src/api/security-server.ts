@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/index.js';
 import { seg } from './segment.js';
-import { SS, expect, type Shape } from './shape.js';
+import { SS, expect, opt, type Shape } from './shape.js';
 import type * as T from './types/ss.js';
 
 const enc = seg;
@@ -28,7 +28,7 @@ export class SecurityServerApi {
     return this.get<T.InitializationStatus>('/initialization/status', 'get-initialization-status', SS.initializationStatus);
   }
   async uploadInitialAnchor(anchor: Buffer) {
-    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor', expect: expect(SS.anchor) })).body;
+    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor', expect: expect(opt(SS.anchor)) })).body;
   }
   async initSecurityServer(conf: T.InitialServerConf) {
     await this.http.request({ method: 'POST', path: '/initialization', body: conf, step: 'initialize' });
@@ -48,10 +48,10 @@ export class SecurityServerApi {
     return this.get<T.Token>(`/tokens/${enc(id)}`, 'get-token', SS.token);
   }
   async loginToken(id: string, pin: string) {
-    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/login`, body: { password: pin }, step: 'token-login', expect: expect(SS.token) })).body;
+    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/login`, body: { password: pin }, step: 'token-login', expect: expect(opt(SS.token)) })).body;
   }
   async logoutToken(id: string) {
-    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/logout`, step: 'token-logout', expect: expect(SS.token) })).body;
+    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/logout`, step: 'token-logout', expect: expect(opt(SS.token)) })).body;
   }
 
   // keys & CSRs
@@ -145,7 +145,7 @@ export class SecurityServerApi {
     return this.get<T.Client>(`/clients/${enc(id)}`, 'get-client', SS.client);
   }
   async addClient(client: T.Client, ignoreWarnings = false) {
-    return (await this.http.request<T.Client>({ method: 'POST', path: '/clients', body: { client, ignore_warnings: ignoreWarnings }, step: 'add-client', expect: expect(SS.client) })).body;
+    return (await this.http.request<T.Client>({ method: 'POST', path: '/clients', body: { client, ignore_warnings: ignoreWarnings }, step: 'add-client', expect: expect(opt(SS.client)) })).body;
   }
   async registerClient(id: string) {
     await this.http.request({ method: 'PUT', path: `/clients/${enc(id)}/register`, step: 'register-client' });
@@ -172,11 +172,11 @@ export class SecurityServerApi {
   }
   async addServiceDescription(clientId: string, sd: T.ServiceDescriptionAdd) {
     return (
-      await this.http.request<T.ServiceDescription>({ method: 'POST', path: `/clients/${enc(clientId)}/service-descriptions`, body: sd, step: 'add-service-description', expect: expect(SS.serviceDescription) })
+      await this.http.request<T.ServiceDescription>({ method: 'POST', path: `/clients/${enc(clientId)}/service-descriptions`, body: sd, step: 'add-service-description', expect: expect(opt(SS.serviceDescription)) })
     ).body;
   }
   async updateServiceDescription(id: string, u: T.ServiceDescriptionUpdate) {
-    return (await this.http.request<T.ServiceDescription>({ method: 'PATCH', path: `/service-descriptions/${enc(id)}`, body: u, step: 'update-service-description', expect: expect(SS.serviceDescription) })).body;
+    return (await this.http.request<T.ServiceDescription>({ method: 'PATCH', path: `/service-descriptions/${enc(id)}`, body: u, step: 'update-service-description', expect: expect(opt(SS.serviceDescription)) })).body;
   }
   async deleteServiceDescription(id: string) {
     await this.http.request({ method: 'DELETE', path: `/service-descriptions/${enc(id)}`, step: 'delete-service-description' });
@@ -189,14 +189,14 @@ export class SecurityServerApi {
   }
   async refreshServiceDescription(id: string, ignoreWarnings = false) {
     return (
-      await this.http.request<T.ServiceDescription>({ method: 'PUT', path: `/service-descriptions/${enc(id)}/refresh`, body: { ignore_warnings: ignoreWarnings }, step: 'refresh-service-description', expect: expect(SS.serviceDescription) })
+      await this.http.request<T.ServiceDescription>({ method: 'PUT', path: `/service-descriptions/${enc(id)}/refresh`, body: { ignore_warnings: ignoreWarnings }, step: 'refresh-service-description', expect: expect(opt(SS.serviceDescription)) })
     ).body;
   }
   async updateService(id: string, u: T.ServiceUpdate) {
-    return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service', expect: expect(SS.service) })).body;
+    return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service', expect: expect(opt(SS.service)) })).body;
   }
   async addEndpoint(serviceId: string, e: { service_code: string; method: T.EndpointMethod; path: string }) {
-    return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint', expect: expect(SS.endpoint) })).body;
+    return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint', expect: expect(opt(SS.endpoint)) })).body;
   }
   async deleteEndpoint(id: string) {
     await this.http.request({ method: 'DELETE', path: `/endpoints/${enc(id)}`, step: 'delete-endpoint' });
@@ -235,7 +235,7 @@ export class SecurityServerApi {
     return this.get<T.LocalGroup>(`/local-groups/${enc(id)}`, 'get-local-group', SS.localGroup);
   }
   async addLocalGroup(clientId: string, g: T.LocalGroupAdd) {
-    return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group', expect: expect(SS.localGroup) })).body;
+    return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group', expect: expect(opt(SS.localGroup)) })).body;
   }
   async updateLocalGroup(id: string, description: string) {
     await this.http.request({ method: 'PATCH', path: `/local-groups/${enc(id)}`, body: { description }, step: 'update-local-group' });

@@ -100,5 +100,5 @@ export const CS = {
   managementRequest,
   clients: obj({ clients: opt(arr(csClient)), items: opt(arr(csClient)), paging_metadata: paging }),
   client: csClient,
-  subsystem: obj({ subsystem_id: clientId }),
+  subsystem: csClient,
 };

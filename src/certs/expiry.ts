@@ -25,7 +25,7 @@ export interface ExpiryResult {
 const rank = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
 
 /** Days left and OCSP status of every auth and sign certificate, classified by the thresholds. */
-export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: number; criticalDays: number; now?: Date }): Promise<ExpiryResult> {
+export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: number; criticalDays: number; now?: Date }, failures: XrdError[] = []): Promise<ExpiryResult> {
   const servers: ExpiryResult['servers'] = [];
   const certificates: ExpiryRow[] = [];
   const results = await Promise.allSettled(apis.map(async (api) => ({ api, tokens: await api.getTokens() })));
@@ -35,6 +35,7 @@ export async function certExpiry(apis: SecurityServerApi[], o: { warnDays: numbe
     if (r.status === 'rejected') {
       const msg = r.reason instanceof XrdError ? r.reason.oneLine() : String(r.reason);
       servers.push({ server, ok: false, error: msg });
+      failures.push(r.reason instanceof XrdError ? r.reason : new XrdError(`${server}: ${msg}`, { server }));
       worst = 'UNKNOWN';
       return;
     }
