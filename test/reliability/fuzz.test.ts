@@ -53,7 +53,10 @@ function setAt(root: unknown, p: Path, val: unknown, op: 'set' | 'delete' | 'add
   for (const k of p.slice(0, -1)) cur = cur[k] as Record<string | number, unknown>;
   const last = p[p.length - 1]!;
   if (op === 'set') cur[last] = val;
-  else if (op === 'delete') Array.isArray(cur) ? cur.splice(Number(last), 1) : delete cur[last];
+  else if (op === 'delete') {
+    if (Array.isArray(cur)) cur.splice(Number(last), 1);
+    else delete cur[last];
+  }
   else if (op === 'addKey' && cur[last] && typeof cur[last] === 'object' && !Array.isArray(cur[last])) (cur[last] as Record<string, unknown>)[key] = val;
   else if (op === 'rename' && !Array.isArray(cur)) {
     cur[key] = cur[last];
