@@ -23,6 +23,9 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
   /** Flags and arguments that hold X-Road identifiers, checked before anything runs (a flag named client is by default). */
   static idInputs: Record<string, IdKind> = {};
 
+  /** Result fields that are text of several lines the command itself made (a completion script): kept multi-line for render(); every other string reaches render() as one clean line. */
+  static multilineFields: readonly string[] = [];
+
   /** JSON Schema of the --json result (a public contract; snapshotted in test/snapshots). */
   static resultSchema: JsonSchema = { type: 'object' };
 
@@ -70,7 +73,7 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
       checkInputs(parsed.flags as Record<string, unknown>, parsed.args as Record<string, unknown>, this.positional, { ...DEFAULT_ID_INPUTS, ...ctor.idInputs });
       this.out = new Output({ json: this.flags.json, noColor: this.flags['no-color'], verbose: this.flags.verbose });
       const result = await this.execute();
-      this.out.result(result, (r) => this.render(r));
+      this.out.result(result, (r) => this.render(r), { multiline: ctor.multilineFields });
       if (this.exitCode !== undefined) process.exitCode = this.exitCode;
     } catch (e) {
       const err = normalizeError(e);

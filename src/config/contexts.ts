@@ -50,7 +50,7 @@ export function readContexts(env: NodeJS.ProcessEnv = process.env): ContextFile 
   try {
     text = readBoundedText(p, { maxBytes: READ_LIMITS.contexts, what: 'contexts file' });
   } catch (e) {
-    if (e instanceof FileError && /not found$/.test(e.message)) return { contexts: Object.create(null) as ContextFile['contexts'] };
+    if (e instanceof FileError && e.errno === 'ENOENT') return { contexts: Object.create(null) as ContextFile['contexts'] };
     throw e;
   }
   return parseContexts(text, p);

@@ -76,7 +76,7 @@ export function readBoundedFile(path: string, opts: ReadOptions): Buffer {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     const code = errCode(e);
-    throw new FileError(path, code === 'ENOENT' ? `${opts.what} not found` : code === 'EISDIR' ? `${opts.what} is a directory` : `cannot read ${opts.what}: ${code}`, {
+    throw new FileError(path, code === 'EISDIR' ? `${opts.what} is a directory` : `cannot read: ${code}`, {
       hint: code === 'EACCES' ? 'check the permissions of the file and its folders' : undefined,
       errno: code,
     });

@@ -120,7 +120,7 @@ export class Output {
   }
 
   /** The command's result: exactly one JSON document in --json mode, otherwise the human renderer. */
-  result<T extends object>(data: T, human?: (data: T) => void): void {
+  result<T extends object>(data: T, human?: (data: T) => void, opts: { multiline?: readonly string[] } = {}): void {
     if (this.resultWritten) throw new Error('result written twice');
     this.resultWritten = true;
     if (this.json) {
@@ -129,7 +129,7 @@ export class Output {
       return;
     }
     // renderers interpolate the data into lines: every string they get is clean and one line
-    human?.(cleanData(data));
+    human?.(cleanData(data, new Set(opts.multiline ?? [])));
   }
 
   /** Render an error: one line (+hint) on stderr; in --json mode also one JSON document on stdout. */

@@ -43,16 +43,17 @@ const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\r?\n([A-Za-z0-9+/=]*\r?\n)*-----END [A
 /**
  * A command's result, made safe for its human renderer: every string is one line (a newline from a
  * server cannot forge the next line of a table or a message), PEM blocks excepted (their lines are
- * base64 only). The JSON result is not touched (safeJson escapes it).
+ * base64 only) and fields the command made itself as text of several lines (multiline: their keys).
+ * The JSON result is not touched (safeJson escapes it).
  */
-export function cleanData<T>(v: T, depth = 0): T {
-  if (typeof v === 'string') return cleanText(v, { oneLine: !PEM.test(v) }) as unknown as T;
+export function cleanData<T>(v: T, multiline: ReadonlySet<string> = new Set(), depth = 0, key = ''): T {
+  if (typeof v === 'string') return cleanText(v, { oneLine: !multiline.has(key) && !PEM.test(v) }) as unknown as T;
   if (depth > 64 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => cleanData(x, depth + 1)) as unknown as T;
+  if (Array.isArray(v)) return v.map((x) => cleanData(x, multiline, depth + 1, key)) as unknown as T;
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = cleanData(x, depth + 1);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = cleanData(x, multiline, depth + 1, k);
   return out as T;
 }
 

@@ -80,7 +80,7 @@ describe('fault matrix: every operation × every fault kind', () => {
   const hostile: Awaited<ReturnType<typeof startHostileServer>>[] = [];
   let rule: { path: RegExp; method: string; corruption: Corruption } | undefined;
   // a short per-request timeout where the fault is a hang; otherwise room for key generation on a busy machine
-  const env = (kind?: string) => ({ XRDCTL_CONFIG_DIR: E.configDir, XRDCTL_TIMEOUT: kind === 'timeout' ? '0.5' : '20' });
+  const env = (kind?: string) => ({ XRDCTL_CONFIG_DIR: E.configDir, XRDCTL_TIMEOUT: kind === 'timeout' ? '0.3' : '20' });
 
   beforeAll(async () => {
     E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 200 });

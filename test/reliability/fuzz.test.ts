@@ -196,7 +196,7 @@ describe('fuzzing: manifests, contexts files, random bytes', () => {
         cases++;
         const cfg = tempConfigDir();
         writeFileSync(join(cfg, 'contexts.json'), text, { mode: 0o600 });
-        const r = await runInProcess(args, { XRDCTL_CONFIG_DIR: cfg });
+        const r = await runInProcess([...args], { XRDCTL_CONFIG_DIR: cfg });
         expect(r.exitCode).toBeGreaterThanOrEqual(0);
         expect(r.exitCode).toBeLessThanOrEqual(5);
         expect(r.stderr).not.toMatch(/\n\s+at |internal error/);

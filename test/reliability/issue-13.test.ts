@@ -95,7 +95,7 @@ describe('issue 13: hostile input, faults and crashes', () => {
     expect(E.sb.requests()).toHaveLength(0);
   });
 
-  it.todo('item 3 (lead, src/plan): plan and apply exit 3, never "No changes."/"Nothing to do.", on a pin mismatch, an untrusted certificate or a 401');
+  // items 3, 9 and 10 (the planner's): test/reliability/lead-items.test.ts
 
   it('item 4: NODE_DEBUG=http (or a wildcard) is refused while an API key is loaded; the key is never printed nor sent', async () => {
     const key = 'nodedebug-secret-key-4711';
@@ -232,10 +232,6 @@ describe('issue 13: hostile input, faults and crashes', () => {
     expect(r2.errors.length).toBeGreaterThan(0);
     expect(r2.errors.every((e) => e.oneLine().length < 1000)).toBe(true);
   });
-
-  it.todo('item 9 (lead, src/plan + commands/plan.ts): plan --out stores ${VAR} and secret references unexpanded, and writes 0600 over an existing 0644 file (use writeFileSafe)');
-
-  it.todo('item 10 (lead, src/plan): a saved plan is validated (schema, action types against the engine kinds: `constructor` is refused) before anything runs');
 
   it('item 11: toString, constructor and __proto__ are contexts only when added', async () => {
     const cfg = tempConfigDir();
