@@ -47,7 +47,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     'acme-email': Flags.string({ description: 'acme: account contact e-mail' }),
     'acme-eab-kid': Flags.string({ description: 'acme: External Account Binding key id' }),
     'acme-eab-hmac': Flags.string({ description: 'acme: EAB MAC key reference env:NAME or file:PATH (never the key itself)' }),
-    'acme-http-port': Flags.integer({ min: 1, max: 65535, description: 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)' }),
+    'acme-http-port': Flags.integer({ description: 'acme: answer http-01 on 127.0.0.1:PORT (omit when the CA does not validate)' }),
     out: Flags.string({ char: 'o', description: 'manual: where to write the CSR; otherwise: where to write the certificate' }),
     import: Flags.boolean({ description: 'import the certificate into the server (after the checks of cert import)' }),
     activate: Flags.boolean({ description: 'activate an imported sign certificate that is not active yet (ACME sign certificates arrive inactive)' }),

@@ -9,7 +9,7 @@ export default class TlsKeygen extends XrdCommand<typeof TlsKeygen, Result> {
   static override summary = 'Generate an RSA private key for an information system TLS certificate (written 0600, never printed).';
   static override flags = {
     out: Flags.string({ char: 'o', required: true, description: 'key file to write (PEM, PKCS#8)' }),
-    bits: Flags.integer({ default: 2048, min: 2048, max: 4096, description: 'key size: 2048, 3072 or 4096' }),
+    bits: Flags.integer({ default: 2048, description: 'key size: 2048, 3072 or 4096' }),
     force: Flags.boolean({ description: 'overwrite an existing file' }),
   };
   static override resultSchema = S.obj({ file: S.str(), bits: S.int() });

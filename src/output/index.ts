@@ -104,19 +104,20 @@ export class Output {
 
   /** Progress and information for people: always stderr (stdout stays the result's, also with --json). */
   info(text: string): void {
-    this.stderr.write(toTerminal(redact(text)) + '\n');
+    // one message, one line: a newline inside (from a server) cannot forge the next one
+    this.stderr.write(toTerminal(redact(text), { oneLine: true }) + '\n');
   }
 
   debug(text: string): void {
     if (!this.verbose) return;
-    this.stderr.write(toTerminal(this.err.dim(redact(text))) + '\n');
+    this.stderr.write(toTerminal(this.err.dim(redact(text)), { oneLine: true }) + '\n');
   }
 
   /** Warnings always reach stderr and are collected into the JSON result. */
   warn(text: string): void {
     const t = redact(text);
     this.warnings.push(t);
-    this.stderr.write(toTerminal(`${this.err.yellow('warning:')} ${t}`) + '\n');
+    this.stderr.write(toTerminal(`${this.err.yellow('warning:')} ${t}`, { oneLine: true }) + '\n');
   }
 
   /** The command's result: exactly one JSON document in --json mode, otherwise the human renderer. */

@@ -58,8 +58,8 @@ export function cleanData<T>(v: T, multiline: ReadonlySet<string> = new Set(), d
 }
 
 /** The final step before a stream: clean, then turn our markers into real escape sequences. */
-export function toTerminal(s: string): string {
-  return cleanMarked(s).split(MARK).join('\u001b');
+export function toTerminal(s: string, opts: { oneLine?: boolean } = {}): string {
+  return cleanMarked(s, opts).split(MARK).join('\u001b');
 }
 
 /** Length as seen on the screen (colour markers and real SGR sequences do not count). */
