@@ -34,6 +34,8 @@ export interface HostileRequest {
   method: string;
   url: string;
   authorization?: string;
+  /** fingerprint of the certificate the connection of this request presented */
+  certificate?: string;
 }
 
 export interface HostileOptions {
@@ -68,6 +70,7 @@ export async function startHostileServer(opts: HostileOptions = {}) {
   const received: HostileRequest[] = [];
   const sockets = new Set<import('node:stream').Duplex>();
   const timers = new Set<NodeJS.Timeout>();
+  const presented = new WeakMap<object, string>();
   const upstreamAgent = opts.upstream ? new https.Agent({ keepAlive: true, rejectUnauthorized: false }) : undefined;
   const upstream = opts.upstream ? new URL(opts.upstream.url) : undefined;
 
@@ -99,7 +102,7 @@ export async function startHostileServer(opts: HostileOptions = {}) {
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const hr: HostileRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization };
+    const hr: HostileRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, certificate: presented.get(req.socket) };
     received.push(hr);
     const kind = opts.rule?.(hr);
     const json = (status: number, text: string, type = 'application/json') => {
@@ -179,6 +182,10 @@ export async function startHostileServer(opts: HostileOptions = {}) {
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s) => {
+    const der = s.getCertificate() as { fingerprint256?: string } | null;
+    if (der?.fingerprint256) presented.set(s, der.fingerprint256);
   });
   if (opts.changingCert) {
     server.on('secureConnection', () => {

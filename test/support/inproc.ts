@@ -2,16 +2,21 @@ import { Config, run } from '@oclif/core';
 import { repoRoot, type CliResult } from './cli.js';
 
 let config: Config | undefined;
-let busy = false;
+/** runs are queued: a caller that gave up waiting (a fuzzer's time limit) cannot overlap the next */
+let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Run the built CLI (dist/) in this process: the same commands, flags, output layer and exit codes
  * as bin/run.js, without a node start per run. For tables of many short runs (the fault matrix);
- * one run at a time (stdout, stderr, the environment and the exit code are the process's).
+ * runs are serialised (stdout, stderr, the environment and the exit code are the process's).
  */
-export async function runInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  if (busy) throw new Error('runInProcess: one run at a time');
-  busy = true;
+export function runInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const next = queue.then(() => runOne(args, env));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function runOne(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   config ??= await Config.load({ root: repoRoot });
   const saved: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries({ CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env })) {
@@ -42,7 +47,6 @@ export async function runInProcess(args: string[], env: Record<string, string | 
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-    busy = false;
   }
   const stdout = out.join('');
   return { exitCode, stdout, stderr: err.join(''), json: () => JSON.parse(stdout) };
