@@ -5,7 +5,7 @@ import { applyResultSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
 import type { ApplyResult } from '../src/engine/apply.js';
 import { readFailureExitCode, type Plan } from '../src/engine/plan.js';
-import { renderApply, renderPlan } from '../src/output/plan.js';
+import { renderApply, renderPlan, warnReadFailures } from '../src/output/plan.js';
 
 type Result = { check: boolean; changed: boolean; plan: Plan; result: ApplyResult | null; requests: number };
 
@@ -45,6 +45,7 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
         rotation: { prompt: this.connectOptions().prompt, warn: (m) => this.out.warn(m) },
       },
     );
+    warnReadFailures(this.out, r.plan);
     if (r.failedReads) this.exitCode = readFailureExitCode(r.plan);
     else if (r.result && !r.result.ok) this.exitCode = ExitCode.FAILED;
     return { check: r.check, changed: r.changed, plan: r.plan, result: r.result, requests: r.requests };

@@ -1,12 +1,11 @@
 import { Flags } from '@oclif/core';
-import { writeFileSync } from 'node:fs';
 import { XrdCommand } from '../src/cli/base.js';
 import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';
 import { ExitCode } from '../src/errors/index.js';
 import { pendingChanges, readFailureExitCode, type Plan } from '../src/engine/plan.js';
-import { renderPlan } from '../src/output/plan.js';
-import { desiredFrom, planFor } from '../src/services/plan.js';
+import { renderPlan, warnReadFailures } from '../src/output/plan.js';
+import { loadDesired, planFor, savePlan } from '../src/services/plan.js';
 
 type Result = Plan & { requests: number; out: string | null };
 
@@ -23,11 +22,12 @@ export default class PlanCmd extends XrdCommand<typeof PlanCmd, Result> {
   static override resultSchema = planSchema({ requests: { type: 'integer' }, out: { anyOf: [{ type: 'string' }, { type: 'null' }] } });
 
   protected async execute(): Promise<Result> {
-    const desired = await desiredFrom(this.positional);
+    const { desired, expansions } = await loadDesired(this.positional);
     const { plan, session } = await planFor(desired, { ...this.connectOptions(), concurrency: this.flags.concurrency });
     this.onClose(() => session.close());
-    if (this.flags.out) writeFileSync(this.flags.out, JSON.stringify({ ...plan, desired }, null, 2) + '\n', { mode: 0o600 });
+    if (this.flags.out) savePlan(this.flags.out, plan, desired, expansions);
     const failed = readFailureExitCode(plan);
+    warnReadFailures(this.out, plan);
     if (failed) this.exitCode = failed;
     else if (this.flags['detailed-exitcode'] && pendingChanges(plan) > 0) this.exitCode = ExitCode.CHANGES;
     return { ...plan, requests: session.requestCount(), out: this.flags.out ?? null };

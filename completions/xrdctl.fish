@@ -422,6 +422,7 @@ complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l activate -d 'activate 
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l adapter -x -a 'server-acme acme command manual' -d 'how the CSR reaches the CA'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l ca -r -F -d 'approved CA name (server-acme)'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l command -r -F -d 'CA command line (command adapter); quoted like a shell, run without one'
+complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l command-env -r -F -d 'command: pass this environment variable on to the CA command (repeatable; it gets PATH, HOME, LANG, TZ, TMPDIR and these only)'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l csr -r -F -d 'CSR id (default: the key’s only CSR)'
 complete -c xrdctl -n '__xrdctl_at '\''csr:submit'\''' -l format -x -a 'PEM DER' -d 'CSR format given to the CA'

@@ -1,11 +1,10 @@
 import { Args } from '@oclif/core';
-import { readFileSync, statSync } from 'node:fs';
+import { READ_LIMITS, readBoundedFile } from '../../src/fs/files.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowProps } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
 import { importCert } from '../../src/certs/lifecycle.js';
 import type { CertRow } from '../../src/certs/inventory.js';
-import { UsageError } from '../../src/errors/index.js';
 
 export default class CertImport extends XrdCommand<typeof CertImport, CertRow> {
   static override summary = 'Import a signed certificate, after checking it matches a key, its usage, an approved CA and its validity.';
@@ -14,14 +13,7 @@ export default class CertImport extends XrdCommand<typeof CertImport, CertRow> {
 
   protected async execute(): Promise<CertRow> {
     const file = this.args.file;
-    let bytes: Buffer;
-    try {
-      if (statSync(file).isDirectory()) throw new UsageError(`${file}: is a directory, not a certificate file`);
-      bytes = readFileSync(file);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const bytes = readBoundedFile(file, { maxBytes: READ_LIMITS.certificate, what: 'certificate' });
     const api = await this.securityServer();
     let row!: CertRow;
     await this.out.steps([{ title: `import ${file} into ${api.server}`, run: async (u) => void (row = await importCert(api, bytes, file, u)) }]);

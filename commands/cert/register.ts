@@ -15,7 +15,7 @@ export default class CertRegister extends XrdCommand<typeof CertRegister, Regist
     'cs-context': Flags.string({ description: "central server context for --approve (default: the context's centralContext)" }),
     wait: Flags.boolean({ description: 'wait until the certificate is REGISTERED (implied by --approve and --activate)' }),
     activate: Flags.boolean({ description: 'activate the certificate once REGISTERED' }),
-    timeout: Flags.integer({ default: 300, description: 'seconds to wait for REGISTERED' }),
+    timeout: Flags.integer({ default: 300, min: 1, max: 86400, description: 'seconds to wait for REGISTERED' }),
   };
   static override resultSchema = S.obj({
     server: S.str(),

@@ -7,10 +7,11 @@ import { UsageError } from '../../src/errors/index.js';
 export default class ClientRegister extends XrdCommand<typeof ClientRegister, ActionResult> {
   static override summary = 'Register a client at the central server; optionally approve it there and wait until it is REGISTERED.';
   static override args = { id: Args.string({ required: true, description: 'client id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
+  static override idInputs = { id: 'client' } as const;
   static override flags = {
     approve: Flags.boolean({ description: 'approve the registration request at the central server and wait for REGISTERED' }),
     'cs-context': Flags.string({ description: "central server context (default: the context's centralContext)" }),
-    timeout: Flags.integer({ default: 300, description: 'seconds to wait for REGISTERED' }),
+    timeout: Flags.integer({ default: 300, min: 1, max: 86400, description: 'seconds to wait for REGISTERED' }),
   };
   static override resultSchema = actionResultSchema;
 

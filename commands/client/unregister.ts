@@ -5,6 +5,7 @@ import { act, actionResultSchema, type ActionResult } from '../../src/cli/action
 export default class ClientUnregister extends XrdCommand<typeof ClientUnregister, ActionResult> {
   static override summary = 'Send a client deletion request to the central server (takes effect at once).';
   static override args = { id: Args.string({ required: true, description: 'client id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
+  static override idInputs = { id: 'client' } as const;
   static override flags = {  };
   static override resultSchema = actionResultSchema;
 

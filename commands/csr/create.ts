@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
-import { writeFileSync } from 'node:fs';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
 import { createCsr, parseSubjectOverrides, usageType } from '../../src/certs/lifecycle.js';
+import { checkWriteTarget, writeFileSafe } from '../../src/fs/files.js';
 
 type Result = {
   server: string;
@@ -24,6 +24,7 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
     '<%= config.bin %> csr create --usage auth --ca "Sandbox CA" --out auth.csr',
     '<%= config.bin %> csr create --usage sign --member DEV:GOV:1001 --ca "Sandbox CA" --subject C=EE',
   ];
+  static override idInputs = { member: 'member' } as const;
   static override flags = {
     usage: Flags.string({ required: true, options: ['auth', 'sign'], description: 'certificate usage' }),
     ca: Flags.string({ required: true, description: 'approved CA name (xrdctl cert cas lists them)' }),
@@ -52,6 +53,8 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
 
   protected async execute(): Promise<Result> {
     const f = this.flags;
+    // a bad --out fails here, before a key and a CSR exist on the server
+    if (f.out) checkWriteTarget(f.out, { overwrite: true, what: 'CSR' });
     const api = await this.securityServer();
     let res!: Awaited<ReturnType<typeof createCsr>>;
     await this.out.steps([
@@ -76,7 +79,7 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
         },
       },
     ]);
-    if (f.out) writeFileSync(f.out, res.csr);
+    if (f.out) writeFileSafe(f.out, res.csr, { overwrite: true, what: 'CSR', mode: 0o644 });
     const { csr, ...rest } = res;
     return { ...rest, file: f.out ?? null, csr: res.format === 'PEM' ? csr.toString('utf8') : csr.toString('base64') };
   }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { writeFileSync } from 'node:fs';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
+import { checkWriteTarget, writeFileSafe } from '../../src/fs/files.js';
 
 type Result = { server: string; keyId: string; csrId: string; format: string; file: string | null; csr: string };
 
@@ -15,9 +15,10 @@ export default class CsrDownload extends XrdCommand<typeof CsrDownload, Result> 
   static override resultSchema = S.obj({ server: S.str(), keyId: S.str(), csrId: S.str(), format: S.str(), file: S.nullable(S.str()), csr: S.str() });
 
   protected async execute(): Promise<Result> {
+    if (this.flags.out) checkWriteTarget(this.flags.out, { overwrite: true, what: 'CSR' });
     const api = await this.securityServer();
     const bytes = await api.downloadCsr(this.args.key, this.args.csr, this.flags.format as 'PEM' | 'DER');
-    if (this.flags.out) writeFileSync(this.flags.out, bytes);
+    if (this.flags.out) writeFileSafe(this.flags.out, bytes, { overwrite: true, what: 'CSR', mode: 0o644 });
     return {
       server: api.server,
       keyId: this.args.key,

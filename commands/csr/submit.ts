@@ -26,7 +26,8 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     adapter: Flags.string({ required: true, options: ['server-acme', 'acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
     ca: Flags.string({ description: 'approved CA name (server-acme)' }),
     command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
-    timeout: Flags.integer({ default: 120, description: 'seconds the CA command (or the whole ACME order) may take' }),
+    'command-env': Flags.string({ multiple: true, description: 'command: pass this environment variable on to the CA command (repeatable; it gets PATH, HOME, LANG, TZ, TMPDIR and these only)' }),
+    timeout: Flags.integer({ default: 120, min: 1, max: 86400, description: 'seconds the CA command (or the whole ACME order) may take' }),
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
     ...acmeFlags,
     out: Flags.string({ char: 'o', description: 'manual: where to write the CSR; otherwise: where to write the certificate' }),
@@ -52,7 +53,7 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     const acme = f.adapter === 'acme' ? await this.acmeOptions() : undefined;
     const api = await this.securityServer();
     const issuer: IssuerSpec =
-      f.adapter === 'manual' ? { type: 'manual', csrFile: f.out! } : f.adapter === 'acme' ? { type: 'acme', options: acme! } : f.adapter === 'command' ? { type: 'command', command: f.command!, timeoutMs: f.timeout * 1000 } : { type: 'server-acme' };
+      f.adapter === 'manual' ? { type: 'manual', csrFile: f.out! } : f.adapter === 'acme' ? { type: 'acme', options: acme! } : f.adapter === 'command' ? { type: 'command', command: f.command!, timeoutMs: f.timeout * 1000, passEnv: f['command-env'] } : { type: 'server-acme' };
     const req = { keyId: f.key, csrId: f.csr, adapter: f.adapter as SubmitRequest['adapter'], issuer, ca: f.ca, format: f.format as 'PEM' | 'DER', out: f.adapter === 'manual' ? undefined : f.out, import: f.import, activate: f.activate };
     let res!: Result;
     await this.out.steps([{ title: `submit the CSR of key ${f.key} (${f.adapter})`, run: async (update) => void (res = await submitKeyCsr(api, req, update)) }]);

@@ -5,6 +5,7 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 export default class GroupRemoveMembers extends XrdCommand<typeof GroupRemoveMembers, ActionResult> {
   static override summary = 'Remove members from a local group.';
   static override args = {  };
+  static override idInputs = { member: 'subsystem', code: 'part' } as const;
   static override flags = { client: clientFlag, code: Flags.string({ required: true, description: 'group code' }), member: Flags.string({ required: true, multiple: true, description: 'member subsystem id (repeatable)' }) };
   static override resultSchema = actionResultSchema;
 

@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
-import { UsageError } from '../../src/errors/index.js';
+import { READ_LIMITS, checkWriteTarget, readBoundedText, writeFileSafe } from '../../src/fs/files.js';
 
 type Result = { file: string | null; csr: string };
 
@@ -18,15 +17,11 @@ export default class TlsCsr extends XrdCommand<typeof TlsCsr, Result> {
   static override resultSchema = S.obj({ file: S.nullable(S.str()), csr: S.str() });
 
   protected async execute(): Promise<Result> {
-    let key: string;
-    try {
-      key = readFileSync(this.flags.key, 'utf8');
-    } catch (e) {
-      throw new UsageError(`${this.flags.key}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
-    }
+    if (this.flags.out) checkWriteTarget(this.flags.out, { overwrite: true, what: 'CSR' });
+    const key = readBoundedText(this.flags.key, { maxBytes: READ_LIMITS.key, what: 'private key' });
     const { createTlsCsr } = await import('../../src/pki/tls.js');
     const csr = createTlsCsr(key, this.flags.subject, this.flags.san ?? []);
-    if (this.flags.out) writeFileSync(this.flags.out, csr);
+    if (this.flags.out) writeFileSafe(this.flags.out, csr, { overwrite: true, what: 'CSR', mode: 0o644 });
     return { file: this.flags.out ?? null, csr };
   }
 

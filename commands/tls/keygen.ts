@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
-import { existsSync, writeFileSync } from 'node:fs';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
-import { UsageError } from '../../src/errors/index.js';
+import { checkWriteTarget, writeFileSafe } from '../../src/fs/files.js';
 
 type Result = { file: string; bits: number };
 
@@ -16,9 +15,11 @@ export default class TlsKeygen extends XrdCommand<typeof TlsKeygen, Result> {
   static override resultSchema = S.obj({ file: S.str(), bits: S.int() });
 
   protected async execute(): Promise<Result> {
-    if (existsSync(this.flags.out) && !this.flags.force) throw new UsageError(`${this.flags.out} exists`, { hint: 'pass --force to overwrite it (the old key is lost)' });
+    const target = { overwrite: this.flags.force, what: 'private key', overwriteFlag: '--force (the old key is lost)' };
+    checkWriteTarget(this.flags.out, target);
     const { generateTlsKey } = await import('../../src/pki/tls.js');
-    writeFileSync(this.flags.out, generateTlsKey(this.flags.bits), { mode: 0o600 });
+    // 0600 also over an existing file (its old mode is not kept); a symlink is refused, never followed
+    writeFileSafe(this.flags.out, generateTlsKey(this.flags.bits), { ...target, mode: 0o600 });
     return { file: this.flags.out, bits: this.flags.bits };
   }
 

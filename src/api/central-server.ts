@@ -1,7 +1,9 @@
 import type { HttpClient } from '../http/index.js';
+import { seg } from './segment.js';
+import { CS, expect, opt } from './shape.js';
 import type * as T from './types/cs.js';
 
-const enc = encodeURIComponent;
+const enc = seg;
 
 /** Typed client for the Central Server admin API (/api/v1). */
 export class CentralServerApi {
@@ -12,16 +14,16 @@ export class CentralServerApi {
   }
 
   async getVersion() {
-    return (await this.http.request<T.Version>({ method: 'GET', path: '/system/version', step: 'get-version' })).body;
+    return (await this.http.request<T.Version>({ method: 'GET', path: '/system/version', step: 'get-version', expect: expect(CS.version) })).body;
   }
   async getSystemStatus() {
-    return (await this.http.request<T.SystemStatus>({ method: 'GET', path: '/system/status', step: 'get-system-status' })).body;
+    return (await this.http.request<T.SystemStatus>({ method: 'GET', path: '/system/status', step: 'get-system-status', expect: expect(CS.systemStatus) })).body;
   }
   async getHaClusterStatus() {
-    return (await this.http.request<T.HaClusterStatus>({ method: 'GET', path: '/system/high-availability-cluster/status', step: 'get-ha-status' })).body;
+    return (await this.http.request<T.HaClusterStatus>({ method: 'GET', path: '/system/high-availability-cluster/status', step: 'get-ha-status', expect: expect(CS.anyObject) })).body;
   }
   async getConfigurationParts(type: T.ConfigurationType = 'INTERNAL') {
-    return (await this.http.request<T.ConfigurationPart[]>({ method: 'GET', path: `/configuration-sources/${type}/configuration-parts`, step: 'get-configuration-parts' })).body;
+    return (await this.http.request<T.ConfigurationPart[]>({ method: 'GET', path: `/configuration-sources/${type}/configuration-parts`, step: 'get-configuration-parts', expect: expect(CS.anyList) })).body;
   }
   async findManagementRequests(q: {
     query?: string;
@@ -35,13 +37,13 @@ export class CentralServerApi {
     offset?: number;
   } = {}) {
     const query: Record<string, string | number | boolean | undefined | string[]> = { ...q, types: q.types };
-    return (await this.http.request<T.PagedManagementRequests>({ method: 'GET', path: '/management-requests', query, step: 'list-management-requests' })).body;
+    return (await this.http.request<T.PagedManagementRequests>({ method: 'GET', path: '/management-requests', query, step: 'list-management-requests', expect: expect(CS.managementRequests) })).body;
   }
   async getManagementRequest(id: number | string) {
-    return (await this.http.request<T.ManagementRequestDetailedView>({ method: 'GET', path: `/management-requests/${enc(String(id))}`, step: 'get-management-request' })).body;
+    return (await this.http.request<T.ManagementRequestDetailedView>({ method: 'GET', path: `/management-requests/${enc(String(id))}`, step: 'get-management-request', expect: expect(CS.managementRequest) })).body;
   }
   async approveManagementRequest(id: number | string) {
-    return (await this.http.request<T.ManagementRequest>({ method: 'POST', path: `/management-requests/${enc(String(id))}/approval`, step: 'approve-management-request' })).body;
+    return (await this.http.request<T.ManagementRequest>({ method: 'POST', path: `/management-requests/${enc(String(id))}/approval`, step: 'approve-management-request', expect: expect(opt(CS.managementRequest)) })).body;
   }
   async declineManagementRequest(id: number | string) {
     await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
@@ -51,7 +53,7 @@ export class CentralServerApi {
     const out: T.Client[] = [];
     const limit = 100;
     for (let offset = 0; offset < 100_000; offset += limit) {
-      const page = (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: { ...q, limit, offset }, step: 'list-clients' })).body;
+      const page = (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: { ...q, limit, offset }, step: 'list-clients', expect: expect(CS.clients) })).body;
       const items = page.clients ?? [];
       out.push(...items);
       if (items.length < limit || offset + limit >= page.paging_metadata.total_items) break;
@@ -59,16 +61,16 @@ export class CentralServerApi {
     return out;
   }
   async addMember(m: T.MemberAdd) {
-    return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member' })).body;
+    return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member', expect: expect(opt(CS.client)) })).body;
   }
   async updateMemberName(id: string, name: string) {
     await this.http.request({ method: 'PATCH', path: `/members/${enc(id)}`, body: { member_name: name }, step: 'rename-member' });
   }
   async addSubsystem(s: T.SubsystemAdd) {
-    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem' })).body;
+    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem', expect: expect(opt(CS.subsystem)) })).body;
   }
   async getSecurityServerAuthCerts(serverId: string) {
-    return (await this.http.request<T.SecurityServerAuthenticationCertificateDetails[]>({ method: 'GET', path: `/security-servers/${enc(serverId)}/authentication-certificates`, step: 'list-server-auth-certs' })).body;
+    return (await this.http.request<T.SecurityServerAuthenticationCertificateDetails[]>({ method: 'GET', path: `/security-servers/${enc(serverId)}/authentication-certificates`, step: 'list-server-auth-certs', expect: expect(CS.authCerts) })).body;
   }
   /** The central server drops a registered auth certificate at once (no request from the server; emergency cut-off). */
   async deleteSecurityServerAuthCert(serverId: string, certificateId: number | string) {
@@ -81,6 +83,6 @@ export class CentralServerApi {
   }
   /** The CS tokens with their configuration signing keys. */
   getTokens() {
-    return this.http.request<T.CsToken[]>({ method: 'GET', path: '/tokens', step: 'list-tokens' }).then((r) => r.body);
+    return this.http.request<T.CsToken[]>({ method: 'GET', path: '/tokens', step: 'list-tokens', expect: expect(CS.tokens) }).then((r) => r.body);
   }
 }

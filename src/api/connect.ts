@@ -1,6 +1,7 @@
 import { getContext, readContexts, validateUrl, type Context } from '../config/contexts.js';
 import { resolveSecret, type SecretRef } from '../config/secrets.js';
 import { ConfigError } from '../errors/index.js';
+import { preview } from '../input/text.js';
 import { HttpClient, type HttpExchange } from '../http/index.js';
 import { CentralServerApi } from './central-server.js';
 import { SecurityServerApi } from './security-server.js';
@@ -17,6 +18,18 @@ export interface ConnectOptions {
   rateLimit?: { perSecond: number; perMinute: number };
   maxSockets?: number;
   onExchange?: (x: HttpExchange) => void;
+}
+
+/**
+ * XRDCTL_TIMEOUT: seconds one request may take (default 30), for every command. Range-checked:
+ * a typo must not mean "wait for ever" or "never wait".
+ */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.XRDCTL_TIMEOUT;
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n >= 0.1 && n <= 3600)) throw new ConfigError(`XRDCTL_TIMEOUT=${preview(v)} is not a number of seconds from 0.1 to 3600`);
+  return Math.round(n * 1000);
 }
 
 /** Where a server is and how to trust and authenticate to it (a context, or a manifest's server). */
@@ -36,9 +49,9 @@ export async function connectHttp(name: string, conn: ServerConnection, what: st
     apiKey,
     tlsFingerprint: conn.tlsFingerprint,
     caFile: conn.caFile,
-    timeoutMs: opts.timeoutMs,
+    timeoutMs: opts.timeoutMs ?? requestTimeoutMs(opts.env),
     retries: opts.retries,
-    totalTimeoutMs: opts.totalTimeoutMs,
+    totalTimeoutMs: opts.totalTimeoutMs ?? (opts.timeoutMs ?? requestTimeoutMs(opts.env) ?? 30_000) * 4,
     rateLimit: opts.rateLimit,
     maxSockets: opts.maxSockets,
     onExchange: opts.onExchange,

@@ -1,7 +1,9 @@
 import type { HttpClient } from '../http/index.js';
+import { seg } from './segment.js';
+import { SS, expect, opt, type Shape } from './shape.js';
 import type * as T from './types/ss.js';
 
-const enc = encodeURIComponent;
+const enc = seg;
 
 /**
  * Typed client for the Security Server admin API (/api/v1). Method names follow the spec's
@@ -14,92 +16,83 @@ export class SecurityServerApi {
     return this.http.server;
   }
 
-  private async get<R>(path: string, step: string, query?: Record<string, string | number | boolean | undefined>): Promise<R> {
-    return (await this.http.request<R>({ method: 'GET', path, query, step })).body;
+  private async get<R>(path: string, step: string, shape: Shape, query?: Record<string, string | number | boolean | undefined>): Promise<R> {
+    return (await this.http.request<R>({ method: 'GET', path, query, step, expect: expect(shape) })).body;
   }
 
   // system & initialization
   getVersion() {
-    return this.get<T.VersionInfo>('/system/version', 'get-version');
+    return this.get<T.VersionInfo>('/system/version', 'get-version', SS.version);
   }
   getInitializationStatus() {
-    return this.get<T.InitializationStatus>('/initialization/status', 'get-initialization-status');
+    return this.get<T.InitializationStatus>('/initialization/status', 'get-initialization-status', SS.initializationStatus);
   }
   async uploadInitialAnchor(anchor: Buffer) {
-    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor' })).body;
+    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor', expect: expect(opt(SS.anchor)) })).body;
   }
   async initSecurityServer(conf: T.InitialServerConf) {
     await this.http.request({ method: 'POST', path: '/initialization', body: conf, step: 'initialize' });
   }
   getApprovedTimestampingServices() {
-    return this.get<T.TimestampingService[]>('/timestamping-services', 'list-approved-timestamping-services');
+    return this.get<T.TimestampingService[]>('/timestamping-services', 'list-approved-timestamping-services', SS.timestampingServices);
   }
   getConfiguredTimestampingServices() {
-    return this.get<T.TimestampingService[]>('/system/timestamping-services', 'list-timestamping-services');
+    return this.get<T.TimestampingService[]>('/system/timestamping-services', 'list-timestamping-services', SS.timestampingServices);
   }
   async addTimestampingService(tsa: T.TimestampingService) {
     return (await this.http.request<T.TimestampingService>({ method: 'POST', path: '/system/timestamping-services', body: tsa, step: 'add-timestamping-service' })).body;
   }
-  async updateClientConnectionType(id: string, connectionType: 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH') {
-    await this.http.request({ method: 'PATCH', path: `/clients/${enc(id)}`, body: { connection_type: connectionType }, step: 'set-connection-type' });
-  }
-  getClientTlsCertificates(id: string) {
-    return this.get<T.CertificateDetails[]>(`/clients/${enc(id)}/tls-certificates`, 'list-tls-certificates');
-  }
-  async addClientTlsCertificate(id: string, der: Buffer) {
-    return (await this.http.request<T.CertificateDetails>({ method: 'POST', path: `/clients/${enc(id)}/tls-certificates`, body: der, step: 'add-tls-certificate' })).body;
-  }
   getCurrentSecurityServer() {
-    return this.get<T.SecurityServer[]>('/security-servers', 'get-server-id', { current_server: true });
+    return this.get<T.SecurityServer[]>('/security-servers', 'get-server-id', SS.securityServers, { current_server: true });
   }
   getServerAddress() {
-    return this.get<T.SecurityServerAddressStatus>('/system/server-address', 'get-server-address');
+    return this.get<T.SecurityServerAddressStatus>('/system/server-address', 'get-server-address', SS.serverAddress);
   }
 
   getMaintenanceMode() {
-    return this.get<T.MaintenanceMode>('/system/maintenance-mode', 'get-maintenance-mode');
+    return this.get<T.MaintenanceMode>('/system/maintenance-mode', 'get-maintenance-mode', SS.anyObject);
   }
 
   // diagnostics (DIAGNOSTICS permission: System Administrator or Observer)
   getGlobalConfDiagnostics() {
-    return this.get<T.GlobalConfDiagnostics>('/diagnostics/globalconf', 'diagnostics-globalconf');
+    return this.get<T.GlobalConfDiagnostics>('/diagnostics/globalconf', 'diagnostics-globalconf', SS.anyObject);
   }
   getGlobalConfStatus() {
-    return this.get<T.GlobalConfConnectionStatus[]>('/diagnostics/global-conf-status', 'diagnostics-globalconf-urls');
+    return this.get<T.GlobalConfConnectionStatus[]>('/diagnostics/global-conf-status', 'diagnostics-globalconf-urls', SS.anyList);
   }
   getOcspRespondersDiagnostics() {
-    return this.get<T.CaOcspDiagnostics[]>('/diagnostics/ocsp-responders', 'diagnostics-ocsp');
+    return this.get<T.CaOcspDiagnostics[]>('/diagnostics/ocsp-responders', 'diagnostics-ocsp', SS.anyList);
   }
   getTimestampingServicesDiagnostics() {
-    return this.get<T.TimestampingServiceDiagnostics[]>('/diagnostics/timestamping-services', 'diagnostics-timestamping');
+    return this.get<T.TimestampingServiceDiagnostics[]>('/diagnostics/timestamping-services', 'diagnostics-timestamping', SS.anyList);
   }
   getAddOnDiagnostics() {
-    return this.get<T.AddOnStatus>('/diagnostics/addon-status', 'diagnostics-addons');
+    return this.get<T.AddOnStatus>('/diagnostics/addon-status', 'diagnostics-addons', SS.anyObject);
   }
   getAuthCertReqStatus() {
-    return this.get<T.ConnectionStatus>('/diagnostics/auth-cert-req-status', 'diagnostics-auth-cert-req');
+    return this.get<T.ConnectionStatus>('/diagnostics/auth-cert-req-status', 'diagnostics-auth-cert-req', SS.anyObject);
   }
   getProxyMemoryUsage() {
-    return this.get<T.ProxyMemoryUsageStatus>('/diagnostics/proxy-memory-usage-status', 'diagnostics-proxy-memory');
+    return this.get<T.ProxyMemoryUsageStatus>('/diagnostics/proxy-memory-usage-status', 'diagnostics-proxy-memory', SS.anyObject);
   }
 
   // tokens
   getTokens() {
-    return this.get<T.Token[]>('/tokens', 'list-tokens');
+    return this.get<T.Token[]>('/tokens', 'list-tokens', SS.tokens);
   }
   getToken(id: string) {
-    return this.get<T.Token>(`/tokens/${enc(id)}`, 'get-token');
+    return this.get<T.Token>(`/tokens/${enc(id)}`, 'get-token', SS.token);
   }
   async loginToken(id: string, pin: string) {
-    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/login`, body: { password: pin }, step: 'token-login' })).body;
+    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/login`, body: { password: pin }, step: 'token-login', expect: expect(opt(SS.token)) })).body;
   }
   async logoutToken(id: string) {
-    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/logout`, step: 'token-logout' })).body;
+    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/logout`, step: 'token-logout', expect: expect(opt(SS.token)) })).body;
   }
 
   // keys & CSRs
   async addKey(tokenId: string, label: string) {
-    return (await this.http.request<T.Key>({ method: 'POST', path: `/tokens/${enc(tokenId)}/keys`, body: { label }, step: 'create-key' })).body;
+    return (await this.http.request<T.Key>({ method: 'POST', path: `/tokens/${enc(tokenId)}/keys`, body: { label }, step: 'create-key', expect: expect(SS.key) })).body;
   }
   async addKeyAndCsr(tokenId: string, req: T.KeyLabelWithCsrGenerate) {
     return (
@@ -108,11 +101,12 @@ export class SecurityServerApi {
         path: `/tokens/${enc(tokenId)}/keys-with-csrs`,
         body: req,
         step: 'create-key-and-csr',
+        expect: expect(SS.keyWithCsr),
       })
     ).body;
   }
   getKey(id: string) {
-    return this.get<T.Key>(`/keys/${enc(id)}`, 'get-key');
+    return this.get<T.Key>(`/keys/${enc(id)}`, 'get-key', SS.key);
   }
   async deleteKey(id: string, ignoreWarnings = false) {
     await this.http.request({ method: 'DELETE', path: `/keys/${enc(id)}`, query: { ignore_warnings: ignoreWarnings || undefined }, step: 'delete-key' });
@@ -144,10 +138,10 @@ export class SecurityServerApi {
 
   // certificate authorities
   getApprovedCertificateAuthorities(usage?: T.KeyUsageType) {
-    return this.get<T.CertificateAuthority[]>('/certificate-authorities', 'list-cas', { key_usage_type: usage });
+    return this.get<T.CertificateAuthority[]>('/certificate-authorities', 'list-cas', SS.cas, { key_usage_type: usage });
   }
   getSubjectFieldDescriptions(ca: string, q: { key_usage_type: T.KeyUsageType; member_id?: string; key_id?: string; is_new_member?: boolean }) {
-    return this.get<T.CsrSubjectFieldDescription[]>(`/certificate-authorities/${enc(ca)}/csr-subject-fields`, 'get-csr-subject-fields', q);
+    return this.get<T.CsrSubjectFieldDescription[]>(`/certificate-authorities/${enc(ca)}/csr-subject-fields`, 'get-csr-subject-fields', SS.subjectFields, q);
   }
   async orderAcmeCertificate(ca: string, order: T.AcmeOrder) {
     await this.http.request({ method: 'POST', path: `/certificate-authorities/${enc(ca)}/acme-order`, body: order, step: 'acme-order' });
@@ -155,10 +149,10 @@ export class SecurityServerApi {
 
   // certificates
   async importCertificate(cert: Buffer) {
-    return (await this.http.request<T.TokenCertificate>({ method: 'POST', path: '/token-certificates', body: cert, step: 'import-cert' })).body;
+    return (await this.http.request<T.TokenCertificate>({ method: 'POST', path: '/token-certificates', body: cert, step: 'import-cert', expect: expect(SS.tokenCertificate) })).body;
   }
   getCertificate(hash: string) {
-    return this.get<T.TokenCertificate>(`/token-certificates/${enc(hash)}`, 'get-cert');
+    return this.get<T.TokenCertificate>(`/token-certificates/${enc(hash)}`, 'get-cert', SS.tokenCertificate);
   }
   async registerCertificate(hash: string, address: string) {
     await this.http.request({ method: 'PUT', path: `/token-certificates/${enc(hash)}/register`, body: { address }, step: 'register-cert' });
@@ -181,13 +175,13 @@ export class SecurityServerApi {
 
   // clients
   getClients(q: { show_members?: boolean; internal_search?: boolean } = {}) {
-    return this.get<T.Client[]>('/clients', 'list-clients', q);
+    return this.get<T.Client[]>('/clients', 'list-clients', SS.clients, q);
   }
   getClient(id: string) {
-    return this.get<T.Client>(`/clients/${enc(id)}`, 'get-client');
+    return this.get<T.Client>(`/clients/${enc(id)}`, 'get-client', SS.client);
   }
   async addClient(client: T.Client, ignoreWarnings = false) {
-    return (await this.http.request<T.Client>({ method: 'POST', path: '/clients', body: { client, ignore_warnings: ignoreWarnings }, step: 'add-client' })).body;
+    return (await this.http.request<T.Client>({ method: 'POST', path: '/clients', body: { client, ignore_warnings: ignoreWarnings }, step: 'add-client', expect: expect(opt(SS.client)) })).body;
   }
   async registerClient(id: string) {
     await this.http.request({ method: 'PUT', path: `/clients/${enc(id)}/register`, step: 'register-client' });
@@ -195,21 +189,30 @@ export class SecurityServerApi {
   async unregisterClient(id: string) {
     await this.http.request({ method: 'PUT', path: `/clients/${enc(id)}/unregister`, step: 'unregister-client' });
   }
+  async updateClientConnectionType(id: string, connectionType: T.ConnectionType) {
+    await this.http.request({ method: 'PATCH', path: `/clients/${enc(id)}`, body: { connection_type: connectionType }, step: 'set-connection-type' });
+  }
+  getClientTlsCertificates(id: string) {
+    return this.get<{ hash: string; subject_distinguished_name: string; not_after: string }[]>(`/clients/${enc(id)}/tls-certificates`, 'list-tls-certificates', SS.tlsCertificates);
+  }
+  async addClientTlsCertificate(id: string, der: Buffer) {
+    await this.http.request({ method: 'POST', path: `/clients/${enc(id)}/tls-certificates`, body: der, step: 'add-tls-certificate' });
+  }
   async deleteClient(id: string) {
     await this.http.request({ method: 'DELETE', path: `/clients/${enc(id)}`, step: 'delete-client' });
   }
 
   // service descriptions, services, endpoints
   getClientServiceDescriptions(clientId: string) {
-    return this.get<T.ServiceDescription[]>(`/clients/${enc(clientId)}/service-descriptions`, 'list-service-descriptions');
+    return this.get<T.ServiceDescription[]>(`/clients/${enc(clientId)}/service-descriptions`, 'list-service-descriptions', SS.serviceDescriptions);
   }
   async addServiceDescription(clientId: string, sd: T.ServiceDescriptionAdd) {
     return (
-      await this.http.request<T.ServiceDescription>({ method: 'POST', path: `/clients/${enc(clientId)}/service-descriptions`, body: sd, step: 'add-service-description' })
+      await this.http.request<T.ServiceDescription>({ method: 'POST', path: `/clients/${enc(clientId)}/service-descriptions`, body: sd, step: 'add-service-description', expect: expect(opt(SS.serviceDescription)) })
     ).body;
   }
   async updateServiceDescription(id: string, u: T.ServiceDescriptionUpdate) {
-    return (await this.http.request<T.ServiceDescription>({ method: 'PATCH', path: `/service-descriptions/${enc(id)}`, body: u, step: 'update-service-description' })).body;
+    return (await this.http.request<T.ServiceDescription>({ method: 'PATCH', path: `/service-descriptions/${enc(id)}`, body: u, step: 'update-service-description', expect: expect(opt(SS.serviceDescription)) })).body;
   }
   async deleteServiceDescription(id: string) {
     await this.http.request({ method: 'DELETE', path: `/service-descriptions/${enc(id)}`, step: 'delete-service-description' });
@@ -222,14 +225,14 @@ export class SecurityServerApi {
   }
   async refreshServiceDescription(id: string, ignoreWarnings = false) {
     return (
-      await this.http.request<T.ServiceDescription>({ method: 'PUT', path: `/service-descriptions/${enc(id)}/refresh`, body: { ignore_warnings: ignoreWarnings }, step: 'refresh-service-description' })
+      await this.http.request<T.ServiceDescription>({ method: 'PUT', path: `/service-descriptions/${enc(id)}/refresh`, body: { ignore_warnings: ignoreWarnings }, step: 'refresh-service-description', expect: expect(opt(SS.serviceDescription)) })
     ).body;
   }
   async updateService(id: string, u: T.ServiceUpdate) {
-    return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service' })).body;
+    return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service', expect: expect(opt(SS.service)) })).body;
   }
   async addEndpoint(serviceId: string, e: { service_code: string; method: T.EndpointMethod; path: string }) {
-    return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint' })).body;
+    return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint', expect: expect(opt(SS.endpoint)) })).body;
   }
   async deleteEndpoint(id: string) {
     await this.http.request({ method: 'DELETE', path: `/endpoints/${enc(id)}`, step: 'delete-endpoint' });
@@ -237,10 +240,10 @@ export class SecurityServerApi {
 
   // access rights (service-client centric: per subject, the codes of this client's services it may call)
   getServiceClients(clientId: string) {
-    return this.get<T.ServiceClient[]>(`/clients/${enc(clientId)}/service-clients`, 'list-service-clients');
+    return this.get<T.ServiceClient[]>(`/clients/${enc(clientId)}/service-clients`, 'list-service-clients', SS.serviceClients);
   }
   getServiceClientAccessRights(clientId: string, scId: string) {
-    return this.get<T.AccessRight[]>(`/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, 'list-access-rights');
+    return this.get<T.AccessRight[]>(`/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, 'list-access-rights', SS.accessRights);
   }
   async addServiceClientAccessRights(clientId: string, scId: string, codes: string[]) {
     await this.http.request({ method: 'POST', path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, body: { items: codes.map((service_code) => ({ service_code })) }, step: 'grant-access' });
@@ -251,7 +254,7 @@ export class SecurityServerApi {
 
   // access rights (service-centric)
   getServiceServiceClients(serviceId: string) {
-    return this.get<T.ServiceClient[]>(`/services/${enc(serviceId)}/service-clients`, 'list-access-rights');
+    return this.get<T.ServiceClient[]>(`/services/${enc(serviceId)}/service-clients`, 'list-access-rights', SS.serviceClients);
   }
   async addServiceServiceClients(serviceId: string, ids: string[]) {
     await this.http.request({ method: 'POST', path: `/services/${enc(serviceId)}/service-clients`, body: { items: ids.map((id) => ({ id })) }, step: 'grant-access' });
@@ -262,13 +265,13 @@ export class SecurityServerApi {
 
   // local groups
   getClientLocalGroups(clientId: string) {
-    return this.get<T.LocalGroup[]>(`/clients/${enc(clientId)}/local-groups`, 'list-local-groups');
+    return this.get<T.LocalGroup[]>(`/clients/${enc(clientId)}/local-groups`, 'list-local-groups', SS.localGroups);
   }
   getLocalGroup(id: string) {
-    return this.get<T.LocalGroup>(`/local-groups/${enc(id)}`, 'get-local-group');
+    return this.get<T.LocalGroup>(`/local-groups/${enc(id)}`, 'get-local-group', SS.localGroup);
   }
   async addLocalGroup(clientId: string, g: T.LocalGroupAdd) {
-    return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group' })).body;
+    return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group', expect: expect(opt(SS.localGroup)) })).body;
   }
   async updateLocalGroup(id: string, description: string) {
     await this.http.request({ method: 'PATCH', path: `/local-groups/${enc(id)}`, body: { description }, step: 'update-local-group' });

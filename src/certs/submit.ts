@@ -61,7 +61,7 @@ export async function csrForKey(api: SecurityServerApi, keyId: string, csrId: st
 /** How a CSR reaches its CA: the adapters of `csr submit`, of apply's issuers and of rotation. */
 export type IssuerSpec =
   | { type: 'server-acme' }
-  | { type: 'command'; command: string; timeoutMs: number }
+  | { type: 'command'; command: string; timeoutMs: number; passEnv?: string[] }
   /** the CSR goes to `csrFile`; the CA's answer is picked up from `certFile` once it is there */
   | { type: 'manual'; csrFile: string; certFile?: string }
   | { type: 'acme'; options: import('../pki/adapters/acme.js').AcmeOptions };
@@ -94,7 +94,7 @@ export async function submitCsr(c: SubmitContext & { issuer: IssuerSpec; csrForm
     }
     case 'command': {
       const { CommandAdapter, splitCommand } = await import('../pki/adapters/command.js');
-      const r = await new CommandAdapter(splitCommand(c.issuer.command), { timeoutMs: c.issuer.timeoutMs }).submit(c.csr, sub);
+      const r = await new CommandAdapter(splitCommand(c.issuer.command), { timeoutMs: c.issuer.timeoutMs, passEnv: c.issuer.passEnv }).submit(c.csr, sub);
       return { kind: 'certificate', certificate: r.certificate };
     }
   }

@@ -4,6 +4,7 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import { getContext, readContexts, type Context } from '../config/contexts.js';
 import { ExitCode, UsageError, XrdError, toXrdError } from '../errors/index.js';
+import { findUnsafeChar, identifierProblem, preview, type IdKind } from '../input/text.js';
 import { Output, preloadChalk } from '../output/index.js';
 import type { JsonSchema } from './schema.js';
 
@@ -18,6 +19,12 @@ export type CmdArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args'
  */
 export abstract class XrdCommand<T extends typeof Command, R extends object = object> extends Command {
   static override enableJsonFlag = false;
+
+  /** Flags and arguments that hold X-Road identifiers, checked before anything runs (a flag named client is by default). */
+  static idInputs: Record<string, IdKind> = {};
+
+  /** Result fields that are text of several lines the command itself made (a completion script): kept multi-line for render(); every other string reaches render() as one clean line. */
+  static multilineFields: readonly string[] = [];
 
   /** JSON Schema of the --json result (a public contract; snapshotted in test/snapshots). */
   static resultSchema: JsonSchema = { type: 'object' };
@@ -63,9 +70,10 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
       this.flags = parsed.flags as CmdFlags<T>;
       this.args = parsed.args as CmdArgs<T>;
       this.positional = (parsed.argv as unknown[]).map(String);
+      checkInputs(parsed.flags as Record<string, unknown>, parsed.args as Record<string, unknown>, this.positional, { ...DEFAULT_ID_INPUTS, ...ctor.idInputs });
       this.out = new Output({ json: this.flags.json, noColor: this.flags['no-color'], verbose: this.flags.verbose });
       const result = await this.execute();
-      this.out.result(result, (r) => this.render(r));
+      this.out.result(result, (r) => this.render(r), { multiline: ctor.multilineFields });
       if (this.exitCode !== undefined) process.exitCode = this.exitCode;
     } catch (e) {
       const err = normalizeError(e);
@@ -118,6 +126,29 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
     const ok = await this.out.confirm(message, { flag: '--yes' });
     if (!ok) throw new UsageError('cancelled at the confirmation prompt');
   }
+}
+
+const DEFAULT_ID_INPUTS: Record<string, IdKind> = { client: 'client' };
+
+/**
+ * Input hygiene at the edge, for every command: no flag or argument may hold a control, invisible
+ * or bidirectional character, and identifiers follow X-Road's rules. One line, exit 2, before any
+ * file is read or any request is sent.
+ */
+function checkInputs(flags: Record<string, unknown>, args: Record<string, unknown>, positional: string[], ids: Record<string, IdKind>): void {
+  const check = (label: string, name: string, v: unknown) => {
+    for (const s of Array.isArray(v) ? v : [v]) {
+      if (typeof s !== 'string') continue;
+      const bad = findUnsafeChar(s);
+      if (bad) throw new UsageError(`${label} '${preview(s)}' contains ${bad.label} at character ${bad.index + 1}`, { hint: 'type the value again; invisible and control characters are refused' });
+      const kind = ids[name];
+      const p = kind ? identifierProblem(s, kind) : undefined;
+      if (p) throw new UsageError(`${label} '${preview(s)}': ${p}`, { hint: 'X-Road identifiers have no : ; / \\ % or whitespace inside a part' });
+    }
+  };
+  for (const [k, v] of Object.entries(flags)) check(`--${k}`, k, v);
+  for (const [k, v] of Object.entries(args)) check(`argument ${k}`, k, v);
+  for (const v of positional) check('argument', '', v);
 }
 
 /** oclif's own parse errors (unknown flag, missing arg) become UsageError with exit 2. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/index.js';
-import { contextsPath, getContext, normalizeContext, readContexts, writeContexts, type Context, type ServerKind } from './contexts.js';
+import { contextsPath, getContext, normalizeContext, readContexts, updateContexts, type Context, type ServerKind } from './contexts.js';
 
 export interface ContextView {
   name: string;
@@ -29,15 +29,15 @@ function view(ctx: Context, current?: string): ContextView {
 
 export async function addContext(input: Context, opts: { overwrite?: boolean; use?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<ContextView> {
   const ctx = normalizeContext(input);
-  const file = readContexts(opts.env);
-  if (file.contexts[ctx.name] && !opts.overwrite) {
-    throw new ConfigError(`context '${ctx.name}' already exists`, { hint: 'pass --overwrite to replace it' });
-  }
-  const { name, ...rest } = ctx;
-  file.contexts[name] = rest;
-  if (opts.use || !file.current) file.current = name;
-  await writeContexts(file, opts.env);
-  return view(ctx, file.current);
+  return updateContexts(opts.env ?? process.env, (file) => {
+    if (Object.hasOwn(file.contexts, ctx.name) && !opts.overwrite) {
+      throw new ConfigError(`context '${ctx.name}' already exists`, { hint: 'pass --overwrite to replace it' });
+    }
+    const { name, ...rest } = ctx;
+    file.contexts[name] = rest;
+    if (opts.use || !file.current) file.current = name;
+    return view(ctx, file.current);
+  });
 }
 
 export function listContexts(env?: NodeJS.ProcessEnv): { current: string | null; file: string; contexts: ContextView[] } {
@@ -54,18 +54,18 @@ export function showContext(name: string | undefined, env?: NodeJS.ProcessEnv): 
 }
 
 export async function useContext(name: string, env?: NodeJS.ProcessEnv): Promise<ContextView> {
-  const file = readContexts(env);
-  const ctx = getContext(file, name);
-  file.current = name;
-  await writeContexts(file, env);
-  return view(ctx, name);
+  return updateContexts(env ?? process.env, (file) => {
+    const ctx = getContext(file, name);
+    file.current = name;
+    return view(ctx, name);
+  });
 }
 
 export async function removeContext(name: string, env?: NodeJS.ProcessEnv): Promise<{ removed: string; current: string | null }> {
-  const file = readContexts(env);
-  getContext(file, name);
-  delete file.contexts[name];
-  if (file.current === name) delete file.current;
-  await writeContexts(file, env);
-  return { removed: name, current: file.current ?? null };
+  return updateContexts(env ?? process.env, (file) => {
+    getContext(file, name);
+    delete file.contexts[name];
+    if (file.current === name) delete file.current;
+    return { removed: name, current: file.current ?? null };
+  });
 }

@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { SecretError, registerSecret } from '../errors/index.js';
+import { statSync } from 'node:fs';
+import { FileError, SecretError, registerSecret } from '../errors/index.js';
+import { READ_LIMITS, readBoundedText } from '../fs/files.js';
 
 /**
  * A reference to a secret, never the secret itself:
@@ -57,22 +58,14 @@ export async function resolveSecret(ref: SecretRef, opts: ResolveOptions): Promi
     }
     value = v;
   } else if (p.kind === 'file') {
-    let st;
     try {
-      st = statSync(p.name);
+      value = readBoundedText(p.name, { maxBytes: READ_LIMITS.secret, what: 'secret file' });
     } catch (e) {
-      throw new SecretError(`${opts.what}: cannot read secret file ${p.name}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
-        hint: 'check the path and its permissions',
-      });
+      // never the content; the path and why only
+      const why = e instanceof FileError ? (e.errno ?? e.message) : ((e as NodeJS.ErrnoException).code ?? 'error');
+      throw new SecretError(`${opts.what}: cannot read secret file ${p.name}: ${why}`, { hint: 'point the reference at a regular file holding the secret on its first line (mode 0600)' });
     }
-    if (st.isDirectory()) throw new SecretError(`${opts.what}: secret file ${p.name} is a directory`);
-    try {
-      value = readFileSync(p.name, 'utf8');
-    } catch (e) {
-      throw new SecretError(`${opts.what}: cannot read secret file ${p.name}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
-        hint: 'check the path and its permissions',
-      });
-    }
+    const st = statSync(p.name);
     value = value.split(/\r?\n/)[0] ?? '';
     if (!value) throw new SecretError(`${opts.what}: secret file ${p.name} is empty`);
     if ((st.mode & 0o077) !== 0 && opts.warn) {

@@ -98,6 +98,25 @@ export class ConfigError extends UsageError {
   override readonly code: string = 'config';
 }
 
+/** A file xrdctl was given or writes cannot be used as it is (special file, too large, symlink, unsafe mode). */
+export class FileError extends UsageError {
+  override readonly code = 'file';
+  readonly file: string;
+  /** the system's error code (ENOENT, EACCES, …) when the file system refused */
+  readonly errno?: string;
+  constructor(file: string, message: string, opts: XrdErrorOptions & { errno?: string } = {}) {
+    super(message, opts);
+    this.file = file;
+    this.errno = opts.errno;
+  }
+  override where(): string {
+    return this.file;
+  }
+  override toJSON(): ErrorJson {
+    return { ...super.toJSON(), file: this.file };
+  }
+}
+
 /** A secret reference (env:, file:, prompt) that cannot be resolved. The secret value is never in the message. */
 export class SecretError extends UsageError {
   override readonly code = 'secret';

@@ -1,7 +1,6 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import { createHash, randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -14,6 +13,8 @@ import {
   redact,
   registerSecret,
 } from '../errors/index.js';
+import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
+import { preview } from '../input/text.js';
 
 export interface HttpClientOptions {
   /** base URL including the API prefix, e.g. https://127.0.0.1:4000/api/v1 */
@@ -67,6 +68,11 @@ export interface RequestOptions {
   /** override: may this request be retried after a network failure? (default: GET only) */
   idempotent?: boolean;
   timeoutMs?: number;
+  /**
+   * Check a 2xx answer's body before anyone uses it: return what is wrong, or undefined. A body
+   * that fails is an ApiError naming the server and the step (never a TypeError later on).
+   */
+  expect?: (body: unknown) => string | undefined;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -75,9 +81,29 @@ export interface HttpResponse<T = unknown> {
   /** parsed JSON, a Buffer for binary bodies, or undefined when empty */
   body: T;
   correlationId?: string;
+  /** set when the body claimed to be JSON but did not parse */
+  invalidJson?: string;
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'bad request', 401: 'unauthorized (API key refused)', 403: 'forbidden (API key lacks the role)', 404: 'not found', 409: 'conflict', 413: 'request too large', 429: 'too many requests', 500: 'server error', 502: 'bad gateway', 503: 'service unavailable', 504: 'gateway timeout' };
+/** The most of an answer we hold in memory; a larger (or endless) body is refused. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * NODE_DEBUG=http (and https, net, tls, a wildcard) makes node print every request's headers to
+ * stderr: with an API key loaded that would print the key. Node reads NODE_DEBUG at start, so a
+ * process started with it is refused before a key is put in a header.
+ */
+export function nodeDebugLeaksHeaders(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env.NODE_DEBUG;
+  if (!v) return undefined;
+  for (const section of v.split(/[\s,]+/).filter(Boolean)) {
+    const re = new RegExp(`^${section.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+    for (const leaky of ['http', 'https', 'http2', 'net', 'tls', 'fetch', 'undici']) if (re.test(leaky)) return section;
+  }
+  return undefined;
+}
+
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'XRD_TIMEOUT']);
 
@@ -216,16 +242,18 @@ export class HttpClient {
     if (this.base.protocol !== 'https:') throw new ConfigError(`${opts.server}: '${opts.baseUrl}' must use https`);
     this.basePath = this.base.pathname.replace(/\/+$/, '');
     registerSecret(opts.apiKey);
+    const leak = opts.apiKey ? nodeDebugLeaksHeaders() : undefined;
+    if (leak) {
+      throw new ConfigError(`NODE_DEBUG=${process.env.NODE_DEBUG} would print the API key of ${opts.server} (node's '${leak}' debug log shows request headers)`, {
+        hint: 'unset NODE_DEBUG (use --verbose for xrdctl debug output)',
+      });
+    }
     if (opts.tlsFingerprint) {
       this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server, opts.maxSockets);
     } else {
       let ca: Buffer | undefined;
       if (opts.caFile) {
-        try {
-          ca = readFileSync(opts.caFile);
-        } catch (e) {
-          throw new ConfigError(`${opts.server}: cannot read CA file ${opts.caFile}: ${(e as NodeJS.ErrnoException).code}`);
-        }
+        ca = readBoundedFile(opts.caFile, { maxBytes: READ_LIMITS.caBundle, what: `CA file of ${opts.server}` });
       }
       this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, ca, rejectUnauthorized: true });
     }
@@ -257,10 +285,15 @@ export class HttpClient {
             continue;
           }
         }
-        if (res.status >= 200 && res.status < 300) return res;
+        if (res.status >= 200 && res.status < 300) {
+          const bad = this.badAnswer(ro, res);
+          if (bad) throw new ApiError(`${res.status} answer ${bad}`, { server: this.server, step: this.where(ro), status: res.status, correlationId: res.correlationId, hint: 'the server (or something between us and it) answered what the admin API never sends; check the URL of the context and the server log' });
+          return res;
+        }
         throw this.toApiError(ro, res);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'XRD_TOO_LARGE') throw new ApiError(`answer larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; not read further`, { server: this.server, step: this.where(ro), hint: 'the server sent far more than the admin API ever does' });
         if (e instanceof ApiError || e instanceof TlsError || e instanceof ConfigError) throw e;
         const wrapped = this.toNetworkError(ro, e);
         if (idempotent && code && RETRYABLE_CODES.has(code) && attempt <= retries) {
@@ -350,7 +383,7 @@ export class HttpClient {
           let size = 0;
           r.on('data', (c: Buffer) => {
             size += c.length;
-            if (size > 64 * 1024 * 1024) {
+            if (size > MAX_RESPONSE_BYTES) {
               req.destroy(Object.assign(new Error('response too large'), { code: 'XRD_TOO_LARGE' }));
               return;
             }
@@ -373,11 +406,13 @@ export class HttpClient {
     });
     const ct = String(res.headers['content-type'] ?? '');
     let body: unknown = undefined;
+    let invalidJson: string | undefined;
     if (res.raw.length) {
       if (/json/i.test(ct)) {
         try {
           body = JSON.parse(res.raw.toString('utf8'));
-        } catch {
+        } catch (e) {
+          invalidJson = (e as Error).message;
           body = res.raw.toString('utf8');
         }
       } else if (/^text\//i.test(ct)) {
@@ -387,7 +422,8 @@ export class HttpClient {
       }
     }
     if (ro.method !== 'GET' && res.status >= 200 && res.status < 300) this.writeCount++;
-    const correlationId = headerValue(res.headers['x-road-ui-correlation-id']);
+    const rawCorrelation = headerValue(res.headers['x-road-ui-correlation-id']);
+    const correlationId = rawCorrelation === undefined ? undefined : preview(rawCorrelation, 80);
     const date = Date.parse(headerValue(res.headers.date) ?? '');
     if (!Number.isNaN(date)) {
       const off = date - Date.now();
@@ -403,7 +439,20 @@ export class HttpClient {
       responseBody: body,
       responseContentType: ct || undefined,
     });
-    return { status: res.status, headers: res.headers, body: body as T, correlationId };
+    return { status: res.status, headers: res.headers, body: body as T, correlationId, invalidJson } as HttpResponse<T>;
+  }
+
+  /** What is wrong with a 2xx answer (not JSON where JSON was asked for, invalid JSON, the wrong shape), or undefined. */
+  private badAnswer(ro: RequestOptions, res: HttpResponse): string | undefined {
+    if (res.invalidJson) return `is not valid JSON (${preview(res.invalidJson, 80)})`;
+    const ct = String(res.headers['content-type'] ?? '');
+    const wantsJsonOnly = (ro.accept ?? 'application/json') === 'application/json';
+    if (wantsJsonOnly && res.body !== undefined && !/json/i.test(ct)) return `is ${preview(ct.split(';')[0] || 'of no content type', 40)}, not JSON`;
+    if (ro.expect) {
+      const p = ro.expect(res.body);
+      if (p) return `does not have the shape the admin API promises: ${p}`;
+    }
+    return undefined;
   }
 
   private where(ro: RequestOptions): string {
@@ -412,20 +461,27 @@ export class HttpClient {
 
   private toApiError(ro: RequestOptions, res: HttpResponse): ApiError {
     const info = (res.body && typeof res.body === 'object' && !Buffer.isBuffer(res.body) ? res.body : {}) as ErrorInfoBody;
-    const code = info.error?.code;
-    const meta = info.error?.metadata;
-    const validation = info.error?.validation_errors;
+    // everything here comes from the server: bounded and made visible before it goes into a message
+    const code = typeof info.error?.code === 'string' ? preview(info.error.code, 80) : undefined;
+    const meta = Array.isArray(info.error?.metadata) ? info.error.metadata.slice(0, 10).map((m) => preview(String(m), 200)) : undefined;
+    const rawValidation = info.error?.validation_errors;
+    const validation =
+      rawValidation && typeof rawValidation === 'object'
+        ? Object.fromEntries(Object.entries(rawValidation).slice(0, 10).map(([k, v]) => [preview(k, 80), (Array.isArray(v) ? v : [v]).slice(0, 5).map((x) => preview(String(x), 80))]))
+        : undefined;
+    const warnings = Array.isArray(info.warnings) ? info.warnings.slice(0, 10).map((w) => ({ code: preview(String(w?.code), 80), metadata: Array.isArray(w?.metadata) ? w.metadata.slice(0, 10).map((m) => preview(String(m), 200)) : undefined })) : undefined;
     let detail = code ? code : (STATUS_TEXT[res.status] ?? 'error');
     if (meta?.length) detail += ` (${meta.join(', ')})`;
     if (validation) detail += ` ${Object.entries(validation).map(([k, v]) => `${k}: ${v.join('/')}`).join('; ')}`;
-    if (info.warnings?.length) detail += ` warnings: ${info.warnings.map((w) => w.code + (w.metadata?.length ? ` (${w.metadata.join(', ')})` : '')).join(', ')}`;
+    if (res.status >= 300 && res.status < 400) detail = `redirect${res.headers.location ? ` to ${preview(String(res.headers.location), 100)}` : ''} (not followed: the admin API never redirects)`;
+    if (warnings?.length) detail += ` warnings: ${warnings.map((w) => w.code + (w.metadata?.length ? ` (${w.metadata.join(', ')})` : '')).join(', ')}`;
     const opts = {
       server: this.server,
       step: this.where(ro),
       status: res.status,
       apiCode: code,
       metadata: meta,
-      warnings: info.warnings,
+      warnings,
       correlationId: res.correlationId,
       hint: hintFor(res.status, code) ?? (res.correlationId ? `correlation id ${res.correlationId} (in the server log)` : undefined),
     };

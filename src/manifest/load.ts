@@ -1,12 +1,14 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node as YNode } from 'yaml';
-import { ManifestError } from '../errors/index.js';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, visit, type Document, type Node as YNode } from 'yaml';
+import { FileError, ManifestError } from '../errors/index.js';
+import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
+import { UNSAFE_IN_TEXT, codePointLabel, preview } from '../input/text.js';
 import type { DesiredInstance, Pos } from '../model/desired.js';
 import { manifestSchema } from './schema.js';
 import { normalize } from './normalize.js';
-import { semanticChecks } from './semantic.js';
+import { semanticChecks, type Expansion } from './semantic.js';
 
 /** One parsed file: its document (for positions) and its plain data. */
 export interface SourceFile {
@@ -21,9 +23,13 @@ export interface LoadResult {
   manifest?: DesiredInstance;
   errors: ManifestError[];
   files: string[];
+  /** values expanded from ${VAR}: what a saved plan must store as the text it came from */
+  expansions?: Expansion[];
 }
 
-const MAX_FILE = 5 * 1024 * 1024;
+const MAX_FILE = READ_LIMITS.manifest;
+/** at most this many problems are reported per file (the rest are counted): reporting stays linear */
+export const MAX_ERRORS_PER_FILE = 50;
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function validate() {
@@ -89,18 +95,10 @@ export function formatPath(path: (string | number)[], key?: string): string {
 function parseFile(file: string, name: string, errors: ManifestError[]): SourceFile | undefined {
   let buf: Buffer;
   try {
-    const st = statSync(file);
-    if (st.isDirectory()) {
-      errors.push(new ManifestError({ file: name }, 'is a directory'));
-      return undefined;
-    }
-    if (st.size > MAX_FILE) {
-      errors.push(new ManifestError({ file: name }, `is ${st.size} bytes; a manifest file may have at most ${MAX_FILE}`));
-      return undefined;
-    }
-    buf = readFileSync(file);
+    // regular files only (no FIFO, device or process substitution), size checked before reading
+    buf = readBoundedFile(file, { maxBytes: MAX_FILE, what: 'manifest file' });
   } catch (e) {
-    errors.push(new ManifestError({ file: name }, `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`));
+    errors.push(new ManifestError({ file: name }, e instanceof FileError ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`));
     return undefined;
   }
   if (buf.includes(0)) {
@@ -117,13 +115,26 @@ function parseFile(file: string, name: string, errors: ManifestError[]): SourceF
     return undefined;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+  // uniqueKeys is checked below in one pass: the yaml library's own check is quadratic in the keys of a map
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
+  // invisible, bidirectional and control characters anywhere (keys, values, comments): a reviewer
+  // must read the file the way the parser does
+  const unsafe = unsafeCharErrors(text, name, lines);
+  if (unsafe.length) {
+    errors.push(...unsafe);
+    return undefined;
+  }
   if (doc.errors.length) {
     for (const e of doc.errors.slice(0, 20)) {
       const lp = e.linePos?.[0] ?? (e.pos?.[0] !== undefined ? lines.linePos(e.pos[0]) : { line: 1, col: 1 });
       const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       errors.push(new ManifestError({ file: name, line: lp.line, col: lp.col }, `YAML: ${msg}`));
     }
+    return undefined;
+  }
+  const dups = duplicateKeyErrors(doc, name, lines);
+  if (dups.length) {
+    errors.push(...dups);
     return undefined;
   }
   let data: unknown;
@@ -141,25 +152,81 @@ function parseFile(file: string, name: string, errors: ManifestError[]): SourceF
   return src;
 }
 
-function levenshtein(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
+/** Invisible, bidirectional and control characters in a file's text, with line:col (bounded). */
+function unsafeCharErrors(text: string, name: string, lines: LineCounter): ManifestError[] {
+  const out: ManifestError[] = [];
+  UNSAFE_IN_TEXT.lastIndex = 0;
+  let count = 0;
+  for (let m = UNSAFE_IN_TEXT.exec(text); m; m = UNSAFE_IN_TEXT.exec(text)) {
+    count++;
+    if (out.length < MAX_ERRORS_PER_FILE) {
+      const lp = lines.linePos(m.index);
+      out.push(
+        new ManifestError({ file: name, line: lp.line, col: lp.col }, `${codePointLabel(m[0].codePointAt(0)!)}: invisible, bidirectional and control characters are refused`, {
+          hint: 'an id with one reads like another id (a look-alike); retype the line',
+        }),
+      );
+    }
+  }
+  if (count > out.length) out.push(new ManifestError({ file: name }, `and ${count - out.length} more such characters`));
+  return out;
 }
 
+/** Keys given twice in one mapping, in one linear pass over the document. */
+function duplicateKeyErrors(doc: Document, name: string, lines: LineCounter): ManifestError[] {
+  const out: ManifestError[] = [];
+  visit(doc, {
+    Map(_k, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : pair.key === null ? '' : String(pair.key);
+        if (seen.has(k)) {
+          if (out.length >= MAX_ERRORS_PER_FILE) return visit.BREAK;
+          const off = (pair.key as YNode | null)?.range?.[0] ?? 0;
+          const lp = lines.linePos(off);
+          out.push(new ManifestError({ file: name, line: lp.line, col: lp.col }, `YAML: Map keys must be unique ('${preview(k)}' is given twice)`));
+        }
+        seen.add(k);
+      }
+      return undefined;
+    },
+  });
+  return out;
+}
+
+/** Edit distance, two rows only; gives up (Infinity) past max. */
+function levenshtein(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (cur[j]! < rowMin) rowMin = cur[j]!;
+    }
+    if (rowMin > max) return Infinity;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length]!;
+}
+
+/** The closest option, if close enough. Words longer than any sensible key or enum value get no hint (bounded work). */
 export function didYouMean(word: string, options: string[]): string | undefined {
+  if (word.length > 64 || options.length > 200) return undefined;
   let best: string | undefined;
   let score = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
   for (const o of options) {
-    const s = levenshtein(word.toLowerCase(), o.toLowerCase());
+    if (o.length > 64) continue;
+    const s = levenshtein(word.toLowerCase(), o.toLowerCase(), limit);
     if (s < score) {
       score = s;
       best = o;
     }
   }
-  return best !== undefined && score <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && score <= limit ? best : undefined;
 }
 
 function splitPointer(ptr: string): (string | number)[] {
@@ -180,6 +247,7 @@ function schemaErrors(src: SourceFile): ManifestError[] {
   const out: ManifestError[] = [];
   const seen = new Set<string>();
   const errs = (v.errors ?? []) as ErrorObject[];
+  let dropped = 0;
   // secret references first: one clear message, never the value
   const secretPaths = new Set<string>();
   for (const e of errs) {
@@ -197,26 +265,32 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       }),
     );
   }
+  const secretList = [...secretPaths];
   for (const e of errs) {
-    if ([...secretPaths].some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/'))) continue;
+    if (secretList.length && secretList.some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/'))) continue;
     if (e.keyword === 'oneOf' || e.schemaPath.includes('/oneOf/')) continue;
+    // bounded: positions cost a walk of the document each, so only the first ones are placed
+    if (out.length >= MAX_ERRORS_PER_FILE) {
+      dropped++;
+      continue;
+    }
     const path = splitPointer(e.instancePath);
     let err: ManifestError;
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
       const dym = didYouMean(key, allowed);
-      err = new ManifestError(positionOf(src, path, key), `unknown key '${key}'`, { hint: dym ? `did you mean '${dym}'?` : `allowed here: ${allowed.join(', ')}` });
+      err = new ManifestError(positionOf(src, path, key), `unknown key '${preview(key)}'`, { hint: dym ? `did you mean '${dym}'?` : `allowed here: ${allowed.join(', ')}` });
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
       err = new ManifestError({ ...positionOf(src, path), path: formatPath(path, key) }, `missing required key '${key}'`, { hint: `add ${key}: …` });
     } else if (e.keyword === 'type') {
       const want = (e.params as { type: string }).type;
       const node = src.doc.getIn(path, true) as YNode | undefined;
-      const source = node?.range ? src.text.slice(node.range[0], node.range[1]).trim() : undefined;
+      const source = node?.range ? preview(src.text.slice(node.range[0], Math.min(node.range[1], node.range[0] + 200)).trim()) : undefined;
       const isNum = typeof e.data === 'number' || typeof e.data === 'boolean';
       err = new ManifestError(positionOf(src, path), `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `a ${want}`}, not ${describe(e.data)}`, {
-        hint: want === 'string' && isNum ? `quote it: '${source ?? String(e.data)}' (YAML reads ${source ?? String(e.data)} as a ${typeof e.data}${/^0\d/.test(source ?? '') ? ' and drops the leading zero' : ''})` : undefined,
+        hint: want === 'string' && isNum ? `quote it: '${source ?? preview(e.data)}' (YAML reads ${source ?? preview(e.data)} as a ${typeof e.data}${/^0\d/.test(source ?? '') ? ' and drops the leading zero' : ''})` : undefined,
       });
     } else if (e.keyword === 'enum' || e.keyword === 'const') {
       const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
@@ -224,7 +298,7 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       err = new ManifestError(positionOf(src, path), `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, { hint: dym ? `did you mean ${JSON.stringify(dym)}?` : undefined });
     } else if (e.keyword === 'pattern') {
       const last = path[path.length - 1];
-      err = new ManifestError(positionOf(src, path), `'${String(e.data)}' is not a valid ${typeof last === 'string' ? last : 'value'}`, { hint: (e.parentSchema as { description?: string })?.description });
+      err = new ManifestError(positionOf(src, path), `'${preview(e.data)}' is not a valid ${typeof last === 'string' ? last : 'value'}`, { hint: (e.parentSchema as { description?: string })?.description });
     } else {
       err = new ManifestError(positionOf(src, path), e.message ?? 'invalid');
     }
@@ -234,6 +308,7 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       out.push(err);
     }
   }
+  if (dropped) out.push(new ManifestError({ file: src.file }, `and ${dropped} more problem(s) of the schema in this file`, { hint: 'fix these first; validate reports the rest then' }));
   return out;
 }
 
@@ -242,7 +317,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return 'a string';
-  return `${typeof v} ${String(v)}`;
+  return `${typeof v} ${preview(v)}`;
 }
 
 /**
@@ -255,7 +330,7 @@ export async function loadManifest(paths: string[], opts: { env?: NodeJS.Process
   const r = await load(paths, opts);
   // report in reading order: file by file, line by line
   const order = new Map(r.files.map((f, i) => [displayName(f, opts.cwd), i]));
-  r.errors.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  r.errors.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) || (a.col ?? 0) - (b.col ?? 0));
   return r;
 }
 
@@ -276,5 +351,5 @@ async function load(paths: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: stri
   const sem = semanticChecks(sources, opts.env ?? process.env);
   errors.push(...sem.errors);
   if (errors.length) return { errors, files };
-  return { manifest: normalize(sources), errors, files };
+  return { manifest: normalize(sources), errors, files, expansions: sem.expansions };
 }

@@ -1,7 +1,8 @@
 import { normalizeFingerprintOrThrow, validateUrl } from '../config/contexts.js';
 import { ManifestError } from '../errors/index.js';
+import { findUnsafeChar, identifierPartProblem, identifierProblem, preview, type IdKind } from '../input/text.js';
 import type { SourceFile } from './load.js';
-import { positionOf } from './load.js';
+import { MAX_ERRORS_PER_FILE, positionOf } from './load.js';
 
 type Obj = Record<string, any>;
 
@@ -10,8 +11,15 @@ type Obj = Record<string, any>;
  * expanded where allowed and defined, ids belong to the instance, nothing is declared twice, and
  * every reference (access-right subjects, group members, sign-cert members) points at something.
  */
-export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): { errors: ManifestError[] } {
+/** A value the loader expanded from `${VAR}`, and the text it came from (saved plans keep the text). */
+export interface Expansion {
+  value: string;
+  template: string;
+}
+
+export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): { errors: ManifestError[]; expansions: Expansion[] } {
   const errors: ManifestError[] = [];
+  const expansions: Expansion[] = [];
   const err = (src: SourceFile, path: (string | number)[], msg: string, hint?: string) => errors.push(new ManifestError(positionOf(src, path), msg, { hint }));
   const first = sources[0]!;
   const instance = String(first.data.instance);
@@ -30,6 +38,7 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
       }
       return val;
     });
+    if (obj[key] !== v) expansions.push({ value: obj[key], template: v });
   };
   const checkConn = (src: SourceFile, o: Obj, path: (string | number)[]) => {
     if (typeof o.url === 'string' && !o.url.includes('${')) {
@@ -51,6 +60,15 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
     const p = positionOf(src, path);
     return `${p.file}:${p.line}`;
   };
+
+  for (const src of sources) {
+    const before = errors.length;
+    hygiene(src, (path, msg, hint) => {
+      if (errors.length - before < MAX_ERRORS_PER_FILE) err(src, path, msg, hint);
+    });
+  }
+  // a look-alike id is not checked further: its messages would only mislead
+  if (errors.length) return { errors, expansions };
 
   for (const src of sources) {
     const d = src.data as Obj;
@@ -145,5 +163,66 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
       });
     });
   }
-  return { errors };
+  return { errors, expansions };
+}
+
+type Report = (path: (string | number)[], msg: string, hint?: string) => void;
+
+/**
+ * Every string of the file (also those written with escapes such as "\u200B", which the text scan
+ * cannot see) is free of invisible, bidirectional and control characters, and every X-Road
+ * identifier follows X-Road's rules. One linear walk.
+ */
+function hygiene(src: SourceFile, report: Report): void {
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === 'string') {
+      const bad = findUnsafeChar(v);
+      if (bad) report(path, `'${preview(v)}' contains ${bad.label} at character ${bad.index + 1}`, 'invisible, bidirectional and control characters are refused (a look-alike id reads like the real one)');
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(src.data, []);
+  const d = src.data as Obj;
+  const id = (v: unknown, kind: IdKind, path: (string | number)[]) => {
+    if (typeof v !== 'string') return;
+    const p = identifierProblem(v, kind);
+    if (p) report(path, `'${preview(v)}': ${p}`, "X-Road identifiers hold no ':' ';' '/' '\\' '%', whitespace or invisible characters, in one script");
+  };
+  const part = (v: unknown, what: string, path: (string | number)[]) => {
+    if (typeof v !== 'string') return;
+    const p = identifierPartProblem(v);
+    if (p) report(path, `${what} '${preview(v)}' ${p}`);
+  };
+  id(d.instance, 'instance', ['instance']);
+  const cs = d.centralServer as Obj | undefined;
+  (cs?.members ?? []).forEach((m: Obj, i: number) => id(m?.id, 'member', ['centralServer', 'members', i, 'id']));
+  (cs?.subsystems ?? []).forEach((m: Obj, i: number) => id(m?.id, 'subsystem', ['centralServer', 'subsystems', i, 'id']));
+  ((d.securityServers ?? []) as Obj[]).forEach((s, si) => {
+    const sp = ['securityServers', si];
+    id(s.id, 'server', [...sp, 'id']);
+    ((s.certificates?.sign ?? []) as Obj[]).forEach((c, i) => id(c.member, 'member', [...sp, 'certificates', 'sign', i, 'member']));
+    ((s.clients ?? []) as Obj[]).forEach((c, ci) => {
+      const cp = [...sp, 'clients', ci];
+      id(c.id, 'client', [...cp, 'id']);
+      ((c.localGroups ?? []) as Obj[]).forEach((g, gi) => {
+        part(g.code, 'local group code', [...cp, 'localGroups', gi, 'code']);
+        ((g.members ?? []) as unknown[]).forEach((m, mi) => id(m, 'subsystem', [...cp, 'localGroups', gi, 'members', mi]));
+      });
+      ((c.serviceDescriptions ?? []) as Obj[]).forEach((sd, di) => {
+        const dp = [...cp, 'serviceDescriptions', di];
+        if (sd.restServiceCode !== undefined) part(sd.restServiceCode, 'service code', [...dp, 'restServiceCode']);
+        ((sd.services ?? []) as Obj[]).forEach((sv, vi) => {
+          const vp = [...dp, 'services', vi];
+          part(sv.code, 'service code', [...vp, 'code']);
+          ((sv.accessRights ?? []) as unknown[]).forEach((subj, ai) => {
+            if (typeof subj !== 'string') return;
+            const ap = [...vp, 'accessRights', ai];
+            if (subj.startsWith('local:')) part(subj.slice(6), 'local group code', ap);
+            else if (subj.split(':').length === 2) id(subj, 'group', ap);
+            else if (subj.split(':').length === 4) id(subj, 'subsystem', ap);
+          });
+        });
+      });
+    });
+  });
 }

@@ -1,10 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import { NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
 import { colorLevelFor } from './color.js';
+import { cleanData, cleanText, markedChalk, safeJson, toTerminal } from './sanitize.js';
 import { renderTable, type Column } from './table.js';
 
 export { renderTable, type Column } from './table.js';
 export { colorLevelFor } from './color.js';
+export { cleanText, safeJson } from './sanitize.js';
 
 /** Identity styling (no colour): chainable like chalk, so renderers need not care. */
 const plain: ChalkInstance = new Proxy(((s: unknown) => String(s)) as unknown as ChalkInstance, {
@@ -76,8 +78,8 @@ export class Output {
     const outLevel = this.json ? 0 : colorLevelFor(this.stdout, { env: this.env, noColorFlag: opts.noColor });
     const errLevel = colorLevelFor(this.stderr, { env: this.env, noColorFlag: opts.noColor });
     const Chalk = outLevel || errLevel ? chalkClass() : undefined;
-    this.out = Chalk ? new Chalk({ level: outLevel }) : plain;
-    this.err = Chalk ? new Chalk({ level: errLevel }) : plain;
+    this.out = Chalk ? markedChalk(new Chalk({ level: outLevel })) : plain;
+    this.err = Chalk ? markedChalk(new Chalk({ level: errLevel })) : plain;
   }
 
   /** May we ask the user a question? Only with a terminal on stdin and CI unset. */
@@ -88,7 +90,7 @@ export class Output {
   /** A human line on stdout (nothing in --json mode). */
   print(text = ''): void {
     if (this.json) return;
-    this.stdout.write(redact(text) + '\n');
+    this.stdout.write(toTerminal(redact(text)) + '\n');
   }
 
   /** Human lines on stdout, one per item. */
@@ -119,50 +121,52 @@ export class Output {
 
   /** Progress and information for people: always stderr (stdout stays the result's, also with --json). */
   info(text: string): void {
-    this.stderr.write(redact(text) + '\n');
+    // one message, one line: a newline inside (from a server) cannot forge the next one
+    this.stderr.write(toTerminal(redact(text), { oneLine: true }) + '\n');
   }
 
   debug(text: string): void {
     if (!this.verbose) return;
-    this.stderr.write(this.err.dim(redact(text)) + '\n');
+    this.stderr.write(toTerminal(this.err.dim(redact(text)), { oneLine: true }) + '\n');
   }
 
   /** Warnings always reach stderr and are collected into the JSON result. */
   warn(text: string): void {
     const t = redact(text);
     this.warnings.push(t);
-    this.stderr.write(`${this.err.yellow('warning:')} ${t}\n`);
+    this.stderr.write(toTerminal(`${this.err.yellow('warning:')} ${t}`, { oneLine: true }) + '\n');
   }
 
   /** The command's result: exactly one JSON document in --json mode, otherwise the human renderer. */
-  result<T extends object>(data: T, human?: (data: T) => void): void {
+  result<T extends object>(data: T, human?: (data: T) => void, opts: { multiline?: readonly string[] } = {}): void {
     if (this.resultWritten) throw new Error('result written twice');
     this.resultWritten = true;
     if (this.json) {
       const doc = this.warnings.length ? { ...data, warnings: this.warnings } : data;
-      this.stdout.write(JSON.stringify(redactValue(doc), null, 2) + '\n');
+      this.stdout.write(safeJson(redactValue(doc), 2) + '\n');
       return;
     }
-    human?.(data);
+    // renderers interpolate the data into lines: every string they get is clean and one line
+    human?.(cleanData(data, new Set(opts.multiline ?? [])));
   }
 
   /** Render an error: one line (+hint) on stderr; in --json mode also one JSON document on stdout. */
   error(e: XrdError): void {
     const line = e.oneLine();
     const label = this.err.red.bold('error:');
-    this.stderr.write(line.split('\n').map((l) => `${label} ${l}`).join('\n') + '\n');
-    if (e.hint) this.stderr.write(`${this.err.dim('hint:')} ${e.hint}\n`);
+    this.stderr.write(toTerminal(line.split('\n').map((l) => `${label} ${l}`).join('\n')) + '\n');
+    if (e.hint) this.stderr.write(toTerminal(`${this.err.dim('hint:')} ${cleanText(e.hint, { oneLine: true })}`) + '\n');
     if (this.verbose) {
       const stack = redact(String(e.stack ?? ''));
-      this.stderr.write(this.err.dim(stack) + '\n');
+      this.stderr.write(toTerminal(this.err.dim(stack)) + '\n');
       const cause = (e as { cause?: unknown }).cause;
-      if (cause instanceof Error && cause.stack) this.stderr.write(this.err.dim('caused by: ' + redact(cause.stack)) + '\n');
+      if (cause instanceof Error && cause.stack) this.stderr.write(toTerminal(this.err.dim('caused by: ' + redact(cause.stack))) + '\n');
     }
     if (this.json && !this.resultWritten) {
       this.resultWritten = true;
       const doc: Record<string, unknown> = { error: e.toJSON() };
       if (this.warnings.length) doc.warnings = this.warnings;
-      this.stdout.write(JSON.stringify(redactValue(doc), null, 2) + '\n');
+      this.stdout.write(safeJson(redactValue(doc), 2) + '\n');
     }
   }
 
@@ -183,10 +187,10 @@ export class Output {
     const stderr = this.stderr as NodeJS.WriteStream;
     const list = new Listr(
       tasks.map((t) => ({
-        title: t.title,
+        title: cleanText(redact(t.title), { oneLine: true }),
         task: async (_ctx: unknown, task: { output: string }) => {
           await t.run((s) => {
-            task.output = redact(s);
+            task.output = cleanText(redact(s), { oneLine: true });
           });
         },
       })),
@@ -212,7 +216,7 @@ export class Output {
           if (!this.json) this.info(`${n}: ${m}`);
         },
         event: (e) => {
-          if (this.json) this.stderr.write(JSON.stringify(redactValue(e)) + '\n');
+          if (this.json) this.stderr.write(safeJson(redactValue(e)) + '\n');
         },
         end: (n, err) => {
           if (!this.json) this.info(err ? `${n}: failed: ${err}` : `${n}: done`);
@@ -229,13 +233,13 @@ export class Output {
     }
     const list = new Listr(
       names.map((n) => ({
-        title: n,
+        title: cleanText(n, { oneLine: true }),
         task: async (_c: unknown, task: { output: string; title: string }) => {
           const l = lanes.get(n)!;
-          l.setOutput = (m) => (task.output = redact(m));
+          l.setOutput = (m) => (task.output = cleanText(redact(m), { oneLine: true }));
           if (l.pending) task.output = l.pending;
           const err = await l.wait;
-          if (err) throw new Error(redact(err));
+          if (err) throw new Error(cleanText(redact(err), { oneLine: true }));
         },
       })),
       { concurrent: true, exitOnError: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseErrors: false } },

@@ -51,3 +51,8 @@ export function renderApply(o: Output, r: { check: boolean; changed: boolean; pl
   }
   o.print(r.result.ok ? o.out.green(`Apply complete (${r.requests} requests).`) : o.out.red('Apply failed; the servers are consistent and a rerun continues from what they report.'));
 }
+
+/** Servers a plan could not read, as warnings on stderr (also with --json, where stdout is the document). */
+export function warnReadFailures(o: Output, plan: Plan): void {
+  for (const s of plan.servers) if (s.error) o.warn(`${s.server}: cannot read: ${s.error}`);
+}

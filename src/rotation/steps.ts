@@ -308,10 +308,10 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       if (!j.options.revokeCommand) return skipped('no --revoke-command: revoke it at the CA yourself');
       const tokens = await ctx.api.getTokens();
       const serial = findCert(tokens, j.old.hash)?.cert.certificate_details.serial ?? '';
-      const { runCommand, splitCommand } = await import('../pki/adapters/command.js');
+      const { commandEnv, runCommand, splitCommand } = await import('../pki/adapters/command.js');
       await ctx.confirm('revoke-old', `revoke the old certificate ${short(j.old.hash)} at the CA`);
       const argv = splitCommand(j.options.revokeCommand).map((a) => a.replaceAll('{serial}', serial).replaceAll('{serialHex}', BigInt(/^\d+$/.test(serial) ? serial : `0x${serial || '0'}`).toString(16).toUpperCase()).replaceAll('{hash}', j.old!.hash));
-      await runCommand(argv, { timeoutMs: j.options.timeoutMs, log: ctx.progress });
+      await runCommand(argv, { timeoutMs: j.options.timeoutMs, env: commandEnv(), log: ctx.progress });
       return done(`revoked at the CA (serial ${serial})`);
     },
   },

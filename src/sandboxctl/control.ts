@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readBoundedFile, writeFileSafe } from '../fs/files.js';
 import type { FaultSpec } from '../sandbox/http.js';
 import { UsageError } from '../errors/index.js';
 import { parseDuration } from '../model/duration.js';
@@ -44,16 +45,11 @@ export class SandboxControl {
   }
   /** sign a CSR file ('-': stdin) with the sandbox CA; the certificate goes to `out` when given */
   async sign(csrFile: string, o: { usage?: 'auth' | 'sign'; ca?: string; validityDays?: number; out?: string }): Promise<{ file: string | null; certificate: string }> {
-    let csr: Buffer;
-    try {
-      csr = readFileSync(csrFile === '-' ? 0 : csrFile);
-    } catch (e) {
-      throw new UsageError(`${csrFile}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
-    }
+    const csr = csrFile === '-' ? readFileSync(0) : readBoundedFile(csrFile, { maxBytes: READ_LIMITS.certificate, what: 'CSR' });
     const text = csr.toString('utf8');
     const body = { csr: text.includes('-----BEGIN') ? text : csr.toString('base64'), usage: o.usage === 'auth' ? 'AUTHENTICATION' : o.usage === 'sign' ? 'SIGNING' : undefined, ca: o.ca, validity_days: o.validityDays };
     const r = await this.call<{ certificate: string }>('POST', '/ca/sign', 'sandbox-ca-sign', body);
-    if (o.out) writeFileSync(o.out, r.certificate);
+    if (o.out) writeFileSafe(o.out, r.certificate, { overwrite: true, what: 'certificate', mode: 0o644 });
     return { file: o.out ?? null, certificate: r.certificate };
   }
   /** revoke at the sandbox CA by certificate hash (64 hex) or serial */

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addContext } from '../config/context-ops.js';
+import { writeFileSafe } from '../fs/files.js';
 import { stateDir } from '../config/paths.js';
 import { ConflictError, NetworkError, UsageError, registerSecret } from '../errors/index.js';
 import { HttpClient } from '../http/index.js';
@@ -217,7 +218,7 @@ export async function writeSandboxContexts(dir: string, info: SandboxInfoFile, p
   mkdirSync(keysDir, { recursive: true, mode: 0o700 });
   const put = (name: string, value: string) => {
     const p = join(keysDir, name);
-    writeFileSync(p, value + '\n', { mode: 0o600 });
+    writeFileSafe(p, value + '\n', { overwrite: true, what: 'secret file', mode: 0o600 });
     return p;
   };
   const names: string[] = [];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import { UsageError } from '../errors/index.js';
 import { parseCertificate } from '../pki/x509.js';
@@ -12,17 +12,12 @@ export interface TlsCertRow {
 /** The information-system TLS certificates of a client. */
 export async function listClientTls(api: SecurityServerApi, client: string): Promise<{ server: string; client: string; certificates: TlsCertRow[] }> {
   const rows = await api.getClientTlsCertificates(client);
-  return { server: api.server, client, certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name, notAfter: c.not_after })) };
+  return { server: api.server, client, certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name ?? '', notAfter: c.not_after ?? '' })) };
 }
 
 /** Add an information system's TLS certificate to a client: parsed and checked locally first; one already there is `changed: false`. */
 export async function addClientTls(api: () => Promise<SecurityServerApi>, client: string, file: string) {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code}`);
-  }
+  const bytes = readBoundedFile(file, { maxBytes: READ_LIMITS.certificate, what: 'certificate' });
   let cert;
   try {
     cert = parseCertificate(bytes);

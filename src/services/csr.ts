@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileSafe } from '../fs/files.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type { CertRow } from '../certs/inventory.js';
 import { certAction, importCert, readCert } from '../certs/lifecycle.js';
@@ -39,7 +39,7 @@ export async function submitKeyCsr(api: SecurityServerApi, r: SubmitRequest, pro
   else if (outcome.kind === 'imported') res.imported = await readCert(api, outcome.hash);
   else {
     if (r.out) {
-      writeFileSync(r.out, outcome.certificate);
+      writeFileSafe(r.out, outcome.certificate, { overwrite: true, what: 'certificate', mode: 0o644 });
       res.certificateFile = r.out;
     }
     if (r.import) res.imported = await importCert(api, outcome.certificate, `certificate from ${r.adapter}`, progress);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readBoundedFile, writeFileSafe } from '../fs/files.js';
 import { Ajv } from 'ajv';
 import { planSchema } from '../cli/plan-schema.js';
 import { readCentral, readServer } from '../engine/actual.js';
@@ -15,12 +15,40 @@ export interface SavedPlan extends Plan {
 }
 
 export async function desiredFrom(files: string[]): Promise<DesiredInstance> {
-  const r = await loadManifest(files);
-  if (!r.manifest || r.errors.length) throw new ManifestErrors(r.errors);
-  return r.manifest;
+  return (await loadDesired(files)).desired;
 }
 
-const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+/** The desired state of manifests, and the values the loader expanded from ${VAR} (for saved plans). */
+export async function loadDesired(files: string[]): Promise<{ desired: DesiredInstance; expansions: { value: string; template: string }[] }> {
+  const r = await loadManifest(files);
+  if (!r.manifest || r.errors.length) throw new ManifestErrors(r.errors);
+  return { desired: r.manifest, expansions: r.expansions ?? [] };
+}
+
+/** Every string leaf of a JSON value, mapped (objects and arrays copied). */
+function mapStrings(v: unknown, f: (s: string) => string): unknown {
+  if (typeof v === 'string') return f(v);
+  if (Array.isArray(v)) return v.map((x) => mapStrings(x, f));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)]));
+  return v;
+}
+
+/**
+ * Save a plan (`plan --out`): 0600, atomically, never through a link. What the manifest took from
+ * ${VAR} is stored as the ${VAR} text, and expanded again from the environment when the plan is applied;
+ * secrets were references all along.
+ */
+export function savePlan(file: string, plan: Plan, desired: DesiredInstance, expansions: { value: string; template: string }[]): void {
+  const byLength = [...expansions].sort((a, b) => b.value.length - a.value.length);
+  const revert = (s: string) => {
+    for (const e of byLength) if (s === e.value || (e.value.length >= 8 && s.includes(e.value))) s = s.split(e.value).join(e.template);
+    return s;
+  };
+  const saved = mapStrings({ ...plan, desired }, revert);
+  writeFileSafe(file, JSON.stringify(saved, null, 2) + '\n', { overwrite: true, what: 'plan' });
+}
+
+const MAX_PLAN_BYTES = READ_LIMITS.plan;
 
 /** The part of the desired state a saved plan must carry for apply to run it. */
 const desiredSchema = {
@@ -48,13 +76,12 @@ let validators: { plan: ReturnType<Ajv['compile']>; desired: ReturnType<Ajv['com
  * by a kind of the engine and every change's server in its desired state — before anything runs.
  * A file not ending in .json is not a plan (undefined: it is a manifest).
  */
-export function readSavedPlan(file: string): SavedPlan | undefined {
+export function readSavedPlan(file: string, env: NodeJS.ProcessEnv = process.env): SavedPlan | undefined {
   if (!/\.json$/i.test(file)) return undefined;
   const bad = (why: string) => new UsageError(`${file}: not a saved plan: ${why}`, { hint: 'make one with xrdctl plan FILE --out plan.json' });
   let data: SavedPlan;
+  const text = readBoundedFile(file, { maxBytes: MAX_PLAN_BYTES, what: 'saved plan' }).toString('utf8');
   try {
-    const text = readFileSync(file, 'utf8');
-    if (text.length > MAX_PLAN_BYTES) throw new Error(`larger than ${MAX_PLAN_BYTES} bytes`);
     data = JSON.parse(text) as SavedPlan;
   } catch (e) {
     throw bad((e as Error).message);
@@ -75,6 +102,15 @@ export function readSavedPlan(file: string): SavedPlan | undefined {
       if (c.server !== sp.server) throw bad(`change ${JSON.stringify(c.id)} is filed under ${sp.server} but names ${c.server}`);
     }
   }
+  // ${VAR} text saved in place of expanded values comes from this environment, as the manifest's did
+  const expand = (v: string) =>
+    v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const val = env[name];
+      if (val === undefined) throw new UsageError(`${file}: \${${name}} is not set in the environment`, { hint: `export ${name}=… (the plan was made with it)` });
+      return val;
+    });
+  data.desired = mapStrings(data.desired, expand) as DesiredInstance;
+  for (const sp of data.servers) for (const c of sp.changes) if (c.action) c.action = mapStrings(c.action, expand) as typeof c.action;
   return data;
 }
 

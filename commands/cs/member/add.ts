@@ -5,6 +5,7 @@ import { actCentral, actionResultSchema, type ActionResult } from '../../../src/
 export default class CsMemberAdd extends XrdCommand<typeof CsMemberAdd, ActionResult> {
   static override summary = 'Add a member at the central server (the same action apply runs).';
   static override args = { id: Args.string({ required: true, description: 'member id INSTANCE:CLASS:CODE' }) };
+  static override idInputs = { id: 'member' } as const;
   static override flags = { name: Flags.string({ required: true, description: 'member name' }) };
   static override resultSchema = actionResultSchema;
 

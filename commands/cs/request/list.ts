@@ -8,11 +8,12 @@ type Result = { server: string; requests: RequestRow[] };
 
 export default class CsRequestList extends XrdCommand<typeof CsRequestList, Result> {
   static override summary = 'List management requests at the central server.';
+  static override idInputs = { server: 'server' } as const;
   static override flags = {
     status: Flags.string({ options: requestStatuses, description: 'only this status (e.g. WAITING)' }),
     type: Flags.string({ multiple: true, options: requestTypes, description: 'only these types' }),
     server: Flags.string({ description: 'only requests of this security server id INSTANCE:CLASS:CODE:SERVERCODE' }),
-    max: Flags.integer({ default: 500, description: 'at most this many' }),
+    max: Flags.integer({ default: 500, min: 1, max: 100000, description: 'at most this many' }),
   };
   static override resultSchema = S.obj({ server: S.str(), requests: S.arr(item(requestRowProps)) });
 

@@ -5,6 +5,7 @@ import { actCentral, actionResultSchema, type ActionResult } from '../../../src/
 export default class CsSubsystemAdd extends XrdCommand<typeof CsSubsystemAdd, ActionResult> {
   static override summary = 'Add a subsystem at the central server (the same action apply runs).';
   static override args = { id: Args.string({ required: true, description: 'subsystem id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
+  static override idInputs = { id: 'subsystem' } as const;
   static override flags = { name: Flags.string({ description: 'subsystem name' }) };
   static override resultSchema = actionResultSchema;
 

@@ -1,9 +1,10 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { dirname } from 'node:path';
-import { NetworkError, UsageError, redact, registerSecret } from '../../errors/index.js';
+import { FileError, NetworkError, UsageError, redact, registerSecret } from '../../errors/index.js';
+import { READ_LIMITS, readBoundedFile, writeFileSafe } from '../../fs/files.js';
 import { parseCsr } from '../csr.js';
 import type { CaAdapter, SubmitContext, SubmitResult } from './command.js';
 
@@ -38,7 +39,7 @@ export function accountKey(file: string): Buffer {
     if ((st.mode & 0o077) !== 0) throw fail('is readable by group or others', `chmod 600 ${file}`);
     let pem: Buffer;
     try {
-      pem = readFileSync(file);
+      pem = readBoundedFile(file, { maxBytes: READ_LIMITS.key, what: 'ACME account key' });
       createPrivateKey(pem);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -49,8 +50,9 @@ export function accountKey(file: string): Buffer {
   const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+    writeFileSafe(file, pem, { mode: 0o600, what: 'ACME account key' });
   } catch (e) {
+    if (e instanceof FileError) throw fail(`cannot be written: ${e.message}`);
     throw fail(`cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return Buffer.from(pem);
@@ -108,9 +110,9 @@ export class AcmeAdapter implements CaAdapter {
     let ca: Buffer | undefined;
     if (this.o.caBundleFile) {
       try {
-        ca = readFileSync(this.o.caBundleFile);
+        ca = readBoundedFile(this.o.caBundleFile, { maxBytes: READ_LIMITS.caBundle, what: 'ACME CA bundle' });
       } catch (e) {
-        throw new UsageError(`ACME CA bundle ${this.o.caBundleFile}: cannot read: ${(e as NodeJS.ErrnoException).code}`, { step: 'acme-order' });
+        throw new UsageError(`ACME CA bundle ${this.o.caBundleFile}: ${e instanceof FileError ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code}`}`, { step: 'acme-order' });
       }
     }
     // the axios defaults are shared by every client: set (or clear) the trust of this CA each time

@@ -58,6 +58,23 @@ export function splitCommand(line: string): string[] {
   return out;
 }
 
+/** Variables every CA command gets (what a program needs to run at all); nothing else is inherited. */
+export const BASE_COMMAND_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'SYSTEMROOT'];
+
+/**
+ * The environment of a CA command: the base variables plus those its configuration names, from
+ * env. Never the rest: API keys, PINs and tokens in xrdctl's environment stay out of the CA's.
+ */
+export function commandEnv(passEnv: string[] = [], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...BASE_COMMAND_ENV, ...passEnv]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`'${name}' is not an environment variable name`);
+    const v = env[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
 /**
  * The `command` adapter: runs the operator's CA command (openssl ca, EJBCA's CLI, step-ca, a site
  * script) with execa and no shell. `{csr}` in the arguments becomes a temporary file holding the CSR
@@ -68,7 +85,8 @@ export class CommandAdapter implements CaAdapter {
   readonly name = 'command';
   constructor(
     private readonly argv: string[],
-    private readonly opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {},
+    /** env: extra variables set for the command; passEnv: names passed on from xrdctl's environment */
+    private readonly opts: { timeoutMs?: number; cwd?: string; env?: Record<string, string>; passEnv?: string[] } = {},
   ) {
     if (!argv.length) throw new UsageError('the command adapter needs a command');
   }
@@ -82,7 +100,7 @@ export class CommandAdapter implements CaAdapter {
       const usesCsrFile = this.argv.some((a) => a.includes('{csr}'));
       const usesCertFile = this.argv.some((a) => a.includes('{cert}'));
       const args = this.argv.map((a) => a.replaceAll('{csr}', csrFile).replaceAll('{cert}', certFile).replaceAll('{usage}', ctx.usage));
-      const r = await runCommand(args, { ...this.opts, input: usesCsrFile ? undefined : csr, signal: ctx.signal, log: ctx.log });
+      const r = await runCommand(args, { timeoutMs: this.opts.timeoutMs, cwd: this.opts.cwd, env: { ...commandEnv(this.opts.passEnv), ...this.opts.env }, input: usesCsrFile ? undefined : csr, signal: ctx.signal, log: ctx.log });
       const out = usesCertFile ? readFileSync(certFile) : Buffer.from(r.stdout ?? '');
       if (!out.length) throw new NetworkError(`CA command ${args[0]} produced no certificate`, { step: 'ca-command', hint: usesCertFile ? 'it should write {cert}' : 'it should print the certificate on stdout, or write {cert}' });
       return { certificate: out };
@@ -99,7 +117,7 @@ export class CommandAdapter implements CaAdapter {
  */
 export async function runCommand(
   args: string[],
-  o: { timeoutMs?: number; cwd?: string; env?: Record<string, string>; input?: Buffer; signal?: AbortSignal; log?: (m: string) => void } = {},
+  o: { timeoutMs?: number; cwd?: string; env: Record<string, string>; input?: Buffer; signal?: AbortSignal; log?: (m: string) => void },
 ): Promise<{ stdout: Buffer }> {
   const { execa } = await import('execa');
   o.log?.(`running ${args[0]}`);
@@ -109,7 +127,9 @@ export async function runCommand(
     reject: false,
     timeout: o.timeoutMs ?? 120_000,
     cwd: o.cwd,
+    // a minimal environment (commandEnv) plus what the configuration names: no secrets of xrdctl's own
     env: o.env,
+    extendEnv: false,
     encoding: 'buffer',
     cancelSignal: o.signal,
     stripFinalNewline: false,

@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { UsageError } from '../../errors/index.js';
+import { writeFileSafe } from '../../fs/files.js';
 import type { SubmitContext } from './command.js';
 
 /** The CSR was handed over; the certificate is imported later (`xrdctl cert import`). */
@@ -14,11 +13,7 @@ export class ManualAdapter {
   constructor(private readonly outPath: string) {}
 
   async submit(csr: Buffer, ctx: SubmitContext): Promise<PendingResult> {
-    try {
-      await writeFile(this.outPath, csr, { mode: 0o644 });
-    } catch (e) {
-      throw new UsageError(`cannot write the CSR to ${this.outPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    writeFileSafe(this.outPath, csr, { overwrite: true, what: 'CSR', mode: 0o644 });
     ctx.log?.(`${ctx.usage} CSR (${ctx.csrFormat}) written to ${this.outPath}; import the certificate when the CA answers`);
     return { pending: true, csrPath: this.outPath };
   }
