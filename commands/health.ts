@@ -37,16 +37,11 @@ export default class Health extends XrdCommand<typeof Health, HealthReport> {
   protected async execute(): Promise<HealthReport> {
     const f = this.flags as unknown as HealthFlags;
     if (f.watch && f.json) throw new UsageError('--watch redraws for people: use --json without --watch (run it from cron or a timer)');
-    const { healthReport } = await import('../src/health/index.js');
+    const { healthReport, repeatReport } = await import('../src/health/index.js');
     const sel = await selectionOf(f);
     const overrides = await overridesOf(f, f['crit-days'], { requestAge: f['request-age'] });
     const run = () => healthReport(sel, { overrides, groups: f.only as CheckGroup[] | undefined });
-    let report = await run();
-    for (let i = 1; f.watch && i < f.count; i++) {
-      this.out.redraw(this.text(report));
-      await new Promise((r) => setTimeout(r, f.watch! * 1000));
-      report = await run();
-    }
+    const report = await repeatReport(run, { everySeconds: f.watch, count: f.watch ? f.count : 1, show: (r) => this.out.redraw(this.text(r)) });
     this.exitCode = RANK[report.status];
     return report;
   }

@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
-import { createCsr, parseSubjectOverrides, usageType } from '../../src/certs/lifecycle.js';
-import { checkWriteTarget, writeFileSafe } from '../../src/fs/files.js';
 
 type Result = {
   server: string;
@@ -53,35 +51,9 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
 
   protected async execute(): Promise<Result> {
     const f = this.flags;
-    // a bad --out fails here, before a key and a CSR exist on the server
-    if (f.out) checkWriteTarget(f.out, { overwrite: true, what: 'CSR' });
-    const api = await this.securityServer();
-    let res!: Awaited<ReturnType<typeof createCsr>>;
-    await this.out.steps([
-      {
-        title: `create ${f.usage} key and CSR on ${api.server}`,
-        run: async (update) => {
-          res = await createCsr(
-            api,
-            {
-              usage: usageType(f.usage),
-              ca: f.ca,
-              member: f.member,
-              tokenId: f.token,
-              keyId: f.key,
-              label: f.label,
-              format: f.format as 'PEM' | 'DER' | undefined,
-              subject: parseSubjectOverrides(f.subject),
-              address: f.address,
-            },
-            update,
-          );
-        },
-      },
-    ]);
-    if (f.out) writeFileSafe(f.out, res.csr, { overwrite: true, what: 'CSR', mode: 0o644 });
-    const { csr, ...rest } = res;
-    return { ...rest, file: f.out ?? null, csr: res.format === 'PEM' ? csr.toString('utf8') : csr.toString('base64') };
+    const { createKeyCsr } = await import('../../src/services/csr.js');
+    const o = { usage: f.usage, ca: f.ca, member: f.member, tokenId: f.token, keyId: f.key, label: f.label, format: f.format as 'PEM' | 'DER' | undefined, subject: f.subject, address: f.address, out: f.out };
+    return createKeyCsr(() => this.securityServer(), o, (title, run) => this.out.steps([{ title, run }]));
   }
 
   protected override render(r: Result): void {

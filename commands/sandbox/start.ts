@@ -2,17 +2,8 @@ import { Flags } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
 import { dirFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';
-import { readSecrets, runForeground, sandboxDir, startDetached, writeSandboxContexts, type SandboxInfoFile } from '../../src/sandboxctl/index.js';
-
-type Result = {
-  dir: string;
-  pid: number;
-  detached: boolean;
-  cs: { name: string; url: string; fingerprint: string };
-  ss: { name: string; url: string; fingerprint: string; serverId: string | null }[];
-  contexts: string[];
-  apiKeys: Record<string, string> | null;
-};
+import { sandboxDir } from '../../src/sandboxctl/index.js';
+import { startSandboxCli, type StartResult as Result } from '../../src/sandboxctl/control.js';
 
 export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result> {
   static override summary = 'Start the sandbox: a simulated Central Server and N Security Servers on 127.0.0.1 speaking the real admin APIs.';
@@ -46,24 +37,6 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
     apiKeys: S.nullable({ type: 'object', additionalProperties: { type: 'string' } }),
   });
 
-  private async finish(dir: string, info: SandboxInfoFile, detached: boolean): Promise<Result> {
-    const contexts = this.flags['write-contexts'] ? await writeSandboxContexts(dir, info) : [];
-    let apiKeys: Record<string, string> | null = null;
-    if (this.flags['show-keys']) {
-      const s = readSecrets(dir);
-      apiKeys = Object.fromEntries(Object.entries(s.apiKeys).map(([k, v]) => [k, v.admin ?? '']));
-    }
-    return {
-      dir,
-      pid: info.pid,
-      detached,
-      cs: { name: info.cs.name, url: info.cs.url, fingerprint: info.cs.fingerprint },
-      ss: info.ss.map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint, serverId: s.serverId ?? null })),
-      contexts,
-      apiKeys,
-    };
-  }
-
   protected async execute(): Promise<Result> {
     const f = this.flags;
     const dir = sandboxDir(f.dir);
@@ -76,20 +49,14 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
       certValidityDays: f['cert-validity-days'],
       rateLimit: !f['no-rate-limit'],
     };
-    if (f.detach) {
-      this.out.info(`starting the sandbox in ${dir} …`);
-      return this.finish(dir, await startDetached(opts), true);
-    }
-    let result: Result | undefined;
-    const code = await runForeground(opts, (info) => {
-      void this.finish(dir, info, false).then((r) => {
-        result = r;
-        this.render(r);
-        this.out.info('sandbox running; Ctrl-C stops it');
-      });
+    const show = { writeContexts: f['write-contexts'], showKeys: f['show-keys'] };
+    if (f.detach) this.out.info(`starting the sandbox in ${dir} …`);
+    const { result, exitCode } = await startSandboxCli(opts, { detach: f.detach, ...show }, (r) => {
+      this.render(r);
+      this.out.info('sandbox running; Ctrl-C stops it');
     });
-    if (code !== 0 && code !== 130 && code !== 143) process.exitCode = 1;
-    return result ?? { dir, pid: 0, detached: false, cs: { name: 'cs', url: '', fingerprint: '' }, ss: [], contexts: [], apiKeys: null };
+    if (exitCode) process.exitCode = exitCode;
+    return result;
   }
 
   private rendered = false;
@@ -105,7 +72,7 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
       { header: 'TLS SHA-256', get: (x) => x.fingerprint },
     ]);
     if (r.contexts.length) o.print(`contexts: ${r.contexts.join(', ')}`);
-    if (r.apiKeys) for (const [k, v] of Object.entries(r.apiKeys)) o.print(`${k} admin API key: ${v}`);
+    if (r.apiKeys) o.lines(Object.entries(r.apiKeys).map(([k, v]) => `${k} admin API key: ${v}`));
     else o.print(`API keys: ${r.dir}/secrets.json (mode 0600)`);
   }
 }

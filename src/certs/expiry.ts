@@ -17,8 +17,10 @@ export interface ExpiryResult {
 export async function certExpiry(sel: Selection, r: HealthRequest = {}): Promise<ExpiryResult> {
   const report = await healthReport(sel, { ...r, groups: ['certificates'], kinds: ['security'] });
   const servers = report.servers.map((s) => {
-    const failed = s.checks.find((c) => c.group === 'connection' && c.status !== 'OK');
-    return { server: s.server, ok: s.reached, status: s.status, error: s.reached ? null : (failed?.message ?? 'not checked') };
+    // a server not reached, or reached but whose certificates could not be read, is a row of its own
+    const failed = s.checks.find((c) => c.group === 'connection' && c.status !== 'OK') ?? s.checks.find((c) => c.status === 'UNKNOWN');
+    const ok = s.reached && !s.checks.some((c) => c.status === 'UNKNOWN');
+    return { server: s.server, ok, status: s.status, error: ok ? null : (failed?.message ?? 'not checked') };
   });
   const certificates = report.servers
     .flatMap((s) => s.certificates.map(({ daysToExpiry: _d, ...c }) => ({ server: s.server, ...c })))

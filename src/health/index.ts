@@ -28,3 +28,14 @@ export async function healthReport(sel: Selection, r: HealthRequest = {}): Promi
   const picked = r.kinds ? targets.filter((x) => r.kinds!.includes(x.kind)) : targets;
   return runHealth(picked, helpers, o);
 }
+
+/** Run a report `count` times, `everySeconds` apart (--watch), showing each but the last; the last is returned. */
+export async function repeatReport<R>(run: () => Promise<R>, o: { everySeconds?: number; count: number; show: (r: R) => void }): Promise<R> {
+  let report = await run();
+  for (let i = 1; o.everySeconds && i < Math.min(o.count, 1_000_000); i++) {
+    o.show(report);
+    await new Promise((r) => setTimeout(r, o.everySeconds! * 1000));
+    report = await run();
+  }
+  return report;
+}

@@ -6,7 +6,7 @@ import { NetworkError, TimeoutError } from '../errors/index.js';
  * A plain request to a non-admin peer (an OCSP responder): no API key, no cookies, no redirects
  * followed, bounded in time and in size. http: and https: only.
  */
-export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; body?: Buffer; contentType?: string; accept?: string; timeoutMs?: number; maxBytes?: number; what?: string }): Promise<{ status: number; body: Buffer }> {
+export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; body?: Buffer; contentType?: string; accept?: string; timeoutMs?: number; maxBytes?: number; what?: string; ca?: Buffer }): Promise<{ status: number; body: Buffer }> {
   const what = o.what ?? url;
   let u: URL;
   try {
@@ -23,6 +23,7 @@ export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; bo
       u,
       {
         method: o.method ?? (o.body ? 'POST' : 'GET'),
+        ...(o.ca ? { ca: o.ca } : {}),
         headers: { ...(o.body ? { 'content-type': o.contentType ?? 'application/octet-stream', 'content-length': String(o.body.length) } : {}), ...(o.accept ? { accept: o.accept } : {}) },
       },
       (res) => {
@@ -46,9 +47,9 @@ export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; bo
       reject(new TimeoutError(`${what} did not answer within ${timeoutMs} ms`));
     }, timeoutMs);
     req.on('close', () => clearTimeout(timer));
-    req.on('error', (e) => {
+    req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new NetworkError(`${what} unreachable: ${e.message}`));
+      reject(Object.assign(new NetworkError(`${what} unreachable: ${e.code ?? e.message}`), { code: e.code }));
     });
     req.end(o.body);
   });

@@ -1,23 +1,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, isMap, isPair, isScalar, parseDocument, visit, type Document, type Node as YNode } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit, type Document, type Node as YNode } from 'yaml';
 import { FileError, ManifestError } from '../errors/index.js';
 import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
 import { UNSAFE_IN_TEXT, codePointLabel, preview } from '../input/text.js';
-import type { DesiredInstance, Pos } from '../model/desired.js';
+import type { DesiredInstance } from '../model/desired.js';
 import { manifestSchema } from './schema.js';
+import { MAX_ERRORS_PER_FILE, formatPath, positionOf, type SourceFile } from './source.js';
+export { positionOf, type SourceFile };
 import { normalize } from './normalize.js';
 import { semanticChecks, type Expansion } from './semantic.js';
-
-/** One parsed file: its document (for positions) and its plain data. */
-export interface SourceFile {
-  file: string;
-  doc: Document;
-  lines: LineCounter;
-  text: string;
-  data: Record<string, unknown>;
-}
 
 export interface LoadResult {
   manifest?: DesiredInstance;
@@ -29,7 +22,6 @@ export interface LoadResult {
 
 const MAX_FILE = READ_LIMITS.manifest;
 /** at most this many problems are reported per file (the rest are counted): reporting stays linear */
-export const MAX_ERRORS_PER_FILE = 50;
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function validate() {
@@ -64,32 +56,6 @@ export function expandPaths(paths: string[], errors: ManifestError[]): string[] 
     } else out.push(p);
   }
   return out;
-}
-
-/** Position of a path inside a document: the value node, or the key node for an unknown key. */
-export function positionOf(src: SourceFile, path: (string | number)[], key?: string): Pos {
-  const file = src.file;
-  let node: unknown = path.length ? src.doc.getIn(path, true) : src.doc.contents;
-  let offset: number | undefined;
-  if (key !== undefined && isMap(node)) {
-    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
-    if (pair && isScalar(pair.key)) offset = pair.key.range?.[0];
-  }
-  if (offset === undefined) {
-    // walk up until a node with a range exists
-    for (let n = path.length; n >= 0 && offset === undefined; n--) {
-      node = n ? src.doc.getIn(path.slice(0, n), true) : src.doc.contents;
-      offset = (node as YNode | undefined)?.range?.[0];
-    }
-  }
-  const lp = offset !== undefined ? src.lines.linePos(offset) : { line: 1, col: 1 };
-  return { file, line: lp.line, col: lp.col, path: formatPath(path, key) };
-}
-
-export function formatPath(path: (string | number)[], key?: string): string {
-  let s = '';
-  for (const p of [...path, ...(key !== undefined ? [key] : [])]) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
-  return s;
 }
 
 function parseFile(file: string, name: string, errors: ManifestError[]): SourceFile | undefined {

@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.js';
 import type { DesiredCert, DesiredClient, DesiredInstance, DesiredServer } from '../model/desired.js';
-import type { SourceFile } from './load.js';
-import { positionOf } from './load.js';
+import type { SourceFile } from './source.js';
+import { positionOf } from './source.js';
 
 type Obj = Record<string, any>;
 

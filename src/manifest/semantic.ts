@@ -1,8 +1,8 @@
 import { normalizeFingerprintOrThrow, validateUrl } from '../config/contexts.js';
 import { ManifestError } from '../errors/index.js';
 import { findUnsafeChar, identifierPartProblem, identifierProblem, preview, type IdKind } from '../input/text.js';
-import type { SourceFile } from './load.js';
-import { MAX_ERRORS_PER_FILE, positionOf } from './load.js';
+import type { SourceFile } from './source.js';
+import { MAX_ERRORS_PER_FILE, positionOf } from './source.js';
 
 type Obj = Record<string, any>;
 

@@ -43,7 +43,6 @@ export const NOT_MODELLED: readonly NotModelled[] = [
   { api: 'cs', method: 'POST', path: '/global-groups/{group_code}/members/add', operationId: 'addGlobalGroupMembers', why: 'global group member management: not yet modelled' },
   { api: 'cs', method: 'POST', path: '/global-groups/{group_code}/members', operationId: 'findGlobalGroupMembers', why: 'global group member management: not yet modelled' },
   { api: 'cs', method: 'DELETE', path: '/global-groups/{group_code}/members/{client_id}', operationId: 'deleteGlobalGroupMember', why: 'global group member management: not yet modelled' },
-  { api: 'cs', method: 'GET', path: '/configuration-sources/{configuration_type}/configuration-parts', operationId: 'getConfigurationParts', why: GCONF_FILES },
   { api: 'cs', method: 'POST', path: '/configuration-sources/{configuration_type}/configuration-parts', operationId: 'uploadConfigurationParts', why: GCONF_FILES },
   { api: 'cs', method: 'GET', path: '/configuration-sources/{configuration_type}/configuration-parts/{content_identifier}/{version}/download', operationId: 'downloadConfigurationParts', why: GCONF_FILES },
   { api: 'cs', method: 'GET', path: '/trusted-anchors', operationId: 'getTrustedAnchors', why: ANCHORS },

@@ -3,7 +3,7 @@ import { READ_LIMITS, readBoundedFile, writeFileSafe } from '../fs/files.js';
 import type { FaultSpec } from '../sandbox/http.js';
 import { UsageError } from '../errors/index.js';
 import { parseDuration } from '../model/duration.js';
-import { controlClient, readInfo, readOutages, readSecrets, runningInfo, sandboxDir, type SandboxOutage } from './index.js';
+import { controlClient, readInfo, readOutages, readSecrets, runForeground, runningInfo, sandboxDir, startDetached, writeSandboxContexts, type SandboxInfoFile, type SandboxOutage, type StartOptions } from './index.js';
 
 /**
  * The typed client of a running sandbox's control API (/__sandbox/*): clock, faults, CA, status,
@@ -108,4 +108,45 @@ export function sandboxVariables(dirFlag?: string): Record<string, string> {
     if (pin) v[`${p}_PIN`] = pin;
   }
   return v;
+}
+
+export interface StartResult {
+  dir: string;
+  pid: number;
+  detached: boolean;
+  cs: { name: string; url: string; fingerprint: string };
+  ss: { name: string; url: string; fingerprint: string; serverId: string | null }[];
+  contexts: string[];
+  apiKeys: Record<string, string> | null;
+}
+
+async function describeStart(dir: string, info: SandboxInfoFile, detached: boolean, o: { writeContexts?: boolean; showKeys?: boolean }): Promise<StartResult> {
+  const contexts = o.writeContexts ? await writeSandboxContexts(dir, info) : [];
+  const apiKeys = o.showKeys ? Object.fromEntries(Object.entries(readSecrets(dir).apiKeys).map(([k, v]) => [k, v.admin ?? ''])) : null;
+  return {
+    dir,
+    pid: info.pid,
+    detached,
+    cs: { name: info.cs.name, url: info.cs.url, fingerprint: info.cs.fingerprint },
+    ss: info.ss.map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint, serverId: s.serverId ?? null })),
+    contexts,
+    apiKeys,
+  };
+}
+
+/**
+ * sandbox start: in the background (returns once it is ready), or in the foreground until it stops
+ * (`onReady` shows it meanwhile); contexts and key display as asked.
+ */
+export async function startSandboxCli(opts: StartOptions, o: { detach?: boolean; writeContexts?: boolean; showKeys?: boolean }, onReady: (r: StartResult) => void): Promise<{ result: StartResult; exitCode?: number }> {
+  const dir = opts.dir;
+  if (o.detach) return { result: await describeStart(dir, await startDetached(opts), true, o) };
+  let result: StartResult | undefined;
+  const code = await runForeground(opts, (info) => {
+    void describeStart(dir, info, false, o).then((r) => {
+      result = r;
+      onReady(r);
+    });
+  });
+  return { result: result ?? { dir, pid: 0, detached: false, cs: { name: 'cs', url: '', fingerprint: '' }, ss: [], contexts: [], apiKeys: null }, exitCode: code !== 0 && code !== 130 && code !== 143 ? 1 : undefined };
 }

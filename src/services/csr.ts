@@ -1,7 +1,7 @@
-import { writeFileSafe } from '../fs/files.js';
+import { checkWriteTarget, writeFileSafe } from '../fs/files.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type { CertRow } from '../certs/inventory.js';
-import { certAction, importCert, readCert } from '../certs/lifecycle.js';
+import { certAction, createCsr, importCert, parseSubjectOverrides, readCert, usageType } from '../certs/lifecycle.js';
 import { csrForKey, submitCsr, type IssuerSpec } from '../certs/submit.js';
 import { UsageError } from '../errors/index.js';
 
@@ -51,4 +51,24 @@ export async function submitKeyCsr(api: SecurityServerApi, r: SubmitRequest, pro
     res.imported = await readCert(api, res.imported.hash);
   }
   return res;
+}
+
+/**
+ * csr create: a bad --out fails before a key and a CSR exist on the server; then key and CSR on the token
+ * (shown as one step), and the CSR to --out (0644: it holds no secret) or in the result.
+ */
+export async function createKeyCsr(
+  connect: () => Promise<SecurityServerApi>,
+  o: { usage: string; ca: string; member?: string; tokenId?: string; keyId?: string; label?: string; format?: 'PEM' | 'DER'; subject?: string[]; address?: string; out?: string },
+  step: (title: string, run: (update: (m: string) => void) => Promise<void>) => Promise<void>,
+) {
+  if (o.out) checkWriteTarget(o.out, { overwrite: true, what: 'CSR' });
+  const api = await connect();
+  let res!: Awaited<ReturnType<typeof createCsr>>;
+  await step(`create ${o.usage} key and CSR on ${api.server}`, async (update) => {
+    res = await createCsr(api, { usage: usageType(o.usage), ca: o.ca, member: o.member, tokenId: o.tokenId, keyId: o.keyId, label: o.label, format: o.format, subject: parseSubjectOverrides(o.subject), address: o.address }, update);
+  });
+  if (o.out) writeFileSafe(o.out, res.csr, { overwrite: true, what: 'CSR', mode: 0o644 });
+  const { csr, ...rest } = res;
+  return { ...rest, file: o.out ?? null, csr: res.format === 'PEM' ? csr.toString('utf8') : csr.toString('base64') };
 }

@@ -61,8 +61,8 @@ beforeAll(async () => {
   const { keyCsrSignImport } = await import('../sandbox/scenario.js');
   await keyCsrSignImport(E.sb, 2, 'SIGNING', E.sb.ss[2]!.ownerId);
   await keyCsrSignImport(E.sb, 3, 'SIGNING', E.sb.ss[3]!.ownerId);
-  expect((await api3('PUT', `/token-certificates/${s3}/register`, { address: E.sb.ss[2]!.address })).status).toBe(200);
-  expect((await api4('PUT', `/token-certificates/${declinedHash}/register`, { address: E.sb.ss[3]!.address })).status).toBe(200);
+  expect((await api3('PUT', `/token-certificates/${s3}/register`, { address: E.sb.ss[2]!.address })).status).toBe(204);
+  expect((await api4('PUT', `/token-certificates/${declinedHash}/register`, { address: E.sb.ss[3]!.address })).status).toBe(204);
   const waiting = await csCall(E.sb, 'GET', '/management-requests?status=WAITING&types=AUTH_CERT_REGISTRATION_REQUEST&limit=10');
   const mine = waiting.json.items.find((r: any) => r.security_server_id.encoded_id === E.sb.ss[3]!.serverId);
   expect((await csCall(E.sb, 'DELETE', `/management-requests/${mine.id}`)).status).toBeLessThan(300);
@@ -168,7 +168,7 @@ describe('xrdctl health', () => {
   it('after a rotation the old certificate is informational: a new working one makes it OK again', async () => {
     const api = ssApi(E.sb.ss[1]!);
     const fresh = await authWithValidity(E.sb, 1, 200);
-    expect((await api('PUT', `/token-certificates/${fresh}/register`, { address: E.sb.ss[1]!.address })).status).toBe(200);
+    expect((await api('PUT', `/token-certificates/${fresh}/register`, { address: E.sb.ss[1]!.address })).status).toBe(204);
     const { until } = await import('../sandbox/helpers.js');
     await approveFor(E.sb, E.sb.ss[1]!.serverId!);
     await until(() => api('GET', `/token-certificates/${fresh}`), (r) => r.json?.status === 'REGISTERED');

@@ -50,6 +50,8 @@ interface Op {
   before?: 'logout' | 'login';
   /** documented exceptions: fault kind → exit code */
   expect?: Record<string, number>;
+  /** a monitoring command (health convention): a server that cannot be read is an UNKNOWN row (exit 3) for that server, not an error line */
+  monitoring?: boolean;
 }
 
 const OPS: Op[] = [
@@ -58,7 +60,7 @@ const OPS: Op[] = [
   { name: 'server info (cs)', op: 'getSystemStatus', method: 'GET', path: /^\/api\/v1\/system\/status$/, step: 'get-system-status', server: 'cs', args: () => ['server', 'info'] },
   { name: 'token list', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['token', 'list'] },
   { name: 'cert list', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['cert', 'list'] },
-  { name: 'cert expiry', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['cert', 'expiry'] },
+  { name: 'cert expiry', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['cert', 'expiry'], monitoring: true },
   { name: 'key list', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['key', 'list'] },
   { name: 'client list', op: 'findClients', method: 'GET', path: /^\/api\/v1\/clients(\?|$)/, step: 'list-clients', server: 'ss1', args: () => ['client', 'list'] },
   { name: 'service list', op: 'getClientServiceDescriptions', method: 'GET', path: /\/service-descriptions$/, step: 'list-service-descriptions', server: 'ss1', args: () => ['service', 'list', '--client', C] },
@@ -140,9 +142,11 @@ describe('fault matrix: every operation × every fault kind', () => {
         }
         scan.text(`${args.join(' ')} stdout`, got.stdout).text(`${args.join(' ')} stderr`, got.stderr);
         const problems: string[] = [];
-        const want = op.expect?.[f.kind] ?? f.exit;
+        const want = op.expect?.[f.kind] ?? (op.monitoring && f.exit !== 0 ? 3 : f.exit);
         if (got.exitCode !== want) problems.push(`exit ${got.exitCode}, expected ${want}`);
-        if (want !== 0) {
+        if (want !== 0 && op.monitoring) {
+          if (!new RegExp(`^${ctx}\\b.*UNKNOWN`, 'm').test(got.stdout)) problems.push(`no UNKNOWN row for ${ctx}: ${got.stdout.split('\n')[0]}`);
+        } else if (want !== 0) {
           const lines = got.stderr.split('\n').filter((l) => l.startsWith('error:'));
           if (lines.length !== 1) problems.push(`${lines.length} error lines`);
           else if (!lines[0]!.startsWith(`error: ${ctx} step ${op.step}: `)) problems.push(`error line does not name ${ctx} and step ${op.step}: ${lines[0]}`);

@@ -74,11 +74,15 @@ describe('hostile server', () => {
     const wrong = await startHostileServer({});
     closers.push(wrong.close);
     const cfg = await contextFor(wrong.url, ss1.fingerprint);
-    for (const args of [['server', 'info'], ['token', 'list'], ['client', 'add', 'DEV:GOV:1001:X'], ['csr', 'create', '--usage', 'auth', '--ca', 'Sandbox CA'], ['cert', 'expiry']]) {
+    for (const args of [['server', 'info'], ['token', 'list'], ['client', 'add', 'DEV:GOV:1001:X'], ['csr', 'create', '--usage', 'auth', '--ca', 'Sandbox CA']]) {
       const r = await run(cfg, args);
       expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(3);
       expect(r.stderr).toMatch(/fingerprint mismatch/);
     }
+    // a monitoring command reports it as a row: CRITICAL (exit 2), since a changed certificate may be an attack
+    const mon = await run(cfg, ['cert', 'expiry']);
+    expect(mon.exitCode, mon.stdout + mon.stderr).toBe(2);
+    expect(mon.stdout).toMatch(/fingerprint mismatch/);
     expect(wrong.received).toEqual([]);
     // changing: the first connection has the pinned certificate, every later one a new certificate
     const changing = await startHostileServer({ changingCert: true });

@@ -178,30 +178,25 @@ export class AcmeAdapter implements CaAdapter {
   }
 
   /** Reach the directory first: a precise error for a CA that is down or whose TLS is untrusted. */
-  private probe(timeoutMs: number, ca: Buffer | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let req: http.ClientRequest;
-      try {
-        req = https.get(this.o.directoryUrl, { ca, timeout: timeoutMs }, (res) => {
-          res.resume();
-          if (res.statusCode === 200) resolve();
-          else reject(new NetworkError(`ACME directory ${this.o.directoryUrl} answered ${res.statusCode}`, { step: 'acme-order' }));
-        });
-      } catch (e) {
-        reject(new UsageError(`ACME directory URL ${this.o.directoryUrl}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { step: 'acme-order', hint: 'an https:// URL of the directory, e.g. https://ca.example.org/acme/directory' }));
-        return;
-      }
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code ?? '');
-        reject(
-          new NetworkError(`cannot reach the ACME directory ${this.o.directoryUrl}: ${e.code ?? e.message}`, {
-            step: 'acme-order',
-            hint: tls ? "the CA's TLS certificate is not trusted: pass its CA bundle (--acme-ca-file)" : 'is the ACME server running, and the URL right?',
-          }),
-        );
+  private async probe(timeoutMs: number, ca: Buffer | undefined): Promise<void> {
+    const { requestBytes } = await import('../../http/plain.js');
+    try {
+      new URL(this.o.directoryUrl);
+    } catch {
+      throw new UsageError(`ACME directory URL ${this.o.directoryUrl}: not a URL`, { step: 'acme-order', hint: 'an https:// URL of the directory, e.g. https://ca.example.org/acme/directory' });
+    }
+    let status: number;
+    try {
+      ({ status } = await requestBytes(this.o.directoryUrl, { method: 'GET', ca, timeoutMs, what: `ACME directory ${this.o.directoryUrl}` }));
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? (e instanceof Error && /did not answer/.test(e.message) ? 'ETIMEDOUT' : (e as Error).message);
+      const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code ?? '');
+      throw new NetworkError(`cannot reach the ACME directory ${this.o.directoryUrl}: ${code}`, {
+        step: 'acme-order',
+        hint: tls ? "the CA's TLS certificate is not trusted: pass its CA bundle (--acme-ca-file)" : 'is the ACME server running, and the URL right?',
       });
-    });
+    }
+    if (status !== 200) throw new NetworkError(`ACME directory ${this.o.directoryUrl} answered ${status}`, { step: 'acme-order' });
   }
 
   /**

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/cli.js';
+import { manifestEnv } from '../support/manifest-env.js';
+import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
+
+const manifest = join(repoRoot, 'examples/rotation/manifest.yaml');
+const rotate = ['rotate', 'auth', '-c', 'ss1', '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--propagation', '0', '--timeout', '60', '--keep-old', '0', '--yes', '--json'];
+const WRITES = ['addKeyAndCsr', 'orderAcmeCertificate', 'registerCertificate', 'approveManagementRequest', 'activateCertificate', 'disableCertificate', 'unregisterAuthCertificate', 'deleteKey'];
+
+async function shape(E: SandboxEnv): Promise<string[]> {
+  const certs = (await E.run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates as any[];
+  return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
+}
+
+/**
+ * Every write of the auth runbook meets a reset connection, then a request that outlives the client's timeout
+ * (the server still does it): the runbook stops with a line naming the server and step, or carries on when the
+ * step was done after all, and `rotate resume` converges to the same end state, with no outage.
+ */
+describe('rotation under connection resets and timeouts', () => {
+  let E: SandboxEnv;
+  beforeAll(async () => {
+    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
+    const r = await E.run(['apply', manifest, '--yes', '--json'], { env: manifestEnv(E.sb) });
+    expect(r.exitCode, r.stderr).toBe(0);
+  }, 120_000);
+  afterAll(async () => E?.stop());
+
+  const cases = WRITES.flatMap((op) => [
+    [op, 'reset'],
+    [op, 'timeout'],
+  ]);
+  it.each(cases)('%s: %s once, then resume', async (op, kind) => {
+    const reference = ['auth REGISTERED active OCSP_RESPONSE_GOOD', 'sign REGISTERED active OCSP_RESPONSE_GOOD'];
+    E.sb.faults.add({ server: op === 'approveManagementRequest' ? 'cs' : 'ss1', operation: op, times: 1, ...(kind === 'reset' ? { reset: true } : { latencyMs: 4500 }) });
+    const r = await E.run(rotate, { env: { XRDCTL_TIMEOUT: '3' } });
+    E.sb.faults.clear();
+    if (r.exitCode !== 0) {
+      expect(r.stderr).toMatch(/ss1|cs/);
+      const open = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.status !== 'done' && j.status !== 'aborted');
+      expect(open).toHaveLength(1);
+      const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
+      expect(res.exitCode, res.stderr).toBe(0);
+    }
+    expect(await shape(E)).toEqual(reference);
+    expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);
+  });
+});
