@@ -1,26 +1,14 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runbook, type RotationStepName } from '../../src/rotation/steps.js';
-import { repoRoot } from '../support/cli.js';
-import { manifestEnv } from '../support/manifest-env.js';
-import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
+import type { SandboxEnv } from '../support/sandbox.js';
+import { certShape, sandboxWithCertificates } from './support.js';
 
-const manifest = join(repoRoot, 'examples/rotation/manifest.yaml');
 const acme = ['--adapter', 'server-acme', '--ca', 'Sandbox CA', '--timeout', '60'];
-
-async function shape(E: SandboxEnv, ctx: string): Promise<string[]> {
-  const certs = (await E.run(['cert', 'list', '-c', ctx, '--json'])).json().certificates as any[];
-  return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
-}
 
 describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a renewal the server did itself', () => {
   let E: SandboxEnv;
-  let env: Record<string, string>;
   beforeAll(async () => {
-    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
-    env = manifestEnv(E.sb);
-    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
-    expect(r.exitCode, r.stderr).toBe(0);
+    ({ E } = await sandboxWithCertificates());
   }, 120_000);
   afterAll(async () => E?.stop());
 
@@ -33,7 +21,7 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     expect(j.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual([
       'new-key:done', 'ca:done', 'import:done', 'register:done', 'approve:done', 'wait-registered:done', 'activate:done', 'verify:done', 'disable-old:done', 'unregister-old:done', 'cs-delete-old:done', 'revoke-old:skipped', 'delete-old:done',
     ]);
-    expect(await shape(E, 'ss1')).toEqual(reference);
+    expect(await certShape(E, 'ss1')).toEqual(reference);
     const cs = (await E.run(['cs', 'request', 'list', '-c', 'cs', '--json'])).json();
     expect(cs.requests.some((q: any) => q.type === 'AUTH_CERT_DELETION_REQUEST')).toBe(true);
   });
@@ -45,7 +33,7 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     expect(open).toHaveLength(1);
     const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
-    expect(await shape(E, 'ss1')).toEqual(reference);
+    expect(await certShape(E, 'ss1')).toEqual(reference);
     expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);
   });
 
@@ -59,7 +47,7 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     expect(r.exitCode, r.stderr).toBe(0);
     const j = r.json().rotations[0];
     expect(j.steps[0]).toMatchObject({ name: 'cut-old', status: 'done' });
-    expect(await shape(E, 'ss2')).toEqual(reference);
+    expect(await certShape(E, 'ss2')).toEqual(reference);
     // --cut-now is the one runbook that takes the server off the exchange: the referee records it, closed
     const cut = E.sb.outages().filter((o) => o.server === 'ss2');
     expect(cut.map((o) => [o.kind, o.to !== null])).toEqual([['auth', true]]);
@@ -80,6 +68,6 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     expect(j.steps.filter((s: any) => ['new-key', 'ca', 'import'].includes(s.name)).map((s: any) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
     // no second renewal: no new key, no ACME order
     expect(E.sb.requests().filter((q) => q.write && /keys-with-csrs|acme-order/.test(q.path))).toEqual([]);
-    expect(await shape(E, 'ss1')).toEqual(['auth DELETION_IN_PROGRESS inactive DISABLED', ...reference].sort());
+    expect(await certShape(E, 'ss1')).toEqual(['auth DELETION_IN_PROGRESS inactive DISABLED', ...reference].sort());
   });
 });

@@ -1,17 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/cli.js';
-import { manifestEnv } from '../support/manifest-env.js';
-import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
+import type { SandboxEnv } from '../support/sandbox.js';
+import { certShape, sandboxWithCertificates } from './support.js';
 
-const manifest = join(repoRoot, 'examples/rotation/manifest.yaml');
 const rotate = ['rotate', 'auth', '-c', 'ss1', '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--propagation', '0', '--timeout', '60', '--keep-old', '0', '--yes', '--json'];
 const WRITES = ['addKeyAndCsr', 'orderAcmeCertificate', 'registerCertificate', 'approveManagementRequest', 'activateCertificate', 'disableCertificate', 'unregisterAuthCertificate', 'deleteKey'];
-
-async function shape(E: SandboxEnv): Promise<string[]> {
-  const certs = (await E.run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates as any[];
-  return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
-}
 
 /**
  * Every write of the auth runbook meets a reset connection, then a request that outlives the client's timeout
@@ -21,9 +13,7 @@ async function shape(E: SandboxEnv): Promise<string[]> {
 describe('rotation under connection resets and timeouts', () => {
   let E: SandboxEnv;
   beforeAll(async () => {
-    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
-    const r = await E.run(['apply', manifest, '--yes', '--json'], { env: manifestEnv(E.sb) });
-    expect(r.exitCode, r.stderr).toBe(0);
+    ({ E } = await sandboxWithCertificates());
   }, 120_000);
   afterAll(async () => E?.stop());
 
@@ -43,7 +33,7 @@ describe('rotation under connection resets and timeouts', () => {
       const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
       expect(res.exitCode, res.stderr).toBe(0);
     }
-    expect(await shape(E)).toEqual(reference);
+    expect(await certShape(E, 'ss1')).toEqual(reference);
     expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);
   });
 });

@@ -2,28 +2,17 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runbook, type RotationStepName } from '../../src/rotation/steps.js';
-import { manifestEnv } from '../support/manifest-env.js';
-import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
-import { repoRoot } from '../support/cli.js';
+import type { SandboxEnv } from '../support/sandbox.js';
+import { certShape, rotationManifest as manifest, sandboxWithCertificates } from './support.js';
 
-const manifest = join(repoRoot, 'examples/rotation/manifest.yaml');
 const fast = ['--propagation', '0', '--timeout', '60'];
 const acme = ['--adapter', 'server-acme', '--ca', 'Sandbox CA'];
-
-/** What a server's certificates look like, independent of hashes: usage, status, active, OCSP per certificate. */
-async function shape(E: SandboxEnv, ctx: string): Promise<string[]> {
-  const certs = (await E.run(['cert', 'list', '-c', ctx, '--json'])).json().certificates as any[];
-  return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
-}
 
 describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad input', () => {
   let E: SandboxEnv;
   let env: Record<string, string>;
   beforeAll(async () => {
-    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
-    env = manifestEnv(E.sb);
-    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
-    expect(r.exitCode, r.stderr).toBe(0);
+    ({ E, env } = await sandboxWithCertificates());
   }, 120_000);
   afterAll(async () => E?.stop());
 
@@ -34,7 +23,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
   it('an uninterrupted routine auth rotation gives the reference end state', async () => {
     const r = await E.run(['rotate', 'auth', '-c', 'ss2', ...acme, ...fast, '--keep-old', '0', '--yes', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    reference = await shape(E, 'ss2');
+    reference = await certShape(E, 'ss2');
     expect(reference).toEqual(['auth REGISTERED active OCSP_RESPONSE_GOOD', 'sign REGISTERED active OCSP_RESPONSE_GOOD']);
   });
 
@@ -53,7 +42,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const res = await E.run(['rotate', 'resume', j.id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect((await status(j.id)).status).toBe('done');
-    expect(await shape(E, 'ss2')).toEqual(reference);
+    expect(await certShape(E, 'ss2')).toEqual(reference);
     expect(E.sb.outages().filter((o) => o.server === 'ss2')).toEqual([]);
   });
 
@@ -72,7 +61,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
         const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
         expect(res.exitCode, `${op}: ${res.stderr}`).toBe(0);
       } else expect(open).toHaveLength(0);
-      expect(await shape(E, 'ss2'), op).toEqual(reference);
+      expect(await certShape(E, 'ss2'), op).toEqual(reference);
       expect(E.sb.outages().filter((o) => o.server === 'ss2'), op).toEqual([]);
     }
     expect(failedOnce).toBeGreaterThan(0);
@@ -93,7 +82,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const res = await E.run(['rotate', 'resume', j.id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.json().rotations[0].status).toBe('done');
-    expect(await shape(E, 'ss1')).toEqual(expect.arrayContaining(['auth REGISTERED active OCSP_RESPONSE_GOOD']));
+    expect(await certShape(E, 'ss1')).toEqual(expect.arrayContaining(['auth REGISTERED active OCSP_RESPONSE_GOOD']));
   });
 
   it('bad input: a server not in the manifest, a member with no sign certificate, a CA that rejects the CSR, a certificate for the wrong key', async () => {
@@ -103,14 +92,14 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const b = await E.run(['rotate', 'sign', '-c', 'ss1', '--member', 'DEV:GOV:4242', ...acme, '--yes']);
     expect(b.exitCode).toBe(2);
     expect(b.stderr).toMatch(/ss1 has no sign certificate for DEV:GOV:4242 to rotate/);
-    const before = await shape(E, 'ss1');
+    const before = await certShape(E, 'ss1');
     const c = await E.run(['rotate', 'auth', '-c', 'ss1', '--adapter', 'command', '--command', 'sh -c "echo refused: bad subject >&2; exit 3"', '--ca', 'Sandbox CA', ...fast, '--yes', '--json']);
     expect(c.exitCode).toBe(1);
     expect(c.stderr).toMatch(/CA command sh failed \(exit 3\): refused: bad subject/);
     const cj = (await E.run(['rotate', 'status', '--json'])).json().rotations.find((j: any) => j.server === 'ss1' && j.status === 'failed');
     expect(cj.steps.find((s: any) => s.name === 'ca')).toMatchObject({ status: 'failed' });
     expect((await E.run(['rotate', 'abort', cj.id, '--yes'])).exitCode).toBe(0);
-    expect(await shape(E, 'ss1')).toEqual(before); // nothing lost, the new key gone again
+    expect(await certShape(E, 'ss1')).toEqual(before); // nothing lost, the new key gone again
     // a certificate for another key: the import check refuses it, the old certificate is untouched
     const out = join(E.work, 'wrong');
     mkdirSync(out, { recursive: true });
@@ -124,6 +113,6 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     expect(res.stderr).toMatch(/import/);
     expect((await status(dj.id)).steps.find((s: any) => s.name === 'import').status).toBe('failed');
     expect((await E.run(['rotate', 'abort', dj.id, '--yes'])).exitCode).toBe(0);
-    expect(await shape(E, 'ss1')).toEqual(before);
+    expect(await certShape(E, 'ss1')).toEqual(before);
   }, 120_000);
 });

@@ -1,10 +1,7 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/cli.js';
-import { manifestEnv } from '../support/manifest-env.js';
-import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
+import type { SandboxEnv } from '../support/sandbox.js';
+import { rotationManifest as manifest, sandboxWithCertificates } from './support.js';
 
-const manifest = join(repoRoot, 'examples/rotation/manifest.yaml');
 const fast = ['--propagation', '1', '--timeout', '60'];
 
 describe('rotate auth|sign against the sandbox', () => {
@@ -13,10 +10,7 @@ describe('rotate auth|sign against the sandbox', () => {
   const certs = async (ctx: string) => (await E.run(['cert', 'list', '-c', ctx, '--json'])).json().certificates as any[];
 
   beforeAll(async () => {
-    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
-    env = manifestEnv(E.sb);
-    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
-    expect(r.exitCode, r.stderr).toBe(0);
+    ({ E, env } = await sandboxWithCertificates());
   }, 120_000);
   afterAll(async () => E?.stop());
 
@@ -66,10 +60,7 @@ describe('declarative rotation: plan shows it, apply runs the runbook', () => {
   let E: SandboxEnv;
   let env: Record<string, string>;
   beforeAll(async () => {
-    E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
-    env = manifestEnv(E.sb);
-    const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
-    expect(r.exitCode, r.stderr).toBe(0);
+    ({ E, env } = await sandboxWithCertificates());
   }, 120_000);
   afterAll(async () => E?.stop());
 
