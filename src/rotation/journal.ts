@@ -1,7 +1,8 @@
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
+import { writeFileSafe } from '../fs/files.js';
 import { ConflictError, UsageError } from '../errors/index.js';
 
 /** Every step a rotation runbook can have (xroad-flows §5: S1–S6, A1–A11, §5.3). */
@@ -96,25 +97,12 @@ function ensureDir(dir: string): void {
   if (!st.isDirectory()) throw new UsageError(`${dir} is not a folder`);
 }
 
-/** Write a file 0600 atomically: a fresh temp file (O_EXCL, never through a link), then rename over. */
-export function writePrivateFile(path: string, text: string): void {
-  const dir = join(path, '..');
-  ensureDir(dir);
-  if (existsSync(path) && lstatSync(path).isSymbolicLink()) throw new UsageError(`${path} is a symbolic link: refusing to write through it`);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  // rename is atomic on one filesystem: a crash leaves the old journal or the new one, never half
-  renameSync(tmp, path);
-}
-
 export function saveJournal(j: RotationJournal, env: NodeJS.ProcessEnv = process.env): void {
   j.updatedAt = new Date().toISOString();
-  writePrivateFile(journalPath(j.id, env), JSON.stringify(j, null, 2) + '\n');
+  const path = journalPath(j.id, env);
+  ensureDir(rotationsDir(env));
+  // 0600, atomic (a crash leaves the old journal or the new one, never half), never through a link
+  writeFileSafe(path, JSON.stringify(j, null, 2) + '\n', { overwrite: true, what: 'rotation journal' });
 }
 
 const MAX_JOURNAL = 4 * 1024 * 1024;

@@ -99,6 +99,15 @@ async function twoDistributionIntervals(ctx: RotationContext): Promise<number> {
   return 120_000;
 }
 
+/** A step on the old certificate as the server shows it now (skipped when there is none, or it is gone). */
+async function withOld(ctx: RotationContext, j: RotationJournal, step: (tokens: Token[], old: TokenCertificate, hash: string) => Promise<StepResult>): Promise<StepResult> {
+  if (!j.old) return skipped('no old certificate');
+  const tokens = await ctx.api.getTokens();
+  const old = findCert(tokens, j.old.hash)?.cert;
+  if (!old) return skipped('the old certificate is gone already');
+  return step(tokens, old, j.old.hash);
+}
+
 /** Refuse a step that would leave the server or the member without a working certificate (exit 5). */
 function assertInvariant(j: RotationJournal, tokens: Token[], step: RotationStepName, removal: { certs?: string[]; keys?: string[] }, now: Date): void {
   if (j.cutNow && step === 'cut-old') return;
@@ -257,33 +266,27 @@ const STEPS: Record<RotationStepName, RotationStep> = {
   'disable-old': {
     name: 'disable-old',
     removes: true,
-    async run(ctx, j) {
-      if (!j.old) return skipped('no old certificate');
-      const tokens = await ctx.api.getTokens();
-      const old = findCert(tokens, j.old.hash)?.cert;
-      if (!old) return skipped('the old certificate is gone already');
-      if (!old.active) return done('the old certificate is disabled already');
-      assertInvariant(j, tokens, 'disable-old', { certs: [j.old.hash] }, ctx.api.http.serverNow());
-      await ctx.api.disableCertificate(j.old.hash);
-      return done(`old certificate ${short(j.old.hash)} disabled`);
-    },
+    run: (ctx, j) =>
+      withOld(ctx, j, async (tokens, old, hash) => {
+        if (!old.active) return done('the old certificate is disabled already');
+        assertInvariant(j, tokens, 'disable-old', { certs: [hash] }, ctx.api.http.serverNow());
+        await ctx.api.disableCertificate(hash);
+        return done(`old certificate ${short(hash)} disabled`);
+      }),
   },
   'unregister-old': {
     name: 'unregister-old',
     irreversible: true,
     removes: true,
-    async run(ctx, j) {
-      if (!j.old) return skipped('no old certificate');
-      const tokens = await ctx.api.getTokens();
-      const old = findCert(tokens, j.old.hash)?.cert;
-      if (!old) return skipped('the old certificate is gone already');
-      if (old.status === 'DELETION_IN_PROGRESS') return done('the old certificate is unregistered already');
-      if (old.status !== 'REGISTERED' && old.status !== 'REGISTRATION_IN_PROGRESS') return skipped(`the old certificate is ${old.status}: nothing to unregister`);
-      assertInvariant(j, tokens, 'unregister-old', { certs: [j.old.hash] }, ctx.api.http.serverNow());
-      await ctx.confirm('unregister-old', `unregister the old auth certificate ${short(j.old.hash)} of ${j.server} at the central server (cannot be undone)`);
-      await certAction(ctx.api, j.old.hash, 'unregister');
-      return done(`old certificate ${short(j.old.hash)} unregistered (DELETION_IN_PROGRESS)`);
-    },
+    run: (ctx, j) =>
+      withOld(ctx, j, async (tokens, old, hash) => {
+        if (old.status === 'DELETION_IN_PROGRESS') return done('the old certificate is unregistered already');
+        if (old.status !== 'REGISTERED' && old.status !== 'REGISTRATION_IN_PROGRESS') return skipped(`the old certificate is ${old.status}: nothing to unregister`);
+        assertInvariant(j, tokens, 'unregister-old', { certs: [hash] }, ctx.api.http.serverNow());
+        await ctx.confirm('unregister-old', `unregister the old auth certificate ${short(hash)} of ${j.server} at the central server (cannot be undone)`);
+        await certAction(ctx.api, hash, 'unregister');
+        return done(`old certificate ${short(hash)} unregistered (DELETION_IN_PROGRESS)`);
+      }),
   },
   'cs-delete-old': {
     name: 'cs-delete-old',

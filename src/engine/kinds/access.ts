@@ -2,6 +2,7 @@ import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
 import { memberOf } from '../../model/ids.js';
 import { act, defineKind, type Change, type ExecContext, type DependencyIndex, type KindContext } from '../types.js';
+import { clientAdded } from './client.js';
 
 /** Local groups of a client: create, describe, members (prune removes members the manifest does not list). */
 export function diffLocalGroups({ server, actual }: KindContext): Change[] {
@@ -180,7 +181,7 @@ export const accessKind = defineKind({
   dependsOn: (c, ix) => {
     const a = c.action;
     if (!a) return [];
-    const client = ix.find<{ id: string }>('add-client', (p) => p.id === a.params.clientId, c.server);
+    const client = clientAdded(ix, c.server, a.params.clientId);
     const group = (code: string) => ix.find<{ clientId: string; code: string }>('add-local-group', (p) => p.clientId === a.params.clientId && p.code === code, c.server);
     switch (a.type) {
       case 'add-local-group':

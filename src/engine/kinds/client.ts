@@ -2,7 +2,7 @@ import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError, TimeoutError } from '../../errors/index.js';
 import { listRequests } from '../../cs/requests.js';
 import { clientApiId, memberOf, parseClientId } from '../../model/ids.js';
-import { act, defineKind, type Change, type ExecContext, type KindContext } from '../types.js';
+import { act, defineKind, type Change, type DependencyIndex, type ExecContext, type KindContext } from '../types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -176,6 +176,11 @@ const actions = {
 
 type ClientParams = { id: string };
 
+/** The change (if the plan has one) that adds this client to this server: what its other changes wait for. */
+export function clientAdded(ix: DependencyIndex, server: string, clientId: string): string[] {
+  return ix.find<ClientParams>('add-client', (p) => p.id === clientId, server);
+}
+
 /**
  * Clients: adding one needs its member (and subsystem) at the central server; its registration needs
  * the client and the server's certificates (the request is signed with them); the wait for global
@@ -193,9 +198,9 @@ export const clientKind = defineKind({
       case 'add-client':
         return centralFor(a.params.id);
       case 'set-connection-type':
-        return ix.find<ClientParams>('add-client', (p) => p.id === a.params.id, c.server);
+        return clientAdded(ix, c.server, a.params.id);
       case 'register-client':
-        return [...ix.find<ClientParams>('add-client', (p) => p.id === a.params.id, c.server), ...centralFor(a.params.id), ...ix.find('issue-cert', () => true, c.server), ...ix.find('token-login', () => true, c.server)];
+        return [...clientAdded(ix, c.server, a.params.id), ...centralFor(a.params.id), ...ix.find('issue-cert', () => true, c.server), ...ix.find('token-login', () => true, c.server)];
       case 'wait-clients-registered':
         return ix.find<ClientParams>('register-client', (p) => a.params.ids.includes(p.id), c.server);
       default:

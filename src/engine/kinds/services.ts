@@ -2,6 +2,7 @@ import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
 import type { DesiredServiceDescription } from '../../model/desired.js';
 import { act, defineKind, type Change, type ExecContext, type KindContext } from '../types.js';
+import { clientAdded } from './client.js';
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
@@ -255,7 +256,7 @@ export const serviceKind = defineKind({
   dependsOn: (c, ix) => {
     const a = c.action;
     if (!a) return [];
-    const client = ix.find<{ id: string }>('add-client', (p) => p.id === a.params.clientId, c.server);
+    const client = clientAdded(ix, c.server, a.params.clientId);
     const sdAdd = (ref: SdRef) => ix.find<SdRef>('add-service-description', (p) => sameSd(p, ref), c.server);
     switch (a.type) {
       case 'add-service-description':
