@@ -1,14 +1,20 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
 import { UsageError } from '../errors/index.js';
+import { fromForgeName, signRequest, toForgeName, type NameField } from './forge-sign.js';
+
+export type { NameField };
+export type CertUsage = 'auth' | 'sign';
 
 export interface ParsedCsr {
-  subject: { type: string; value: string }[];
+  subject: NameField[];
   subjectString: string;
   publicKeyPem: string;
   /** SHA-256 of the SubjectPublicKeyInfo DER, hex */
   spkiSha256: string;
   san: string[];
+  /** the key usage the CSR asks for, when it carries a keyUsage extension request */
+  usage?: CertUsage;
   signatureValid: boolean;
   der: Buffer;
 }
@@ -31,9 +37,14 @@ export function parseCsr(bytes: Buffer | string): ParsedCsr {
   }
   const pubPem = forge.pki.publicKeyToPem(csr.publicKey as forge.pki.PublicKey);
   const spki = createPublicKey(pubPem).export({ type: 'spki', format: 'der' });
-  const subject = (csr.subject.attributes as { shortName?: string; name?: string; type?: string; value?: unknown }[]).map((a) => ({ type: String(a.shortName ?? a.name ?? a.type), value: String(a.value) }));
-  const ext = (csr.getAttribute({ name: 'extensionRequest' }) as { extensions?: { name: string; altNames?: { value: string }[] }[] } | null)?.extensions ?? [];
-  const san = ext.find((e) => e.name === 'subjectAltName')?.altNames?.map((a) => a.value) ?? [];
+  const subject = fromForgeName(csr.subject.attributes);
+  const ext = (csr.getAttribute({ name: 'extensionRequest' }) as { extensions?: Array<Record<string, unknown>> } | null)?.extensions ?? [];
+  const san: string[] = [];
+  let usage: CertUsage | undefined;
+  for (const e of ext) {
+    if (e.name === 'keyUsage') usage = e.nonRepudiation ? 'sign' : 'auth';
+    if (e.name === 'subjectAltName') for (const n of (e.altNames as Array<{ value?: string }>) ?? []) if (n.value) san.push(n.value);
+  }
   let signatureValid = false;
   try {
     signatureValid = csr.verify();
@@ -42,47 +53,43 @@ export function parseCsr(bytes: Buffer | string): ParsedCsr {
   }
   return {
     subject,
-    subjectString: subject.map((s: { type: string; value: string }) => `${s.type}=${s.value}`).join(', '),
-    publicKeyPem: pubPem,
+    subjectString: subject.map((s) => `${s.name}=${s.value}`).join(', '),
+    publicKeyPem: createPublicKey(pubPem).export({ type: 'spki', format: 'pem' }).toString(),
     spkiSha256: createHash('sha256').update(spki).digest('hex'),
     san,
+    usage,
     signatureValid,
     der,
   };
 }
 
-const FIELD_TYPES: Record<string, string> = {
-  C: 'C', O: 'O', OU: 'OU', CN: 'CN', L: 'L', ST: 'ST',
-  serialNumber: '2.5.4.5', businessCategory: '2.5.4.15',
-};
-
 export interface CreateCsrOptions {
-  /** Ordered subject fields, e.g. [{type:'C',value:'FI'},{type:'serialNumber',value:'DEV/SS1/GOV'}] */
-  subject: { type: string; value: string }[];
+  /** Ordered subject fields, e.g. [{name:'C',value:'FI'},{name:'serialNumber',value:'DEV/SS1/GOV'}] */
+  subject: NameField[];
+  /** DNS names, as a subjectAltName extension request */
   san?: string[];
-  format?: 'PEM' | 'DER';
+  /** a keyUsage extension request as X-Road's own CSRs carry it */
+  usage?: CertUsage;
 }
 
 /** A PKCS#10 CSR signed with SHA-256 by the given RSA private key (PEM). */
-export function createCsr(privateKeyPem: string, opts: CreateCsrOptions): string | Buffer {
+export function createCsr(privateKeyPem: string, opts: CreateCsrOptions): { pem: string; der: Buffer } {
   if (!opts.subject.length) throw new UsageError('a CSR needs a subject');
-  let key: forge.pki.rsa.PrivateKey;
+  let publicKey: forge.pki.PublicKey;
   try {
-    key = forge.pki.privateKeyFromPem(privateKeyPem) as forge.pki.rsa.PrivateKey;
+    publicKey = forge.pki.publicKeyFromPem(createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString());
   } catch (e) {
     throw new UsageError(`not an RSA private key in PEM: ${(e as Error).message}`);
   }
   const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  csr.setSubject(opts.subject.map(({ type, value }) => {
-    const t = FIELD_TYPES[type] ?? (/^\d+(\.\d+)+$/.test(type) ? type : undefined);
-    if (!t) throw new UsageError(`unknown subject field '${type}'`);
-    return /^\d/.test(t) ? { type: t, value, valueTagClass: forge.asn1.Type.UTF8 } : { shortName: t, value, valueTagClass: forge.asn1.Type.UTF8 };
-  }) as unknown as forge.pki.CertificateField[]);
-  if (opts.san?.length) {
-    csr.setAttributes([{ name: 'extensionRequest', extensions: [{ name: 'subjectAltName', altNames: opts.san.map((d) => ({ type: 2, value: d })) }] }]);
-  }
-  csr.sign(key, forge.md.sha256.create());
-  if (opts.format === 'DER') return Buffer.from(forge.asn1.toDer(forge.pki.certificationRequestToAsn1(csr)).getBytes(), 'binary');
-  return forge.pki.certificationRequestToPem(csr);
+  csr.publicKey = publicKey;
+  csr.setSubject(toForgeName(opts.subject));
+  const exts: unknown[] = [];
+  if (opts.usage === 'auth') exts.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true });
+  if (opts.usage === 'sign') exts.push({ name: 'keyUsage', nonRepudiation: true });
+  if (opts.san?.length) exts.push({ name: 'subjectAltName', altNames: opts.san.map((v) => ({ type: 2, value: v })) });
+  if (exts.length) csr.setAttributes([{ name: 'extensionRequest', extensions: exts }]);
+  signRequest(csr, privateKeyPem);
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificationRequestToAsn1(csr)).getBytes(), 'binary');
+  return { pem: forge.pki.certificationRequestToPem(csr).replace(/\r\n/g, '\n'), der };
 }

@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, verify as cryptoVerify, webcrypto } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, verify as cryptoVerify, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { UsageError, XrdError } from '../errors/index.js';
@@ -28,7 +28,17 @@ export async function buildOcspRequest(cert: CertInput, issuer: CertInput): Prom
   return Buffer.from(req.toSchema(true).toBER());
 }
 
-export function parseOcspRequest(der: Buffer): { serials: string[]; certIds: pkijs.CertID[] } {
+export interface ParsedOcspRequest {
+  certIds: pkijs.CertID[];
+  /** per CertID: the serial, upper-case hex */
+  serials: string[];
+  /** per CertID: the hash of the issuer's public key, upper-case hex (SHA-1 or SHA-256, as the client chose) */
+  issuerKeyHashes: string[];
+  /** the nonce extension, echoed in the answer */
+  nonce?: pkijs.Extension;
+}
+
+export function parseOcspRequest(der: Buffer): ParsedOcspRequest {
   let req: pkijs.OCSPRequest;
   try {
     req = pkijs.OCSPRequest.fromBER(der);
@@ -36,7 +46,35 @@ export function parseOcspRequest(der: Buffer): { serials: string[]; certIds: pki
     throw new UsageError(`not an OCSP request: ${(e as Error).message}`);
   }
   const certIds = req.tbsRequest.requestList.map((r) => r.reqCert);
-  return { certIds, serials: certIds.map((c) => hex(c.serialNumber.valueBlock.valueHexView)) };
+  return {
+    certIds,
+    serials: certIds.map((c) => hex(c.serialNumber.valueBlock.valueHexView)),
+    issuerKeyHashes: certIds.map((c) => hex(c.issuerKeyHash.valueBlock.valueHexView)),
+    nonce: req.tbsRequest.requestExtensions?.find((e) => e.extnID === '1.3.6.1.5.5.7.48.1.2'),
+  };
+}
+
+/** A CA certificate's key hashes as a CertID carries them: SHA-1 and SHA-256 of its subjectPublicKey, upper-case hex. */
+export function issuerKeyHashes(caCert: CertInput): { sha1: string; sha256: string } {
+  const key = Buffer.from(pkiCert(caCert).subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
+  return { sha1: createHash('sha1').update(key).digest('hex').toUpperCase(), sha256: createHash('sha256').update(key).digest('hex').toUpperCase() };
+}
+
+/** An unsuccessful OCSP response: 1 malformedRequest, 2 internalError, 3 tryLater, 6 unauthorized. */
+export function ocspErrorResponse(status: 1 | 2 | 3 | 5 | 6): Buffer {
+  return Buffer.from(new pkijs.OCSPResponse({ responseStatus: new asn1js.Enumerated({ value: status }) }).toSchema().toBER());
+}
+
+const signingKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+function signingKey(pem: string): Promise<webcrypto.CryptoKey> {
+  let k = signingKeys.get(pem);
+  if (!k) {
+    const pkcs8 = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
+    k = webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    if (signingKeys.size > 100) signingKeys.clear();
+    signingKeys.set(pem, k);
+  }
+  return k;
 }
 
 export interface BuildResponseOptions {
@@ -44,7 +82,8 @@ export interface BuildResponseOptions {
   /** The CA's certificate, or a delegated responder's (OCSPSigning) with its key. */
   responderCert: CertInput;
   responderKeyPem: string;
-  statusFor(serialHex: string): { status: OcspStatus; revokedAt?: Date };
+  /** the answer for one CertID: its serial and the issuer key hash it names (upper-case hex) */
+  statusFor(serialHex: string, issuerKeyHashHex: string): { status: OcspStatus; revokedAt?: Date };
   now?: Date;
   validityMinutes?: number;
 }
@@ -60,23 +99,22 @@ function certStatus(s: { status: OcspStatus; revokedAt?: Date }): asn1js.BaseBlo
 /** A signed, successful DER OCSP response answering every CertID of the request. */
 export async function buildOcspResponse(o: BuildResponseOptions): Promise<Buffer> {
   const now = o.now ?? new Date();
-  const { certIds } = parseOcspRequest(o.request);
+  const { certIds, serials, issuerKeyHashes: keyHashes, nonce } = parseOcspRequest(o.request);
   const responder = pkiCert(o.responderCert);
   const basic = new pkijs.BasicOCSPResponse();
   basic.tbsResponseData.responderID = responder.subject;
   basic.tbsResponseData.producedAt = now;
-  for (const id of certIds) {
+  for (const [i, id] of certIds.entries()) {
     const r = new pkijs.SingleResponse();
     r.certID = id;
-    r.certStatus = certStatus(o.statusFor(hex(id.serialNumber.valueBlock.valueHexView)));
+    r.certStatus = certStatus(o.statusFor(serials[i]!, keyHashes[i]!));
     r.thisUpdate = now;
     r.nextUpdate = new Date(now.getTime() + (o.validityMinutes ?? 10) * 60_000);
     basic.tbsResponseData.responses.push(r);
   }
+  if (nonce) basic.tbsResponseData.responseExtensions = [nonce];
   basic.certs = [responder];
-  const pkcs8 = createPrivateKey(o.responderKeyPem).export({ type: 'pkcs8', format: 'der' });
-  const key = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
-  await basic.sign(key as never, 'SHA-256');
+  await basic.sign((await signingKey(o.responderKeyPem)) as never, 'SHA-256');
   const resp = new pkijs.OCSPResponse({
     responseStatus: new asn1js.Enumerated({ value: 0 }),
     responseBytes: new pkijs.ResponseBytes({

@@ -1,10 +1,17 @@
 import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
 import { UsageError } from '../errors/index.js';
+import { formatFingerprint } from './encoding.js';
+import { fromForgeName, type NameField } from './forge-sign.js';
+
+export { formatFingerprint };
 
 export interface ParsedCertificate {
   subject: string;
   issuer: string;
+  /** the names attribute by attribute, in the certificate's order */
+  subjectFields: NameField[];
+  issuerFields: NameField[];
   serialHex: string;
   notBefore: Date;
   notAfter: Date;
@@ -13,8 +20,13 @@ export interface ParsedCertificate {
   sha1Hex: string;
   keyUsage: string[];
   extKeyUsage: string[];
+  /** as node prints them: `DNS:ss1.example.org`, `IP Address:127.0.0.1` */
   san: string[];
+  /** the same without the kind: `ss1.example.org`, `127.0.0.1` */
+  sanValues: string[];
   isCa: boolean;
+  /** the signature, hex */
+  signatureHex: string;
   /** SHA-256 of the SubjectPublicKeyInfo DER, hex */
   spkiSha256: string;
   publicKeyPem: string;
@@ -61,18 +73,27 @@ export function parseCertificate(bytes: Buffer | string): ParsedCertificate {
     throw new UsageError(`not a certificate: ${(e as Error).message.replace(/^error:\S+:/, '')}`);
   }
   let keyUsage: string[] = [];
+  let subjectFields: NameField[] = [];
+  let issuerFields: NameField[] = [];
+  let signatureHex = '';
   try {
     const fc = forge.pki.certificateFromAsn1(forge.asn1.fromDer(der.toString('binary')));
     const ku = fc.getExtension('keyUsage') as Record<string, boolean> | null;
     if (ku) keyUsage = KU_NAMES.filter(([k]) => ku[k as string]).map(([, n]) => n);
+    subjectFields = fromForgeName(fc.subject.attributes);
+    issuerFields = fromForgeName(fc.issuer.attributes);
+    signatureHex = Buffer.from(fc.signature as string, 'binary').toString('hex');
   } catch {
     keyUsage = [];
   }
+  const san = (x.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
   const spki = x.publicKey.export({ type: 'spki', format: 'der' });
   const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
   return {
     subject: x.subject,
     issuer: x.issuer,
+    subjectFields,
+    issuerFields,
     serialHex: x.serialNumber.toLowerCase(),
     notBefore: new Date(x.validFrom),
     notAfter: new Date(x.validTo),
@@ -80,8 +101,10 @@ export function parseCertificate(bytes: Buffer | string): ParsedCertificate {
     sha1Hex: createHash('sha1').update(der).digest('hex').toUpperCase(),
     keyUsage,
     extKeyUsage: x.keyUsage ?? [],
-    san: (x.subjectAltName ?? '').split(/,\s*/).filter(Boolean),
+    san,
+    sanValues: san.map((v) => v.replace(/^[^:]*:/, '')),
     isCa: x.ca,
+    signatureHex,
     spkiSha256: createHash('sha256').update(spki).digest('hex'),
     publicKeyPem: x.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     pem,
@@ -105,10 +128,6 @@ export function daysLeft(c: Pick<ParsedCertificate, 'notAfter'>, now = new Date(
   return Math.floor((c.notAfter.getTime() - now.getTime()) / 86_400_000);
 }
 
-export function formatFingerprint(buf: Buffer): string {
-  return buf.toString('hex').toUpperCase().match(/../g)!.join(':');
-}
-
 /** A fingerprint as upper-case hex without separators; accepts sha256:/SHA256= prefixes, colons, any case. */
 export function normalizeFingerprint(s: string): string {
   const hex = s.trim().replace(/^sha-?(1|256)\s*[:=]\s*/i, '').replace(/[:\s-]/g, '');
@@ -125,9 +144,13 @@ export function certMatchesKey(cert: Pick<ParsedCertificate, 'der'>, publicKeyPe
   return spki(certKey).equals(spki(createPublicKey(publicKeyPem)));
 }
 
-/** Whether issuerCert's key signed cert and the names chain. */
+/** Whether issuerCert's key signed cert and the names chain; false for anything that does not parse. */
 export function verifyIssuedBy(cert: Pick<ParsedCertificate, 'der'>, issuerCert: Pick<ParsedCertificate, 'der'>): boolean {
-  const c = new X509Certificate(cert.der);
-  const i = new X509Certificate(issuerCert.der);
-  return c.checkIssued(i) && c.verify(i.publicKey);
+  try {
+    const c = new X509Certificate(cert.der);
+    const i = new X509Certificate(issuerCert.der);
+    return c.checkIssued(i) && c.verify(i.publicKey);
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { pemToDer } from './ca.js';
+import { pemToDer } from '../pki/encoding.js';
 import type { Engine } from './engine.js';
 
 /**

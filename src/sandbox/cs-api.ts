@@ -1,12 +1,13 @@
 /** Central Server admin API routes (central-server-admin-api.yaml) over the sandbox model. */
 import type { ClientId, ManagementRequest, ManagementRequestListView, ManagementRequestStatus, ManagementRequestType, SecurityServerId } from '../api/types/cs.js';
 import { ApiError, bad, conflict, notFound, type Resp, type Route } from './http.js';
-import { certInfo, certificateDetails, certInputToDer, derToPem, pemToDer } from './ca.js';
+import { derToPem, pemToDer } from '../pki/encoding.js';
+import { certInfo, certificateDetails, certInputToDer } from './certs.js';
 import { APPROVABLE, Engine, profileClass, sha224Hex } from './engine.js';
 import { parseClientId, serverIdOf, type CsMember, type CsServer, type MgmtRequest } from './model.js';
 import { parseMultipart } from './multipart.js';
 import { profileByClass } from './profiles.js';
-import { X509Certificate } from 'node:crypto';
+import { parseCertificate, type ParsedCertificate } from '../pki/x509.js';
 import { enumOf, identifierPart, obj, optStr, qBool, qEnum, qInt, springBool, springInt, str } from './validate.js';
 
 import { CS_ROLES } from './cs-roles.js';
@@ -340,10 +341,10 @@ export function csRoutes(e: Engine): Route[] {
       const text = (n: string) => form.get(n)?.data.toString('utf8').trim();
       const file = form.get('certificate');
       if (!file || !file.data.length) throw bad('invalid_certificate', 'certificate missing');
-      let x: X509Certificate;
-      try { x = new X509Certificate(certInputToDer(file.data)); } catch { throw bad('invalid_certificate', 'not an X.509 certificate'); }
-      if (!x.ca) throw bad('invalid_certificate', 'not a CA certificate (basicConstraints cA missing)');
-      const cn = /(?:^|\n)CN=([^\n]+)/.exec(x.subject)?.[1]?.trim();
+      let x: ParsedCertificate;
+      try { x = parseCertificate(certInputToDer(file.data)); } catch { throw bad('invalid_certificate', 'not an X.509 certificate'); }
+      if (!x.isCa) throw bad('invalid_certificate', 'not a CA certificate (basicConstraints cA missing)');
+      const cn = x.subjectFields.find((f) => f.name === 'CN')?.value.trim();
       if (!cn) throw bad('invalid_certificate', 'CA certificate subject has no CN');
       const profileInfo = text('certificate_profile_info');
       if (!profileInfo) throw bad('invalid_certificate_profile_info_class', 'certificate_profile_info missing');
@@ -356,13 +357,13 @@ export function csRoutes(e: Engine): Route[] {
       const tls = tlsB ? 'true' : 'false';
       const acmeUrl = text('acme_server_directory_url') || undefined;
       if (acmeUrl) { try { new URL(acmeUrl); } catch { throw bad('validation_failure', 'acme_server_directory_url is no URL'); } }
-      const certPem = derToPem(Buffer.from(x.raw), 'CERTIFICATE');
+      const certPem = derToPem(Buffer.from(x.der), 'CERTIFICATE');
       if (st.cas.some((y) => y.name === cn || y.certPem.replace(/\s/g, '') === certPem.replace(/\s/g, ''))) throw conflict('certification_service_already_exists', cn);
       const id = nextId();
       st.cas.push({ id, name: cn, profile: profile.name, defaultCsrFormat: fmt, authenticationOnly: tls === 'true', keyPem: '', certPem, revoked: {}, issued: [], ocspUrl: '', acme: !!acmeUrl, external: true, ocspResponders: [],
         ...(acmeUrl ? { acmeDirectoryUrl: acmeUrl } : {}), ...(text('acme_server_ip_address') ? { acmeIpAddress: text('acme_server_ip_address') } : {}) });
       csrf();
-      const info = certInfo(Buffer.from(x.raw));
+      const info = certInfo(Buffer.from(x.der));
       const dn = info.subject.map((a) => `${a.name}=${a.value}`).join(', ');
       const idn = info.issuer.map((a) => `${a.name}=${a.value}`).join(', ');
       return ok({ id, name: cn, issuer_distinguished_name: idn, subject_distinguished_name: dn, not_after: info.notAfter.toISOString(), not_before: info.notBefore.toISOString(),
@@ -418,7 +419,7 @@ export function csRoutes(e: Engine): Route[] {
       let certPem: string | undefined;
       const f = form.get('certificate');
       if (f && f.data.length) {
-        try { certPem = derToPem(Buffer.from(new X509Certificate(certInputToDer(f.data)).raw), 'CERTIFICATE'); } catch { throw bad('invalid_certificate', 'OCSP responder certificate'); }
+        try { certPem = derToPem(certInputToDer(f.data), 'CERTIFICATE'); } catch { throw bad('invalid_certificate', 'OCSP responder certificate'); }
       }
       const r = { id: nextId(), url, costType: cost, ...(certPem ? { certPem } : {}) };
       (ca.ocspResponders ??= []).push(r);

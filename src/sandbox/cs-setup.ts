@@ -2,9 +2,9 @@
  * Central Server routes of its own setup: initialisation (really uninitialised under `--preset blank`), the
  * software token (login/logout), timestamping services and the management-services configuration.
  */
-import { X509Certificate } from 'node:crypto';
 import { bad, conflict, notFound, ApiError, type Resp, type Route } from './http.js';
-import { certInputToDer, certificateDetails, derToPem, pemToDer } from './ca.js';
+import { derToPem, pemToDer } from '../pki/encoding.js';
+import { certInputToDer, certificateDetails } from './certs.js';
 import { pinHash, type Engine } from './engine.js';
 import { clientIdOf, parseClientId, serverIdOf } from './model.js';
 import { parseMultipart } from './multipart.js';
@@ -114,7 +114,6 @@ export function csSetupRoutes(e: Engine): Route[] {
       let der: Buffer;
       try {
         der = certInputToDer(file.data);
-        new X509Certificate(der);
       } catch {
         throw bad('invalid_certificate', 'not an X.509 certificate');
       }

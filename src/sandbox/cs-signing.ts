@@ -6,10 +6,12 @@
  * the source's current keys.
  */
 import { bad, conflict, notFound, type Resp, type Route } from './http.js';
-import { createCaCert, generateRsaKeyAsync, pemToDer, sha256Hex } from './ca.js';
+import { pemToDer, sha256Hex } from '../pki/encoding.js';
+import { generateRsaKeyPairAsync } from '../pki/keys.js';
+import { sandboxCa } from './certs.js';
 import { sha224Hex, type Engine } from './engine.js';
 import type { ConfigurationSource, SigningKeyState, State } from './model.js';
-import type { KeyPairPem } from './ca.js';
+import type { KeyPairPem } from '../pki/keys.js';
 import { str } from './validate.js';
 import { CS_ROLES } from './cs-roles.js';
 import { anchorXml } from './cs-anchor.js';
@@ -27,8 +29,8 @@ export function signingKeyView(k: SigningKeyState) {
 
 /** a new signing key with its self-signed verification certificate */
 export async function newSigningKey(st: State, source: ConfigurationSource, label: string, now: Date, keyPair?: KeyPairPem): Promise<SigningKeyState> {
-  const kp = keyPair ?? (await generateRsaKeyAsync());
-  const cert = createCaCert(`${st.instance} ${source.toLowerCase()} configuration signing`, now, 3650, kp);
+  const kp = keyPair ?? (await generateRsaKeyPairAsync());
+  const cert = sandboxCa(`${st.instance} ${source.toLowerCase()} configuration signing`, now, kp);
   const keys = (st.cs.signingKeys ??= []);
   const id = String(1 + Math.max(0, ...keys.map((k) => Number(k.id) || 0)));
   const k: SigningKeyState = { id, source, label, keyPem: kp.privateKeyPem, certPem: cert.certPem, certHash: sha256Hex(pemToDer(cert.certPem)), createdAt: now.toISOString(), active: !keys.some((x) => x.source === source) };

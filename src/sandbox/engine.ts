@@ -9,7 +9,9 @@ import writeFileAtomic from 'write-file-atomic';
 import type { CertificateOcspStatus, PossibleAction, TokenCertificate, Key, Token } from '../api/types/ss.js';
 import type { ManagementRequestType } from '../api/types/cs.js';
 import { ApiError, bad, conflict } from './http.js';
-import { certInfo, certificateDetails, issuedBy } from './ca.js';
+import { pemToDer } from '../pki/encoding.js';
+import { verifyIssuedBy } from '../pki/x509.js';
+import { certInfo, certificateDetails } from './certs.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
 import { evaluateOutages } from './outages.js';
@@ -315,7 +317,7 @@ export class Engine {
     return this.st.cas.find((c) => c.name === name);
   }
   caOfCert(der: Buffer): CaState | undefined {
-    return this.st.cas.find((c) => issuedBy(c.certPem, der));
+    return this.st.cas.find((c) => verifyIssuedBy({ der }, { der: pemToDer(c.certPem) }));
   }
   ocsp(cert: { derB64: string; serial: string; caName: string }): 'GOOD' | 'REVOKED' | 'UNKNOWN' {
     const ca = this.caByName(cert.caName);

@@ -9,7 +9,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { colonFingerprint, createAdminTlsCert, createCaCert, generateRsaKeyAsync, pemToDer, randomToken, signCsr, certInfo, certInputToDer, parseCsr } from './ca.js';
+import { createTlsCertificate, issueCertificate } from '../pki/ca.js';
+import { parseCsr } from '../pki/csr.js';
+import { pemToDer, sha256Fingerprint } from '../pki/encoding.js';
+import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
+import { apiUsage, certInfo, certInputToDer, pkiUsage, randomToken, sandboxCa } from './certs.js';
 import { Engine, pinHash } from './engine.js';
 import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type FaultSpec, type RequestLogEntry, type Resp, type Route } from './http.js';
 import type { State, SsState } from './model.js';
@@ -21,7 +25,7 @@ import { withCommonRoutes } from './common-api.js';
 import { realStatus } from './deviations.js';
 import { notModelledRoutes } from './not-modelled.js';
 import { newSigningKey, recreateAnchor } from './cs-signing.js';
-import type { KeyPairPem } from './ca.js';
+
 import { csHealthRoutes, setOcspFailing } from './health-states.js';
 
 export type { FaultSpec, RequestLogEntry } from './http.js';
@@ -98,9 +102,9 @@ export const SANDBOX_BASIC_CA = 'Sandbox Basic CA';
 async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcIntervalMs' | 'certValidityDays' | 'securityServers' | 'preset'>>): Promise<State> {
   const now = new Date();
   // all RSA keys at once, off the main thread
-  const keyPairs = await Promise.all(Array.from({ length: 5 + o.securityServers }, () => generateRsaKeyAsync()));
-  const ca1 = createCaCert('xrdctl Sandbox CA', now, 3650, keyPairs[0]);
-  const ca2 = createCaCert('xrdctl Sandbox Basic CA', now, 3650, keyPairs[1]);
+  const keyPairs = await Promise.all(Array.from({ length: 5 + o.securityServers }, () => generateRsaKeyPairAsync()));
+  const ca1 = sandboxCa('xrdctl Sandbox CA', now, keyPairs[0]!);
+  const ca2 = sandboxCa('xrdctl Sandbox Basic CA', now, keyPairs[1]!);
   const inst = o.instance;
   const st: State = {
     format: 'xrdctl-sandbox/1',
@@ -133,7 +137,7 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
   };
   // API keys are UUIDs, as the real servers' ApiKeyService makes them (UUID.randomUUID())
   const keys = (roles: string[]) => Object.fromEntries([['admin', randomUUID()], ...roles.map((r) => [r, randomUUID()])]);
-  st.tls.cs = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert('cs.sandbox.local', now, keyPairs[2]));
+  st.tls.cs = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createTlsCertificate('cs.sandbox.local', { now, key: keyPairs[2] }));
   st.apiKeys.cs = keys(CS_ROLE_NAMES);
   for (let i = 1; i <= o.securityServers; i++) {
     const name = `ss${i}`;
@@ -146,7 +150,7 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
     };
     (st as State & { pins?: Record<string, string> }).pins = { ...((st as State & { pins?: Record<string, string> }).pins ?? {}), [name]: pin };
     st.ss.push(ss);
-    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createAdminTlsCert(`${name}.sandbox.local`, now, keyPairs[2 + i]));
+    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createTlsCertificate(`${name}.sandbox.local`, { now, key: keyPairs[2 + i] }));
     st.apiKeys[name] = keys(SS_ROLE_NAMES);
   }
   const csPin = `Sandbox-${randomToken(6)}-Pin0`;
@@ -241,7 +245,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       if (!ca) throw new Error(`unknown CA ${o.ca}`);
       if (ca.external) throw new Error(`${ca.name} is an external CA: the sandbox holds no key for it`);
       const usage = o.usage ?? guessUsage(csr);
-      const signed = signCsr(ca, csr, { usage, now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays, ocspUrl: ca.ocspUrl });
+      const signed = issueCertificate(ca, csr, { usage: pkiUsage(usage), now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays, ocspUrl: ca.ocspUrl, defaultSan: true });
       engine.recordIssued(ca, signed.der, signed.serial);
       engine.persist();
       return signed.certPem;
@@ -255,7 +259,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   function guessUsage(csr: string | Buffer): 'AUTHENTICATION' | 'SIGNING' {
     // the sandbox's CSRs carry a keyUsage extension request; default AUTHENTICATION
     try {
-      return parseCsr(csr).usage ?? 'AUTHENTICATION';
+      const u = parseCsr(csr).usage;
+      return u ? apiUsage(u) : 'AUTHENTICATION';
     } catch {
       return 'AUTHENTICATION';
     }
@@ -453,7 +458,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       const port = await mkListener(ss.name, ssRoutes(engine, ss), portFor(ss.name));
       const ownerId = `${engine.st.instance}:${ss.ownerClass ?? 'GOV'}:${ss.ownerCode ?? String(1000 + ss.index)}`;
       ssInfos.push({
-        name: ss.name, kind: 'security', url: `https://127.0.0.1:${port}/api/v1`, fingerprint: colonFingerprint(pemToDer(engine.st.tls[ss.name]!.certPem)),
+        name: ss.name, kind: 'security', url: `https://127.0.0.1:${port}/api/v1`, fingerprint: sha256Fingerprint(pemToDer(engine.st.tls[ss.name]!.certPem)),
         apiKeys: { ...engine.st.apiKeys[ss.name]! }, serverId: `${ownerId}:${ss.serverCode ?? `SS${ss.index}`}`, ownerId, tokenPin: pinsOf(engine.st)[ss.name], address: ss.address,
       });
     }
@@ -461,7 +466,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     engine.start();
     handle = {
       cs: {
-        name: 'cs', kind: 'central', url: `https://127.0.0.1:${csPort}/api/v1`, fingerprint: colonFingerprint(pemToDer(engine.st.tls.cs!.certPem)), apiKeys: { ...engine.st.apiKeys.cs! }, address: engine.st.cs.address,
+        name: 'cs', kind: 'central', url: `https://127.0.0.1:${csPort}/api/v1`, fingerprint: sha256Fingerprint(pemToDer(engine.st.tls.cs!.certPem)), apiKeys: { ...engine.st.apiKeys.cs! }, address: engine.st.cs.address,
         // the CS token's PIN (a blank CS gets the one POST /initialization sets: this is a suggestion)
         ...(pinsOf(engine.st).cs ? { tokenPin: pinsOf(engine.st).cs } : {}),
       },

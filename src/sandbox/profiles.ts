@@ -4,7 +4,7 @@
  * names its profile; add one with registerProfile().
  */
 import type { CsrSubjectFieldDescription, KeyUsageType } from '../api/types/ss.js';
-import type { SubjectAttr } from './ca.js';
+import type { SubjectAttr } from './certs.js';
 
 export interface ProfileContext {
   instance: string;

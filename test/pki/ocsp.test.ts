@@ -11,7 +11,7 @@ describe('OCSP', () => {
   const ca = CertificateAuthority.create('OCSP Test CA');
   const other = CertificateAuthority.create('Other CA');
   const kp = generateRsaKeyPair(2048);
-  const certPem = ca.signCsr(createCsr(kp.privateKeyPem, { subject: [{ type: 'CN', value: 'SS1' }] }) as string, { usage: 'sign' });
+  const certPem = ca.signCsr(createCsr(kp.privateKeyPem, { subject: [{ name: 'CN', value: 'SS1' }] }).pem, { usage: 'sign' });
   const serial = parseCertificate(certPem).serialHex.toUpperCase();
   const respond = (req: Buffer, responder = ca) =>
     buildOcspResponse({ request: req, responderCert: responder.certPem, responderKeyPem: responder.keyPem, statusFor: (s) => ca.status(s) });

@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { parseCsr } from '../../src/sandbox/ca.js';
+import { parseCsr } from '../../src/pki/csr.js';
 import { NOT_MODELLED } from '../../src/sandbox/not-modelled.js';
 import { untar } from '../../src/sandbox/tar.js';
 import { call, closeAgents, multipart, real, until } from './helpers.js';

@@ -2,7 +2,8 @@
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { buildCsr, createCaCert, signCsr } from '../../src/sandbox/ca.js';
+import { createCaCertificate, issueCertificate } from '../../src/pki/ca.js';
+import { createCsr } from '../../src/pki/csr.js';
 import { call, closeAgents, until, real } from './helpers.js';
 import { sandboxConformance } from './conformance-support.js';
 import { CA, initAndLogin, registeredServer, ssApi } from './scenario.js';
@@ -71,13 +72,13 @@ describe('keys, CSRs and import checks', () => {
 
     // import checks
     expect((await api('POST', '/token-certificates', Buffer.from('garbage'), 'application/octet-stream')).json.error.code).toBe('invalid_certificate');
-    const foreign = createCaCert('Foreign CA', new Date());
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const alien = signCsr({ keyPem: foreign.privateKeyPem, certPem: foreign.certPem }, buildCsr(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey.export({ type: 'spki', format: 'pem' }).toString(), [{ name: 'CN', value: 'x' }]).pem, { usage: 'AUTHENTICATION', now: new Date(), validityDays: 10 });
+    const foreign = createCaCertificate({ subject: [{ name: 'CN', value: 'Foreign CA' }] });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const alien = issueCertificate({ keyPem: foreign.privateKeyPem, certPem: foreign.certPem }, createCsr(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { subject: [{ name: 'CN', value: 'x' }] }).pem, { usage: 'auth', validityDays: 10 });
     expect((await api('POST', '/token-certificates', Buffer.from(alien.certPem), 'application/octet-stream')).json.error.code).toBe('key_not_found');
     const k = await gen('AUTHENTICATION', CA, 'PEM', {});
     const csr = await api('GET', `/keys/${k.json.key.id}/csrs/${k.json.csr_id}`);
-    const foreignSigned = signCsr({ keyPem: foreign.privateKeyPem, certPem: foreign.certPem }, csr.text, { usage: 'AUTHENTICATION', now: new Date(), validityDays: 10 });
+    const foreignSigned = issueCertificate({ keyPem: foreign.privateKeyPem, certPem: foreign.certPem }, csr.text, { usage: 'auth', validityDays: 10 });
     expect((await api('POST', '/token-certificates', Buffer.from(foreignSigned.certPem), 'application/octet-stream')).json.error.code).toBe('invalid_certificate');
     const wrongUsage = sb.ca.sign(csr.text, { usage: 'SIGNING' });
     expect((await api('POST', '/token-certificates', Buffer.from(wrongUsage), 'application/octet-stream')).json.error.code).toBe('cert_wrong_usage');

@@ -27,7 +27,7 @@ beforeAll(async () => {
   ca = CertificateAuthority.create('NIIS-style Test CA');
   // the TSA's certificate: issued by the test CA (with a SAN: CertificateDetails requires subject_alternative_names)
   const tsaKey = generateRsaKeyPair(2048);
-  tsaPem = ca.signCsr(createCsr(tsaKey.privateKeyPem, { subject: [{ type: 'CN', value: 'NIIS-style Test TSA' }], san: ['tsa.sandbox.local'] }) as string, { usage: 'sign' });
+  tsaPem = ca.signCsr(createCsr(tsaKey.privateKeyPem, { subject: [{ name: 'CN', value: 'NIIS-style Test TSA' }], san: ['tsa.sandbox.local'] }).pem, { usage: 'sign' });
   ocsp = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certHash, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { buildCsr, generateRsaKey } from '../../src/sandbox/ca.js';
+import { createCsr } from '../../src/pki/csr.js';
+import { generateRsaKeyPair } from '../../src/pki/keys.js';
 import { closeAgents, real } from './helpers.js';
 import { keyCsrSignImport, initAndLogin, ssApi } from './scenario.js';
 
@@ -31,8 +32,8 @@ afterAll(async () => {
 
 describe('sandbox OCSP responder', () => {
   it.skipIf(!hasOpenssl)('openssl ocsp: good, then revoked after revocation (signature verified against the CA)', async () => {
-    const kp = generateRsaKey();
-    const csr = buildCsr(kp.privateKeyPem, kp.publicKeyPem, [{ name: 'C', value: 'DEV' }, { name: 'CN', value: 'SS9' }], { usage: 'AUTHENTICATION' });
+    const kp = generateRsaKeyPair();
+    const csr = createCsr(kp.privateKeyPem, { subject: [{ name: 'C', value: 'DEV' }, { name: 'CN', value: 'SS9' }], usage: 'auth' });
     const cert = sb.ca.sign(csr.pem);
     const d = mkdtempSync(join(tmpdir(), 'xrdctl-ocsp-'));
     writeFileSync(join(d, 'ca.pem'), sb.ca.certPem());

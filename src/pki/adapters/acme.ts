@@ -119,7 +119,7 @@ export class AcmeAdapter implements CaAdapter {
     acme.axios.defaults.httpsAgent = ca ? new https.Agent({ ca, keepAlive: false }) : undefined;
     await this.probe(timeout, ca);
     const parsed = parseCsr(csr);
-    const names = [...new Set([...parsed.subject.filter((a) => a.type === 'CN' || a.type === 'commonName').map((a) => a.value), ...parsed.san])].filter((n) => /^[A-Za-z0-9.-]+$/.test(n));
+    const names = [...new Set([...parsed.subject.filter((a) => a.name === 'CN' || a.name === 'commonName').map((a) => a.value), ...parsed.san])].filter((n) => /^[A-Za-z0-9.-]+$/.test(n));
     if (!names.length) throw new UsageError('the CSR names no DNS name (CN or subjectAltName) for ACME to validate', { step: 'acme-order' });
     const pem = csr.toString('latin1').includes('-----BEGIN') ? csr : Buffer.from(`-----BEGIN CERTIFICATE REQUEST-----\n${csr.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`);
     const client = new acme.Client({

@@ -4,9 +4,13 @@
  * backup's, and, like the real restore (its services restart), leaves the software token logged out: one of the
  * ways to lose the working auth or sign certificate (xroad-flows §5), which the outage record sees.
  */
-import { X509Certificate } from 'node:crypto';
+import { parseCertificate } from '../../pki/x509.js';
 import { bad, conflict, notFound } from '../http.js';
-import { buildCsr, certInputToDer, certificateDetails, createAdminTlsCert, derToPem, generateRsaKeyAsync, pemToDer, spkiOfPublicKeyPem } from '../ca.js';
+import { createTlsCertificate } from '../../pki/ca.js';
+import { createCsr } from '../../pki/csr.js';
+import { derToPem, pemToDer } from '../../pki/encoding.js';
+import { generateRsaKeyPairAsync, spkiBase64 } from '../../pki/keys.js';
+import { certInputToDer, certificateDetails } from '../certs.js';
 import type { BackupState } from '../model.js';
 import { tar, tarGz, untar } from '../tar.js';
 import { str } from '../validate.js';
@@ -37,8 +41,8 @@ export function backupRoutes(x: SsCtx): Route[] {
         headers: { 'content-type': 'application/gzip', 'content-disposition': 'attachment; filename="certs.tar.gz"' } };
     } },
     { method: 'POST', path: '/system/certificate', op: 'generateSystemTlsKeyAndCertificate', roles: [SYS], write: true, h: async () => {
-      const kp = await generateRsaKeyAsync();
-      const c = createAdminTlsCert(ss.address, e.clock.now(), kp);
+      const kp = await generateRsaKeyPairAsync();
+      const c = createTlsCertificate(ss.address, { now: e.clock.now(), key: kp });
       ss.internalTls = { keyPem: c.privateKeyPem, certPem: c.certPem, publicKeyPem: c.publicKeyPem };
       return noContent();
     } },
@@ -52,13 +56,13 @@ export function backupRoutes(x: SsCtx): Route[] {
       if (!subject.length) throw bad('invalid_distinguished_name', name);
       if (!ss.internalTls) {
         // the CSR is for the internal TLS key: a sandbox SS that never generated one gets one now
-        const kp = await generateRsaKeyAsync();
-        const cert = createAdminTlsCert(ss.address, e.clock.now(), kp);
+        const kp = await generateRsaKeyPairAsync();
+        const cert = createTlsCertificate(ss.address, { now: e.clock.now(), key: kp });
         ss.internalTls = { keyPem: kp.privateKeyPem, certPem: cert.certPem, publicKeyPem: kp.publicKeyPem };
       }
       let csr: { der: Buffer };
       try {
-        csr = buildCsr(ss.internalTls.keyPem, ss.internalTls.publicKeyPem, subject);
+        csr = createCsr(ss.internalTls.keyPem, { subject });
       } catch {
         throw bad('invalid_distinguished_name', name);
       }
@@ -66,16 +70,15 @@ export function backupRoutes(x: SsCtx): Route[] {
     } },
     { method: 'POST', path: '/system/certificate/import', op: 'importSystemCertificate', roles: [SYS], write: true, upload: true, h: (c) => {
       let der: Buffer;
-      let x509: X509Certificate;
+      let spki: string;
       try {
         der = certInputToDer(c.body);
-        x509 = new X509Certificate(der);
+        spki = parseCertificate(der).publicKeyPem;
       } catch {
         throw bad('invalid_cert_uploaded');
       }
       const mine = ss.internalTls;
-      const spki = x509.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      if (!mine?.publicKeyPem || spkiOfPublicKeyPem(spki) !== spkiOfPublicKeyPem(mine.publicKeyPem)) throw bad('keys_not_match', 'the certificate is not for the internal TLS key');
+      if (!mine?.publicKeyPem || spkiBase64(spki) !== spkiBase64(mine.publicKeyPem)) throw bad('keys_not_match', 'the certificate is not for the internal TLS key');
       mine.certPem = derToPem(der, 'CERTIFICATE');
       return ok(certificateDetails(der));
     } },

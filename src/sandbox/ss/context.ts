@@ -4,7 +4,10 @@
  */
 import type { Client, CsrFormat, KeyUsageType, Service, ServiceClient, ServiceDescription, Endpoint, LocalGroup, EndpointMethod } from '../../api/types/ss.js';
 import { ApiError, bad, conflict, notFound, type Ctx, type Resp } from '../http.js';
-import { buildCsr, certInfo, certInputToDer, signCsr, spkiOfPublicKeyPem, type SubjectAttr } from '../ca.js';
+import { issueCertificate } from '../../pki/ca.js';
+import { createCsr } from '../../pki/csr.js';
+import { spkiBase64 } from '../../pki/keys.js';
+import { certInfo, certInputToDer, pkiUsage, type SubjectAttr } from '../certs.js';
 import { Engine, sha224Hex } from '../engine.js';
 import { profileOf } from '../profiles.js';
 import { clientIdOf, memberIdOf, nextId, parseClientId, ssOwnerId, ssServerId, type CertState, type ClientState, type CsrState, type KeyState, type ServiceDescriptionState, type ServiceState, type SsState } from '../model.js';
@@ -208,13 +211,13 @@ export function ssContext(e: Engine, ss: SsState) {
     const sanField = subject.findIndex((a) => a.name === 'subjectAltName');
     const sanNames = sanField >= 0 ? subject.splice(sanField, 1)[0]!.value.split(',').map((x) => x.trim()).filter(Boolean) : [];
     const san = [...(profileOf(ca.profile).san?.(usage, subject) ?? []), ...sanNames];
-    const built = buildCsr(k.privateKeyPem, k.publicKeyPem, subject, { usage, san });
+    const built = createCsr(k.privateKeyPem, { subject, usage: pkiUsage(usage), san });
     const csr: CsrState = { id: nextId(st), usage, caName, format, subject, san, createdAt: iso() };
     csr.ownerId = memberId; // auth CSRs belong to the server owner
     k.usage = usage;
     if (acme) {
       if (ca.external) throw new ApiError(500, 'acme.account_creation_failure', ['ACME orders to external CAs are not simulated by the sandbox']);
-      const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl });
+      const signed = issueCertificate(ca, built.pem, { usage: pkiUsage(usage), now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl, defaultSan: true });
       e.recordIssued(ca, signed.der, signed.serial);
       importInto(k, signed.der, usage, ca.name, memberId, true);
       return { csr, built, acme: true };
@@ -266,8 +269,8 @@ export function ssContext(e: Engine, ss: SsState) {
       throw bad('invalid_certificate', 'unsupported certificate (the sandbox handles RSA keys)');
     }
     if (e.findCert(ss, info.hash)) throw conflict('certificate_already_exists', info.hash);
-    const spki = spkiOfPublicKeyPem(info.publicKeyPem);
-    const k = ss.keys.find((x) => spkiOfPublicKeyPem(x.publicKeyPem) === spki);
+    const spki = spkiBase64(info.publicKeyPem);
+    const k = ss.keys.find((x) => spkiBase64(x.publicKeyPem) === spki);
     if (!k) throw bad('key_not_found');
     const nr = info.keyUsages.includes('NON_REPUDIATION');
     const ds = info.keyUsages.includes('DIGITAL_SIGNATURE');

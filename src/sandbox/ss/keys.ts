@@ -1,6 +1,9 @@
 /** Security Server routes: token, keys, CSRs and certificate authorities (xroad-flows §1, §2). */
 import { ApiError, bad, conflict, notFound, warningsDetected } from '../http.js';
-import { buildCsr, certInfo, generateRsaKey, signCsr } from '../ca.js';
+import { issueCertificate } from '../../pki/ca.js';
+import { createCsr } from '../../pki/csr.js';
+import { generateRsaKeyPair } from '../../pki/keys.js';
+import { certInfo, pkiUsage } from '../certs.js';
 import { pinHash, profileClass } from '../engine.js';
 import { profileOf } from '../profiles.js';
 import { memberIdOf, nextId, parseClientId, type KeyState } from '../model.js';
@@ -54,7 +57,7 @@ export function keysRoutes(x: SsCtx): Route[] {
       token(c);
       const label = optStr(c.json(), 'label', 'keyLabel') ?? '';
       if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
-      const kp = generateRsaKey();
+      const kp = generateRsaKeyPair();
       const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
       ss.keys.push(k);
       return ok(e.keyView(ss, k), 201);
@@ -66,7 +69,7 @@ export function keysRoutes(x: SsCtx): Route[] {
       const req = obj(b, 'csr_generate_request', 'keyLabelWithCsrGenerate');
       if (req.key_usage_type === 'AUTHENTICATION') c.requireRole(SO);
       if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
-      const kp = generateRsaKey();
+      const kp = generateRsaKeyPair();
       const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
       const r = csrGenerate(k, req, 'keyLabelWithCsrGenerate.csrGenerateRequest', c); // rollback: the key is only added on success
       ss.keys.push(k);
@@ -112,7 +115,7 @@ export function keysRoutes(x: SsCtx): Route[] {
       if (!ss.loggedIn) throw conflict('action_not_possible', 'token not logged in');
       // the same possible action as generating (allow-csr-for-key-with-certificate=false)
       if (k.certs.length) throw conflict('action_not_possible', csr.usage === 'AUTHENTICATION' ? 'GENERATE_AUTH_CSR' : 'GENERATE_SIGN_CSR');
-      const built = buildCsr(k.privateKeyPem, k.publicKeyPem, csr.subject, { usage: csr.usage, san: csr.san });
+      const built = createCsr(k.privateKeyPem, { subject: csr.subject, usage: pkiUsage(csr.usage), san: csr.san });
       return csrResp(csr, built, fmt ?? csr.format, 201);
     } },
     { method: 'DELETE', path: '/keys/{id}/csrs/{csr_id}', op: 'deleteCsr', roles: [SO, RO], write: true, h: (c) => {
@@ -188,8 +191,8 @@ export function keysRoutes(x: SsCtx): Route[] {
       const csr = k?.csrs.find((r) => r.id === csrId);
       if (!k || !csr) throw notFound('csr_not_found', csrId);
       if (csr.usage !== usage) throw bad('wrong_key_usage');
-      const built = buildCsr(k.privateKeyPem, k.publicKeyPem, csr.subject, { usage, san: csr.san });
-      const signed = signCsr(ca, built.pem, { usage, now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl });
+      const built = createCsr(k.privateKeyPem, { subject: csr.subject, usage: pkiUsage(usage), san: csr.san });
+      const signed = issueCertificate(ca, built.pem, { usage: pkiUsage(usage), now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl, defaultSan: true });
       e.recordIssued(ca, signed.der, signed.serial);
       if (e.findCert(ss, certInfo(signed.der).hash)) throw conflict('certificate_already_exists');
       importInto(k, signed.der, usage, ca.name, csr.ownerId, true);

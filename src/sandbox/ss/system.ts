@@ -1,6 +1,6 @@
 /** Security Server routes: timestamping, diagnostics and system settings (xroad-flows §7). */
 import { ApiError, bad, conflict, notFound } from '../http.js';
-import { certInfo, certInputToDer, certificateDetails } from '../ca.js';
+import { certInfo, certInputToDer, certificateDetails } from '../certs.js';
 import { memberIdOf, parseClientId, ssServerId } from '../model.js';
 import { enumOf, optStr, qBool, qEnum, str } from '../validate.js';
 import { ok, noContent, SO, RO, SA, SYS, OBS } from './common.js';
