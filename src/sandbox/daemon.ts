@@ -5,53 +5,61 @@
  * Writes <dir>/sandbox.json (pid, urls, fingerprints; no secrets), <dir>/secrets.json (0600: API keys, PINs,
  * control token) and <dir>/anchor.xml, prints one JSON line `{"ready":true,...}` on stdout, stops on SIGTERM/SIGINT.
  */
-import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { rmSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import writeFileAtomic from 'write-file-atomic';
+import { parseArgs } from 'node:util';
+import { writeFileSafe } from '../fs/files.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './index.js';
 
+const str = { type: 'string' } as const;
+const bool = { type: 'boolean' } as const;
+const parse = (args: string[]) =>
+  parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      dir: str, 'security-servers': str, instance: str, 'gc-interval-ms': str, 'cert-validity-days': str, preset: str,
+      'no-rate-limit': bool, record: bool, 'strict-spec': bool, 'auto-approve': str, 'cs-port': str, 'ss-ports': str,
+    },
+  });
+
 export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string } {
-  const o: SandboxOptions & { dir?: string } = {};
-  const next = (i: number, name: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-    return v;
-  };
-  const int = (v: string, name: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name}: not a non-negative integer: ${v}`);
+  let v: ReturnType<typeof parse>['values'];
+  try {
+    v = parse(argv).values;
+  } catch (e) {
+    // node's messages name the option ("Unknown option '--x'", "Option '--dir <value>' argument missing")
+    throw new Error((e as Error).message.split('\n')[0]!.replace(/\. To specify .*$/, ''));
+  }
+  const int = (x: string, name: string) => {
+    const n = Number(x);
+    if (!/^\d+$/.test(x) || !Number.isSafeInteger(n)) throw new Error(`--${name}: not a non-negative integer: ${x}`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    switch (a) {
-      case '--dir': o.dir = next(i++, a); break;
-      case '--security-servers': o.securityServers = int(next(i++, a), a); break;
-      case '--instance': o.instance = next(i++, a); break;
-      case '--gc-interval-ms': o.gcIntervalMs = int(next(i++, a), a); break;
-      case '--cert-validity-days': o.certValidityDays = int(next(i++, a), a); break;
-      case '--preset': {
-        const p = next(i++, a);
-        if (p !== 'blank' && p !== 'empty' && p !== 'initialized') throw new Error(`--preset: blank, empty or initialized, not ${p}`);
-        o.preset = p;
-        break;
-      }
-      case '--no-rate-limit': o.rateLimit = false; break;
-      case '--record': o.record = true; break;
-      case '--strict-spec': o.strictSpec = true; break;
-      case '--auto-approve': {
-        const kinds = next(i++, a).split(',').map((x) => x.trim());
-        const bad = kinds.filter((k) => !['auth', 'client', 'owner'].includes(k));
-        if (bad.length) throw new Error(`--auto-approve: auth, client, owner (comma separated), not ${bad.join(',')}`);
-        o.autoApprove = { authCertRegistration: kinds.includes('auth'), clientRegistration: kinds.includes('client'), ownerChange: kinds.includes('owner') };
-        break;
-      }
-      case '--cs-port': o.ports = { ...o.ports, cs: int(next(i++, a), a) }; break;
-      case '--ss-ports': o.ports = { ...o.ports, ss: next(i++, a).split(',').map((x) => int(x, a)) }; break;
-      default: throw new Error(`unknown argument ${a}`);
-    }
+  const o: SandboxOptions & { dir?: string } = {};
+  if (v.dir !== undefined) o.dir = v.dir;
+  if (v['security-servers'] !== undefined) o.securityServers = int(v['security-servers'], 'security-servers');
+  if (v.instance !== undefined) o.instance = v.instance;
+  if (v['gc-interval-ms'] !== undefined) o.gcIntervalMs = int(v['gc-interval-ms'], 'gc-interval-ms');
+  if (v['cert-validity-days'] !== undefined) o.certValidityDays = int(v['cert-validity-days'], 'cert-validity-days');
+  if (v.preset !== undefined) {
+    const p = v.preset;
+    if (p !== 'blank' && p !== 'empty' && p !== 'initialized') throw new Error(`--preset: blank, empty or initialized, not ${p}`);
+    o.preset = p;
   }
+  if (v['no-rate-limit']) o.rateLimit = false;
+  if (v.record) o.record = true;
+  if (v['strict-spec']) o.strictSpec = true;
+  if (v['auto-approve'] !== undefined) {
+    const kinds = v['auto-approve'].split(',').map((x) => x.trim());
+    const bad = kinds.filter((k) => !['auth', 'client', 'owner'].includes(k));
+    if (bad.length) throw new Error(`--auto-approve: auth, client, owner (comma separated), not ${bad.join(',')}`);
+    o.autoApprove = { authCertRegistration: kinds.includes('auth'), clientRegistration: kinds.includes('client'), ownerChange: kinds.includes('owner') };
+  }
+  if (v['cs-port'] !== undefined) o.ports = { ...o.ports, cs: int(v['cs-port'], 'cs-port') };
+  if (v['ss-ports'] !== undefined) o.ports = { ...o.ports, ss: v['ss-ports'].split(',').map((x) => int(x, 'ss-ports')) };
   if (!o.dir) throw new Error('--dir is required');
   return { ...o, dir: resolve(o.dir) };
 }
@@ -71,9 +79,9 @@ export function writeDaemonFiles(sb: SandboxHandle, pid = process.pid) {
     control_token: sb.controlToken,
     servers: Object.fromEntries([sb.cs, ...sb.ss].map((s) => [s.name, { api_keys: s.apiKeys, ...(s.tokenPin ? { token_pin: s.tokenPin } : {}) }])),
   };
-  writeFileAtomic.sync(join(sb.dir, 'secrets.json'), JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
-  writeFileAtomic.sync(join(sb.dir, 'sandbox.json'), JSON.stringify(pub, null, 2) + '\n', { mode: 0o644 });
-  writeFileSync(join(sb.dir, 'anchor.xml'), sb.anchor());
+  writeFileSafe(join(sb.dir, 'secrets.json'), JSON.stringify(secrets, null, 2) + '\n', { overwrite: true, what: 'sandbox secrets' });
+  writeFileSafe(join(sb.dir, 'sandbox.json'), JSON.stringify(pub, null, 2) + '\n', { overwrite: true, mode: 0o644, what: 'sandbox address file' });
+  writeFileSafe(join(sb.dir, 'anchor.xml'), sb.anchor(), { overwrite: true, mode: 0o644, what: 'sandbox anchor' });
   return pub;
 }
 
