@@ -3,6 +3,7 @@ import type { SecurityServerApi } from '../api/security-server.js';
 import type { CertificateAuthority, CsrFormat, CsrSubjectFieldDescription, KeyUsageType, Token, TokenCertificate } from '../api/types/ss.js';
 import { ConflictError, TimeoutError, UsageError } from '../errors/index.js';
 import { assertSafeRemoval } from './safety.js';
+import { GLOBALCONF_POLL, nextWait, sleep } from '../time/poll.js';
 import { certRow, csrRows, findCert, findKey, resolveCertHash, usageOf, type CertRow } from './inventory.js';
 
 export type Progress = (msg: string) => void;
@@ -308,20 +309,20 @@ export interface RegisterResult {
   waitedMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Find the WAITING auth-cert registration request for this certificate at the CS (bounded polling). */
 export async function findAuthCertRequest(cs: CentralServerApi, ssId: string | undefined, hash: string, timeoutMs = 15_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; attempt < 30; attempt++) {
+  for (let attempt = 0; attempt < 100; attempt++) {
     const page = await cs.findManagementRequests({ types: ['AUTH_CERT_REGISTRATION_REQUEST'], server_id: ssId, limit: 50, sort: 'created_at', desc: true });
     for (const item of page.items) {
       if (item.id === undefined || (item.status !== 'WAITING' && item.status !== 'SUBMITTED FOR APPROVAL')) continue;
       const detail = await cs.getManagementRequest(item.id);
       if (detail.certificate_details?.hash?.toUpperCase() === hash.toUpperCase()) return item.id;
     }
-    if (Date.now() + 1000 > deadline) break;
-    await sleep(1000);
+    const wait = nextWait(attempt, deadline);
+    if (wait === undefined) break;
+    await sleep(wait);
   }
   throw new TimeoutError(`no waiting registration request for certificate ${hash.slice(0, 16)}…${ssId ? ` of ${ssId}` : ''}`, {
     server: cs.server,
@@ -334,15 +335,17 @@ export async function waitForStatus(api: SecurityServerApi, hash: string, want: 
   const started = Date.now();
   const deadline = started + timeoutMs;
   let last: TokenCertificate | undefined;
-  // bounded in time and in count: never faster than once a second per server by default
-  const maxPolls = Math.ceil(timeoutMs / Math.max(pollMs, 50)) + 1;
+  // bounded in time and in count; polls back off from 250 ms to pollMs apart
+  const poll = { ...GLOBALCONF_POLL, firstMs: Math.min(GLOBALCONF_POLL.firstMs, pollMs), maxMs: Math.max(pollMs, 50) };
+  const maxPolls = Math.ceil(timeoutMs / poll.firstMs) + 1;
   for (let i = 0; i < maxPolls; i++) {
     last = await api.getCertificate(hash);
     if (last.status === want) return last;
     if (last.status === 'GLOBAL_ERROR') throw new ConflictError(`certificate ${hash.slice(0, 16)}… went to GLOBAL_ERROR while waiting for ${want}`, { server: api.server, step: 'wait-registered' });
     progress(`status ${last.status}, waiting for ${want} (${Math.round((Date.now() - started) / 1000)} s; global configuration distributes it)`);
-    if (Date.now() + pollMs > deadline) break;
-    await sleep(pollMs);
+    const wait = nextWait(i, deadline, poll);
+    if (wait === undefined) break;
+    await sleep(wait);
   }
   throw new TimeoutError(`certificate ${hash.slice(0, 16)}… is ${last?.status ?? 'unknown'}, not ${want}, after ${Math.round(timeoutMs / 1000)} s`, {
     server: api.server,
@@ -384,7 +387,7 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   }
   let final = current;
   if (o.wait || o.activate) {
-    final = await waitForStatus(api, hash, 'REGISTERED', o.timeoutMs ?? 300_000, o.pollMs ?? 1000, progress);
+    final = await waitForStatus(api, hash, 'REGISTERED', o.timeoutMs ?? 300_000, o.pollMs ?? GLOBALCONF_POLL.maxMs, progress);
   }
   if (o.activate && !final.active) {
     progress('activating');

@@ -342,9 +342,10 @@ export function makeHandler(d: ListenerDeps) {
       }
       if (!url.pathname.startsWith(API_PREFIX + '/') ) return fail(notFound('not_found'));
       const path = url.pathname.slice(API_PREFIX.length);
-      // rate limit first: the real servers count every request from the IP
+      // rate limit first: each real server counts every request from the IP (its own window: the
+      // central server and each security server are separate machines with separate limits)
       const limiter = d.limiter();
-      if (limiter && !limiter.allow(req.socket.remoteAddress ?? '?', Date.now())) {
+      if (limiter && !limiter.allow(`${d.server} ${req.socket.remoteAddress ?? '?'}`, Date.now())) {
         req.resume();
         entry.status = 429;
         send(res, { status: 429, body: { status: 429, error: { code: 'too_many_requests' } }, headers: { 'retry-after': '1' } }, corr);

@@ -60,13 +60,13 @@ describe('a failure at any apply step, then a rerun, converges to the clean resu
         const E = await fresh();
         const env = manifestEnv(E.sb);
         E.sb.faults.add({ server: '*', operation: op, status: 500, code: 'internal_error', times: 1 });
-        const failed = await E.run(['apply', example, '--yes', '--json', '--timeout', '30'], { env });
+        const failed = await E.runIn(['apply', example, '--yes', '--json', '--timeout', '30'], { env });
         // the failure is reported as such, with the server and step, never a stack trace
         expect(failed.exitCode, `${op}: ${failed.stderr.slice(-500)}`).toBe(1);
         expect(failed.stderr).not.toMatch(/\n\s+at /);
-        const rerun = await E.run(['apply', example, '--yes', '--json', '--timeout', '30'], { env });
+        const rerun = await E.runIn(['apply', example, '--yes', '--json', '--timeout', '30'], { env });
         expect(rerun.exitCode, `${op} rerun: ${rerun.stderr.slice(-800)}`).toBe(0);
-        const after = await E.run(['plan', example, '--detailed-exitcode'], { env });
+        const after = await E.runIn(['plan', example, '--detailed-exitcode'], { env });
         expect(after.exitCode, `${op}: still pending after rerun\n${after.stdout}`).toBe(0);
         expect(await snapshot(E), op).toEqual(expected);
         report.push(op);

@@ -29,9 +29,9 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
   it.each(runbook({ usage: 'auth', mode: 'emergency', cutNow: false }))('SIGKILL right after %s of the emergency runbook, then resume: the same end state', async (name: RotationStepName) => {
     const r = await E.run(['rotate', 'auth', '-c', 'ss1', '--emergency', ...acme, '--yes', '--json'], { env: { XRDCTL_CRASH_AFTER_STEP: name } });
     expect(r.exitCode).not.toBe(0);
-    const open = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss1' && j.status !== 'done');
+    const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss1' && j.status !== 'done');
     expect(open).toHaveLength(1);
-    const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
+    const res = await E.runIn(['rotate', 'resume', open[0].id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(await certShape(E, 'ss1')).toEqual(reference);
     expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);

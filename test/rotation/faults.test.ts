@@ -24,13 +24,13 @@ describe('rotation under connection resets and timeouts', () => {
   it.each(cases)('%s: %s once, then resume', async (op, kind) => {
     const reference = ['auth REGISTERED active OCSP_RESPONSE_GOOD', 'sign REGISTERED active OCSP_RESPONSE_GOOD'];
     E.sb.faults.add({ server: op === 'approveManagementRequest' ? 'cs' : 'ss1', operation: op, times: 1, ...(kind === 'reset' ? { reset: true } : { latencyMs: 4500 }) });
-    const r = await E.run(rotate, { env: { XRDCTL_TIMEOUT: '3' } });
+    const r = await E.runIn(rotate, { env: { XRDCTL_TIMEOUT: '3' } });
     E.sb.faults.clear();
     if (r.exitCode !== 0) {
       expect(r.stderr).toMatch(/ss1|cs/);
-      const open = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.status !== 'done' && j.status !== 'aborted');
+      const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.status !== 'done' && j.status !== 'aborted');
       expect(open).toHaveLength(1);
-      const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
+      const res = await E.runIn(['rotate', 'resume', open[0].id, '--yes', '--json']);
       expect(res.exitCode, res.stderr).toBe(0);
     }
     expect(await certShape(E, 'ss1')).toEqual(reference);

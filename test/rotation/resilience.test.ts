@@ -16,7 +16,7 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
   }, 120_000);
   afterAll(async () => E?.stop());
 
-  const status = async (id: string) => (await E.run(['rotate', 'status', id, '--json'])).json().rotations[0];
+  const status = async (id: string) => (await E.runIn(['rotate', 'status', id, '--json'])).json().rotations[0];
 
   // the end state of an uninterrupted routine auth rotation, as a reference
   let reference: string[] = [];
@@ -31,15 +31,15 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
   it.each(routine)('SIGKILL right after %s, then resume: the same end state', async (name: RotationStepName) => {
     const r = await E.run(['rotate', 'auth', '-c', 'ss2', ...acme, ...fast, '--keep-old', '0', '--yes', '--json'], { env: { XRDCTL_CRASH_AFTER_STEP: name } });
     expect(r.exitCode, r.stderr).not.toBe(0); // killed
-    const list = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss2' && j.status !== 'done');
+    const list = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss2' && j.status !== 'done');
     expect(list).toHaveLength(1);
     const j = list[0];
     expect(j.steps.find((s: any) => s.name === name).status).toMatch(/done|skipped/);
     // a second rotation of the same server is refused while this one is unfinished
-    const second = await E.run(['rotate', 'auth', '-c', 'ss2', ...acme, ...fast, '--yes']);
+    const second = await E.runIn(['rotate', 'auth', '-c', 'ss2', ...acme, ...fast, '--yes']);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`unfinished auth rotation ${j.id}`));
-    const res = await E.run(['rotate', 'resume', j.id, '--yes', '--json']);
+    const res = await E.runIn(['rotate', 'resume', j.id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect((await status(j.id)).status).toBe('done');
     expect(await certShape(E, 'ss2')).toEqual(reference);
@@ -51,14 +51,14 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     let failedOnce = 0;
     for (const op of ops) {
       E.sb.faults.add({ server: op === 'approveManagementRequest' ? 'cs' : 'ss2', operation: op, status: 500, times: 1 });
-      const r = await E.run(['rotate', 'auth', '-c', 'ss2', ...acme, ...fast, '--keep-old', '0', '--yes', '--json']);
+      const r = await E.runIn(['rotate', 'auth', '-c', 'ss2', ...acme, ...fast, '--keep-old', '0', '--yes', '--json']);
       E.sb.faults.clear();
-      const open = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss2' && j.status !== 'done');
+      const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss2' && j.status !== 'done');
       if (r.exitCode !== 0) {
         failedOnce++;
         expect(r.stderr.trim().split('\n').filter((l) => / ss2 | ss2:|ss2 step|cs step/.test(l)).length).toBeGreaterThan(0);
         expect(open).toHaveLength(1);
-        const res = await E.run(['rotate', 'resume', open[0].id, '--yes', '--json']);
+        const res = await E.runIn(['rotate', 'resume', open[0].id, '--yes', '--json']);
         expect(res.exitCode, `${op}: ${res.stderr}`).toBe(0);
       } else expect(open).toHaveLength(0);
       expect(await certShape(E, 'ss2'), op).toEqual(reference);
@@ -77,9 +77,9 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const csr = join(out, `${j.id}.csr`);
     expect(existsSync(csr)).toBe(true);
     // resuming before the CA answered keeps waiting and changes nothing
-    expect((await E.run(['rotate', 'resume', j.id, '--yes'])).exitCode).toBe(4);
+    expect((await E.runIn(['rotate', 'resume', j.id, '--yes'])).exitCode).toBe(4);
     writeFileSync(join(out, `${j.id}.crt`), E.sb.ca.sign(await import('node:fs').then((f) => f.readFileSync(csr)), { usage: 'AUTHENTICATION' }));
-    const res = await E.run(['rotate', 'resume', j.id, '--yes', '--json']);
+    const res = await E.runIn(['rotate', 'resume', j.id, '--yes', '--json']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.json().rotations[0].status).toBe('done');
     expect(await certShape(E, 'ss1')).toEqual(expect.arrayContaining(['auth REGISTERED active OCSP_RESPONSE_GOOD']));
@@ -96,9 +96,9 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const c = await E.run(['rotate', 'auth', '-c', 'ss1', '--adapter', 'command', '--command', 'sh -c "echo refused: bad subject >&2; exit 3"', '--ca', 'Sandbox CA', ...fast, '--yes', '--json']);
     expect(c.exitCode).toBe(1);
     expect(c.stderr).toMatch(/CA command sh failed \(exit 3\): refused: bad subject/);
-    const cj = (await E.run(['rotate', 'status', '--json'])).json().rotations.find((j: any) => j.server === 'ss1' && j.status === 'failed');
+    const cj = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.find((j: any) => j.server === 'ss1' && j.status === 'failed');
     expect(cj.steps.find((s: any) => s.name === 'ca')).toMatchObject({ status: 'failed' });
-    expect((await E.run(['rotate', 'abort', cj.id, '--yes'])).exitCode).toBe(0);
+    expect((await E.runIn(['rotate', 'abort', cj.id, '--yes'])).exitCode).toBe(0);
     expect(await certShape(E, 'ss1')).toEqual(before); // nothing lost, the new key gone again
     // a certificate for another key: the import check refuses it, the old certificate is untouched
     const out = join(E.work, 'wrong');
@@ -108,11 +108,11 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const other = (await E.run(['csr', 'create', '-c', 'ss2', '--usage', 'auth', '--ca', 'Sandbox CA', '--out', join(out, 'other.csr')])).exitCode;
     expect(other).toBe(0);
     writeFileSync(join(out, `${dj.id}.crt`), E.sb.ca.sign(await import('node:fs').then((f) => f.readFileSync(join(out, 'other.csr'))), { usage: 'AUTHENTICATION' }));
-    const res = await E.run(['rotate', 'resume', dj.id, '--yes', '--json']);
+    const res = await E.runIn(['rotate', 'resume', dj.id, '--yes', '--json']);
     expect(res.exitCode).not.toBe(0);
     expect(res.stderr).toMatch(/import/);
     expect((await status(dj.id)).steps.find((s: any) => s.name === 'import').status).toBe('failed');
-    expect((await E.run(['rotate', 'abort', dj.id, '--yes'])).exitCode).toBe(0);
+    expect((await E.runIn(['rotate', 'abort', dj.id, '--yes'])).exitCode).toBe(0);
     expect(await certShape(E, 'ss1')).toEqual(before);
   }, 120_000);
 });

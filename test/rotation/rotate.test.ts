@@ -28,7 +28,7 @@ describe('rotate auth|sign against the sandbox', () => {
     const newOne = after.find((c) => c.hash === j.new.hash);
     expect(newOne).toMatchObject({ usage: 'auth', status: 'REGISTERED', active: true, ocspStatus: 'OCSP_RESPONSE_GOOD' });
     expect(after.find((c) => c.hash === before.hash)).toMatchObject({ status: 'DELETION_IN_PROGRESS', active: false });
-    const st = await E.run(['rotate', 'status', j.id, '--json']);
+    const st = await E.runIn(['rotate', 'status', j.id, '--json']);
     expect(st.json().rotations[0].status).toBe('done');
     // the referee: the server never went without a working auth certificate
     const sandbox = await E.run(['sandbox', 'status', '--json']);
@@ -73,7 +73,7 @@ describe('declarative rotation: plan shows it, apply runs the runbook', () => {
     const r = await E.run(['apply', manifest, '--yes', '--json'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.json().result.ok).toBe(true);
-    const st = (await E.run(['rotate', 'status', '--json'])).json();
+    const st = (await E.runIn(['rotate', 'status', '--json'])).json();
     expect(st.rotations.map((j: any) => `${j.server} ${j.usage} ${j.status}`).sort()).toEqual(['ss1 auth done', 'ss1 sign done', 'ss2 auth done', 'ss2 sign done']);
     // sign ran before auth on each server (the registration is signed with the sign certificate)
     for (const s of ['ss1', 'ss2']) {

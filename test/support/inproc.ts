@@ -10,10 +10,20 @@ let queue: Promise<unknown> = Promise.resolve();
  * as bin/run.js, without a node start per run. For tables of many short runs (the fault matrix);
  * runs are serialised (stdout, stderr, the environment and the exit code are the process's).
  */
-export function runInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  const next = queue.then(() => runOne(args, env));
+export function runInProcess(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<CliResult> {
+  const next = queue.then(() => (cwd ? inDir(cwd, () => runOne(args, env)) : runOne(args, env)));
   queue = next.catch(() => undefined);
   return next;
+}
+
+async function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await fn();
+  } finally {
+    process.chdir(before);
+  }
 }
 
 async function runOne(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { addContext } from '../../src/config/context-ops.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
 import { runCli, type CliResult } from './cli.js';
+import { runInProcess } from './inproc.js';
 
 export interface SandboxEnv {
   sb: SandboxHandle;
@@ -12,6 +13,12 @@ export interface SandboxEnv {
   /** secrets the CLI was given: tests grep every output for them */
   secrets: string[];
   run(args: string[], opts?: { env?: Record<string, string | undefined>; input?: string }): Promise<CliResult>;
+  /**
+   * The same CLI run in this process (test/support/inproc.ts): no node start per run. For the many
+   * follow-up runs of a test (status, resume, rerun, plan) where a separate process proves nothing more;
+   * runs that must die (SIGKILL), read stdin or need a clean process stay on `run`.
+   */
+  runIn(args: string[], opts?: { env?: Record<string, string | undefined> }): Promise<CliResult>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +63,7 @@ export async function sandboxWithContexts(opts: SandboxOptions = {}): Promise<Sa
     work,
     secrets,
     run: (args, o = {}) => runCli(args, { configDir, env: o.env, input: o.input, cwd: work }),
+    runIn: (args, o = {}) => runInProcess(args, { XRDCTL_CONFIG_DIR: configDir, XRDCTL_STATE_DIR: join(configDir, 'state'), ...o.env }, work),
     stop: () => sb.stop(),
   };
 }

@@ -2,6 +2,7 @@ import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError } from '../../errors/index.js';
 import { memberOf } from '../../model/ids.js';
 import { act, defineKind, type Change, type ExecContext, type DependencyIndex, type KindContext } from '../types.js';
+import { nextWait, sleep } from '../../time/poll.js';
 import { clientAdded } from './client.js';
 
 /** Local groups of a client: create, describe, members (prune removes members the manifest does not list). */
@@ -84,7 +85,7 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
 /**
  * A subsystem registered moments ago (on another server of this manifest, or added at the central
  * server) is unknown to this server until global configuration reaches it: retry the write while the
- * server says it does not know the subject, bounded by the apply timeout, polling every 2 s.
+ * server says it does not know the subject, bounded by the apply timeout, polling with backoff.
  */
 async function whenKnown(ctx: ExecContext, subject: string, write: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + ctx.timeoutMs;
@@ -94,9 +95,10 @@ async function whenKnown(ctx: ExecContext, subject: string, write: () => Promise
       return;
     } catch (e) {
       const unknown = e instanceof ApiError && (e.apiCode === 'service_client_not_found' || e.apiCode === 'client_not_found') && (e.status === 400 || e.status === 404);
-      if (!unknown || Date.now() + 2000 > deadline || i > 10_000) throw e;
+      const wait = nextWait(i, deadline);
+      if (!unknown || wait === undefined || i > 10_000) throw e;
       ctx.progress(`${subject} is not yet in global configuration on ${ctx.api.server}; waiting`);
-      await new Promise((r) => setTimeout(r, 2000));
+      await sleep(wait);
     }
   }
 }

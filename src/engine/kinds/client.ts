@@ -4,7 +4,7 @@ import { listRequests } from '../../cs/requests.js';
 import { clientApiId, memberOf, parseClientId } from '../../model/ids.js';
 import { act, defineKind, type Change, type DependencyIndex, type ExecContext, type KindContext } from '../types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { nextWait, sleep } from '../../time/poll.js';
 
 /** Clients (subsystems) on a security server: add, register (and approve at the CS), prune. */
 export function diffClients({ server, actual, instance }: KindContext): Change[] {
@@ -85,7 +85,9 @@ async function getClient(ctx: ExecContext, id: string): Promise<SS.Client | unde
 
 async function approveClientRegistration(ctx: ExecContext, clientId: string): Promise<void> {
   if (!ctx.cs || !ctx.approve) return;
-  for (let i = 0; i < 15; i++) {
+  // the request reaches the central server with the registration call; give it 15 s at most
+  const deadline = Date.now() + 15_000;
+  for (let i = 0; i < 100; i++) {
     const reqs = await listRequests(ctx.cs, { types: ['CLIENT_REGISTRATION_REQUEST'], serverId: ctx.serverId, max: 200 });
     const r = reqs.find((x) => x.clientId === clientId && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL'));
     if (r) {
@@ -94,7 +96,9 @@ async function approveClientRegistration(ctx: ExecContext, clientId: string): Pr
       return;
     }
     if (reqs.some((x) => x.clientId === clientId && x.status === 'APPROVED')) return;
-    await sleep(1000);
+    const wait = nextWait(i, deadline);
+    if (wait === undefined) break;
+    await sleep(wait);
   }
   throw new ConflictError(`no waiting registration request for ${clientId} at the central server`, { server: ctx.cs.server, step: 'approve-client' });
 }
@@ -143,7 +147,8 @@ const actions = {
       const clients = await ctx.api.getClients();
       const pending = clients.filter((c) => ids.has(clientApiId(c, p.ids[0]!.split(':')[0]!)) && c.status !== 'REGISTERED');
       if (!pending.length) return;
-      if (Date.now() + 1000 > deadline) {
+      const wait = nextWait(i, deadline);
+      if (wait === undefined) {
         throw new TimeoutError(`${pending.length} client(s) not REGISTERED within ${Math.round(ctx.timeoutMs / 1000)} s: ${pending.map((c) => clientApiId(c, '')).join(', ')}`, {
           server: ctx.api.server,
           step: 'wait-clients-registered',
@@ -151,7 +156,7 @@ const actions = {
         });
       }
       ctx.progress(`${pending.length} client(s) waiting for global configuration`);
-      await sleep(1000);
+      await sleep(wait);
     }
   },
   'unregister-client': async (ctx: ExecContext, p: { id: string }) => {

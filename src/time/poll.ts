@@ -1,0 +1,29 @@
+/**
+ * Polling that backs off: the first look comes soon (a sandbox or a fast central server answers in
+ * moments), later ones ever further apart up to a cap (a real server distributes global configuration
+ * once a minute, and its admin API is rate limited). Bounded in time by the caller's deadline and in count.
+ */
+export interface Backoff {
+  /** the first wait, ms */
+  firstMs: number;
+  /** the longest wait, ms */
+  maxMs: number;
+  factor: number;
+}
+
+/** 250 ms, then ×1.5 up to 5 s: about 14 polls in the first minute, then 12 a minute. */
+export const GLOBALCONF_POLL: Backoff = { firstMs: 250, maxMs: 5000, factor: 1.5 };
+
+/** The i-th wait (0-based) of a backoff. */
+export function backoffDelay(i: number, b: Backoff = GLOBALCONF_POLL): number {
+  return Math.min(b.maxMs, Math.round(b.firstMs * b.factor ** Math.min(i, 64)));
+}
+
+/** The wait before poll i+1, never past the deadline; undefined when the deadline leaves no room. */
+export function nextWait(i: number, deadline: number, b: Backoff = GLOBALCONF_POLL, now = Date.now()): number | undefined {
+  const left = deadline - now;
+  if (left <= 0) return undefined;
+  return Math.min(backoffDelay(i, b), left);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
