@@ -34,6 +34,21 @@ export interface ApplyOutcome {
   failedReads: number;
 }
 
+/**
+ * A crash point for the kill tests and for rehearsing a crash on the sandbox (never set in production):
+ * XRDCTL_CRASH_AFTER_CHANGES=N kills the process (SIGKILL, no cleanup) once N changes are done, while
+ * the others in flight are mid-request.
+ */
+function withCrashPoint(onEvent: (e: ApplyEvent) => void, env: NodeJS.ProcessEnv = process.env): (e: ApplyEvent) => void {
+  const n = Number(env.XRDCTL_CRASH_AFTER_CHANGES);
+  if (!Number.isInteger(n) || n < 1) return onEvent;
+  let done = 0;
+  return (e) => {
+    onEvent(e);
+    if (e.type === 'done' && ++done >= n) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 /** Changes that cannot be undone: unregistering or deleting registered objects, pruning. */
 export function irreversibleChanges(plan: Plan): string[] {
   return plan.servers.flatMap((s) => s.changes.filter((c) => runnable(c) && (c.op === 'delete' || c.action?.type === 'rotate-cert')).map((c) => `${s.server}: ${c.summary}`));
@@ -66,7 +81,7 @@ export async function runApply(req: ApplyRequest, hooks: ApplyHooks): Promise<Ap
     await hooks.confirm(plan, pending, irreversibleChanges(plan));
     const names = plan.servers.filter((s) => s.changes.some(runnable)).map((s) => s.server);
     const rotate = rotateForApply(desired, session, saved ? undefined : req.inputs, { propagationMs: null, timeoutMs: req.timeoutMs }, { ...hooks.rotation, stopped: hooks.stopped, confirm: async () => {}, consent: () => {} } /* confirmed with the plan: its irreversible changes are listed there */);
-    const result = await hooks.lanes(names, (onEvent) => applyPlan(plan, desired, session, { concurrency: req.concurrency, timeoutMs: req.timeoutMs, prompt: req.session.prompt, warn: req.session.warn, onEvent, stopped: hooks.stopped, rotate }));
+    const result = await hooks.lanes(names, (onEvent) => applyPlan(plan, desired, session, { concurrency: req.concurrency, timeoutMs: req.timeoutMs, prompt: req.session.prompt, warn: req.session.warn, onEvent: withCrashPoint(onEvent), stopped: hooks.stopped, rotate }));
     return { check: false, changed: result.changed, plan, result, requests: session.requestCount(), failedReads };
   } finally {
     session.close();
