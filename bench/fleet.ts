@@ -1,17 +1,25 @@
-// Fleet benchmark: plan and apply of a generated fleet against the sandbox with injected latency per
-// request, measured in one run: wall time, requests sent against the minimum needed, peak memory of
-// the CLI. BENCH_FLEET=SERVERSxCLIENTSxSERVICES (default 50x20x10), BENCH_LATENCY_MS (default 20).
+// Fleet benchmark: plan and apply of a generated fleet against the sandbox with a latency injected into
+// every request. Each row's floor is computed from what the run itself did:
+// - the longest chain of dependent changes in the plan × the latency, plus the global-configuration waits
+//   on that chain (an auth certificate REGISTERED, then client registrations listed: two intervals);
+// - the busiest server's requests under the admin API's limits (20/s and 600/min);
+// the floor is the larger. Converged requests are compared with the minimum read set derived from the
+// manifest. BENCH_FLEET=SERVERSxCLIENTSxSERVICES (default 100x20x5, --quick 10x5x3), BENCH_LATENCY_MS (20).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { largeManifest } from '../examples/generate-large.js';
+import { SandboxControl } from '../src/sandboxctl/control.js';
+import { quick, row } from './row.js';
 
-const [servers, clients, services] = (process.env.BENCH_FLEET ?? '50x20x10').split('x').map(Number) as [number, number, number];
+const [servers, clients, services] = (process.env.BENCH_FLEET ?? (quick ? '10x5x3' : '100x20x5')).split('x').map(Number) as [number, number, number];
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const gcIntervalMs = 1000;
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'xrdctl-fleet-'));
-const env: NodeJS.ProcessEnv = { ...process.env, XRDCTL_CONFIG_DIR: join(work, 'config'), XRDCTL_SANDBOX_DIR: join(work, 'sandbox') };
+const sandboxDir = join(work, 'sandbox');
+const env: NodeJS.ProcessEnv = { ...process.env, XRDCTL_CONFIG_DIR: join(work, 'config'), XRDCTL_STATE_DIR: join(work, 'state'), XRDCTL_SANDBOX_DIR: sandboxDir };
 delete env.CI;
 
 function x(args: string[], timed = false): { out: string; ms: number; rssMb: number; code: number } {
@@ -24,30 +32,90 @@ function x(args: string[], timed = false): { out: string; ms: number; rssMb: num
   return { out: r.stdout, ms: Date.now() - t0, rssMb: m ? Number(m[1]) / 1024 : NaN, code: r.status ?? -1 };
 }
 
-console.log(`fleet: ${servers} security servers × ${clients} clients × ${services} services, ${latency} ms injected per request`);
+/** user+system CPU of a process and its peak RSS, from /proc (Linux) */
+function proc(pid: number): { cpuMs: number; hwmMb: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const tick = 100; // USER_HZ on Linux
+    const cpuMs = ((Number(stat[11]) + Number(stat[12])) * 1000) / tick;
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuMs, hwmMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+  } catch {
+    return { cpuMs: NaN, hwmMb: NaN };
+  }
+}
+
+type Counts = Record<string, { requests: number; writes: number }>;
+const diff = (a: Counts, b: Counts): Counts => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, { requests: v.requests - (a[k]?.requests ?? 0), writes: v.writes - (a[k]?.writes ?? 0) }]));
+/** seconds the busiest server needs for its share under 20/s and 600/min */
+function rateFloorMs(c: Counts): { ms: number; server: string; requests: number } {
+  let best = { ms: 0, server: '-', requests: 0 };
+  for (const [server, { requests: n }] of Object.entries(c)) {
+    const ms = Math.max((n / 20) * 1000, n > 600 ? Math.floor((n - 1) / 600) * 60_000 : 0);
+    if (ms > best.ms) best = { ms, server, requests: n };
+  }
+  return best;
+}
+/** the longest chain of dependent changes in a plan (changes name what they depend on) */
+function chainLength(plan: { servers: { changes: { id: string; dependsOn?: string[] }[] }[] }): number {
+  const deps = new Map(plan.servers.flatMap((s) => s.changes.map((c) => [c.id, c.dependsOn ?? []] as const)));
+  const memo = new Map<string, number>();
+  const depth = (id: string, seen = new Set<string>()): number => {
+    if (memo.has(id)) return memo.get(id)!;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const d = 1 + Math.max(0, ...(deps.get(id) ?? []).filter((p) => deps.has(p)).map((p) => depth(p, seen)));
+    memo.set(id, d);
+    return d;
+  };
+  return Math.max(0, ...[...deps.keys()].map((id) => depth(id)));
+}
+
+console.log(`fleet: ${servers} security servers × ${clients} clients × ${services} services, ${latency} ms injected per request, gc interval ${gcIntervalMs} ms`);
 try {
-  x(['sandbox', 'start', '--detach', '--security-servers', String(servers), '--gc-interval', '1000']);
+  x(['sandbox', 'start', '--detach', '--security-servers', String(servers), '--gc-interval', String(gcIntervalMs)]);
   const vars = JSON.parse(x(['sandbox', 'env', '--json']).out).variables as Record<string, string>;
   Object.assign(env, vars);
+  const ctl = SandboxControl.open(sandboxDir);
+  process.on('exit', () => ctl.close());
+  const pid = (JSON.parse(readFileSync(join(sandboxDir, 'sandbox.json'), 'utf8')) as { pid: number }).pid;
   x(['sandbox', 'fault', 'add', '--server', '*', '--operation', '*', '--latency', String(latency)]);
   const manifest = join(work, 'fleet.yaml');
   writeFileSync(manifest, largeManifest(servers, clients, services));
   const conc = String(Math.min(servers, 64));
-  const plan = x(['plan', manifest, '--json', '--concurrency', conc], true);
+  const step = async (args: string[]) => {
+    const before = await ctl.requestCounts();
+    const cpu0 = proc(pid).cpuMs;
+    const r = x(args, true);
+    const counts = diff(before, await ctl.requestCounts());
+    const total = Object.values(counts).reduce((n, c) => n + c.requests, 0);
+    return { ...r, counts, total, sandboxCpuMs: proc(pid).cpuMs - cpu0 };
+  };
+  // every command pays its process start: the floor includes this CLI's own `--version` (median of 5)
+  const starts = Array.from({ length: 5 }, () => x(['--version']).ms).sort((a, b) => a - b);
+  const startMs = starts[2]!;
+  const plan = await step(['plan', manifest, '--json', '--concurrency', conc]);
   const p = JSON.parse(plan.out);
-  const apply = x(['apply', manifest, '--yes', '--json', '--concurrency', conc, '--timeout', '900'], true);
-  const a = JSON.parse(apply.out);
-  const again = x(['apply', manifest, '--yes', '--json', '--concurrency', conc], true);
-  const g = JSON.parse(again.out);
-  const reqs = JSON.parse(x(['sandbox', 'status', '--json']).out);
-  void reqs;
-  // the floor: batched reads (tokens + clients per server, then descriptions, groups, access subjects per managed client)
+  const chain = chainLength(p.plan ?? p);
+  const apply = await step(['apply', manifest, '--yes', '--json', '--concurrency', conc, '--timeout', '1800']);
+  const again = await step(['apply', manifest, '--yes', '--json', '--concurrency', conc]);
+  // the minimum read set: per server its tokens and clients, then per managed client its descriptions,
+  // local groups and access rights (batched reads the engine needs to diff)
   const readFloor = servers * 2 + servers * clients * 3;
-  const actions = p.summary.create + p.summary.update + p.summary.delete;
-  console.log(`objects: ${actions} changes planned`);
-  console.log(`plan:        ${(plan.ms / 1000).toFixed(1)} s, ${p.requests} requests (read floor ${readFloor}, ${(p.requests / readFloor).toFixed(2)}x), peak RSS ${plan.rssMb.toFixed(0)} MiB`);
-  console.log(`apply:       ${(apply.ms / 1000).toFixed(1)} s, ${a.requests} requests for ${actions} changes (${(a.requests / actions).toFixed(2)} per change, incl. its plan reads and globalconf polls), ok=${a.result?.ok}, peak RSS ${apply.rssMb.toFixed(0)} MiB`);
-  console.log(`apply again: ${(again.ms / 1000).toFixed(1)} s, ${g.requests} requests (read floor ${readFloor}, ${(g.requests / readFloor).toFixed(2)}x), changed=${g.changed}, peak RSS ${again.rssMb.toFixed(0)} MiB`);
+  const readChainMs = 3 * latency; // three rounds of dependent reads per server
+  const floors = {
+    plan: startMs + Math.max(readChainMs, rateFloorMs(plan.counts).ms),
+    apply: startMs + Math.max(chain * latency + 2 * gcIntervalMs, rateFloorMs(apply.counts).ms),
+    again: startMs + Math.max(readChainMs, rateFloorMs(again.counts).ms),
+  };
+  const busiest = rateFloorMs(apply.counts);
+  console.log(`plan: ${chain} changes on the longest chain; first apply ${apply.total} requests, busiest server ${busiest.server} with ${busiest.requests}`);
+  row({ name: `fleet ${servers}x${clients}x${services}: first apply`, measured: apply.ms / 1000, floor: floors.apply / 1000, unit: 's', target: 1.5, note: `floor: process start ${startMs} ms + max(chain ${chain} × ${latency} ms + 2 gc intervals, ${busiest.requests} requests to ${busiest.server} at 20/s and 600/min)` });
+  row({ name: `fleet ${servers}x${clients}x${services}: converged apply`, measured: again.ms / 1000, floor: floors.again / 1000, unit: 's', target: 1.5 });
+  row({ name: `fleet ${servers}x${clients}x${services}: converged requests`, measured: again.total, floor: readFloor, unit: 'req', target: 1.1, note: `minimum read set ${servers}×2 + ${servers}×${clients}×3` });
+  row({ name: `fleet ${servers}x${clients}x${services}: plan`, measured: plan.ms / 1000, floor: floors.plan / 1000, unit: 's', target: 1.5 });
+  row({ name: `fleet ${servers}x${clients}x${services}: CLI peak RSS`, measured: Math.max(plan.rssMb, apply.rssMb, again.rssMb), floor: 300, unit: 'MiB', target: 1.0, note: `a limit, not a floor; the sandbox's own peak RSS: ${proc(pid).hwmMb.toFixed(0)} MiB` });
+  row({ name: 'sandbox CPU per request (first apply)', measured: apply.sandboxCpuMs / Math.max(1, apply.total), floor: 0.5, unit: 'ms', target: 1.0, note: 'a limit: the sandbox must not be what a fleet row measures' });
 } finally {
   spawnSync(process.execPath, [join(root, 'bin/run.js'), 'sandbox', 'stop'], { env, stdio: 'ignore' });
 }

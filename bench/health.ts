@@ -8,8 +8,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeContexts, type ContextFile } from '../src/config/contexts.js';
 import { startSandbox } from '../src/sandbox/index.js';
+import { quick, row } from './row.js';
 
-const servers = Number(process.env.BENCH_HEALTH_SERVERS ?? 100);
+const servers = Number(process.env.BENCH_HEALTH_SERVERS ?? (quick ? 20 : 100));
 const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const root = join(import.meta.dirname, '..');
@@ -75,6 +76,7 @@ try {
   console.log(`${servers} servers: ${many.ms.toFixed(0)} ms (${reached}/${many.doc.servers.length} reached, status ${many.doc.status}; ${cpu(many)})`);
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs (the sandbox simulates all servers in this one process: wall time for many servers is bound by CPU)`);
   console.log(`ratio ${servers}/1: ${(many.ms / one.ms).toFixed(2)}x (target ≤ 1.5x)`);
+  row({ name: `health: ${servers} servers vs one`, measured: many.ms, floor: one.ms, unit: 'ms', target: 1.5, note: `CPU: CLI ${many.cliCpuMs.toFixed(0)} ms, sandbox ${many.sandboxCpuMs.toFixed(0)} ms (one sandbox process simulates every server)` });
 } finally {
   await sb.stop();
 }

@@ -5,10 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quick, row } from './row.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const floorDir = join(root, 'bench/fixtures/floor');
-const runs = Number(process.env.BENCH_RUNS ?? 21);
+const runs = Number(process.env.BENCH_RUNS ?? (quick ? 9 : 21));
 
 execFileSync(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest'], { cwd: floorDir, stdio: 'ignore' });
 
@@ -46,5 +47,5 @@ for (const [name, xa, fa] of pairs) {
   const fm = median(node, fa);
   worst = Math.max(worst, xm / fm);
   console.log(`${name.padEnd(22)} ${xm.toFixed(1).padStart(7)} ${fm.toFixed(1).padStart(7)} ${(xm / fm).toFixed(2).padStart(8)}x ${(xm / bare).toFixed(2).padStart(6)}x`);
+  row({ name: `startup: xrdctl ${name}`, measured: xm, floor: fm, unit: 'ms', target: 1.0, note: name === '--version' ? `median of ${runs} interleaved runs, NODE_EXTRA_CA_CERTS unset; node -e 0 = ${bare.toFixed(0)} ms; floor = bench/fixtures/floor (one command, same @oclif/core, no plugins)` : '' });
 }
-console.log(`startup target: <= 1.15x the oclif floor; worst ${worst.toFixed(2)}x ${worst <= 1.15 ? 'OK' : 'OVER'}`);

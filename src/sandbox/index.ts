@@ -72,6 +72,8 @@ export interface SandboxHandle {
   clock: { now(): Date; advance(ms: number): void; set(d: Date): void };
   faults: { add(f: FaultSpec): string; list(): FaultSpec[]; clear(server?: string): void };
   requests(): RequestLogEntry[];
+  /** requests and writes each server answered since start (or clearRequests): counts, never truncated like the log */
+  requestCounts(): Record<string, { requests: number; writes: number }>;
   clearRequests(): void;
   waitForGlobalConf(): Promise<void>;
   stop(): Promise<void>;
@@ -233,6 +235,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   engine.persist();
   const faults = new FaultTable();
   const log: RequestLogEntry[] = [];
+  /** requests and writes per server since start (or the last DELETE /requests): counts, not a log, so never truncated */
+  const counts = new Map<string, { requests: number; writes: number }>();
   const LOG_MAX = opts.record ? 5_000 : 20_000; // recorded bodies can be large
   const rl = opts.rateLimit ?? true;
   const hanging = new Set<ServerResponse>();
@@ -298,9 +302,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         else throw new ApiError(400, 'validation_failure', ['advance_ms (number) or set (ISO date) required']);
         return { status: 200, body: { now: engine.clock.now().toISOString() } };
       }
+      if (path === '/requests/counts' && method === 'GET') return { status: 200, body: Object.fromEntries(counts) };
       if (path === '/requests' && method === 'GET') return { status: 200, body: log.filter((e) => !query.get('server') || e.server === query.get('server')) };
       if (path === '/requests' && method === 'DELETE') {
         log.length = 0;
+        counts.clear();
         return { status: 204 };
       }
       if (path === '/ca/sign' && method === 'POST') {
@@ -372,6 +378,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       faults,
       limiter: () => limiter,
       log: (e) => {
+        const c = counts.get(e.server) ?? { requests: 0, writes: 0 };
+        c.requests++;
+        if (e.write) c.writes++;
+        counts.set(e.server, c);
         log.push(e);
         if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
       },
@@ -476,8 +486,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       clock: { now: () => engine.clock.now(), advance: (ms) => engine.clock.advance(ms), set: (d) => engine.clock.set(d) },
       faults: { add: (f) => faults.add(f), list: () => faults.list(), clear: (s) => faults.clear(s) },
       requests: () => log.slice(),
+      requestCounts: () => Object.fromEntries(counts),
       clearRequests: () => {
         log.length = 0;
+        counts.clear();
       },
       waitForGlobalConf: () => engine.waitForGlobalConf(),
       stop: async () => {

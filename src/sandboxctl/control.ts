@@ -59,6 +59,11 @@ export class SandboxControl {
   info(): Promise<{ now: string }> {
     return this.call('GET', '/info', 'sandbox-status');
   }
+  /** requests and writes each server answered since start: counts, never truncated */
+  requestCounts(): Promise<Record<string, { requests: number; writes: number }>> {
+    return this.call('GET', '/requests/counts', 'sandbox-requests');
+  }
+
   outages(): Promise<SandboxOutage[]> {
     return this.call('GET', '/outages', 'sandbox-status');
   }
