@@ -6,6 +6,7 @@ type Result = { server: string; keyId: string; csrId: string; changed: boolean }
 
 export default class CsrDelete extends XrdCommand<typeof CsrDelete, Result> {
   static override summary = 'Delete a CSR (the key stays).';
+  static override examples = ['<%= config.bin %> csr delete -c ss1 KEYID CSRID'];
   static override args = { key: Args.string({ required: true, description: 'key id' }), csr: Args.string({ required: true, description: 'CSR id' }) };
   static override resultSchema = S.obj({ server: S.str(), keyId: S.str(), csrId: S.str(), changed: S.bool() });
 

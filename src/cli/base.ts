@@ -139,6 +139,14 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
     return getContext(readContexts(), name ?? this.flags.context);
   }
 
+  /** The central server for `cs …`: the context itself, or a security server context's centralContext. */
+  protected centralContext(): Context {
+    const file = readContexts();
+    const ctx = getContext(file, this.flags.context);
+    if (ctx.kind === 'security' && ctx.centralContext) return getContext(file, ctx.centralContext);
+    return ctx;
+  }
+
   protected async securityServer(ctx: Context = this.context()): Promise<SecurityServerApi> {
     const { connectSecurityServer } = await import('../api/connect.js');
     const api = await connectSecurityServer(ctx, this.connectOptions());
