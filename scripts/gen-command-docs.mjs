@@ -77,7 +77,9 @@ if (process.argv.includes('--check')) {
   let old = '';
   try {
     old = readFileSync(file, 'utf8');
-  } catch {}
+  } catch {
+    // no file yet: stale
+  }
   if (old !== text) {
     console.error('docs/commands.md is stale; run npm run build && npm run docs:commands');
     process.exit(1);

