@@ -19,9 +19,9 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
   const baseEnv = () => ({ PATH: process.env.PATH!, HOME: process.env.HOME!, XRDCTL_CONFIG_DIR: E.configDir, XRDCTL_STATE_DIR: join(E.configDir, 'state'), ...env });
 
   /** The CLI on a pseudo-terminal: answers `answer` once `when` shows on the screen. */
-  const tty = async (args: string[], answer?: { when: RegExp; text: string }) => {
+  const tty = async (args: string[], answer?: { when: RegExp; text: string }, term = 'dumb') => {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const p = execa('script', ['-qfec', ['node', binPath, ...args].map(q).join(' '), '/dev/null'], { env: { ...baseEnv(), TERM: 'dumb' }, extendEnv: false, reject: false, cwd: E.work, timeout: 30_000, stdin: 'pipe' });
+    const p = execa('script', ['-qfec', ['node', binPath, ...args].map(q).join(' '), '/dev/null'], { env: { ...baseEnv(), TERM: term }, extendEnv: false, reject: false, cwd: E.work, timeout: 30_000, stdin: 'pipe' });
     let screen = '';
     let sent = false;
     p.stdout!.on('data', (c: Buffer) => {
@@ -184,6 +184,11 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
     expect(p.screen).not.toContain('✔');
     expect(p.screen).not.toContain('Wrong-Pin-123456');
     expect((await E.run(['token', 'login', '-c', 'ss2'])).exitCode).toBe(0);
+    // a step that fails under the live progress renderer (a terminal that can redraw): the error once, exit 2
+    writeFileSync(join(E.work, 'garbage.pem'), '-----BEGIN CERTIFICATE-----\nnot base64!!\n-----END CERTIFICATE-----\n');
+    const live = await tty(['cert', 'import', '-c', 'ss1', 'garbage.pem'], undefined, 'xterm');
+    expect(live.exitCode, live.screen).toBe(2);
+    expect(live.screen.match(/not an X\.509 certificate/g), live.screen).toHaveLength(1);
   });
 
   it('problem 10: --tls-fingerprint takes openssl output; cs request list on a security server context uses its central context', async () => {
