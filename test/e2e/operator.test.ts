@@ -150,6 +150,12 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
     const key = await E.run(['key', 'delete', '-c', 'ss1', 'no-such-key', '--yes', '--json']);
     expect(key.exitCode, key.stderr).toBe(0);
     expect(key.json()).toMatchObject({ changed: false });
+    const csrGone = await E.run(['csr', 'delete', '-c', 'ss1', 'no-such-key', 'no-such-csr', '--json']);
+    expect(csrGone.exitCode, csrGone.stderr).toBe(0);
+    expect(csrGone.json()).toMatchObject({ changed: false });
+    const unreg = await E.run(['client', 'unregister', '-c', 'ss1', 'DEV:GOV:1001:NEVER', '--yes', '--json']);
+    expect(unreg.exitCode, unreg.stderr).toBe(0);
+    expect(unreg.json()).toMatchObject({ changed: false });
     expect(writes().length).toBe(n + 1);
   });
 
