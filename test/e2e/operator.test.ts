@@ -21,7 +21,7 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
   /** The CLI on a pseudo-terminal: answers `answer` once `when` shows on the screen. */
   const tty = async (args: string[], answer?: { when: RegExp; text: string }, term = 'dumb') => {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const p = execa('script', ['-qfec', ['node', binPath, ...args].map(q).join(' '), '/dev/null'], { env: { ...baseEnv(), TERM: term }, extendEnv: false, reject: false, cwd: E.work, timeout: 30_000, stdin: 'pipe' });
+    const p = execa('script', ['-qfec', 'stty cols 160 rows 50; ' + ['node', binPath, ...args].map(q).join(' '), '/dev/null'], { env: { ...baseEnv(), TERM: term }, extendEnv: false, reject: false, cwd: E.work, timeout: 30_000, stdin: 'pipe' });
     let screen = '';
     let sent = false;
     p.stdout!.on('data', (c: Buffer) => {
