@@ -32,9 +32,13 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
       {
         showPlan: (plan) => !f.json && renderPlan(this.out, plan),
         confirm: async (plan, pending, irreversible) => {
-          const servers = plan.servers.filter((s) => s.changes.some((c) => c.action)).length;
-          await this.confirm(`apply ${pending} change(s) to ${servers} server(s)?${irreversible.length ? `\n  cannot be undone:\n    ${irreversible.join('\n    ')}` : ''}`);
+          const servers = plan.servers.filter((s) => s.changes.some((c) => c.action)).map((s) => s.server);
+          const ask = `apply ${pending} change(s) to ${servers.length} server(s)`;
+          // irreversible changes are named, and the operator types the server's name (or yes for several)
+          if (irreversible.length) await this.confirmIrreversible(`${ask}; ${irreversible.length} cannot be undone:\n    ${irreversible.join('\n    ')}\n `, servers.length === 1 ? servers[0]! : 'yes');
+          else await this.confirm(`${ask}?`);
         },
+        stopped: () => this.stopping,
         lanes: (names, run) => this.out.lanes(names, (lane) => run((e) => {
           lane.event(e);
           if (e.type === 'start') lane.update(e.server, e.summary);

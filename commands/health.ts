@@ -9,6 +9,7 @@ type HealthFlags = Interfaces.InferredFlags<(typeof Health)['flags']> & { json: 
 
 export default class Health extends XrdCommand<typeof Health, HealthReport> {
   static override summary = 'Check security and central servers: connection, certificates, token, globalconf, OCSP, timestamping, clients, requests.';
+  static override ownSignals = true; // Ctrl-C ends a read-only watch (or the foreground sandbox) at once
   static override description = 'Reads only (an observer-only API key is enough). Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; the worst result wins.';
   static override examples = [
     '<%= config.bin %> health -c ss1',

@@ -6,6 +6,7 @@ import { certAction, type CertActionResult } from '../../src/certs/lifecycle.js'
 
 export default class CertActivate extends XrdCommand<typeof CertActivate, CertActionResult> {
   static override summary = 'Activate a certificate (the server checks OCSP first).';
+  static override examples = ['<%= config.bin %> cert activate -c ss1 3F9A12BC'];
   static override args = { hash: Args.string({ required: true, description: 'certificate hash or unique prefix' }) };
   static override resultSchema = S.obj(certActionProps);
 

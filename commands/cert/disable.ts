@@ -6,15 +6,16 @@ import { certAction, type CertActionResult } from '../../src/certs/lifecycle.js'
 
 export default class CertDisable extends XrdCommand<typeof CertDisable, CertActionResult> {
   static override summary = 'Disable a certificate. Refuses (exit 5) when it is the last working auth cert of the server or sign cert of a member.';
+  static override examples = ['<%= config.bin %> cert disable -c ss1 3F9A12BC'];
   static override args = { hash: Args.string({ required: true, description: 'certificate hash or unique prefix' }) };
-  static override flags = { force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks, or needs --yes)' }) };
+  static override flags = { force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks you to type the server name, or needs --yes)' }) };
   static override resultSchema = S.obj(certActionProps);
 
   protected async execute(): Promise<CertActionResult> {
     const api = await this.securityServer();
     return certAction(api, this.args.hash, 'disable', {
       force: this.flags.force,
-      confirm: async (problems) => this.confirm(`FORCED: ${problems.join('; ')}. Continue?`),
+      confirm: async (problems) => this.confirmIrreversible(`FORCED past the safety check: ${problems.join('; ')}`, api.server),
     });
   }
 

@@ -8,6 +8,7 @@ type Result = { server: string; certificates: CertRow[] };
 
 export default class CertList extends XrdCommand<typeof CertList, Result> {
   static override summary = 'List auth and sign certificates with status, activity, OCSP and expiry.';
+  static override examples = ['<%= config.bin %> cert list -c ss1', '<%= config.bin %> cert list -c ss1 --usage auth --json'];
   static override flags = { usage: Flags.string({ options: ['auth', 'sign'], description: 'only this usage' }) };
   static override resultSchema = S.obj({ server: S.str(), certificates: S.arr(certRowItem) });
 

@@ -7,6 +7,7 @@ import type { CertRow } from '../../src/certs/inventory.js';
 
 export default class CertShow extends XrdCommand<typeof CertShow, CertRow> {
   static override summary = 'Show one certificate (by hash or a unique prefix of 8+ hex digits).';
+  static override examples = ['<%= config.bin %> cert show -c ss1 3F9A12BC'];
   static override args = { hash: Args.string({ required: true, description: 'certificate hash (SHA-256) or unique prefix' }) };
   static override resultSchema = S.obj(certRowProps);
 

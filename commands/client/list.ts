@@ -6,6 +6,7 @@ type Result = { server: string; clients: ClientRow[] };
 
 export default class ClientList extends XrdCommand<typeof ClientList, Result> {
   static override summary = 'List the clients (owner and subsystems) of a security server with their registration status.';
+  static override examples = ['<%= config.bin %> client list -c ss1', '<%= config.bin %> client list -c ss1 --json'];
   static override resultSchema = S.obj({
     server: S.str(),
     clients: S.arr(item({ id: S.str(), name: S.nullable(S.str()), status: S.nullable(S.str()), owner: S.bool(), connectionType: S.nullable(S.str()), hasValidLocalSignCert: S.nullable(S.bool()) })),

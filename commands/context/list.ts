@@ -7,6 +7,7 @@ type Result = ReturnType<typeof listContexts>;
 
 export default class ContextList extends XrdCommand<typeof ContextList, Result> {
   static override summary = 'List contexts.';
+  static override examples = ['<%= config.bin %> context list', '<%= config.bin %> context list --json'];
   static override resultSchema = S.obj({ current: S.nullable(S.str()), file: S.str(), contexts: S.arr(contextViewItem) });
 
   protected async execute(): Promise<Result> {

@@ -7,6 +7,7 @@ type Result = { removed: string; current: string | null };
 
 export default class ContextRemove extends XrdCommand<typeof ContextRemove, Result> {
   static override summary = 'Remove a context (the server is not touched).';
+  static override examples = ['<%= config.bin %> context remove ss1 --yes'];
   static override args = { name: Args.string({ required: true, description: 'context name' }) };
   static override resultSchema = S.obj({ removed: S.str(), current: S.nullable(S.str()) });
 

@@ -6,6 +6,7 @@ import { showContext, type ContextView } from '../../src/config/context-ops.js';
 
 export default class ContextShow extends XrdCommand<typeof ContextShow, ContextView> {
   static override summary = 'Show one context (the current one by default).';
+  static override examples = ['<%= config.bin %> context show ss1', '<%= config.bin %> context show --json'];
   static override args = { name: Args.string({ description: 'context name' }) };
   static override resultSchema = S.obj(contextViewProps);
 

@@ -6,6 +6,7 @@ import { useContext, type ContextView } from '../../src/config/context-ops.js';
 
 export default class ContextUse extends XrdCommand<typeof ContextUse, ContextView> {
   static override summary = 'Make a context the current one.';
+  static override examples = ['<%= config.bin %> context use ss1'];
   static override args = { name: Args.string({ required: true, description: 'context name' }) };
   static override resultSchema = S.obj(contextViewProps);
 

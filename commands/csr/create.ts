@@ -57,7 +57,8 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
   }
 
   protected override render(r: Result): void {
-    this.out.print(`key ${r.keyId} (${r.keyLabel}), CSR ${r.csrId} for ${r.ca}${r.file ? ` written to ${r.file}` : ''}`);
+    // status to stderr: `csr create > x.csr` leaves only the CSR in the file
+    this.out.info(`key ${r.keyId} (${r.keyLabel}), CSR ${r.csrId} for ${r.ca}${r.file ? ` written to ${r.file}` : ''}`);
     if (!r.file) this.out.print(r.format === 'PEM' ? r.csr.trimEnd() : r.csr);
   }
 }

@@ -7,6 +7,7 @@ type Result = { server: string; csrs: CsrRow[] };
 
 export default class CsrList extends XrdCommand<typeof CsrList, Result> {
   static override summary = 'List CSRs waiting for certificates.';
+  static override examples = ['<%= config.bin %> csr list -c ss1', '<%= config.bin %> csr list -c ss1 --json'];
   static override resultSchema = S.obj({ server: S.str(), csrs: S.arr(csrRowItem) });
 
   protected async execute(): Promise<Result> {

@@ -9,6 +9,7 @@ type Result = { server: string; client: string; code: string; endpoints: string[
 
 export default class EndpointList extends XrdCommand<typeof EndpointList, Result> {
   static override summary = 'List the endpoints of a REST service.';
+  static override examples = ['<%= config.bin %> endpoint list -c ss1 --client DEV:GOV:1001:REPORTS --code reports'];
   static override flags = { client: clientFlag, code: Flags.string({ required: true, description: 'service code' }) };
   static override resultSchema = S.obj({ server: S.str(), client: S.str(), code: S.str(), endpoints: S.arr(S.str()) });
 

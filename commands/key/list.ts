@@ -7,6 +7,7 @@ type Result = { server: string; keys: KeyRow[] };
 
 export default class KeyList extends XrdCommand<typeof KeyList, Result> {
   static override summary = 'List keys on the tokens of a security server.';
+  static override examples = ['<%= config.bin %> key list -c ss1', '<%= config.bin %> key list -c ss1 --json'];
   static override resultSchema = S.obj({ server: S.str(), keys: S.arr(keyRowItem) });
 
   protected async execute(): Promise<Result> {

@@ -7,6 +7,7 @@ type Result = { dir: string; removed: string[] };
 
 export default class SandboxReset extends XrdCommand<typeof SandboxReset, Result> {
   static override summary = 'Wipe the sandbox state (it must be stopped).';
+  static override examples = ['<%= config.bin %> sandbox reset --yes'];
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({ dir: S.str(), removed: S.arr(S.str()) });
 

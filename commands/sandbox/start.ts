@@ -7,6 +7,7 @@ import { startSandboxCli, type StartResult as Result } from '../../src/sandboxct
 
 export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result> {
   static override summary = 'Start the sandbox: a simulated Central Server and N Security Servers on 127.0.0.1 speaking the real admin APIs.';
+  static override ownSignals = true; // Ctrl-C ends a read-only watch (or the foreground sandbox) at once
   static override description =
     'Each server gets its own HTTPS listener with a self-signed admin certificate (pinned by fingerprint), real API keys with X-Road roles, real keys, CSRs, a CA and OCSP, and the management-request flow. ' +
     'State persists in --dir. API keys are written to a 0600 file (and printed only with --show-keys).';

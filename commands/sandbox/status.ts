@@ -8,6 +8,7 @@ export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Resu
   static override summary = 'Show whether the sandbox runs, its servers, its clock and its outage record.';
   static override description =
     'outages lists every interval in which a security server had no working auth certificate (kind auth) or could not verify global configuration (kind globalconf), or a member no working sign certificate (kind sign), sandbox clock; to is null while it lasts. A stopped sandbox shows the record it persisted.';
+  static override examples = ['<%= config.bin %> sandbox status', '<%= config.bin %> sandbox status --json'];
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({
     dir: S.str(),

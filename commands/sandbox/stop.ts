@@ -7,6 +7,7 @@ type Result = { dir: string; stopped: boolean; pid: number | null };
 
 export default class SandboxStop extends XrdCommand<typeof SandboxStop, Result> {
   static override summary = 'Stop a detached sandbox (its state stays in --dir).';
+  static override examples = ['<%= config.bin %> sandbox stop'];
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({ dir: S.str(), stopped: S.bool(), pid: S.nullable(S.int()) });
 

@@ -7,6 +7,7 @@ type Result = { server: string; client: string; services: ServiceRow[] };
 
 export default class ServiceList extends XrdCommand<typeof ServiceList, Result> {
   static override summary = "List a client's service descriptions, services and endpoints.";
+  static override examples = ['<%= config.bin %> service list -c ss1 --client DEV:GOV:1001:REPORTS'];
   static override flags = { client: clientFlag };
   static override resultSchema = S.obj({
     server: S.str(),

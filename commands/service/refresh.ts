@@ -4,6 +4,7 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 
 export default class ServiceRefresh extends XrdCommand<typeof ServiceRefresh, ActionResult> {
   static override summary = 'Refresh a service description from its URL.';
+  static override examples = ['<%= config.bin %> service refresh -c ss1 --client DEV:GOV:1001:REPORTS --url https://reports.example.org/service.wsdl'];
   static override args = {  };
   static override flags = { client: clientFlag, url: Flags.string({ required: true, description: 'service description URL' }), 'ignore-warnings': Flags.boolean({ description: 'go ahead when services or endpoints would be added or removed' }) };
   static override resultSchema = actionResultSchema;

@@ -7,6 +7,7 @@ type Result = { file: string; bits: number };
 
 export default class TlsKeygen extends XrdCommand<typeof TlsKeygen, Result> {
   static override summary = 'Generate an RSA private key for an information system TLS certificate (written 0600, never printed).';
+  static override examples = ['<%= config.bin %> tls keygen --out is.key', '<%= config.bin %> tls keygen --out is.key --bits 4096'];
   static override flags = {
     out: Flags.string({ char: 'o', required: true, description: 'key file to write (PEM, PKCS#8)' }),
     bits: Flags.integer({ default: 2048, description: 'key size: 2048, 3072 or 4096' }),

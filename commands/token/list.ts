@@ -6,6 +6,7 @@ type Result = { server: string; tokens: TokenRow[] };
 
 export default class TokenList extends XrdCommand<typeof TokenList, Result> {
   static override summary = 'List the tokens of a security server with their login status.';
+  static override examples = ['<%= config.bin %> token list -c ss1', '<%= config.bin %> token list -c ss1 --json'];
   static override resultSchema = S.obj({
     server: S.str(),
     tokens: S.arr(item({ id: S.str(), name: S.str(), type: S.str(), status: S.str(), loggedIn: S.bool(), available: S.bool(), keys: S.int(), possibleActions: S.arr(S.str()) })),

@@ -7,6 +7,7 @@ type Result = Awaited<ReturnType<typeof logout>>;
 
 export default class TokenLogout extends XrdCommand<typeof TokenLogout, Result> {
   static override summary = 'Log out of a token: every key on it stops working until the next login.';
+  static override examples = ['<%= config.bin %> token logout -c ss1 --token 0 --yes'];
   static override flags = { token: Flags.string({ default: '0', description: 'token id' }) };
   static override resultSchema = S.obj({ server: S.str(), tokenId: S.str(), changed: S.bool(), loggedIn: S.bool() });
 

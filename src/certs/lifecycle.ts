@@ -211,9 +211,7 @@ export async function checkImport(api: SecurityServerApi, bytes: Buffer, source:
     throw new UsageError(`${source}: certificate key usage is ${usage === 'both' ? 'both auth and sign' : 'neither auth nor sign'}; X-Road needs one of them`, { server, step });
   }
   const tokens = await api.getTokens();
-  if (findCert(tokens, cert.sha256Hex)) {
-    throw new ConflictError(`${source}: certificate ${cert.sha256Hex} is already on the server`, { server, step, hint: 'nothing to import' });
-  }
+  if (findCert(tokens, cert.sha256Hex)) throw new CertAlreadyPresentError(source, cert.sha256Hex, server, step);
   const usageT: KeyUsageType = usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING';
   const cas = await api.getApprovedCertificateAuthorities(usageT);
   const issuer = dnSet(cert.issuer);
@@ -253,6 +251,29 @@ export async function checkImport(api: SecurityServerApi, bytes: Buffer, source:
     step,
     hint: candidates.length ? `keys with CSRs: ${[...new Set(candidates.map((c) => `${c.keyId} (${c.keyLabel})`))].join(', ')}` : 'create a key and CSR first (xrdctl csr create)',
   });
+}
+
+/** The certificate to import is already on the server (the imperative command reports changed: false). */
+export class CertAlreadyPresentError extends ConflictError {
+  constructor(
+    source: string,
+    readonly hash: string,
+    server: string,
+    step: string,
+  ) {
+    super(`${source}: certificate ${hash} is already on the server`, { server, step, hint: 'nothing to import' });
+  }
+}
+
+/** `xrdctl cert import`: idempotent like apply, a certificate already there is changed: false and no write. */
+export async function importCertIdempotent(api: SecurityServerApi, bytes: Buffer, source: string, progress: Progress = noop): Promise<CertRow & { changed: boolean }> {
+  try {
+    return { ...(await importCert(api, bytes, source, progress)), changed: true };
+  } catch (e) {
+    if (!(e instanceof CertAlreadyPresentError)) throw e;
+    progress(`certificate ${e.hash.slice(0, 16)}… is already on ${api.server}: nothing to import`);
+    return { ...(await readCert(api, e.hash)), changed: false };
+  }
 }
 
 export async function importCert(api: SecurityServerApi, bytes: Buffer, source: string, progress: Progress = noop, now?: Date): Promise<CertRow> {
@@ -418,10 +439,16 @@ export async function certAction(
   api: SecurityServerApi,
   hashArg: string,
   action: CertAction,
-  o: { force?: boolean; confirm?: (problems: string[]) => Promise<void> } = {},
+  o: { force?: boolean; confirm?: (problems: string[]) => Promise<void>; confirmWrite?: (what: string) => Promise<void> } = {},
   at?: Date,
 ): Promise<CertActionResult> {
   const server = api.server;
+  if ((action === 'delete' || action === 'unregister') && /^[0-9a-f]{64}$/i.test(hashArg.replace(/:/g, ''))) {
+    // a full hash names one certificate for sure: if it is gone, the delete (or unregister) is already done
+    if (!findCert(await api.getTokens(), hashArg)) {
+      return { server, hash: hashArg.replace(/:/g, '').toUpperCase(), action, changed: false, status: null, active: null, forced: false };
+    }
+  }
   const { tokens, hash, cert, usage } = await locate(api, hashArg);
   const now = at ?? api.http.serverNow();
   const result = (changed: boolean, c?: TokenCertificate | null, forced = false): CertActionResult => ({
@@ -445,6 +472,7 @@ export async function certAction(
   if ((action === 'unregister' || action === 'mark-for-deletion') && cert.status === 'DELETION_IN_PROGRESS') return result(false, cert);
   const problems = assertSafeRemoval(server, action, tokens, { certs: [hash] }, !!o.force, now);
   if (problems.length && o.confirm) await o.confirm(problems);
+  else if (o.confirmWrite && (action === 'delete' || action === 'unregister')) await o.confirmWrite(`${action} ${usage} certificate ${hash.slice(0, 16)}… (${cert.status}) on ${server}: cannot be undone`);
   if (action === 'disable') await api.disableCertificate(hash);
   else if (action === 'unregister') await api.unregisterAuthCertificate(hash);
   else if (action === 'mark-for-deletion') await api.markAuthCertForDeletion(hash);
@@ -458,7 +486,7 @@ export async function certAction(
 export async function deleteKey(
   api: SecurityServerApi,
   keyId: string,
-  o: { force?: boolean; confirm?: (problems: string[]) => Promise<void> } = {},
+  o: { force?: boolean; confirm?: (problems: string[]) => Promise<void>; confirmWrite?: (what: string) => Promise<void> } = {},
   at?: Date,
 ): Promise<{ server: string; keyId: string; changed: boolean; forced: boolean; certificates: string[] }> {
   const server = api.server;
@@ -467,7 +495,9 @@ export async function deleteKey(
   const k = findKey(tokens, keyId);
   if (!k) return { server, keyId, changed: false, forced: false, certificates: [] };
   const problems = assertSafeRemoval(server, 'delete-key', tokens, { keys: [keyId] }, !!o.force, now);
+  const n = (k.key.certificates ?? []).length;
   if (problems.length && o.confirm) await o.confirm(problems);
+  else if (o.confirmWrite) await o.confirmWrite(`delete key ${keyId}${n ? ` with its ${n} certificate(s)` : ''} on ${server}: cannot be undone`);
   const certs = (k.key.certificates ?? []).map((c) => c.certificate_details.hash.toUpperCase());
   const registered = (k.key.certificates ?? []).some((c) => c.status === 'REGISTERED' || c.status === 'REGISTRATION_IN_PROGRESS');
   // ignore_warnings=true would silently unregister a registered auth cert: only when forced

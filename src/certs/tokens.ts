@@ -38,7 +38,7 @@ export async function login(
   if (!pinRef) {
     throw new UsageError(`token ${tokenId} PIN is needed`, { server: api.server, step: 'token-login', hint: 'pass --pin env:NAME or --pin file:PATH (or set tokenPin on the context)' });
   }
-  const pin = await resolveSecret(pinRef, { what: `token ${tokenId} PIN`, prompt: opts.prompt, warn: opts.warn });
+  const pin = await resolveSecret(pinRef, { what: `${api.server} token ${tokenId} PIN`, prompt: opts.prompt, warn: opts.warn });
   const after = await api.loginToken(tokenId, pin);
   return { server: api.server, tokenId, changed: true, loggedIn: after.logged_in };
 }

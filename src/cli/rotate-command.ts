@@ -82,12 +82,15 @@ export type RotateOutput = { status: string; rotations: ReturnType<typeof public
 
 export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> extends XrdCommand<T, RotateOutput> {
   static override resultSchema = rotateResultSchema;
+  /** a rotation stops between journaled steps (hooks() below), never inside one */
+  static override ownSignals = true;
 
   protected hooks(): RotateHooks {
     const f = this.flags as { yes?: boolean; 'i-understand-downtime'?: boolean };
     let interrupted = false;
-    const stop = () => {
+    const stop = (sig: NodeJS.Signals) => {
       interrupted = true;
+      this.signal = sig;
       this.out.warn('interrupted: finishing the current step, then stopping; xrdctl rotate resume continues');
     };
     process.once('SIGINT', stop);
@@ -172,8 +175,12 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
     for (const k of kept) this.out.warn(`not undone: ${k}`);
   }
 
+  /** SIGINT or SIGTERM that stopped the rotation between steps (exit 130 or 143, like every other command) */
+  private signal?: NodeJS.Signals;
+
   protected finish(r: RotateResult): RotateOutput {
-    if (r.status === 'failed') this.exitCode = r.error instanceof XrdError ? r.error.exitCode : ExitCode.FAILED;
+    if (this.signal) this.exitCode = this.signal === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED;
+    else if (r.status === 'failed') this.exitCode = r.error instanceof XrdError ? r.error.exitCode : ExitCode.FAILED;
     else if (r.status === 'waiting') this.exitCode = ExitCode.CHANGES;
     if (r.error && r.status === 'failed') this.out.warn(r.error.oneLine());
     return { status: r.status, rotations: r.rotations.map(publicRotation) };

@@ -10,6 +10,12 @@ export const ExitCode = {
   AUTH: 3,
   CHANGES: 4,
   SAFETY: 5,
+  /** stdout was closed by its reader (a pipe into head): quiet, like a shell's 128 + SIGPIPE */
+  PIPE: 141,
+  /** SIGINT (Ctrl-C): stopped after the request in flight */
+  INTERRUPTED: 130,
+  /** SIGTERM: stopped after the request in flight */
+  TERMINATED: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -244,6 +250,16 @@ export class ConflictError extends XrdError {
 export class SafetyError extends XrdError {
   override readonly code = 'safety';
   override readonly exitCode: number = ExitCode.SAFETY;
+}
+
+/** SIGINT or SIGTERM arrived: the HTTP layer sends no further request; a rerun continues (every step re-reads). */
+export class InterruptedError extends XrdError {
+  override readonly code = 'interrupted';
+  override readonly exitCode: number;
+  constructor(signal: NodeJS.Signals, at?: string) {
+    super(`interrupted${at ? ` at ${at}` : ''}; rerun to continue`, { hint: 'every step re-reads the server first, so running the same command again finishes the job' });
+    this.exitCode = signal === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED;
+  }
 }
 
 /** Normalise anything thrown into an XrdError (unknown errors keep their cause for --verbose). */

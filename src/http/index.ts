@@ -7,6 +7,7 @@ import {
   ApiError,
   AuthError,
   ConfigError,
+  InterruptedError,
   NetworkError,
   TimeoutError,
   TlsError,
@@ -15,6 +16,10 @@ import {
 } from '../errors/index.js';
 import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
 import { preview } from '../input/text.js';
+import { hintForApiCode } from '../errors/hints.js';
+import { checkStop, traceExchange } from './process.js';
+
+export { setHttpTrace, httpTraceWanted, requestStop, stopRequested, stoppedAt, resetStop } from './process.js';
 
 export interface HttpClientOptions {
   /** base URL including the API prefix, e.g. https://127.0.0.1:4000/api/v1 */
@@ -276,6 +281,8 @@ export class HttpClient {
     let attempt = 0;
     for (;;) {
       attempt++;
+      // after SIGINT/SIGTERM: the request in flight finished, no further one starts (the InterruptedError is not retried)
+      checkStop(this.server, this.where(ro));
       try {
         const res = await this.once<T>(ro);
         if (RETRYABLE_STATUS.has(res.status) && attempt <= retries && (res.status === 429 || idempotent)) {
@@ -294,7 +301,7 @@ export class HttpClient {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'XRD_TOO_LARGE') throw new ApiError(`answer larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; not read further`, { server: this.server, step: this.where(ro), hint: 'the server sent far more than the admin API ever does' });
-        if (e instanceof ApiError || e instanceof TlsError || e instanceof ConfigError) throw e;
+        if (e instanceof ApiError || e instanceof TlsError || e instanceof ConfigError || e instanceof InterruptedError) throw e;
         const wrapped = this.toNetworkError(ro, e);
         if (idempotent && code && RETRYABLE_CODES.has(code) && attempt <= retries) {
           const wait = this.backoff(attempt);
@@ -366,6 +373,7 @@ export class HttpClient {
     }
     const timeoutMs = ro.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
     this.requestCount++;
+    const started = performance.now();
     const res = await new Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
       const req = https.request(
         {
@@ -403,7 +411,11 @@ export class HttpClient {
       });
       if (payload) req.write(payload);
       req.end();
+    }).catch((e: unknown) => {
+      traceExchange(this.server, ro.method, path, (e as NodeJS.ErrnoException).code ?? 'failed', performance.now() - started);
+      throw e;
     });
+    traceExchange(this.server, ro.method, path, res.status, performance.now() - started);
     const ct = String(res.headers['content-type'] ?? '');
     let body: unknown = undefined;
     let invalidJson: string | undefined;
@@ -483,7 +495,7 @@ export class HttpClient {
       metadata: meta,
       warnings,
       correlationId: res.correlationId,
-      hint: hintFor(res.status, code) ?? (res.correlationId ? `correlation id ${res.correlationId} (in the server log)` : undefined),
+      hint: hintForApiCode(code) ?? hintFor(res.status) ?? (res.correlationId ? `correlation id ${res.correlationId} (in the server log)` : undefined),
     };
     const msg = `${res.status} ${detail}`;
     if (res.status === 401 || res.status === 403) return new AuthError(msg, opts);
@@ -516,12 +528,10 @@ function isIp(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') || host.startsWith('[');
 }
 
-function hintFor(status: number, code?: string): string | undefined {
+/** Hints by status, for answers whose X-Road code (if any) is not in the table of src/errors/hints.ts. */
+function hintFor(status: number): string | undefined {
   if (status === 401) return 'the API key was refused: check the key reference of this context';
   if (status === 403) return 'the API key lacks the role this step needs';
   if (status === 429) return 'the server rate-limited us (20 req/s, 600/min); wait and retry';
-  if (code === 'action_not_possible') return 'the object is not in a state that allows this (is the token logged in?)';
-  if (code === 'global_conf_outdated') return 'the server has no valid global configuration; check xrdctl health';
-  if (code === 'warnings_detected') return 'the server raised warnings; review them and pass --ignore-warnings to go ahead';
   return undefined;
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { NetworkError, TimeoutError } from '../errors/index.js';
+import { traceExchange } from './process.js';
 
 /**
  * A plain request to a non-admin peer (an OCSP responder): no API key, no cookies, no redirects
@@ -18,11 +19,15 @@ export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; bo
   const timeoutMs = o.timeoutMs ?? 5000;
   const maxBytes = o.maxBytes ?? 1024 * 1024;
   const lib = u.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
+  const method = o.method ?? (o.body ? 'POST' : 'GET');
+  const started = performance.now();
+  // the same trace as the admin API's exchanges (--verbose, XRDCTL_DEBUG=http): host and path only
+  const trace = (status: number | string) => traceExchange(u.host, method, u.pathname, status, performance.now() - started);
+  return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
     const req = lib.request(
       u,
       {
-        method: o.method ?? (o.body ? 'POST' : 'GET'),
+        method,
         ...(o.ca ? { ca: o.ca } : {}),
         headers: { ...(o.body ? { 'content-type': o.contentType ?? 'application/octet-stream', 'content-length': String(o.body.length) } : {}), ...(o.accept ? { accept: o.accept } : {}) },
       },
@@ -52,5 +57,11 @@ export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; bo
       reject(Object.assign(new NetworkError(`${what} unreachable: ${e.code ?? e.message}`), { code: e.code }));
     });
     req.end(o.body);
-  });
+  }).then(
+    (r) => (trace(r.status), r),
+    (e: unknown) => {
+      trace(e instanceof TimeoutError ? 'timeout' : 'failed');
+      throw e;
+    },
+  );
 }

@@ -40,6 +40,8 @@ export interface OutputOptions {
   json?: boolean;
   noColor?: boolean;
   verbose?: boolean;
+  /** -q: nothing but errors (and the --json document, which was asked for) */
+  quiet?: boolean;
   stdout?: Writable;
   stderr?: Writable;
   stdin?: { isTTY?: boolean };
@@ -51,6 +53,25 @@ export interface ProgressTask {
   run: (update: (status: string) => void) => Promise<unknown>;
 }
 
+let pipeGuard = false;
+/**
+ * A reader that closed stdout (`xrdctl … | head -1`) ends the process quietly with `code` (documented
+ * in the README) rather than with an unhandled EPIPE. stderr closing early is ignored the same way.
+ */
+export function exitQuietlyOnClosedPipe(code: number): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(code);
+      throw e;
+    });
+  }
+}
+
+/** An answered prompt is marked with a neutral '>' rather than a green ✔: an answer is not a success (a wrong PIN's error may follow). */
+const PROMPT_THEME = { prefix: { idle: '?', done: '>' } };
+
 /**
  * The one output layer. stdout carries the result only (a table/text for people, or exactly one
  * JSON document with --json); everything else (progress, logs, warnings, errors in human mode)
@@ -59,6 +80,7 @@ export interface ProgressTask {
 export class Output {
   readonly json: boolean;
   readonly verbose: boolean;
+  readonly quiet: boolean;
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
   readonly warnings: string[] = [];
@@ -71,6 +93,7 @@ export class Output {
   constructor(opts: OutputOptions = {}) {
     this.json = !!opts.json;
     this.verbose = !!opts.verbose;
+    this.quiet = !!opts.quiet && !opts.verbose;
     this.stdout = opts.stdout ?? process.stdout;
     this.stderr = opts.stderr ?? process.stderr;
     this.stdin = opts.stdin ?? process.stdin;
@@ -89,7 +112,7 @@ export class Output {
 
   /** A human line on stdout (nothing in --json mode). */
   print(text = ''): void {
-    if (this.json) return;
+    if (this.json || this.quiet) return;
     this.stdout.write(toTerminal(redact(text)) + '\n');
   }
 
@@ -105,7 +128,7 @@ export class Output {
 
   /** A screenful for people that replaces the previous one (--watch): cleared first on a terminal only. */
   redraw(text: string): void {
-    if (this.json) return;
+    if (this.json || this.quiet) return;
     if (this.stdout.isTTY && this.env.TERM !== 'dumb') this.stdout.write('\u001b[H\u001b[2J');
     this.print(text);
   }
@@ -121,6 +144,7 @@ export class Output {
 
   /** Progress and information for people: always stderr (stdout stays the result's, also with --json). */
   info(text: string): void {
+    if (this.quiet) return;
     // one message, one line: a newline inside (from a server) cannot forge the next one
     this.stderr.write(toTerminal(redact(text), { oneLine: true }) + '\n');
   }
@@ -130,10 +154,25 @@ export class Output {
     this.stderr.write(toTerminal(this.err.dim(redact(text)), { oneLine: true }) + '\n');
   }
 
+  /** One HTTP exchange (--verbose, XRDCTL_DEBUG=http) on stderr: method, path, status, time, never a header or a body. */
+  trace(line: string): void {
+    this.stderr.write(toTerminal(this.err.dim(redact(line)), { oneLine: true }) + '\n');
+  }
+
+  /** The operator said no: nothing changed (stderr; with --json also the one document, changed: false). */
+  cancelled(message: string): void {
+    if (!this.quiet) this.stderr.write(toTerminal(redact(message), { oneLine: true }) + '\n');
+    if (this.json && !this.resultWritten) {
+      this.resultWritten = true;
+      this.stdout.write(safeJson({ changed: false, cancelled: true }, 2) + '\n');
+    }
+  }
+
   /** Warnings always reach stderr and are collected into the JSON result. */
   warn(text: string): void {
     const t = redact(text);
     this.warnings.push(t);
+    if (this.quiet) return;
     this.stderr.write(toTerminal(`${this.err.yellow('warning:')} ${t}`, { oneLine: true }) + '\n');
   }
 
@@ -175,7 +214,7 @@ export class Output {
    * otherwise one plain line per step on stderr. Steps run in order; the first failure stops.
    */
   async steps(tasks: ProgressTask[]): Promise<void> {
-    const live = !this.json && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb';
+    const live = !this.json && !this.quiet && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb';
     if (!live) {
       for (const t of tasks) {
         this.info(`${this.err.cyan('→')} ${t.title}`);
@@ -197,8 +236,10 @@ export class Output {
       {
         concurrent: false,
         exitOnError: true,
-        // listr2 writes to stdout by default: stdout is reserved for the result
-        rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }) },
+        // SIGINT is the command's (stop after the request in flight, exit 130), not listr's (exit 127)
+        registerSignalListeners: false,
+        // listr2 writes to stdout by default: stdout is reserved for the result; the error is printed once, by error()
+        rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), showErrorMessage: false },
       },
     );
     await list.run();
@@ -209,7 +250,7 @@ export class Output {
    * Otherwise: one line per message on stderr, or JSON lines with --json (stdout stays the result's).
    */
   async lanes<T>(names: string[], fn: (lane: { update(name: string, msg: string): void; event(e: object): void; end(name: string, error?: string): void }) => Promise<T>): Promise<T> {
-    const live = !this.json && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb' && names.length > 0;
+    const live = !this.json && !this.quiet && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb' && names.length > 0;
     if (!live) {
       return fn({
         update: (n, m) => {
@@ -242,7 +283,7 @@ export class Output {
           if (err) throw new Error(cleanText(redact(err), { oneLine: true }));
         },
       })),
-      { concurrent: true, exitOnError: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseErrors: false } },
+      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseErrors: false } },
     );
     const running = list.run().catch(() => undefined);
     try {
@@ -266,7 +307,7 @@ export class Output {
   async confirm(message: string, opts: { flag: string; default?: boolean }): Promise<boolean> {
     if (!this.interactive) throw new NonInteractiveError(`confirmation (${message})`, opts.flag);
     const { confirm } = await import('@inquirer/prompts');
-    return confirm({ message, default: opts.default ?? false }, { output: this.stderr as NodeJS.WritableStream });
+    return confirm({ message, default: opts.default ?? false, theme: PROMPT_THEME }, { output: this.stderr as NodeJS.WritableStream });
   }
 
   /**
@@ -276,7 +317,7 @@ export class Output {
   async confirmTyped(message: string, expected: string, opts: { flag: string }): Promise<boolean> {
     if (!this.interactive) throw new NonInteractiveError(`confirmation (${message})`, opts.flag);
     const { input } = await import('@inquirer/prompts');
-    const answer = await input({ message: `${message}\n  type ${expected} to go on:` }, { output: this.stderr as NodeJS.WritableStream });
+    const answer = await input({ message: `${message}\n  type ${expected} to go on:`, theme: PROMPT_THEME }, { output: this.stderr as NodeJS.WritableStream });
     return answer.trim() === expected;
   }
 
@@ -284,6 +325,6 @@ export class Output {
   async secret(message: string, opts: { flag: string }): Promise<string> {
     if (!this.interactive) throw new NonInteractiveError(message, opts.flag);
     const { password } = await import('@inquirer/prompts');
-    return password({ message, mask: '*' }, { output: this.stderr as NodeJS.WritableStream });
+    return password({ message, mask: '*', theme: PROMPT_THEME }, { output: this.stderr as NodeJS.WritableStream });
   }
 }

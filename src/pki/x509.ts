@@ -128,15 +128,6 @@ export function daysLeft(c: Pick<ParsedCertificate, 'notAfter'>, now = new Date(
   return Math.floor((c.notAfter.getTime() - now.getTime()) / 86_400_000);
 }
 
-/** A fingerprint as upper-case hex without separators; accepts sha256:/SHA256= prefixes, colons, any case. */
-export function normalizeFingerprint(s: string): string {
-  const hex = s.trim().replace(/^sha-?(1|256)\s*[:=]\s*/i, '').replace(/[:\s-]/g, '');
-  if (!/^[0-9a-fA-F]+$/.test(hex) || (hex.length !== 40 && hex.length !== 64)) {
-    throw new UsageError(`not a SHA-1 or SHA-256 fingerprint: ${s.slice(0, 80)}`);
-  }
-  return hex.toUpperCase();
-}
-
 /** Whether the certificate's public key is the given one (compared as SubjectPublicKeyInfo DER). */
 export function certMatchesKey(cert: Pick<ParsedCertificate, 'der'>, publicKeyPem: string): boolean {
   const spki = (k: import('node:crypto').KeyObject) => k.export({ type: 'spki', format: 'der' });

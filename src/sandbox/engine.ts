@@ -301,7 +301,7 @@ export class Engine {
   }
   /** revoke by serial (hex) or certificate hash; false if this sandbox's CAs never issued it */
   revoke(hashOrSerial: string, reason?: string): boolean {
-    const key = hashOrSerial.replace(/:/g, '');
+    const key = this.uniqueHash(hashOrSerial.replace(/:/g, ''));
     for (const ca of this.st.cas) {
       const serial = ca.issued.includes(key.toLowerCase()) ? key.toLowerCase() : ca.issuedHashes?.[key.toUpperCase()];
       if (serial) {
@@ -312,6 +312,12 @@ export class Engine {
       }
     }
     return false;
+  }
+  /** A unique prefix (8+ hex digits) of an issued certificate's hash stands for the hash, like git; anything else is kept as given. */
+  private uniqueHash(id: string): string {
+    if (!/^[0-9A-Fa-f]{8,63}$/.test(id) || this.st.cas.some((c) => c.issued.includes(id.toLowerCase()))) return id;
+    const hits = this.st.cas.flatMap((c) => Object.keys(c.issuedHashes ?? {})).filter((h) => h.startsWith(id.toUpperCase()));
+    return hits.length === 1 ? hits[0]! : id;
   }
   caByName(name: string): CaState | undefined {
     return this.st.cas.find((c) => c.name === name);

@@ -70,5 +70,6 @@ export async function createKeyCsr(
   });
   if (o.out) writeFileSafe(o.out, res.csr, { overwrite: true, what: 'CSR', mode: 0o644 });
   const { csr, ...rest } = res;
-  return { ...rest, file: o.out ?? null, csr: res.format === 'PEM' ? csr.toString('utf8') : csr.toString('base64') };
+  // PEM text with the line ends of this system (the server may send CRLF), so `csr create > x.csr` is a clean file
+  return { ...rest, file: o.out ?? null, csr: res.format === 'PEM' ? csr.toString('utf8').replace(/\r\n/g, '\n') : csr.toString('base64') };
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors/index.js';
 import { createCsr, parseCsr } from '../../src/pki/csr.js';
 import { generateRsaKeyPair, publicKeyFingerprint, publicKeyPemOf } from '../../src/pki/keys.js';
-import { certMatchesKey, daysLeft, normalizeFingerprint, parseCertificate, verifyIssuedBy } from '../../src/pki/x509.js';
+import { normalizeFingerprintOrThrow } from '../../src/config/contexts.js';
+import { certMatchesKey, daysLeft, parseCertificate, verifyIssuedBy } from '../../src/pki/x509.js';
 
 const kp = generateRsaKeyPair(2048);
 const other = generateRsaKeyPair(2048);
@@ -58,9 +59,11 @@ describe('pki core', () => {
 
   it('fingerprints normalise from any common spelling', () => {
     const hex = 'ab'.repeat(32);
-    for (const s of [hex, `sha256:${hex}`, `SHA256=${hex.toUpperCase()}`, hex.match(/../g)!.join(':')]) {
-      expect(normalizeFingerprint(s)).toBe(hex.toUpperCase());
+    const colons = hex.toUpperCase().match(/../g)!.join(':');
+    // the last two are what `openssl x509 -noout -fingerprint -sha256` prints (OpenSSL 1.1 and 3)
+    for (const s of [hex, `sha256:${hex}`, `SHA256=${hex.toUpperCase()}`, hex.match(/../g)!.join(':'), `SHA256 Fingerprint=${colons}`, `sha256 Fingerprint=${colons}\n`]) {
+      expect(normalizeFingerprintOrThrow(s)).toBe(colons);
     }
-    expect(() => normalizeFingerprint('xyz')).toThrow(UsageError);
+    expect(() => normalizeFingerprintOrThrow('xyz')).toThrow(UsageError);
   });
 });

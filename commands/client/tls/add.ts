@@ -7,6 +7,7 @@ type Result = { server: string; client: string; hash: string; subject: string; n
 
 export default class ClientTlsAdd extends XrdCommand<typeof ClientTlsAdd, Result> {
   static override summary = "Add an information system's TLS certificate to a client (checked locally first).";
+  static override examples = ['<%= config.bin %> client tls add -c ss1 --client DEV:GOV:1001:REPORTS is.crt'];
   static override args = { file: Args.string({ required: true, description: 'certificate file (PEM or DER)' }) };
   static override flags = { client: clientFlag };
   static override resultSchema = S.obj({ server: S.str(), client: S.str(), hash: S.str(), subject: S.str(), notAfter: S.str(), changed: S.bool() });

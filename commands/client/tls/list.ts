@@ -7,6 +7,7 @@ type Result = { server: string; client: string; certificates: Row[] };
 
 export default class ClientTlsList extends XrdCommand<typeof ClientTlsList, Result> {
   static override summary = 'List the information system TLS certificates of a client.';
+  static override examples = ['<%= config.bin %> client tls list -c ss1 --client DEV:GOV:1001:REPORTS'];
   static override flags = { client: clientFlag };
   static override resultSchema = S.obj({ server: S.str(), client: S.str(), certificates: S.arr(item({ hash: S.str(), subject: S.str(), notAfter: S.str() })) });
 

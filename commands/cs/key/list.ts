@@ -16,7 +16,7 @@ export default class CsKeyList extends XrdCommand<typeof CsKeyList, Result> {
   });
 
   protected async execute(): Promise<Result> {
-    return listCsKeys(await this.centralServer(this.context()));
+    return listCsKeys(await this.centralServer(this.centralContext()));
   }
 
   protected override render(r: Result): void {

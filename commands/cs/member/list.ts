@@ -6,10 +6,11 @@ type Result = { server: string; members: { id: string; name: string | null }[] }
 
 export default class CsMemberList extends XrdCommand<typeof CsMemberList, Result> {
   static override summary = 'List the members the central server knows.';
+  static override examples = ['<%= config.bin %> cs member list -c cs', '<%= config.bin %> cs member list -c ss1 --json'];
   static override resultSchema = S.obj({ server: S.str(), members: S.arr(item({ id: S.str(), name: S.nullable(S.str()) })) });
 
   protected async execute(): Promise<Result> {
-    const cs = await this.centralServer(this.context());
+    const cs = await this.centralServer(this.centralContext());
     return { server: cs.server, members: await listCentralClients(cs, 'MEMBER') };
   }
 

@@ -7,11 +7,12 @@ type Result = Awaited<ReturnType<typeof decideRequest>>;
 
 export default class CsRequestApprove extends XrdCommand<typeof CsRequestApprove, Result> {
   static override summary = 'Approve a waiting management request.';
+  static override examples = ['<%= config.bin %> cs request approve -c cs 42'];
   static override args = { id: Args.integer({ required: true, description: 'request id' }) };
   static override resultSchema = S.obj({ id: S.int(), decision: S.enum(['approve', 'decline']), changed: S.bool(), status: S.str() });
 
   protected async execute(): Promise<Result> {
-    const cs = await this.centralServer(this.context());
+    const cs = await this.centralServer(this.centralContext());
     
     return decideRequest(cs, this.args.id, 'approve');
   }

@@ -8,6 +8,7 @@ type Result = { server: string; requests: RequestRow[] };
 
 export default class CsRequestList extends XrdCommand<typeof CsRequestList, Result> {
   static override summary = 'List management requests at the central server.';
+  static override examples = ['<%= config.bin %> cs request list -c cs --status WAITING', '<%= config.bin %> cs request list -c ss1 --json'];
   static override idInputs = { server: 'server' } as const;
   static override flags = {
     status: Flags.string({ options: requestStatuses, description: 'only this status (e.g. WAITING)' }),
@@ -18,7 +19,7 @@ export default class CsRequestList extends XrdCommand<typeof CsRequestList, Resu
   static override resultSchema = S.obj({ server: S.str(), requests: S.arr(item(requestRowProps)) });
 
   protected async execute(): Promise<Result> {
-    const cs = await this.centralServer(this.context());
+    const cs = await this.centralServer(this.centralContext());
     return { server: cs.server, requests: await listRequests(cs, { status: this.flags.status, types: this.flags.type, serverId: this.flags.server, max: this.flags.max }) };
   }
 

@@ -4,13 +4,14 @@ import { actCentral, actionResultSchema, type ActionResult } from '../../../src/
 
 export default class CsSubsystemAdd extends XrdCommand<typeof CsSubsystemAdd, ActionResult> {
   static override summary = 'Add a subsystem at the central server (the same action apply runs).';
+  static override examples = ['<%= config.bin %> cs subsystem add -c cs DEV:GOV:1001:REPORTS'];
   static override args = { id: Args.string({ required: true, description: 'subsystem id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
   static override idInputs = { id: 'subsystem' } as const;
   static override flags = { name: Flags.string({ description: 'subsystem name' }) };
   static override resultSchema = actionResultSchema;
 
   protected async execute(): Promise<ActionResult> {
-    const cs = await this.centralServer(this.context());
+    const cs = await this.centralServer(this.centralContext());
     return actCentral(cs, 'cs-add-subsystem', this.args.id, { id: this.args.id, name: this.flags.name ?? null });
   }
 

@@ -8,8 +8,9 @@ type Result = { revoked: string };
 
 export default class SandboxCaRevoke extends XrdCommand<typeof SandboxCaRevoke, Result> {
   static override summary = "Revoke a certificate at the sandbox's CA (OCSP answers REVOKED from then on): rehearse a key compromise.";
-  static override args = { cert: Args.string({ required: true, description: 'certificate hash (SHA-256) or serial' }) };
+  static override args = { cert: Args.string({ required: true, description: 'certificate hash (SHA-256, or a unique prefix of 8+ hex digits) or serial' }) };
   static override flags = { dir: dirFlag };
+  static override examples = ['<%= config.bin %> sandbox ca revoke 3F9A12BC', '<%= config.bin %> sandbox ca revoke 3F9A12BC…(64 hex digits) --json'];
   static override resultSchema = S.obj({ revoked: S.str() });
 
   protected async execute(): Promise<Result> {

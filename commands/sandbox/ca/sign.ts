@@ -9,6 +9,7 @@ type Result = { file: string | null; certificate: string };
 export default class SandboxCaSign extends XrdCommand<typeof SandboxCaSign, Result> {
   static override summary = "Sign a CSR with the sandbox's CA (what an operator's CA does); prints the certificate PEM.";
   static override description = 'Usable as the command of the `command` CA adapter when rehearsing: --command "xrdctl sandbox ca sign {csr}".';
+  static override examples = ['<%= config.bin %> sandbox ca sign auth.csr --usage auth --out auth.crt'];
   static override args = { csr: Args.string({ required: true, description: "CSR file (PEM or DER), or '-' for stdin" }) };
   static override flags = {
     dir: dirFlag,

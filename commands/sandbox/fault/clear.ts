@@ -8,6 +8,7 @@ type Result = { cleared: boolean; server: string | null };
 
 export default class SandboxFaultClear extends XrdCommand<typeof SandboxFaultClear, Result> {
   static override summary = 'Remove injected faults (all, or those of one server).';
+  static override examples = ['<%= config.bin %> sandbox fault clear', '<%= config.bin %> sandbox fault clear --server ss1'];
   static override flags = { dir: dirFlag, server: Flags.string({ description: 'only this server' }) };
   static override resultSchema = S.obj({ cleared: S.bool(), server: S.nullable(S.str()) });
 

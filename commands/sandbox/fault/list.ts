@@ -9,6 +9,7 @@ type Result = { faults: Fault[] };
 
 export default class SandboxFaultList extends XrdCommand<typeof SandboxFaultList, Result> {
   static override summary = 'List the faults injected into a running sandbox.';
+  static override examples = ['<%= config.bin %> sandbox fault list', '<%= config.bin %> sandbox fault list --json'];
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({ faults: S.arr({ type: 'object' }) });
 

@@ -161,7 +161,8 @@ const actions = {
   },
   'unregister-client': async (ctx: ExecContext, p: { id: string }) => {
     const c = await getClient(ctx, p.id);
-    if (!c) throw new ConflictError(`client ${p.id} is not on the server`, { server: ctx.api.server, step: 'unregister-client' });
+    // a client already gone is unregistered too (its deletion needed the unregistration): nothing to do, like delete-client
+    if (!c) return;
     if (c.status === 'REGISTERED' || c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'DISABLED') await ctx.api.unregisterClient(p.id);
   },
   'delete-client': async (ctx: ExecContext, p: { id: string }) => {
