@@ -81,6 +81,25 @@ export class CentralServerApi {
     const r = await this.http.request<Buffer | string>({ method: 'GET', path: `/configuration-sources/${source}/anchor/download`, accept: 'application/xml, application/octet-stream', step: 'download-anchor' });
     return Buffer.isBuffer(r.body) ? r.body : Buffer.from(String(r.body ?? ''));
   }
+  /** A new configuration signing key of a source on a token (the token must be logged in). */
+  async addSigningKey(source: T.ConfigurationType, tokenId: string, label: string) {
+    return (await this.http.request<T.ConfigurationSigningKey>({ method: 'POST', path: `/configuration-sources/${source}/signing-keys`, body: { key_label: label, token_id: tokenId }, step: 'add-signing-key', expect: expect(CS.anyObject) })).body;
+  }
+  /** Make a key the one that signs its source's global configuration (idempotent: PUT). */
+  async activateSigningKey(id: string) {
+    await this.http.request({ method: 'PUT', path: `/signing-keys/${enc(id)}/activate`, step: 'activate-signing-key', idempotent: true });
+  }
+  async deleteSigningKey(id: string) {
+    await this.http.request({ method: 'DELETE', path: `/signing-keys/${enc(id)}`, step: 'delete-signing-key' });
+  }
+  /** Re-create a source's anchor from its current signing keys. */
+  async reCreateAnchor(source: T.ConfigurationType) {
+    return (await this.http.request<{ hash: string; created_at: string }>({ method: 'PUT', path: `/configuration-sources/${source}/anchor/re-create`, step: 're-create-anchor', expect: expect(CS.anyObject) })).body;
+  }
+  /** The API key's user: its roles (common admin API). */
+  async getUser() {
+    return (await this.http.request<{ username?: string; roles?: string[]; permissions?: string[] }>({ method: 'GET', path: '/user', step: 'get-user', expect: expect(CS.anyObject) })).body;
+  }
   /** The CS tokens with their configuration signing keys. */
   getTokens() {
     return this.http.request<T.CsToken[]>({ method: 'GET', path: '/tokens', step: 'list-tokens', expect: expect(CS.tokens) }).then((r) => r.body);

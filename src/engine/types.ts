@@ -22,7 +22,8 @@ export type ChangeKind =
   | 'local-group-member'
   | 'access-right'
   | 'cs-member'
-  | 'cs-subsystem';
+  | 'cs-subsystem'
+  | 'config-signing';
 
 /** One step of a kind: a typed name and its typed parameters (serialisable; a saved plan holds it). */
 export interface ActionOf<T extends string, P> {
