@@ -246,8 +246,9 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
       } else if (j.mode === 'emergency') {
         await ctx.confirm('activate-key', `sign with the new key ${k.id} now: every security server stops verifying global configuration until it imports the re-created anchor`);
       }
-      await ctx.cs.activateSigningKey(k.id);
+      // taken before the request: the servers' outage starts after it, so intervals measured from it are upper bounds
       j.new.activatedAt = new Date().toISOString();
+      await ctx.cs.activateSigningKey(k.id);
       // what each server had verified last (its own clock): the next verification must be newer
       if (j.mode === 'routine' && j.configSource === 'INTERNAL') {
         await Promise.all(
@@ -320,15 +321,16 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
       if (Date.now() < at) return { status: 'waiting', on: 'the grace period', message: `old key ${old.id} is deleted after ${new Date(at).toISOString()}: xrdctl rotate resume ${j.id}` };
       if (j.configSource === 'INTERNAL') {
         // a server unreachable at the push that answers now gets the anchor first
+        const down = new Set<string>();
         if (j.mode === 'emergency') {
           const back: string[] = [];
-          await Promise.all(Object.keys(j.servers).filter((n) => j.servers[n]!.state === 'unreachable').map(async (n) => (await probe(api(ctx, j, n))).reachable && back.push(n)));
+          await Promise.all(Object.keys(j.servers).filter((n) => j.servers[n]!.state === 'unreachable').map(async (n) => ((await probe(api(ctx, j, n))).reachable ? back.push(n) : down.add(n))));
           if (back.length) await pushAll(ctx, j, back);
         }
         // the invariant: no reachable server of the manifest trusts only the old key
         const problems: string[] = [];
         await Promise.all(
-          Object.entries(j.servers).map(async ([n, s]) => {
+          Object.entries(j.servers).filter(([n]) => !down.has(n)).map(async ([n, s]) => {
             const p = await probe(api(ctx, j, n));
             if (!p.reachable) return;
             if (s.state !== 'verified') problems.push(`${n} is reachable but not seen verifying with the new key (${s.message ?? s.state})`);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSigningRunbook } from '../../src/rotation/config-signing.js';
 import { sandboxConformance, type SandboxConformance } from '../sandbox/conformance-support.js';
 import { repoRoot } from '../support/cli.js';
 import { manifestEnv } from '../support/manifest-env.js';
@@ -31,12 +32,11 @@ describe('rotate config-signing', () => {
   const keys = async (): Promise<Key[]> => (await E.run(['cs', 'key', 'list', '-c', 'cs', '--json'])).json().keys;
   const internal = async () => (await keys()).filter((k) => k.source === 'INTERNAL');
   const globalconfOutages = () => E.sb.outages().filter((o) => o.kind === 'globalconf');
+  /** every server of the manifest verifies global configuration, as health reads it (one run for all five) */
   const everyServerVerifies = async () => {
-    for (const ss of E.sb.ss) {
-      const h = await E.run(['health', '-c', ss.name, '--json']);
-      const gc = h.json().servers[0].checks.find((c: { name: string }) => c.name === 'globalconf');
-      expect(gc?.status, `${ss.name}: ${JSON.stringify(gc)}`).toBe('OK');
-    }
+    const h = await E.run(['health', '-f', manifest, '--only', 'globalconf', '--json'], { env });
+    const rows = h.json().servers.filter((s: { kind: string }) => s.kind === 'security').map((s: { server: string; checks: { name: string; status: string }[] }) => `${s.server} ${s.checks.filter((c) => c.name.startsWith('globalconf')).map((c) => c.status).join(',')}`);
+    expect(rows, JSON.stringify(h.json().servers)).toEqual(E.sb.ss.map((s) => expect.stringMatching(new RegExp(`^${s.name} (OK,?)+$`))));
   };
 
   it('regular change: the new key signs, the old one is deleted, every server verifies, no outage', async () => {
@@ -57,11 +57,152 @@ describe('rotate config-signing', () => {
     const st = await E.run(['rotate', 'status', j.id, '--json']);
     expect(st.json().rotations[0]).toMatchObject({ id: j.id, kind: 'config-signing', status: 'done' });
   }, 60_000);
-});
 
-// the OpenAPI files are needed for the conformance part
-void openApiDir;
-void readFileSync;
-void statSync;
-export type { SandboxConformance };
-void sandboxConformance;
+  it('emergency change: the re-created anchor on every server, the old key deleted, each outage within the runbook’s own push (printed per server)', async () => {
+    const [before] = await internal();
+    const t0 = Date.now();
+    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--emergency', ...fast, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = r.json().rotations[0];
+    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['add-key:done', 'activate-key:done', 'recreate-anchor:done', 'push-anchor:done', 'delete-old-key:done', 'finish-servers:done']);
+    const after = await internal();
+    expect(after.map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
+    expect(after[0]!.id).not.toBe(before!.id);
+    // the anchor is kept for servers that have to import it by hand: 0600
+    expect(statSync(j.anchorFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(j.anchorFile, 'utf8')).toContain('<verificationCert>');
+    await everyServerVerifies();
+    // no server was unable to verify for longer than the interval the runbook printed for it
+    const outages = globalconfOutages().filter((o) => Date.parse(o.from) >= t0);
+    for (const s of j.servers) {
+      expect(s.state).toBe('verified');
+      expect(r.stderr).toContain(`${s.name}: verifies with the new key; unable to verify for at most`);
+      for (const o of outages.filter((x) => x.server === s.name)) {
+        expect(o.to, `${s.name} still unable to verify`).not.toBeNull();
+        expect(Date.parse(o.to!) - Date.parse(o.from)).toBeLessThanOrEqual(s.unverifiedMs + 5);
+      }
+    }
+    expect(outages.every((o) => o.to !== null)).toBe(true);
+  }, 60_000);
+
+  it('one server unreachable during the emergency push: the others finish, it is reported with the anchor and the resume command, resume completes it', async () => {
+    E.sb.faults.add({ server: 'ss3', operation: '*', reset: true });
+    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--emergency', ...fast, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(4);
+    const j = r.json().rotations[0];
+    expect(j).toMatchObject({ status: 'waiting', waitingOn: 'unreachable security servers' });
+    const states = Object.fromEntries(j.servers.map((s: { name: string; state: string }) => [s.name, s.state]));
+    expect(states).toEqual({ ss1: 'verified', ss2: 'verified', ss3: 'unreachable', ss4: 'verified', ss5: 'verified' });
+    const finish = j.steps.find((s: { name: string }) => s.name === 'finish-servers');
+    expect(finish.message).toContain(j.anchorFile);
+    expect(finish.message).toContain(`xrdctl rotate resume ${j.id}`);
+    // the compromised key is gone: no reachable server trusts only it
+    expect((await internal()).map((k) => k.id)).toEqual([j.new.keyId]);
+    // the human view names the server, the anchor and the command
+    const human = await E.run(['rotate', 'status', j.id]);
+    expect(human.stdout).toMatch(/ss3\s+unreachable/);
+    expect(human.stdout).toContain(`anchor to import by hand: ${j.anchorFile}; then xrdctl rotate resume ${j.id}`);
+    E.sb.faults.clear('ss3');
+    const res = await E.run(['rotate', 'resume', j.id, '--yes', '--json'], { env });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.json().rotations[0].servers.every((s: { state: string }) => s.state === 'verified')).toBe(true);
+    await everyServerVerifies();
+    expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
+  }, 60_000);
+
+  it('a central server key without the Security Officer role: exit 3 before anything changes', async () => {
+    const before = await keys();
+    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--yes', '--json'], { env: { ...env, XRD_CS_API_KEY: E.sb.cs.apiKeys.XROAD_REGISTRATION_OFFICER! } });
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.json().error.message).toMatch(/XROAD_REGISTRATION_OFFICER.*XROAD_SECURITY_OFFICER/);
+    expect(await keys()).toEqual(before);
+  });
+
+  it('a logged-out central server token: a clear error (exit 1), nothing changed', async () => {
+    const before = await keys();
+    await csCall('PUT', '/tokens/0/logout');
+    try {
+      const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--yes', '--json'], { env });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(r.json().error.message).toMatch(/token 0 of the central server cs is logged out/);
+      expect((await keys()).map((k) => k.id)).toEqual(before.map((k) => k.id));
+    } finally {
+      await csCall('PUT', '/tokens/0/login', { password: E.sb.cs.tokenPin });
+    }
+  });
+
+  it('a server that refuses the anchor: the push fails naming it, the old key is kept; resume finishes once it accepts', async () => {
+    const [old] = await internal();
+    E.sb.faults.add({ server: 'ss2', operation: 'replaceAnchor', status: 409, code: 'anchor_upload_failed' });
+    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--emergency', ...fast, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const j = r.json().rotations[0];
+    expect(j.status).toBe('failed');
+    expect(j.error).toMatch(/ss2: refused the anchor.*anchor_upload_failed.*the old key is kept/);
+    expect(j.steps.find((s: { name: string }) => s.name === 'push-anchor').status).toBe('failed');
+    expect(j.steps.find((s: { name: string }) => s.name === 'delete-old-key').status).toBe('pending');
+    expect((await internal()).map((k) => k.id).sort()).toEqual([old!.id, j.new.keyId].sort());
+    E.sb.faults.clear('ss2');
+    const res = await E.run(['rotate', 'resume', j.id, '--yes', '--json'], { env });
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect((await internal()).map((k) => k.id)).toEqual([j.new.keyId]);
+    await everyServerVerifies();
+  }, 60_000);
+
+  it.each(['routine', 'emergency'] as const)('%s: SIGKILL after every step in turn, each time resumed, converges (new key signs, old deleted, every server verifies)', async (mode) => {
+    const names = configSigningRunbook({ mode });
+    const [old] = await internal();
+    const first = await E.run(['rotate', 'config-signing', '-f', manifest, ...(mode === 'emergency' ? ['--emergency'] : []), ...fast, '--yes', '--json'], { env: { ...env, XRDCTL_CRASH_AFTER_STEP: names[0] } });
+    expect(first.exitCode, first.stderr).not.toBe(0);
+    const open = (await E.run(['rotate', 'status', '--json'])).json().rotations.filter((j: { kind: string; status: string }) => j.kind === 'config-signing' && j.status !== 'done' && j.status !== 'aborted');
+    expect(open).toHaveLength(1);
+    const id = open[0].id;
+    // killed after step i, resumed and killed after step i+1, …: every step is a crash point, one process each
+    for (const name of names.slice(1)) {
+      const r = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env: { ...env, XRDCTL_CRASH_AFTER_STEP: name } });
+      expect(r.exitCode, `${name}: ${r.stderr}`).not.toBe(0);
+      const j = (await E.run(['rotate', 'status', id, '--json'])).json().rotations[0];
+      expect(j.steps.find((s: { name: string }) => s.name === name).status, name).toMatch(/done|skipped/);
+    }
+    const res = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env });
+    expect(res.exitCode, res.stderr).toBe(0);
+    const j = res.json().rotations[0];
+    expect(j.status).toBe('done');
+    expect((await internal()).map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
+    expect(j.new.keyId).not.toBe(old!.id);
+    await everyServerVerifies();
+    expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
+  }, 60_000);
+
+  it.skipIf(!openApiDir())('every request and answer of these flows conforms to the OpenAPI files', async () => {
+    const check: SandboxConformance = await sandboxConformance('real');
+    const problems: string[] = [];
+    const ops = new Set<string>();
+    for (const x of E.sb.requests()) {
+      // injected faults and the rate limit are not the server's answers
+      if (x.status === 429 || x.fault) continue;
+      if (!x.operationId) {
+        problems.push(`${x.server} ${x.method} ${x.path}: no operation in the spec`);
+        continue;
+      }
+      ops.add(x.operationId);
+      problems.push(...check.entry(x));
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+    expect([...ops]).toEqual(expect.arrayContaining(['addKey', 'activateKey', 'deleteKey', 'reCreateAnchor', 'downloadAnchor', 'replaceAnchor', 'getGlobalConfDiagnostics', 'getConfigurationParts', 'getTokens']));
+  });
+
+  /** A central server call the CLI does not make (logging the CS token out and in), with the admin key. */
+  async function csCall(method: string, path: string, body?: unknown): Promise<void> {
+    const { request } = await import('node:https');
+    const url = new URL(E.sb.cs.url + path);
+    await new Promise<void>((resolve, reject) => {
+      const req = request(url, { method, rejectUnauthorized: false, headers: { authorization: `X-Road-ApiKey token=${E.sb.cs.apiKeys.admin}`, 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body ? JSON.stringify(body) : undefined);
+    });
+  }
+});
