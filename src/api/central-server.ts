@@ -76,6 +76,10 @@ export class CentralServerApi {
   async deleteSecurityServerAuthCert(serverId: string, certificateId: number | string) {
     await this.http.request({ method: 'DELETE', path: `/security-servers/${enc(serverId)}/authentication-certificates/${enc(String(certificateId))}`, step: 'delete-server-auth-cert' });
   }
+  /** The hash and creation time of a source's current anchor. */
+  async getAnchor(source: T.ConfigurationType = 'INTERNAL') {
+    return (await this.http.request<{ anchor?: { hash: string; created_at: string } }>({ method: 'GET', path: `/configuration-sources/${source}/anchor`, step: 'get-anchor', expect: expect(CS.anyObject) })).body;
+  }
   /** The configuration anchor of a source (what a new security server imports first). */
   async downloadAnchor(source: 'INTERNAL' | 'EXTERNAL' = 'INTERNAL'): Promise<Buffer> {
     const r = await this.http.request<Buffer | string>({ method: 'GET', path: `/configuration-sources/${source}/anchor/download`, accept: 'application/xml, application/octet-stream', step: 'download-anchor' });

@@ -72,6 +72,8 @@ export interface ActualCentral {
   members: Set<string>;
   memberNames: Map<string, string>;
   subsystems: Set<string>;
+  /** read only when the manifest declares centralServer.configurationSigning */
+  signingKeys?: { source: 'INTERNAL' | 'EXTERNAL'; id: string; token: string; active: boolean; createdAt: string }[];
 }
 
 export interface KindContext {
