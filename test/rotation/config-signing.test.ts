@@ -177,6 +177,33 @@ describe('rotate config-signing', () => {
     expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
   }, 60_000);
 
+  it('plan reports a due key change (not applied) and health the key’s age and stale anchors', async () => {
+    type Check = { name: string; status: string; message: string; remedy: string };
+    const checks = async (): Promise<Record<string, Check[]>> => {
+      const h = await E.run(['health', '-f', manifest, '--only', 'central', '--only', 'globalconf', '--json'], { env });
+      expect(h.json().servers, h.stdout + h.stderr).toBeDefined();
+      return Object.fromEntries(h.json().servers.map((s: { server: string; checks: Check[] }) => [s.server, s.checks]));
+    };
+    const fresh = await checks();
+    expect(fresh.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({ status: 'OK', message: expect.stringMatching(/is 0 days old \(renewAfterDays 365\)/) });
+    for (const ss of E.sb.ss) expect(fresh[ss.name]!.find((c) => c.name === 'anchor')?.status, ss.name).toBe('OK');
+
+    E.sb.clock.advance(366 * 86_400_000);
+    // apply leaves it to the runbook: plan reports it (!) with the command, and it carries no action
+    const p1 = await E.run(['plan', manifest, '--json'], { env });
+    expect(p1.exitCode, p1.stderr).toBe(0);
+    const due = p1.json().servers.find((x: { server: string }) => x.server === 'cs').changes;
+    // both sources are a year old (the external key was never changed here)
+    expect(due.map((c: { kind: string; key: string; op: string }) => `${c.kind} ${c.key} ${c.op}`)).toEqual(['config-signing INTERNAL unsafe', 'config-signing EXTERNAL unsafe']);
+    expect(due[0].summary).toMatch(new RegExp(`^internal configuration signing key \\d+ is 366 days old \\(renewAfterDays 365\\): run xrdctl rotate config-signing -f ${manifest}$`));
+    expect(due.every((c: { action?: unknown }) => c.action === undefined)).toBe(true);
+    // the central server re-creates its anchor (say, an emergency change done by hand): every server's is stale
+    await csCall('PUT', '/configuration-sources/INTERNAL/anchor/re-create');
+    const old = await checks();
+    expect(old.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({ status: 'WARNING', remedy: expect.stringContaining('xrdctl rotate config-signing -f') });
+    for (const ss of E.sb.ss) expect(old[ss.name]!.find((c) => c.name === 'anchor'), ss.name).toMatchObject({ status: 'WARNING', message: expect.stringMatching(/^stale anchor/) });
+  }, 60_000);
+
   it.skipIf(!openApiDir())('every request and answer of these flows conforms to the OpenAPI files', async () => {
     const check: SandboxConformance = await sandboxConformance('real');
     const problems: string[] = [];
@@ -192,7 +219,7 @@ describe('rotate config-signing', () => {
       problems.push(...check.entry(x));
     }
     expect(problems, problems.join('\n')).toEqual([]);
-    expect([...ops]).toEqual(expect.arrayContaining(['addKey', 'activateKey', 'deleteKey', 'reCreateAnchor', 'downloadAnchor', 'replaceAnchor', 'getGlobalConfDiagnostics', 'getConfigurationParts', 'getTokens']));
+    expect([...ops]).toEqual(expect.arrayContaining(['addKey', 'activateKey', 'deleteKey', 'reCreateAnchor', 'downloadAnchor', 'replaceAnchor', 'getGlobalConfDiagnostics', 'getConfigurationParts', 'getTokens', 'getAnchor']));
   });
 
   /** A central server call the CLI does not make (logging the CS token out and in), with the admin key. */
