@@ -357,7 +357,7 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
         return {
           status: 'waiting',
           on: 'unreachable security servers',
-          message: `${unreachable.join(', ')} did not answer and cannot verify global configuration until they import the anchor ${j.anchor?.file} (by hand, or let xrdctl rotate resume ${j.id} push it once they answer)`,
+          message: `${unreachable.join(', ')} did not answer: until it imports the anchor ${j.anchor?.file} it cannot verify global configuration (import it by hand, or let xrdctl rotate resume ${j.id} push it once it answers)`,
         };
       }
       return done(`every server verifies with the new key (unable to verify at most: ${intervals(j)})`);

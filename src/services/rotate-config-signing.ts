@@ -35,7 +35,9 @@ interface Connected {
 async function connect(files: string[], hooks: RotateHooks): Promise<Connected> {
   const desired = await desiredFrom(files);
   if (!desired.central) throw new UsageError(`${files.join(', ')}: no centralServer: the configuration signing keys are the central server’s`, { hint: 'add centralServer (url, apiKey, tlsFingerprint) to the manifest' });
-  const session = await openSession(desired, { prompt: hooks.prompt, warn: hooks.warn });
+  // one retry per request: the runbook's own polling retries, and an unreachable server is told apart in a second, not
+  // after four backed-off attempts per read (500 servers of which some are down is the night this is for)
+  const session = await openSession(desired, { prompt: hooks.prompt, warn: hooks.warn, retries: 1 });
   return { desired, cs: session.central!, servers: session.security, close: () => session.close() };
 }
 
