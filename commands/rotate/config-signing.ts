@@ -5,7 +5,7 @@ export default class RotateConfigSigning extends RotationCommand<typeof RotateCo
   static override description =
     'Regular (UG-CS §5.4): a new key on the central server token; activated only once every security server of the manifest downloaded a configuration listing its verification certificate; ' +
     'every server seen verifying the configuration it signs; then the old key is deleted after --keep-old. ' +
-    '--emergency (a compromised key): the new key signs at once, the re-created internal anchor is pushed to every server in parallel and checked by its diagnostics, the old key is deleted, ' +
+    '--emergency (a compromised key): the new key signs at once, the re-created internal anchor is pushed to every server in parallel and checked by its diagnostics, the old key is deleted and the anchor re-created and pushed again without it, ' +
     'and a server that could not be reached is reported with the anchor file to import and the resume command. The old key is never deleted while a reachable server trusts only it. ' +
     'The journal, rotate status|resume|abort and the exit codes are those of rotate auth: 0 done, 4 waiting (distribution, grace period, unreachable servers), 5 refused for safety, 3 a key without the role, 1 failed, 2 bad input.';
   static override examples = [

@@ -38,7 +38,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 export function configSigningRunbook(j: Pick<ConfigSigningJournal, 'mode'>): ConfigSigningStepName[] {
   return j.mode === 'routine'
     ? ['add-key', 'wait-distributed', 'activate-key', 'verify-servers', 'delete-old-key']
-    : ['add-key', 'activate-key', 'recreate-anchor', 'push-anchor', 'delete-old-key', 'finish-servers'];
+    : ['add-key', 'activate-key', 'recreate-anchor', 'push-anchor', 'delete-old-key', 'seal-anchor', 'finish-servers'];
 }
 
 /** Where an emergency change keeps the re-created anchor (0600, beside the journal). */
@@ -162,9 +162,12 @@ async function pushOne(ctx: ConfigSigningContext, j: ConfigSigningJournal, name:
       s.message = `imported the anchor but does not verify global configuration within ${secs(j.options.timeoutMs)}: ${s.message ?? ''}`;
       return;
     }
-    const from = Date.parse(j.new.activatedAt ?? s.anchorUploadedAt);
-    s.unverifiedMs = Date.parse(s.verifiedAt!) - from;
-    ctx.progress(`${name}: verifies with the new key; unable to verify for at most ${secs(s.unverifiedMs)} (activation → verified)`);
+    s.anchorHash = j.anchor!.hash;
+    // the interval that counts is the first one: a second import (the sealed anchor) finds the server verifying
+    if (s.unverifiedMs === undefined) {
+      s.unverifiedMs = Date.parse(s.verifiedAt!) - Date.parse(j.new.activatedAt ?? s.anchorUploadedAt);
+      ctx.progress(`${name}: verifies with the new key; unable to verify for at most ${secs(s.unverifiedMs)} (activation → verified)`);
+    } else ctx.progress(`${name}: imported the anchor ${j.anchor!.hash.slice(0, 11)}…, verifies`);
   } catch (e) {
     if (e instanceof NetworkError) {
       s.state = 'unreachable';
@@ -181,6 +184,21 @@ async function pushAll(ctx: ConfigSigningContext, j: ConfigSigningJournal, names
   const { readFileSync } = await import('node:fs');
   const xml = readFileSync(j.anchor.file);
   await pool(names, j.options.concurrency, (n) => pushOne(ctx, j, n, xml));
+}
+
+/** Re-create the source's anchor from its current keys and keep it (0600) where the journal says. */
+async function recreate(ctx: ConfigSigningContext, j: ConfigSigningJournal, sealed = false): Promise<{ file: string; hash: string }> {
+  const a = await ctx.cs.reCreateAnchor(j.configSource);
+  const xml = await ctx.cs.downloadAnchor(j.configSource);
+  const file = anchorFile(j.id, ctx.env);
+  writeFileSafe(file, xml, { overwrite: true, what: 'configuration anchor' });
+  j.anchor = { file, hash: a.hash, sealed };
+  return j.anchor;
+}
+
+/** Servers that still have to import the current anchor: not verifying yet, or holding an earlier one. */
+function owing(j: ConfigSigningJournal): string[] {
+  return Object.keys(j.servers).filter((n) => j.servers[n]!.state !== 'verified' || (j.anchor && j.servers[n]!.anchorHash !== j.anchor.hash));
 }
 
 function refusedError(j: ConfigSigningJournal, step: ConfigSigningStepName): XrdError | undefined {
@@ -287,12 +305,8 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
         const { existsSync } = await import('node:fs');
         if (existsSync(j.anchor.file)) return done(`anchor ${j.anchor.hash} re-created before (${j.anchor.file})`);
       }
-      const a = await ctx.cs.reCreateAnchor(j.configSource);
-      const xml = await ctx.cs.downloadAnchor(j.configSource);
-      const file = anchorFile(j.id, ctx.env);
-      writeFileSafe(file, xml, { overwrite: true, what: 'configuration anchor' });
-      j.anchor = { file, hash: a.hash };
-      return done(`anchor ${a.hash} re-created with the new key, saved to ${file}`, { hash: a.hash, file });
+      const a = await recreate(ctx, j);
+      return done(`anchor ${a.hash} re-created with the new key, saved to ${a.file}`, { hash: a.hash, file: a.file });
     },
   },
   'push-anchor': {
@@ -344,10 +358,26 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
       return done(`old key ${old.id} deleted`);
     },
   },
+  'seal-anchor': {
+    name: 'seal-anchor',
+    async run(ctx, j) {
+      if (j.configSource === 'EXTERNAL') return skipped(EXTERNAL_NOTE);
+      if (j.anchor?.sealed) return done(`anchor ${j.anchor.hash} without the old key made before`);
+      const keys = await sourceKeys(ctx.cs, j.configSource);
+      if (j.old && keys.some((k) => k.id === j.old!.keyId)) return skipped(`the old key ${j.old.keyId} is kept: the anchor keeps listing it`);
+      // the anchor the servers imported still lists the compromised key's certificate: re-create it without, import it
+      const a = await recreate(ctx, j, true);
+      const reachable = Object.keys(j.servers).filter((n) => j.servers[n]!.state === 'verified');
+      await pushAll(ctx, j, reachable);
+      const err = refusedError(j, 'seal-anchor');
+      if (err) throw err;
+      return done(`anchor ${a.hash} without the old key imported on ${reachable.filter((n) => j.servers[n]!.anchorHash === a.hash).length} servers`, { hash: a.hash });
+    },
+  },
   'finish-servers': {
     name: 'finish-servers',
     async run(ctx, j) {
-      const left = Object.keys(j.servers).filter((n) => j.servers[n]!.state !== 'verified');
+      const left = owing(j);
       if (j.configSource === 'EXTERNAL' || !left.length) return done(j.configSource === 'EXTERNAL' ? EXTERNAL_NOTE : `every server verifies with the new key (unable to verify at most: ${intervals(j) || '-'})`);
       await pushAll(ctx, j, left);
       const err = refusedError(j, 'finish-servers');

@@ -24,7 +24,7 @@ export type RotationStepName =
   | 'delete-old';
 
 /** The steps of the configuration signing key runbooks (UG-CS §5.4: regular and emergency change). */
-export type ConfigSigningStepName = 'add-key' | 'wait-distributed' | 'activate-key' | 'verify-servers' | 'recreate-anchor' | 'push-anchor' | 'delete-old-key' | 'finish-servers';
+export type ConfigSigningStepName = 'add-key' | 'wait-distributed' | 'activate-key' | 'verify-servers' | 'recreate-anchor' | 'push-anchor' | 'delete-old-key' | 'seal-anchor' | 'finish-servers';
 
 export type RotationUsage = 'auth' | 'sign';
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'failed' | 'waiting';
@@ -96,6 +96,8 @@ export interface ConfigSigningServer {
   /** its globalconf download time (its own clock) before the step that waits for a newer one */
   baseline?: string;
   anchorUploadedAt?: string;
+  /** the hash of the anchor last imported on it (the one without the compromised key, once sealed) */
+  anchorHash?: string;
   verifiedAt?: string;
   /** emergency: from the activation of the new key until this server verified again (an upper bound of its outage) */
   unverifiedMs?: number;
@@ -123,8 +125,9 @@ export interface ConfigSigningJournal {
   };
   old: { keyId: string; keyHash: string | null; createdAt: string } | null;
   new: { label: string; keyId?: string; keyHash?: string; createdAt?: string; activatedAt?: string };
-  /** emergency: the re-created anchor, saved 0600 for servers that have to import it by hand */
-  anchor?: { file: string; hash: string };
+  /** emergency: the re-created anchor, saved 0600 for servers that have to import it by hand; sealed: re-created
+   * again after the compromised key was deleted, so it no longer lists that key */
+  anchor?: { file: string; hash: string; sealed?: boolean };
   servers: Record<string, ConfigSigningServer>;
   status: RotationStatus;
   waitingOn?: string;
