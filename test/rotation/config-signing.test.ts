@@ -178,6 +178,27 @@ describe('rotate config-signing', () => {
     expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
   }, 60_000);
 
+  it('regular change with a server that cannot download: it waits (exit 4) with the old key signing; abort deletes the new key', async () => {
+    const [old] = await internal();
+    E.sb.globalConf.setDownloadFailing('ss4', true);
+    try {
+      const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--poll', '100ms', '--timeout', '1', '--yes', '--json'], { env });
+      expect(r.exitCode, r.stderr).toBe(4);
+      const j = r.json().rotations[0];
+      expect(j).toMatchObject({ status: 'waiting', waitingOn: 'global configuration distribution' });
+      expect(j.steps.find((s: { name: string }) => s.name === 'wait-distributed').message).toMatch(/not yet seen the new verification certificate: ss4/);
+      // never activated: the old key still signs, the new one waits beside it
+      expect((await internal()).map((k) => [k.id, k.active])).toEqual([[old!.id, true], [j.new.keyId, false]]);
+      const a = await E.run(['rotate', 'abort', j.id, '--yes', '--json'], { env });
+      expect(a.exitCode, a.stderr).toBe(0);
+      expect(a.stderr).toContain(`undone: new key ${j.new.keyId} deleted`);
+      expect((await internal()).map((k) => [k.id, k.active])).toEqual([[old!.id, true]]);
+    } finally {
+      E.sb.globalConf.setDownloadFailing('ss4', false);
+    }
+    expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
+  }, 60_000);
+
   it('plan reports a due key change (not applied) and health the key’s age and stale anchors', async () => {
     type Check = { name: string; status: string; message: string; remedy: string };
     const checks = async (): Promise<Record<string, Check[]>> => {
