@@ -12,8 +12,10 @@ import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
 /**
  * Configuration signing key changes (issue 16) on a sandbox of five security servers, through the CLI as users run
  * it: the regular change, the emergency change (with the per-server interval checked against the outage record),
- * an unreachable server finished by resume, and the refusals that leave the old key in place. Every exchange is
- * validated against the OpenAPI files at the end.
+ * an unreachable server finished by resume, the refusals that leave the old key in place, SIGKILL after every step,
+ * a regular change that has to wait and its abort, plan and health, the external source. The tests share one
+ * sandbox and run in order (each starts from the keys the one before left). Every exchange is validated against
+ * the OpenAPI files at the end.
  */
 const manifest = join(repoRoot, 'examples/config-signing/manifest.yaml');
 const fast = ['--poll', '100ms', '--timeout', '20'];
@@ -224,6 +226,17 @@ describe('rotate config-signing', () => {
     const old = await checks();
     expect(old.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({ status: 'WARNING', remedy: expect.stringContaining('xrdctl rotate config-signing -f') });
     for (const ss of E.sb.ss) expect(old[ss.name]!.find((c) => c.name === 'anchor'), ss.name).toMatchObject({ status: 'WARNING', message: expect.stringMatching(/^stale anchor/) });
+  }, 60_000);
+
+  it('--source external: the external key changes; the security servers (internal source) are not involved', async () => {
+    const ext = async () => (await keys()).filter((k) => k.source === 'EXTERNAL');
+    const [old] = await ext();
+    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--source', 'external', ...fast, '--yes', '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const j = r.json().rotations[0];
+    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['add-key:done', 'wait-distributed:skipped', 'activate-key:done', 'verify-servers:skipped', 'delete-old-key:done']);
+    expect((await ext()).map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
+    expect(j.new.keyId).not.toBe(old!.id);
   }, 60_000);
 
   it.skipIf(!openApiDir())('every request and answer of these flows conforms to the OpenAPI files', async () => {
