@@ -71,9 +71,10 @@ _xrdctl_node() {
     'key:delete') subs=''; flags='--context --force --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'key:list') subs=''; flags='--context --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
     'plan') subs=''; flags='--concurrency --context --detailed-exitcode --json --no-color --out --quiet --verbose --yes --help'; vflags=' --concurrency --context -c --out '; nargs=1 ;;
-    'rotate') subs='abort auth resume sign status'; flags=''; vflags=''; nargs=0 ;;
+    'rotate') subs='abort auth config-signing resume sign status'; flags=''; vflags=''; nargs=0 ;;
     'rotate:abort') subs=''; flags='--context --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'rotate:auth') subs=''; flags='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --all --ca --ca-timeout --cert --command --concurrency --context --cs-context --cut-now --emergency --i-understand-downtime --json --keep-old --manifest --member --no-color --out --propagation --quiet --revoke-command --server --subject --timeout --verbose --yes --help'; vflags=' --acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --ca --ca-timeout --cert --command --concurrency --context -c --cs-context --keep-old --manifest -f --member --out --propagation --revoke-command --server --subject --timeout '; nargs=0 ;;
+    'rotate:config-signing') subs=''; flags='--concurrency --context --emergency --json --keep-old --manifest --no-color --poll --quiet --source --timeout --verbose --yes --help'; vflags=' --concurrency --context -c --keep-old --manifest -f --poll --source --timeout '; nargs=0 ;;
     'rotate:resume') subs=''; flags='--context --i-understand-downtime --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     'rotate:sign') subs=''; flags='--acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --all --ca --ca-timeout --cert --command --concurrency --context --cs-context --cut-now --emergency --i-understand-downtime --json --keep-old --manifest --member --no-color --out --propagation --quiet --revoke-command --server --subject --timeout --verbose --yes --help'; vflags=' --acme-account-key --acme-ca-file --acme-directory --acme-eab-hmac --acme-eab-kid --acme-email --acme-http-port --adapter --address --ca --ca-timeout --cert --command --concurrency --context -c --cs-context --keep-old --manifest -f --member --out --propagation --revoke-command --server --subject --timeout '; nargs=0 ;;
     'rotate:status') subs=''; flags='--context --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
@@ -132,6 +133,7 @@ _xrdctl_values() {
     'health --format') words='human nagios prometheus' ;;
     'health --only') words='connection system token certificates globalconf ocsp timestamping registration clients memory central' ;;
     'rotate:auth --adapter') words='server-acme acme command manual' ;;
+    'rotate:config-signing --source') words='internal external' ;;
     'rotate:sign --adapter') words='server-acme acme command manual' ;;
     'sandbox:ca:sign --usage') words='auth sign' ;;
     'sandbox:start --preset') words='blank empty initialized' ;;

@@ -1,6 +1,6 @@
 # fish completion for xrdctl (generated from oclif.manifest.json by npm run completions; do not edit)
 # copy it to ~/.config/fish/completions/xrdctl.fish
-set -g __xrdctl_nodes 'access' 'access:grant' 'access:list' 'access:revoke' 'apply' 'cert' 'cert:activate' 'cert:delete' 'cert:disable' 'cert:expiry' 'cert:import' 'cert:list' 'cert:register' 'cert:show' 'cert:unregister' 'client' 'client:add' 'client:delete' 'client:list' 'client:register' 'client:tls' 'client:tls:add' 'client:tls:list' 'client:unregister' 'completion' 'context' 'context:add' 'context:list' 'context:remove' 'context:show' 'context:use' 'cs' 'cs:key' 'cs:key:list' 'cs:member' 'cs:member:add' 'cs:member:list' 'cs:request' 'cs:request:approve' 'cs:request:decline' 'cs:request:list' 'cs:request:show' 'cs:subsystem' 'cs:subsystem:add' 'cs:subsystem:list' 'csr' 'csr:create' 'csr:delete' 'csr:download' 'csr:list' 'csr:submit' 'endpoint' 'endpoint:add' 'endpoint:delete' 'endpoint:list' 'group' 'group:add' 'group:add-members' 'group:list' 'group:remove-members' 'health' 'key' 'key:create' 'key:delete' 'key:list' 'plan' 'rotate' 'rotate:abort' 'rotate:auth' 'rotate:resume' 'rotate:sign' 'rotate:status' 'sandbox' 'sandbox:ca' 'sandbox:ca:revoke' 'sandbox:ca:sign' 'sandbox:clock' 'sandbox:env' 'sandbox:fault' 'sandbox:fault:add' 'sandbox:fault:clear' 'sandbox:fault:list' 'sandbox:reset' 'sandbox:start' 'sandbox:status' 'sandbox:stop' 'server' 'server:info' 'service' 'service:add-description' 'service:disable' 'service:enable' 'service:list' 'service:refresh' 'service:set' 'tls' 'tls:csr' 'tls:keygen' 'token' 'token:list' 'token:login' 'token:logout' 'validate'
+set -g __xrdctl_nodes 'access' 'access:grant' 'access:list' 'access:revoke' 'apply' 'cert' 'cert:activate' 'cert:delete' 'cert:disable' 'cert:expiry' 'cert:import' 'cert:list' 'cert:register' 'cert:show' 'cert:unregister' 'client' 'client:add' 'client:delete' 'client:list' 'client:register' 'client:tls' 'client:tls:add' 'client:tls:list' 'client:unregister' 'completion' 'context' 'context:add' 'context:list' 'context:remove' 'context:show' 'context:use' 'cs' 'cs:key' 'cs:key:list' 'cs:member' 'cs:member:add' 'cs:member:list' 'cs:request' 'cs:request:approve' 'cs:request:decline' 'cs:request:list' 'cs:request:show' 'cs:subsystem' 'cs:subsystem:add' 'cs:subsystem:list' 'csr' 'csr:create' 'csr:delete' 'csr:download' 'csr:list' 'csr:submit' 'endpoint' 'endpoint:add' 'endpoint:delete' 'endpoint:list' 'group' 'group:add' 'group:add-members' 'group:list' 'group:remove-members' 'health' 'key' 'key:create' 'key:delete' 'key:list' 'plan' 'rotate' 'rotate:abort' 'rotate:auth' 'rotate:config-signing' 'rotate:resume' 'rotate:sign' 'rotate:status' 'sandbox' 'sandbox:ca' 'sandbox:ca:revoke' 'sandbox:ca:sign' 'sandbox:clock' 'sandbox:env' 'sandbox:fault' 'sandbox:fault:add' 'sandbox:fault:clear' 'sandbox:fault:list' 'sandbox:reset' 'sandbox:start' 'sandbox:status' 'sandbox:stop' 'server' 'server:info' 'service' 'service:add-description' 'service:disable' 'service:enable' 'service:list' 'service:refresh' 'service:set' 'tls' 'tls:csr' 'tls:keygen' 'token' 'token:list' 'token:login' 'token:logout' 'validate'
 # the command path of the line so far (words extend it while it stays a topic or command), worked out
 # once per command line: fish evaluates every condition below for each completion
 function __xrdctl_update
@@ -41,7 +41,7 @@ complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'group' -d 'add, add-members,
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'health' -d 'Check security and central servers: connection, certificates, token, globalconf, OCSP, timestamping, clients, requests.'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'key' -d 'create, delete, list'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'plan' -d 'Read every server of the manifests and show what apply would change (+ create, ~ change, - delete, ! needs attention).'
-complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'rotate' -d 'abort, auth, resume, sign, status'
+complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'rotate' -d 'abort, auth, config-signing, resume, sign, status'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'sandbox' -d 'ca, clock, env, fault, reset, start, status, stop'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'server' -d 'info'
 complete -c xrdctl -n '__xrdctl_topic '\'''\''' -a 'service' -d 'add-description, disable, enable, list, refresh, set'
@@ -612,6 +612,7 @@ complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -l help -d 'Show help'
 complete -c xrdctl -n '__xrdctl_at '\''plan'\''' -F
 complete -c xrdctl -n '__xrdctl_topic '\''rotate'\''' -a 'abort' -d 'Stop a rotation and undo what can be undone (the new key and certificate, while the old one is untouched); says what cannot.'
 complete -c xrdctl -n '__xrdctl_topic '\''rotate'\''' -a 'auth' -d 'Rotate the auth certificate of a security server: new key, CA, import, register, approve, activate, verify, then retire the old one.'
+complete -c xrdctl -n '__xrdctl_topic '\''rotate'\''' -a 'config-signing' -d 'Change the central server’s configuration signing key without leaving a security server unable to verify global configuration.'
 complete -c xrdctl -n '__xrdctl_topic '\''rotate'\''' -a 'resume' -d 'Continue a rotation from where it stopped (a crash, a CA that took a day, an approval, a grace period); the servers are re-read first.'
 complete -c xrdctl -n '__xrdctl_topic '\''rotate'\''' -a 'sign' -d 'Rotate a member’s sign certificate: new key, CA, import, activate, verify (OCSP GOOD), then retire the old one.'
 complete -c xrdctl -n '__xrdctl_topic '\''rotate'\''' -a 'status' -d 'Rotations and their steps, from the journals (one, or all).'
@@ -658,6 +659,20 @@ complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l timeout -r -F -d 'sec
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l verbose -s v -d 'Show debug output, every HTTP request and answer (method, path, status, time; secrets redacted) and stack traces of errors. XRDCTL_DEBUG=http traces the requests alone.'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:auth'\''' -l help -d 'Show help'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l concurrency -r -F -d '--emergency: anchor uploads at once (each server keeps its own rate limit)'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l emergency -d 'compromised key: sign with the new key at once, push the re-created anchor to every server, delete the old key'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l keep-old -r -F -d 'delete the old key this long after every server verifies with the new one: 0, 30m, 7d, or forever'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l manifest -s f -r -F -d 'the central server and every security server that must keep verifying global configuration'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l no-color -d 'Do not colour output (NO_COLOR is honoured too).'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l poll -r -F -d 'how often the servers are re-read while waiting (a duration, at least 50ms)'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l quiet -s q -d 'Print nothing but errors (a --json document is still printed).'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l source -x -a 'internal external' -d 'the configuration source whose signing key changes'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l timeout -r -F -d 'seconds one step may wait (distribution, verification)'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l verbose -s v -d 'Show debug output, every HTTP request and answer (method, path, status, time; secrets redacted) and stack traces of errors. XRDCTL_DEBUG=http traces the requests alone.'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l yes -s y -d 'Answer yes to confirmations (needed off a terminal).'
+complete -c xrdctl -n '__xrdctl_at '\''rotate:config-signing'\''' -l help -d 'Show help'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:resume'\''' -l context -s c -r -F -d 'Context (server profile) to use; default: the current context.'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:resume'\''' -l i-understand-downtime -d 'consent for a --cut-now rotation off a terminal'
 complete -c xrdctl -n '__xrdctl_at '\''rotate:resume'\''' -l json -d 'Print one JSON document on stdout (progress and logs go to stderr).'

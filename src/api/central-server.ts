@@ -76,10 +76,33 @@ export class CentralServerApi {
   async deleteSecurityServerAuthCert(serverId: string, certificateId: number | string) {
     await this.http.request({ method: 'DELETE', path: `/security-servers/${enc(serverId)}/authentication-certificates/${enc(String(certificateId))}`, step: 'delete-server-auth-cert' });
   }
+  /** The hash and creation time of a source's current anchor. */
+  async getAnchor(source: T.ConfigurationType = 'INTERNAL') {
+    return (await this.http.request<{ anchor?: { hash: string; created_at: string } }>({ method: 'GET', path: `/configuration-sources/${source}/anchor`, step: 'get-anchor', expect: expect(CS.anyObject) })).body;
+  }
   /** The configuration anchor of a source (what a new security server imports first). */
   async downloadAnchor(source: 'INTERNAL' | 'EXTERNAL' = 'INTERNAL'): Promise<Buffer> {
     const r = await this.http.request<Buffer | string>({ method: 'GET', path: `/configuration-sources/${source}/anchor/download`, accept: 'application/xml, application/octet-stream', step: 'download-anchor' });
     return Buffer.isBuffer(r.body) ? r.body : Buffer.from(String(r.body ?? ''));
+  }
+  /** A new configuration signing key of a source on a token (the token must be logged in). */
+  async addSigningKey(source: T.ConfigurationType, tokenId: string, label: string) {
+    return (await this.http.request<T.ConfigurationSigningKey>({ method: 'POST', path: `/configuration-sources/${source}/signing-keys`, body: { key_label: label, token_id: tokenId }, step: 'add-signing-key', expect: expect(CS.anyObject) })).body;
+  }
+  /** Make a key the one that signs its source's global configuration (idempotent: PUT). */
+  async activateSigningKey(id: string) {
+    await this.http.request({ method: 'PUT', path: `/signing-keys/${enc(id)}/activate`, step: 'activate-signing-key', idempotent: true });
+  }
+  async deleteSigningKey(id: string) {
+    await this.http.request({ method: 'DELETE', path: `/signing-keys/${enc(id)}`, step: 'delete-signing-key' });
+  }
+  /** Re-create a source's anchor from its current signing keys. */
+  async reCreateAnchor(source: T.ConfigurationType) {
+    return (await this.http.request<{ hash: string; created_at: string }>({ method: 'PUT', path: `/configuration-sources/${source}/anchor/re-create`, step: 're-create-anchor', expect: expect(CS.anyObject) })).body;
+  }
+  /** The API key's user: its roles (common admin API). */
+  async getUser() {
+    return (await this.http.request<{ username?: string; roles?: string[]; permissions?: string[] }>({ method: 'GET', path: '/user', step: 'get-user', expect: expect(CS.anyObject) })).body;
   }
   /** The CS tokens with their configuration signing keys. */
   getTokens() {

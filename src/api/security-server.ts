@@ -30,6 +30,13 @@ export class SecurityServerApi {
   async uploadInitialAnchor(anchor: Buffer) {
     return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor', expect: expect(opt(SS.anchor)) })).body;
   }
+  getAnchor() {
+    return this.get<T.Anchor>('/system/anchor', 'get-anchor', SS.anyObject);
+  }
+  /** Replace the configuration anchor of an initialised server (a re-created anchor after a signing key change). */
+  async replaceAnchor(anchor: Buffer) {
+    await this.http.request({ method: 'PUT', path: '/system/anchor', body: anchor, step: 'replace-anchor', idempotent: true });
+  }
   async initSecurityServer(conf: T.InitialServerConf) {
     await this.http.request({ method: 'POST', path: '/initialization', body: conf, step: 'initialize' });
   }

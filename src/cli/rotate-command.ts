@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ExitCode, NonInteractiveError, UsageError, XrdError } from '../errors/index.js';
-import type { JournalIssuer, RotationJournal } from '../rotation/journal.js';
+import { isConfigSigning, type AnyJournal, type JournalIssuer } from '../rotation/journal.js';
 import type { RotationEvent } from '../rotation/run.js';
 import type { RotateHooks, RotateResult } from '../services/rotate.js';
 import { parseDuration as parseDurationText } from '../model/duration.js';
@@ -9,32 +9,67 @@ import { XrdCommand } from './base.js';
 import { S, item } from './schema.js';
 
 const step = item({ name: S.str(), status: S.enum(['pending', 'done', 'skipped', 'failed', 'waiting']), startedAt: S.str(), endedAt: S.str(), message: S.str(), observed: { type: 'object' } }, ['startedAt', 'endedAt', 'message', 'observed']);
+const server = item(
+  {
+    name: S.str(),
+    state: S.enum(['pending', 'seen', 'verified', 'unreachable', 'refused']),
+    unverifiedMs: S.int('emergency: from the activation of the new key until this server verified again (an upper bound of the time it could not verify global configuration)'),
+    anchorUploadedAt: S.str(),
+    verifiedAt: S.str(),
+    message: S.str(),
+  },
+  ['unverifiedMs', 'anchorUploadedAt', 'verifiedAt', 'message'],
+);
 const rotation = item(
   {
+    kind: S.enum(['certificate', 'config-signing'], 'a certificate of a security server, or a configuration signing key of the central server'),
     id: S.str(),
     server: S.str(),
     usage: S.enum(['auth', 'sign']),
     member: S.str(),
+    configSource: S.enum(['INTERNAL', 'EXTERNAL']),
     mode: S.enum(['routine', 'emergency']),
     cutNow: S.bool(),
     ca: S.str(),
     status: S.enum(['running', 'waiting', 'failed', 'done', 'aborted']),
-    waitingOn: S.str('what the rotation waits for: the CA, an approval, global configuration, the grace period'),
-    old: S.nullable(item({ hash: S.str(), keyId: S.str(), notAfter: S.str() })),
-    new: item({ keyId: S.str(), hash: S.str(), renewedByServer: S.bool() }, ['keyId', 'hash', 'renewedByServer']),
+    waitingOn: S.str('what the rotation waits for: the CA, an approval, global configuration, the grace period, unreachable servers'),
+    old: S.nullable(item({ hash: S.nullable(S.str()), keyId: S.str(), notAfter: S.str(), createdAt: S.str() }, ['notAfter', 'createdAt'])),
+    new: item({ keyId: S.str(), hash: S.str(), renewedByServer: S.bool(), activatedAt: S.str() }, ['keyId', 'hash', 'renewedByServer', 'activatedAt']),
+    anchorFile: S.str('emergency: the re-created anchor (0600), to import by hand on a server that could not be reached'),
+    servers: S.arr(server, 'config-signing: every security server of the manifest'),
     steps: S.arr(step),
     createdAt: S.str(),
     updatedAt: S.str(),
     error: S.str(),
   },
-  ['member', 'waitingOn', 'error'],
+  ['usage', 'member', 'configSource', 'cutNow', 'ca', 'waitingOn', 'anchorFile', 'servers', 'error'],
 );
 export const rotateResultSchema = S.obj({ status: S.enum(['done', 'waiting', 'failed', 'aborted']), rotations: S.arr(rotation) });
 
 /** What the commands print of a journal (the certificate PEM stays in the journal). */
-export function publicRotation(j: RotationJournal) {
+export function publicRotation(j: AnyJournal) {
+  if (isConfigSigning(j)) {
+    const { id, server, configSource, mode, status, waitingOn, steps, createdAt, updatedAt, error } = j;
+    return {
+      kind: j.kind,
+      id,
+      server,
+      configSource,
+      mode,
+      status,
+      waitingOn,
+      old: j.old ? { keyId: j.old.keyId, hash: j.old.keyHash, createdAt: j.old.createdAt } : null,
+      new: { keyId: j.new.keyId, hash: j.new.keyHash, activatedAt: j.new.activatedAt },
+      anchorFile: j.anchor?.file,
+      servers: Object.entries(j.servers).map(([name, s]) => ({ name, state: s.state, unverifiedMs: s.unverifiedMs, anchorUploadedAt: s.anchorUploadedAt, verifiedAt: s.verifiedAt, message: s.message })),
+      steps,
+      createdAt,
+      updatedAt,
+      error,
+    };
+  }
   const { format: _f, source: _s, issuer: _i, options: _o, new: n, ...rest } = j;
-  return { ...rest, new: { keyId: n.keyId, hash: n.hash, renewedByServer: n.renewedByServer } };
+  return { ...rest, kind: 'certificate' as const, new: { keyId: n.keyId, hash: n.hash, renewedByServer: n.renewedByServer } };
 }
 
 export const rotateFlags = {
@@ -62,23 +97,44 @@ export const rotateFlags = {
   'revoke-command': Flags.string({ description: '--emergency: a command that revokes the old certificate at the CA ({serial}, {serialHex}, {hash})' }),
 };
 
+export const configSigningFlags = {
+  manifest: Flags.string({ char: 'f', multiple: true, required: true, description: 'the central server and every security server that must keep verifying global configuration' }),
+  source: Flags.string({ options: ['internal', 'external'], default: 'internal', description: 'the configuration source whose signing key changes' }),
+  emergency: Flags.boolean({ description: 'compromised key: sign with the new key at once, push the re-created anchor to every server, delete the old key' }),
+  'keep-old': Flags.string({ default: '0', description: 'delete the old key this long after every server verifies with the new one: 0, 30m, 7d, or forever' }),
+  timeout: Flags.integer({ default: 600, description: 'seconds one step may wait (distribution, verification)' }),
+  poll: Flags.string({ default: '1s', description: 'how often the servers are re-read while waiting (a duration, at least 50ms)' }),
+  concurrency: Flags.integer({ default: 8, min: 1, max: 64, description: '--emergency: anchor uploads at once (each server keeps its own rate limit)' }),
+};
+
 export function parseDuration(s: string, flag: string): number | null {
   const ms = parseDurationText(s);
   if (ms === undefined) throw new UsageError(`${flag} ${s}: not a duration`, { hint: 'e.g. 0, 90s, 30m, 12h, 7d or forever (at most ten years)' });
   return ms;
 }
 
-export function renderRotations(cmd: { print: (s: string) => void; color: (status: string, s: string) => string }, r: RotateResult): void {
+type PublicRotation = ReturnType<typeof publicRotation>;
+
+export function renderRotations(cmd: { print: (s: string) => void; color: (status: string, s: string) => string }, r: { rotations: PublicRotation[] }): void {
   if (!r.rotations.length) return cmd.print('No certificate is due.');
   for (const j of r.rotations) {
-    cmd.print(`${j.id}  ${j.server}  ${j.mode} ${j.usage}${j.member ? ' ' + j.member : ''}: ${cmd.color(j.status, j.status)}${j.waitingOn ? ` (waiting on ${j.waitingOn})` : ''}`);
-    for (const s of j.steps) cmd.print(`  ${cmd.color(s.status, s.status.padEnd(7))} ${s.name.padEnd(15)} ${s.message ?? ''}`);
+    const what = j.kind === 'config-signing' ? `${j.configSource.toLowerCase()} configuration signing key` : `${j.usage}${j.member ? ' ' + j.member : ''}`;
+    cmd.print(`${j.id}  ${j.server}  ${j.mode} ${what}: ${cmd.color(j.status, j.status)}${j.waitingOn ? ` (waiting on ${j.waitingOn})` : ''}`);
+    for (const s of j.steps) cmd.print(`  ${cmd.color(s.status, s.status.padEnd(7))} ${s.name.padEnd(16)} ${s.message ?? ''}`);
+    if (j.kind === 'config-signing') {
+      for (const s of j.servers) {
+        const st = s.state === 'verified' ? 'done' : s.state === 'unreachable' || s.state === 'refused' ? 'failed' : 'waiting';
+        const gap = s.unverifiedMs !== undefined ? `  unable to verify global configuration for at most ${(s.unverifiedMs / 1000).toFixed(1)} s` : '';
+        cmd.print(`  ${s.name.padEnd(12)} ${cmd.color(st, s.state.padEnd(11))}${gap}${s.message ? `  ${s.message}` : ''}`);
+      }
+      if (j.anchorFile && j.servers.some((s) => s.state !== 'verified')) cmd.print(`  anchor to import by hand: ${j.anchorFile}; then xrdctl rotate resume ${j.id}`);
+    }
     if (j.error) cmd.print(`  ${cmd.color('failed', j.error)}`);
   }
 }
 
 /** Base of rotate auth|sign|resume|abort: progress, confirmations and exit codes in one place. */
-export type RotateOutput = { status: string; rotations: ReturnType<typeof publicRotation>[] };
+export type RotateOutput = { status: string; rotations: PublicRotation[] };
 
 export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> extends XrdCommand<T, RotateOutput> {
   static override resultSchema = rotateResultSchema;
@@ -102,7 +158,7 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
         else this.out.info(`${e.server} ${e.step}: ${e.status}: ${e.message}`);
       },
       consent: (j, steps) => {
-        if (j.cutNow && !this.out.interactive && !(f.yes && f['i-understand-downtime'])) throw new NonInteractiveError(`--cut-now takes ${j.server} off the exchange`, '--yes --i-understand-downtime');
+        if ('cutNow' in j && j.cutNow && !this.out.interactive && !(f.yes && f['i-understand-downtime'])) throw new NonInteractiveError(`--cut-now takes ${j.server} off the exchange`, '--yes --i-understand-downtime');
         if (!f.yes && !this.out.interactive) throw new NonInteractiveError(`irreversible steps of ${j.id} (${steps.join(', ')})`, '--yes');
       },
       confirm: async (j, s, what) => {
@@ -169,6 +225,26 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
     );
   }
 
+  /** rotate config-signing: the flags as one request to the configuration signing key service. */
+  protected async configSigning(): Promise<RotateResult> {
+    const f = this.flags as Record<string, any>;
+    const { startConfigSigning } = await import('../services/rotate-config-signing.js');
+    const poll = parseDuration(f.poll, '--poll');
+    if (!poll || poll < 50) throw new UsageError(`--poll ${f.poll}: at least 50ms`);
+    return startConfigSigning(
+      {
+        manifest: f.manifest,
+        source: f.source === 'external' ? 'EXTERNAL' : 'INTERNAL',
+        emergency: !!f.emergency,
+        keepOldMs: parseDuration(f['keep-old'], '--keep-old'),
+        timeoutMs: f.timeout * 1000,
+        pollMs: poll,
+        concurrency: f.concurrency,
+      },
+      this.hooks(),
+    );
+  }
+
   /** What an abort undid (stderr) and what it could not (warnings). */
   protected report(undone: string[], kept: string[]): void {
     for (const u of undone) this.out.info(`undone: ${u}`);
@@ -189,6 +265,6 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
   protected override render(r: RotateOutput): void {
     const c = this.out.out;
     const color = (st: string, s: string) => (st === 'done' ? c.green(s) : st === 'failed' ? c.red(s) : st === 'waiting' || st === 'running' ? c.yellow(s) : c.dim(s));
-    renderRotations({ print: (s) => this.out.print(s), color }, r as unknown as RotateResult);
+    renderRotations({ print: (s) => this.out.print(s), color }, r);
   }
 }

@@ -47,7 +47,8 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
 }
 
 /** Members and subsystems known to the central server (paged, bounded). */
-export async function readCentral(cs: CentralServerApi): Promise<ActualCentral> {
+/** The central server's members and subsystems; its configuration signing keys only when the manifest declares them. */
+export async function readCentral(cs: CentralServerApi, o: { signingKeys?: boolean } = {}): Promise<ActualCentral> {
   const members = new Set<string>();
   const memberNames = new Map<string, string>();
   const subsystems = new Set<string>();
@@ -59,7 +60,11 @@ export async function readCentral(cs: CentralServerApi): Promise<ActualCentral> 
       if (c.member_name) memberNames.set(id, c.member_name);
     }
   }
-  return { members, memberNames, subsystems };
+  if (!o.signingKeys) return { members, memberNames, subsystems };
+  const signingKeys = (await cs.getTokens()).flatMap((t) =>
+    (t.configuration_signing_keys ?? []).filter((k) => k.source_type).map((k) => ({ source: k.source_type!, id: k.id, token: t.id, active: k.active, createdAt: k.created_at })),
+  );
+  return { members, memberNames, subsystems, signingKeys };
 }
 
 export function execCache(api: SecurityServerApi): ExecCache {

@@ -70,8 +70,8 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
   const servers: ServerPlan[] = [];
   if (desired.central && conns.central) {
     try {
-      const actual = await readCentral(conns.central);
-      servers.push({ server: desired.central.name, kind: 'central', stateDigest: digest(actual), changes: diffCentral(desired.central, actual) });
+      const actual = await readCentral(conns.central, { signingKeys: !!desired.central.configurationSigning });
+      servers.push({ server: desired.central.name, kind: 'central', stateDigest: digest(actual), changes: diffCentral(desired.central, actual, o.now ?? conns.central.http.serverNow()) });
     } catch (e) {
       servers.push({ server: desired.central.name, kind: 'central', stateDigest: '', changes: [], ...readFailure(e) });
     }

@@ -22,7 +22,8 @@ export type ChangeKind =
   | 'local-group-member'
   | 'access-right'
   | 'cs-member'
-  | 'cs-subsystem';
+  | 'cs-subsystem'
+  | 'config-signing';
 
 /** One step of a kind: a typed name and its typed parameters (serialisable; a saved plan holds it). */
 export interface ActionOf<T extends string, P> {
@@ -71,6 +72,8 @@ export interface ActualCentral {
   members: Set<string>;
   memberNames: Map<string, string>;
   subsystems: Set<string>;
+  /** read only when the manifest declares centralServer.configurationSigning */
+  signingKeys?: { source: 'INTERNAL' | 'EXTERNAL'; id: string; token: string; active: boolean; createdAt: string }[];
 }
 
 export interface KindContext {

@@ -26,6 +26,7 @@ export async function checkCentralServer(api: CentralServerApi, o: ServerCheckOp
         const times = h.is_ha_configured && nodes.length ? nodes : (await api.getConfigurationParts('INTERNAL')).map((p) => p.file_updated_at);
         return C.classifyGeneration(times.sort().at(-1), now(), o.t);
       }),
+      ...(o.signing ? [attempt('signing-keys', async () => C.classifySigningKeys(await api.getTokens(), o.signing!, now(), o.at))] : []),
       attempt('management-requests', async () => {
         const page = await api.findManagementRequests({ status: 'WAITING', sort: 'created_at', desc: false, limit: 25 });
         return C.classifyRequests(page.items, page.paging_metadata?.total_items ?? page.items.length, now(), o.t, o.at);

@@ -6,6 +6,7 @@ import type * as CS from '../api/types/cs.js';
 import type * as SS from '../api/types/ss.js';
 import { ageText } from './certificates.js';
 import { check, worst, type CheckResult, type Status } from './model.js';
+import type { DesiredCentral } from '../model/desired.js';
 import { versionBelow, type Thresholds } from './thresholds.js';
 
 const ago = (iso: string | undefined, now: Date): number | undefined => {
@@ -232,4 +233,40 @@ export function classifyRequests(waiting: CS.ManagementRequestListView[], total:
   if (!old.length) return check('management-requests', 'central', 'OK', total ? `${total} waiting, oldest ${ageText(oldest)}` : 'none waiting', '', perf);
   const list = old.slice(0, 5).map((r) => `#${r.id} ${r.type} from ${r.security_server_id?.encoded_id ?? '?'} (${ageText(ago(r.created_at, now) ?? 0)})`).join('; ');
   return check('management-requests', 'central', 'WARNING', `${old.length} request(s) waiting longer than ${ageText(t.requestAge)}: ${list}${old.length > 5 ? '; …' : ''}`, `review them: xrdctl cs request list ${at} --status WAITING, then xrdctl cs request approve|decline ID`, perf);
+}
+
+/** The active configuration signing key of each declared source: its age against renewAfterDays (issue 16). */
+export function classifySigningKeys(tokens: CS.CsToken[], signing: NonNullable<DesiredCentral['configurationSigning']>, now: Date, at: string): CheckResult[] {
+  const keys = tokens.flatMap((t) => t.configuration_signing_keys ?? []);
+  return (['INTERNAL', 'EXTERNAL'] as const).flatMap((source) => {
+    const want = signing[source];
+    if (!want) return [];
+    const name = `signing-key-${source.toLowerCase()}`;
+    const cmd = `xrdctl rotate config-signing -f ${want.pos?.file ?? 'MANIFEST'}${source === 'EXTERNAL' ? ' --source external' : ''}`;
+    const active = keys.find((k) => k.source_type === source && k.active);
+    if (!active) return [check(name, 'central', 'CRITICAL', `no active ${source.toLowerCase()} configuration signing key on ${at.replace('-c ', '')}`, `add and activate one: ${cmd}`)];
+    const days = Math.floor((now.getTime() - Date.parse(active.created_at)) / 86_400_000);
+    const perf = [{ label: `${source.toLowerCase()} signing key age`, value: days, uom: '', warn: String(want.renewAfterDays), min: 0 }];
+    return days >= want.renewAfterDays
+      ? [check(name, 'central', 'WARNING', `${source.toLowerCase()} signing key ${active.id} is ${days} days old (renewAfterDays ${want.renewAfterDays})`, `change it: ${cmd}`, perf)]
+      : [check(name, 'central', 'OK', `${source.toLowerCase()} signing key ${active.id} is ${days} days old (renewAfterDays ${want.renewAfterDays})`, '', perf)];
+  });
+}
+
+const anchorHash = (h: string) => h.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
+
+/**
+ * A security server's anchor against the central server's current internal anchor: one the central server re-created
+ * since (an emergency key change) and the server did not import is stale: it trusts only the keys it lists.
+ */
+export function classifyAnchor(mine: { hash: string; created_at: string }, current: { hash: string; created_at: string }, at: string): CheckResult {
+  if (anchorHash(mine.hash) === anchorHash(current.hash)) return check('anchor', 'globalconf', 'OK', `the central server’s current internal anchor (created ${current.created_at})`);
+  const older = Date.parse(mine.created_at) < Date.parse(current.created_at);
+  return check(
+    'anchor',
+    'globalconf',
+    older ? 'WARNING' : 'OK',
+    older ? `stale anchor: created ${mine.created_at}, the central server re-created it ${current.created_at}` : `anchor created ${mine.created_at} differs from the central server’s (${current.created_at})`,
+    older ? `import the central server’s current internal anchor on ${at.replace('-c ', '')} (xrdctl rotate resume ID of the emergency key change pushes it)` : '',
+  );
 }

@@ -10,7 +10,7 @@ import { SecurityServerApi } from '../api/security-server.js';
 import { getContext, readContexts, type Context } from '../config/contexts.js';
 import { AuthError, ConfigError, SecretError, TimeoutError, TlsError, UsageError, XrdError, toXrdError } from '../errors/index.js';
 import type { HttpClient } from '../http/index.js';
-import type { Connection, DesiredInstance, DesiredServer } from '../model/desired.js';
+import type { Connection, DesiredCentral, DesiredInstance, DesiredServer } from '../model/desired.js';
 import { checkCentralServer } from './central.js';
 import { check, worst, type CheckGroup, type CheckResult, type HealthReport, type ServerHealth } from './model.js';
 import { checkSecurityServer, type ServerChecks } from './security.js';
@@ -25,6 +25,8 @@ export interface Target {
   /** name of the central server target used for registration lookups */
   central?: string;
   desired?: DesiredServer;
+  /** with -f: the configuration signing keys the manifest declares */
+  signing?: DesiredCentral['configurationSigning'];
 }
 
 export interface HealthOptions {
@@ -54,8 +56,8 @@ export function targetsFor(sel: Selection, o: HealthOptions): { targets: Target[
       return connectHttp(name, c, `${name} apiKey`, httpOpts(t, env));
     };
     const all: Target[] = [
-      ...(d.central ? [{ name: d.central.name, kind: 'central' as const, at: `-c ${d.central.name}`, open: conn(d.central.name, d.central.conn) }] : []),
-      ...d.servers.map((s) => ({ name: s.name, kind: 'security' as const, at: `-c ${s.name}`, open: conn(s.name, s.conn), central: d.central?.name, desired: s })),
+      ...(d.central ? [{ name: d.central.name, kind: 'central' as const, at: `-c ${d.central.name}`, open: conn(d.central.name, d.central.conn), signing: d.central.configurationSigning }] : []),
+      ...d.servers.map((s) => ({ name: s.name, kind: 'security' as const, at: `-c ${s.name}`, open: conn(s.name, s.conn), central: d.central?.name, desired: s, signing: d.central?.configurationSigning })),
     ];
     const want = sel.servers?.length ? new Set(sel.servers) : undefined;
     for (const n of want ?? []) if (!all.some((x) => x.name === n)) throw new UsageError(`--server ${n}: not in the manifest`, { hint: `servers: ${all.map((x) => x.name).join(', ')}` });
@@ -106,7 +108,7 @@ async function one(target: Target, centralOf: (name?: string) => (() => Promise<
   try {
     const work = (async () => {
       http = await target.open();
-      const opts = { t: o.t, at: target.at, groups, central: centralOf(target.central), desired: target.desired };
+      const opts = { t: o.t, at: target.at, groups, central: centralOf(target.central), desired: target.desired, signing: target.signing };
       return target.kind === 'central' ? checkCentralServer(new CentralServerApi(http), opts) : checkSecurityServer(new SecurityServerApi(http), opts);
     })();
     work.catch(() => undefined);

@@ -7,7 +7,7 @@ import type { SecurityServerApi } from '../api/security-server.js';
 import type { Client, Token } from '../api/types/ss.js';
 import { AuthError, XrdError } from '../errors/index.js';
 import type { HttpClient } from '../http/index.js';
-import type { DesiredServer } from '../model/desired.js';
+import type { DesiredCentral, DesiredServer } from '../model/desired.js';
 import { certInputs, classifyCertificates, type RegistrationInfo } from './certificates.js';
 import * as C from './classify.js';
 import { check, type CertHealth, type CheckGroup, type CheckResult } from './model.js';
@@ -23,6 +23,8 @@ export interface ServerCheckOptions {
   central?: () => Promise<CentralServerApi | undefined>;
   /** with -f: what the manifest declares for this server */
   desired?: DesiredServer;
+  /** with -f: the central server's configuration signing keys the manifest declares (key ages, stale anchors) */
+  signing?: DesiredCentral['configurationSigning'];
 }
 
 export interface ServerChecks {
@@ -147,6 +149,14 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
     ]);
     return [...(g ? [C.classifyGlobalConf(g, now(), o.t)] : []), ...(urls ? [C.classifyDownloadUrls(urls)] : [])];
   });
+  if (o.signing?.INTERNAL && o.central) {
+    add('globalconf', async () => {
+      const cs = await o.central!();
+      if (!cs) return undefined;
+      const [mine, current] = await Promise.all([reads.try('anchor', 'globalconf', () => api.getAnchor()), reads.try('anchor', 'globalconf', () => cs.getAnchor('INTERNAL'))]);
+      return mine && current?.anchor ? C.classifyAnchor(mine, current.anchor, o.at) : undefined;
+    });
+  }
   add('ocsp', async () => {
     const r = await reads.try('ocsp', 'ocsp', () => api.getOcspRespondersDiagnostics());
     return r && C.classifyOcsp(r, now(), o.t);

@@ -30,6 +30,14 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
         members: (cs.members ?? []).map((m: Obj, i: number) => ({ id: m.id, name: m.name, pos: positionOf(src, ['centralServer', 'members', i]) })),
         subsystems: (cs.subsystems ?? []).map((m: Obj, i: number) => ({ id: m.id, name: m.name, pos: positionOf(src, ['centralServer', 'subsystems', i]) })),
       };
+      if (cs.configurationSigning) {
+        const sig: NonNullable<DesiredInstance['central']>['configurationSigning'] = {};
+        for (const [k, src0] of [['internal', 'INTERNAL'], ['external', 'EXTERNAL']] as const) {
+          const v = cs.configurationSigning[k] as Obj | undefined;
+          if (v) sig[src0] = { token: String(v.token ?? '0'), renewAfterDays: v.renewAfterDays ?? 365, pos: positionOf(src, ['centralServer', 'configurationSigning', k]) };
+        }
+        out.central.configurationSigning = sig;
+      }
     }
     (d.securityServers ?? []).forEach((s: Obj, si: number) => {
       const sp = ['securityServers', si];

@@ -138,6 +138,18 @@ const client: S = {
   additionalProperties: false,
 };
 
+function signingKeySpec(source: string): S {
+  return {
+    type: 'object',
+    description: `the ${source} source's signing key`,
+    properties: {
+      token: str('the central server token that holds the keys', { default: '0' }),
+      renewAfterDays: { type: 'integer', minimum: 1, maximum: 36500, default: 365, description: 'change the key once the active one is this many days old' },
+    },
+    additionalProperties: false,
+  };
+}
+
 export const manifestSchema: S = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://xrdctl.dev/schema/manifest.schema.json',
@@ -160,6 +172,12 @@ export const manifestSchema: S = {
         subsystems: {
           type: 'array',
           items: { type: 'object', properties: { id: str('subsystem id INSTANCE:CLASS:CODE:SUBSYSTEM', { pattern: ID_SUBSYSTEM }), name: str('subsystem name') }, required: ['id'], additionalProperties: false },
+        },
+        configurationSigning: {
+          type: 'object',
+          description: 'The configuration signing keys of the central server, per source: plan shows a due key change and health the active key’s age (xrdctl rotate config-signing makes the change).',
+          properties: { internal: signingKeySpec('internal'), external: signingKeySpec('external') },
+          additionalProperties: false,
         },
       },
       required: ['url', 'apiKey'],

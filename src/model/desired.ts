@@ -31,6 +31,14 @@ export interface DesiredCentral {
   approveRequests: boolean;
   members: DesiredMember[];
   subsystems: { id: string; name?: string; pos?: Pos }[];
+  /** the configuration signing keys the manifest declares, per source */
+  configurationSigning?: Partial<Record<'INTERNAL' | 'EXTERNAL', DesiredSigningKey>>;
+}
+
+export interface DesiredSigningKey {
+  token: string;
+  renewAfterDays: number;
+  pos?: Pos;
 }
 
 export interface DesiredEndpoint {

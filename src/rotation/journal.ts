@@ -23,6 +23,9 @@ export type RotationStepName =
   | 'revoke-old'
   | 'delete-old';
 
+/** The steps of the configuration signing key runbooks (UG-CS §5.4: regular and emergency change). */
+export type ConfigSigningStepName = 'add-key' | 'wait-distributed' | 'activate-key' | 'verify-servers' | 'recreate-anchor' | 'push-anchor' | 'delete-old-key' | 'seal-anchor' | 'finish-servers';
+
 export type RotationUsage = 'auth' | 'sign';
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'failed' | 'waiting';
 export type RotationStatus = 'running' | 'waiting' | 'failed' | 'done' | 'aborted';
@@ -35,7 +38,7 @@ export type JournalIssuer =
   | { type: 'acme'; directoryUrl: string; caBundleFile?: string; accountKeyFile: string; email?: string; eabKid?: string; eabHmacRef?: string; httpPort?: number; timeoutMs: number };
 
 export interface JournalStep {
-  name: RotationStepName;
+  name: RotationStepName | ConfigSigningStepName;
   status: StepStatus;
   startedAt?: string;
   endedAt?: string;
@@ -47,6 +50,8 @@ export interface JournalStep {
 /** One rotation's record: every step with its inputs and outcome, and what to reconnect to on resume. */
 export interface RotationJournal {
   format: 'xrdctl-rotation/1';
+  /** absent in journals written before configuration signing keys were rotated: a certificate rotation */
+  kind?: 'certificate';
   id: string;
   /** the server's name: its context, or its name in the manifest */
   server: string;
@@ -80,6 +85,68 @@ export interface RotationJournal {
   error?: string;
 }
 
+/** What a configuration signing key rotation knows of one security server of the manifest. */
+export interface ConfigSigningServer {
+  /**
+   * pending: not checked yet; seen: it downloaded a configuration listing the new verification certificate;
+   * verified: it verifies the configuration signed with the new key; unreachable: it did not answer;
+   * refused: it answered, but refused the anchor
+   */
+  state: 'pending' | 'seen' | 'verified' | 'unreachable' | 'refused';
+  /** its globalconf download time (its own clock) before the step that waits for a newer one */
+  baseline?: string;
+  anchorUploadedAt?: string;
+  /** the hash of the anchor last imported on it (the one without the compromised key, once sealed) */
+  anchorHash?: string;
+  verifiedAt?: string;
+  /** emergency: from the activation of the new key until this server verified again (an upper bound of its outage) */
+  unverifiedMs?: number;
+  message?: string;
+}
+
+/** The record of a configuration signing key change at the central server (kind config-signing). */
+export interface ConfigSigningJournal {
+  format: 'xrdctl-rotation/1';
+  kind: 'config-signing';
+  id: string;
+  /** the central server's name in the manifest */
+  server: string;
+  source: { manifest: string[] };
+  configSource: 'INTERNAL' | 'EXTERNAL';
+  mode: 'routine' | 'emergency';
+  options: {
+    tokenId: string;
+    /** delete the old key this long after every server verifies with the new one; null keeps it */
+    keepOldMs: number | null;
+    timeoutMs: number;
+    pollMs: number;
+    /** anchor uploads running at once */
+    concurrency: number;
+  };
+  old: { keyId: string; keyHash: string | null; createdAt: string } | null;
+  new: { label: string; keyId?: string; keyHash?: string; createdAt?: string; activatedAt?: string };
+  /** emergency: the re-created anchor, saved 0600 for servers that have to import it by hand; sealed: re-created
+   * again after the compromised key was deleted, so it no longer lists that key */
+  anchor?: { file: string; hash: string; sealed?: boolean };
+  servers: Record<string, ConfigSigningServer>;
+  status: RotationStatus;
+  waitingOn?: string;
+  steps: JournalStep[];
+  createdAt: string;
+  updatedAt: string;
+  error?: string;
+}
+
+export type AnyJournal = RotationJournal | ConfigSigningJournal;
+
+export function isConfigSigning(j: AnyJournal): j is ConfigSigningJournal {
+  return j.kind === 'config-signing';
+}
+
+export function isCertificate(j: AnyJournal): j is RotationJournal {
+  return j.kind === undefined || j.kind === 'certificate';
+}
+
 export function rotationsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'rotations');
 }
@@ -97,7 +164,7 @@ function ensureDir(dir: string): void {
   if (!st.isDirectory()) throw new UsageError(`${dir} is not a folder`);
 }
 
-export function saveJournal(j: RotationJournal, env: NodeJS.ProcessEnv = process.env): void {
+export function saveJournal(j: AnyJournal, env: NodeJS.ProcessEnv = process.env): void {
   j.updatedAt = new Date().toISOString();
   const path = journalPath(j.id, env);
   ensureDir(rotationsDir(env));
@@ -107,25 +174,26 @@ export function saveJournal(j: RotationJournal, env: NodeJS.ProcessEnv = process
 
 const MAX_JOURNAL = 4 * 1024 * 1024;
 
-export function loadJournal(id: string, env: NodeJS.ProcessEnv = process.env): RotationJournal {
+export function loadJournal(id: string, env: NodeJS.ProcessEnv = process.env): AnyJournal {
   const p = journalPath(id, env);
   if (!existsSync(p)) throw new UsageError(`no rotation ${id}`, { hint: 'xrdctl rotate status lists them' });
   const st = lstatSync(p);
   if (!st.isFile() || st.size > MAX_JOURNAL) throw new UsageError(`${p} is not a rotation journal (not a regular file, or larger than ${MAX_JOURNAL} bytes)`);
-  let j: RotationJournal;
+  let j: AnyJournal;
   try {
-    j = JSON.parse(readFileSync(p, 'utf8')) as RotationJournal;
+    j = JSON.parse(readFileSync(p, 'utf8')) as AnyJournal;
   } catch (e) {
     throw new UsageError(`${p}: not a rotation journal: ${(e as Error).message}`);
   }
   if (j?.format !== 'xrdctl-rotation/1' || j.id !== id || !Array.isArray(j.steps)) throw new UsageError(`${p}: not a rotation journal (format xrdctl-rotation/1)`);
+  if (j.kind !== undefined && j.kind !== 'certificate' && j.kind !== 'config-signing') throw new UsageError(`${p}: a rotation of kind '${String(j.kind)}' this xrdctl does not know`, { hint: 'a newer xrdctl wrote it' });
   return j;
 }
 
-export function listJournals(env: NodeJS.ProcessEnv = process.env): RotationJournal[] {
+export function listJournals(env: NodeJS.ProcessEnv = process.env): AnyJournal[] {
   const dir = rotationsDir(env);
   if (!existsSync(dir)) return [];
-  const out: RotationJournal[] = [];
+  const out: AnyJournal[] = [];
   for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith('.json')) continue;
     try {

@@ -1,15 +1,34 @@
 import type { Token } from '../api/types/ss.js';
 import { findCert, findKey } from '../certs/inventory.js';
 import { walk } from '../engine/graph.js';
-import type { Change } from '../engine/types.js';
+import type { Change, ChangeKind } from '../engine/types.js';
 import { XrdError } from '../errors/index.js';
-import { acquireLock, saveJournal, type RotationJournal } from './journal.js';
-import { runbook, step, type RotationContext, type RotationStepName } from './steps.js';
+import { acquireLock, saveJournal, type AnyJournal, type ConfigSigningStepName, type RotationJournal } from './journal.js';
+import { runbook, step, type RotationContext, type RotationStepName, type StepResult } from './steps.js';
+
+type AnyStepName = RotationStepName | ConfigSigningStepName;
 
 export type RotationEvent =
-  | { type: 'start'; rotation: string; server: string; step: RotationStepName }
-  | { type: 'progress'; rotation: string; server: string; step: RotationStepName; message: string }
-  | { type: 'end'; rotation: string; server: string; step: RotationStepName; status: string; message: string };
+  | { type: 'start'; rotation: string; server: string; step: AnyStepName }
+  | { type: 'progress'; rotation: string; server: string; step: AnyStepName; message: string }
+  | { type: 'end'; rotation: string; server: string; step: AnyStepName; status: string; message: string };
+
+/**
+ * One runbook to walk, whatever it rotates: its journal, its steps in order, how one step runs (given a
+ * progress callback) and what to compare with the servers before resuming. Certificate rotations and
+ * configuration signing key changes are both walked by runRunbooks.
+ */
+export interface RunbookItem {
+  journal: AnyJournal;
+  names: AnyStepName[];
+  kind: ChangeKind;
+  key: string;
+  label: string;
+  /** the node of another runbook this one starts after */
+  after?: string;
+  run(name: AnyStepName, progress: (m: string) => void): Promise<StepResult>;
+  reconcile(): Promise<void>;
+}
 
 export interface RunOptions {
   /** rotations running at once (each is a chain of steps on its own server) */
@@ -20,7 +39,7 @@ export interface RunOptions {
 }
 
 /** A crash point for the kill tests and for rehearsing a crash on the sandbox (never set in production). */
-function crashPoint(step: RotationStepName, env: NodeJS.ProcessEnv): void {
+function crashPoint(step: AnyStepName, env: NodeJS.ProcessEnv): void {
   if (env.XRDCTL_CRASH_AFTER_STEP === step) process.kill(process.pid, 'SIGKILL');
 }
 
@@ -52,20 +71,6 @@ export function reconcile(j: RotationJournal, tokens: Token[]): void {
   else if (cert && !cert.active && j.steps.find((s) => s.name === 'activate')?.status === 'done') reopenFrom('activate', 'the new certificate is no longer active');
 }
 
-/** The engine nodes of a rotation: one change per step, each depending on the one before. */
-function nodes(j: RotationJournal, after?: string): Change[] {
-  const names = runbook(j);
-  return names.map((name, i) => ({
-    id: `${j.id}/${name}`,
-    server: j.server,
-    kind: j.usage === 'auth' ? 'auth-cert' : 'sign-cert',
-    key: j.member ?? j.usage,
-    op: 'update',
-    summary: `${name} (${j.usage}${j.member ? ' ' + j.member : ''})`,
-    dependsOn: i > 0 ? [`${j.id}/${names[i - 1]}`] : after ? [after] : [],
-  }));
-}
-
 /**
  * Run (or resume) rotations as one dependency graph on the engine's walker: each rotation is a chain
  * of its runbook's steps, rotations of different servers run in parallel, and a sign rotation runs
@@ -74,6 +79,25 @@ function nodes(j: RotationJournal, after?: string): Change[] {
  * server reports; the journal is written after every step.
  */
 export async function runRotations(items: { journal: RotationJournal; ctx: RotationContext }[], o: RunOptions = {}): Promise<{ journal: RotationJournal; error?: unknown }[]> {
+  const runbooks: RunbookItem[] = items.map(({ journal: j, ctx }) => {
+    const signFirst = j.usage === 'auth' ? items.find((x) => x.journal.server === j.server && x.journal.usage === 'sign') : undefined;
+    return {
+      journal: j,
+      names: runbook(j),
+      kind: j.usage === 'auth' ? 'auth-cert' : 'sign-cert',
+      key: j.member ?? j.usage,
+      label: `${j.usage}${j.member ? ' ' + j.member : ''}`,
+      after: signFirst ? `${signFirst.journal.id}/verify` : undefined,
+      run: (name, progress) => step(name as RotationStepName).run({ ...ctx, progress }, j),
+      // never trust the journal blindly: what the server no longer shows is done again
+      reconcile: async () => reconcile(j, await ctx.api.getTokens()),
+    };
+  });
+  return (await runRunbooks(runbooks, o)) as { journal: RotationJournal; error?: unknown }[];
+}
+
+/** Walk runbooks (each a chain of steps, one lock per server, the journal written after every step). */
+export async function runRunbooks(items: RunbookItem[], o: RunOptions = {}): Promise<{ journal: AnyJournal; error?: unknown }[]> {
   const env = o.env ?? process.env;
   const emit = o.onEvent ?? (() => {});
   const releases: (() => void)[] = [];
@@ -84,19 +108,25 @@ export async function runRotations(items: { journal: RotationJournal; ctx: Rotat
       releases.push(acquireLock(journal.server, journal.id, env));
       locked.add(journal.server);
     }
-    // never trust the journal blindly: what the server no longer shows is done again
-    for (const it of items) reconcile(it.journal, await it.ctx.api.getTokens());
-    const byNode = new Map<string, { journal: RotationJournal; ctx: RotationContext; name: RotationStepName }>();
+    for (const it of items) await it.reconcile();
+    const byNode = new Map<string, { item: RunbookItem; name: AnyStepName }>();
     const graph: Change[] = [];
     for (const it of items) {
       const j = it.journal;
-      const signFirst = j.usage === 'auth' ? items.find((x) => x.journal.server === j.server && x.journal.usage === 'sign') : undefined;
-      const chain = nodes(j, signFirst ? `${signFirst.journal.id}/verify` : undefined);
-      for (const n of chain) byNode.set(n.id, { ...it, name: n.id.slice(j.id.length + 1) as RotationStepName });
+      const chain: Change[] = it.names.map((name, i) => ({
+        id: `${j.id}/${name}`,
+        server: j.server,
+        kind: it.kind,
+        key: it.key,
+        op: 'update',
+        summary: `${name} (${it.label})`,
+        dependsOn: i > 0 ? [`${j.id}/${it.names[i - 1]}`] : it.after ? [it.after] : [],
+      }));
+      for (const n of chain) byNode.set(n.id, { item: it, name: n.id.slice(j.id.length + 1) as AnyStepName });
       j.status = 'running';
       j.waitingOn = undefined;
       j.error = undefined;
-      for (const name of runbook(j)) if (!j.steps.some((s) => s.name === name)) j.steps.push({ name, status: 'pending' });
+      for (const name of it.names) if (!j.steps.some((s) => s.name === name)) j.steps.push({ name, status: 'pending' });
       saveJournal(j, env);
       graph.push(...chain);
     }
@@ -105,7 +135,8 @@ export async function runRotations(items: { journal: RotationJournal; ctx: Rotat
     await walk(
       graph,
       async (c) => {
-        const { journal: j, ctx, name } = byNode.get(c.id)!;
+        const { item, name } = byNode.get(c.id)!;
+        const j = item.journal;
         if (halted.has(j.id)) throw new Error('halted');
         const rec = j.steps.find((s) => s.name === name)!;
         // reconcile() reopened what the server no longer shows; the rest stays done
@@ -114,9 +145,8 @@ export async function runRotations(items: { journal: RotationJournal; ctx: Rotat
         rec.startedAt = new Date().toISOString();
         rec.endedAt = undefined;
         emit({ type: 'start', rotation: j.id, server: j.server, step: name });
-        const sctx = { ...ctx, progress: (m: string) => emit({ type: 'progress', rotation: j.id, server: j.server, step: name, message: m }) };
         try {
-          const r = await step(name).run(sctx, j);
+          const r = await item.run(name, (m: string) => emit({ type: 'progress', rotation: j.id, server: j.server, step: name, message: m }));
           rec.endedAt = new Date().toISOString();
           rec.message = r.message;
           if (r.status === 'waiting') {

@@ -130,7 +130,7 @@ export async function assertNoDrift(saved: SavedPlan, session: Session): Promise
     let now: string;
     if (sp.kind === 'central') {
       if (!session.central) continue;
-      now = digest(await readCentral(session.central));
+      now = digest(await readCentral(session.central, { signingKeys: !!saved.desired.central?.configurationSigning }));
     } else {
       const d = saved.desired.servers.find((s) => s.name === sp.server);
       const api = session.security.get(sp.server);

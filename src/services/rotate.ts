@@ -5,13 +5,14 @@ import type { SecurityServerApi } from '../api/security-server.js';
 import { certRows, findKey } from '../certs/inventory.js';
 import { certAction, deleteKey } from '../certs/lifecycle.js';
 import { resolveSecret } from '../config/secrets.js';
-import { ConflictError, UsageError, XrdError } from '../errors/index.js';
+import { ConflictError, UsageError } from '../errors/index.js';
 import type { RotateCertRequest } from '../engine/types.js';
 import type { DesiredCert, DesiredInstance } from '../model/desired.js';
-import { listJournals, loadJournal, saveJournal, acquireLock, type JournalIssuer, type RotationJournal, type RotationUsage } from '../rotation/journal.js';
-import { runRotations, type RotationEvent } from '../rotation/run.js';
+import { listJournals, loadJournal, saveJournal, acquireLock, isCertificate, isConfigSigning, type JournalIssuer, type RotationJournal, type RotationUsage } from '../rotation/journal.js';
+import { runRotations } from '../rotation/run.js';
 import { chooseCertificates, runbook, step, type RotationContext, type RotationStepName } from '../rotation/steps.js';
 import { desiredFrom } from './plan.js';
+import { summarize, type RotateHooks, type RotateResult } from './rotation-result.js';
 import { openSession } from './session.js';
 
 export interface RotateSettings {
@@ -41,25 +42,7 @@ export interface RotateRequest {
   settings: RotateSettings;
 }
 
-export interface RotateHooks {
-  onEvent?: (e: RotationEvent) => void;
-  /** the operator's go-ahead for an irreversible step of one rotation */
-  confirm: (j: RotationJournal, step: RotationStepName, what: string) => Promise<void>;
-  /** throws (naming the flag) when the irreversible steps of a rotation could not be confirmed when reached */
-  consent: (j: RotationJournal, steps: RotationStepName[]) => void;
-  prompt?: (m: string) => Promise<string>;
-  warn?: (m: string) => void;
-  stopped?: () => boolean;
-  concurrency?: number;
-  env?: NodeJS.ProcessEnv;
-}
-
-export interface RotateResult {
-  status: 'done' | 'waiting' | 'failed' | 'aborted';
-  rotations: RotationJournal[];
-  /** the first failure (its exit code is the command's) */
-  error?: XrdError;
-}
+export type { RotateHooks, RotateResult } from './rotation-result.js';
 
 interface Target {
   server: string;
@@ -143,13 +126,6 @@ function context(t: Target, hooks: RotateHooks, j: () => RotationJournal): Rotat
   };
 }
 
-function summarize(results: { journal: RotationJournal; error?: unknown }[]): RotateResult {
-  const rotations = results.map((r) => r.journal);
-  const err = results.find((r) => r.error)?.error;
-  const status = rotations.some((j) => j.status === 'failed') ? 'failed' : rotations.some((j) => j.status === 'waiting') ? 'waiting' : 'done';
-  return { status, rotations, error: err instanceof XrdError ? err : err ? new ConflictError(String(err)) : undefined };
-}
-
 /** Start rotations: validate everything, write one journal per rotation, then run them on the engine. */
 export async function startRotation(req: RotateRequest, hooks: RotateHooks): Promise<RotateResult> {
   if (req.cutNow && !req.emergency) throw new UsageError('--cut-now is part of an emergency rotation', { hint: 'add --emergency' });
@@ -168,7 +144,7 @@ export async function startRotation(req: RotateRequest, hooks: RotateHooks): Pro
 async function rotateTargets(targets: Target[], req: Omit<RotateRequest, 'target'> & { target?: RotateRequest['target'] }, hooks: RotateHooks): Promise<RotateResult> {
   const env = hooks.env ?? process.env;
   {
-    const unfinished = listJournals(env).filter((j) => j.status !== 'done' && j.status !== 'aborted');
+    const unfinished = listJournals(env).filter(isCertificate).filter((j) => j.status !== 'done' && j.status !== 'aborted');
     const items: { journal: RotationJournal; ctx: RotationContext }[] = [];
     for (const t of targets) {
       const members = req.usage === 'sign' ? (req.member ? [req.member] : await manifestMembers(t, req)) : [undefined];
@@ -260,7 +236,7 @@ export function rotateForApply(desired: DesiredInstance, session: { central?: Ce
       address: s.address,
     };
     const h: RotateHooks = { ...hooks, onEvent: (e) => e.type !== 'start' && progress(`${e.step}: ${e.type === 'end' ? e.status : e.message}`) };
-    const open = listJournals(env).find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? null) === req.member && j.status !== 'done' && j.status !== 'aborted');
+    const open = listJournals(env).filter(isCertificate).find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? null) === req.member && j.status !== 'done' && j.status !== 'aborted');
     let r: RotateResult;
     if (open) {
       progress(`resuming rotation ${open.id}`);
@@ -280,6 +256,7 @@ export async function resumeRotation(id: string, hooks: RotateHooks): Promise<Ro
   const env = hooks.env ?? process.env;
   const j = loadJournal(id, env);
   if (j.status === 'done' || j.status === 'aborted') return { status: j.status, rotations: [j] };
+  if (isConfigSigning(j)) return (await import('./rotate-config-signing.js')).resumeConfigSigning(j, hooks);
   const closers: Closer[] = [];
   try {
     const t = await reconnect(j, closers, hooks);
@@ -310,6 +287,7 @@ export async function abortRotation(id: string, hooks: RotateHooks): Promise<Rot
   const undone: string[] = [];
   const kept: string[] = [];
   if (j.status === 'done' || j.status === 'aborted') return { status: j.status, rotations: [j], undone, kept: [`rotation ${j.id} is ${j.status}: nothing to abort`] };
+  if (isConfigSigning(j)) return (await import('./rotate-config-signing.js')).abortConfigSigning(j, hooks);
   const closers: Closer[] = [];
   const release = acquireLock(j.server, j.id, env);
   try {

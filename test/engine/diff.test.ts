@@ -171,4 +171,22 @@ describe('kind diffs (pure: desired × actual → typed changes)', () => {
     expect(summary(out)).toEqual(['update cs-member cs-rename-member', 'create cs-member cs-add-member', 'create cs-subsystem cs-add-subsystem']);
     expect(out[0]!.diff).toEqual({ name: { from: 'Old', to: 'New' } });
   });
+  it.each([
+    // [what, active key age in days (null: no active key), renewAfterDays, expected summaries]
+    ['fresh key: nothing', 10, 365, []],
+    ['due key: reported (!) with the command, no action', 400, 365, ['unsafe config-signing']],
+    ['exactly renewAfterDays old: due', 30, 30, ['unsafe config-signing']],
+    ['no active key: reported', null, 365, ['unsafe config-signing']],
+  ] as const)('central: configuration signing key, %s', (_what, age, renewAfterDays, want) => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const keys = age === null ? [] : [{ source: 'INTERNAL' as const, id: '7', token: '0', active: true, createdAt: new Date(now.getTime() - age * 86_400_000).toISOString() }];
+    const out = diffCentral(
+      { name: 'cs', conn: { url: 'https://x', apiKey: { env: 'K' } }, approveRequests: false, members: [], subsystems: [], configurationSigning: { INTERNAL: { token: '0', renewAfterDays, pos: { file: 'm.yaml' } } } },
+      { members: new Set(), memberNames: new Map(), subsystems: new Set(), signingKeys: keys },
+      now,
+    );
+    expect(summary(out)).toEqual(want);
+    expect(out.every((c) => c.action === undefined)).toBe(true);
+    if (age !== null && want.length) expect(out[0]!.summary).toBe(`internal configuration signing key 7 is ${age} days old (renewAfterDays ${renewAfterDays}): run xrdctl rotate config-signing -f m.yaml`);
+  });
 });

@@ -27,6 +27,7 @@ describe('manifest loading: every problem at file:line:col, no stack trace', () 
     ['empty.yaml', [/empty\.yaml:1:1: empty manifest file/]],
     ['binary.yaml', [/binary\.yaml:1:1: binary data, not YAML/]],
     ['alias-bomb.yaml', [/alias-bomb\.yaml:1:1: YAML: Excessive alias count/]],
+    ['config-signing.yaml', [/config-signing\.yaml:7:\d+ centralServer\.configurationSigning\.internal\.renewAfterDays: /, /config-signing\.yaml:8:5 centralServer\.configurationSigning\.intrenal: unknown key 'intrenal'$/]],
   ];
   for (const [file, expected] of cases) {
     it(file, async () => {

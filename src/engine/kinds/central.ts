@@ -33,8 +33,8 @@ export const centralKind = defineKind({
   dependsOn: (c, ix) => (c.action?.type === 'cs-add-subsystem' ? ix.find<{ id: string }>('cs-add-member', (p) => p.id === memberOf(c.action!.params.id)) : []),
 });
 
-export function diffCentral(d: DesiredCentral, a: ActualCentral): Change[] {
-  const out: Change[] = [];
+export function diffCentral(d: DesiredCentral, a: ActualCentral, now: Date = new Date()): Change[] {
+  const out: Change[] = [...diffSigningKeys(d, a, now)];
   for (const m of d.members) {
     const base = { id: `${d.name}/member/${m.id}`, server: d.name, kind: 'cs-member' as const, key: m.id, pos: m.pos, dependsOn: [] };
     if (!a.members.has(m.id)) {
@@ -46,6 +46,31 @@ export function diffCentral(d: DesiredCentral, a: ActualCentral): Change[] {
   for (const s of d.subsystems) {
     if (a.subsystems.has(s.id)) continue;
     out.push({ id: `${d.name}/subsystem/${s.id}`, server: d.name, kind: 'cs-subsystem', key: s.id, op: 'create', summary: `add subsystem ${s.id}`, dependsOn: [], action: act(actions, 'cs-add-subsystem', { id: s.id, name: s.name ?? null }), pos: s.pos });
+  }
+  return out;
+}
+
+/**
+ * A configuration signing key older than renewAfterDays is a due key change. apply does not make it: it is a runbook
+ * across every security server (xrdctl rotate config-signing, with its journal and waits), so plan reports it (!) with
+ * the command, as it reports a due certificate without an issuer.
+ */
+export function diffSigningKeys(d: DesiredCentral, a: ActualCentral, now: Date): Change[] {
+  const out: Change[] = [];
+  for (const source of ['INTERNAL', 'EXTERNAL'] as const) {
+    const want = d.configurationSigning?.[source];
+    if (!want || !a.signingKeys) continue;
+    const active = a.signingKeys.find((k) => k.source === source && k.active);
+    const base = { id: `${d.name}/config-signing/${source}`, server: d.name, kind: 'config-signing' as const, key: source, op: 'unsafe' as const, dependsOn: [], pos: want.pos };
+    const cmd = `xrdctl rotate config-signing -f ${want.pos?.file ?? 'MANIFEST'}${source === 'EXTERNAL' ? ' --source external' : ''}`;
+    if (!active) {
+      out.push({ ...base, summary: `the ${source.toLowerCase()} source has no active configuration signing key` });
+      continue;
+    }
+    const days = Math.floor((now.getTime() - Date.parse(active.createdAt)) / 86_400_000);
+    if (days >= want.renewAfterDays) {
+      out.push({ ...base, summary: `${source.toLowerCase()} configuration signing key ${active.id} is ${days} days old (renewAfterDays ${want.renewAfterDays}): run ${cmd}`, diff: { age: { from: days, to: 0 } } });
+    }
   }
   return out;
 }
