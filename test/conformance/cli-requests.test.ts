@@ -30,7 +30,7 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
   it('lifecycle commands and apply: every request and response validated', async () => {
     const env = manifestEnv(E.sb);
     const run = async (args: string[]) => {
-      const r = await E.run(args, { env });
+      const r = await E.runIn(args, { env });
       expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       return r;
     };
@@ -94,7 +94,7 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     const n2 = (await run(['cert', 'import', '-c', 'ss1', 'n.crt', '--json'])).json();
     await run(['cert', 'register', '-c', 'ss1', n2.hash]);
     for (const args of [['health', '--all-contexts', '--json'], ['health', '-f', join(repoRoot, 'examples/small/manifest.yaml'), '--json'], ['cert', 'expiry', '--all-contexts', '--json']]) {
-      const r = await E.run(args, { env });
+      const r = await E.runIn(args, { env });
       expect([0, 1, 2], `${args.join(' ')}: ${r.stderr}`).toContain(r.exitCode);
       expect(r.json().servers.length).toBeGreaterThan(0);
     }
