@@ -483,7 +483,7 @@ export class HttpClient {
       metadata: meta,
       warnings,
       correlationId: res.correlationId,
-      hint: hintFor(res.status, code) ?? (res.correlationId ? `correlation id ${res.correlationId} (in the server log)` : undefined),
+      hint: withCorrelation(hintFor(res.status, code, meta), res.correlationId),
     };
     const msg = `${res.status} ${detail}`;
     if (res.status === 401 || res.status === 403) return new AuthError(msg, opts);
@@ -516,12 +516,33 @@ function isIp(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') || host.startsWith('[');
 }
 
-function hintFor(status: number, code?: string): string | undefined {
+function hintFor(status: number, code?: string, meta: string[] = []): string | undefined {
   if (status === 401) return 'the API key was refused: check the key reference of this context';
   if (status === 403) return 'the API key lacks the role this step needs';
   if (status === 429) return 'the server rate-limited us (20 req/s, 600/min); wait and retry';
   if (code === 'action_not_possible') return 'the object is not in a state that allows this (is the token logged in?)';
   if (code === 'global_conf_outdated') return 'the server has no valid global configuration; check xrdctl health';
   if (code === 'warnings_detected') return 'the server raised warnings; review them and pass --ignore-warnings to go ahead';
+  if (code === 'member_certs_not_found') return 'the token holding the member\'s sign certificate is logged out: xrdctl token login';
+  if (code === 'management_request_sending_failed') return sendingFailedHint(meta.join(' '));
   return undefined;
+}
+
+/**
+ * management_request_sending_failed carries the core's reason in its metadata: name what is missing and how to
+ * provide it (xroad-flows §5: a management request is signed with the member's sign certificate and sent over the
+ * server's registered auth certificate).
+ */
+function sendingFailedHint(reason: string): string {
+  const member = /Member '([^']+)' has no suitable certificates/.exec(reason)?.[1];
+  if (member && /not logged in/i.test(reason)) return `member ${member}'s sign certificate is on a logged-out token: xrdctl token login, then retry`;
+  if (member)
+    return `member ${member} has no usable sign certificate on this server (active, within its dates, OCSP good): create and import one first (xrdctl csr create --usage sign --member ${member} …, then xrdctl cert import), then retry`;
+  if (/authentication certificate/i.test(reason)) return 'this server has no registered, active auth certificate to send the request with: register and activate one first (xrdctl cert register HASH --approve --activate)';
+  return 'the server could not send the management request to the central server: check its auth and sign certificates and the central server (xrdctl health)';
+}
+
+function withCorrelation(hint: string | undefined, correlationId: string | undefined): string | undefined {
+  const where = correlationId ? `correlation id ${correlationId} (in the server log)` : undefined;
+  return hint && where ? `${hint}; ${where}` : (hint ?? where);
 }
