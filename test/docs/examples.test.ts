@@ -11,10 +11,11 @@ import { allShellBlocks, documentedPages, shellBlocks } from '../support/markdow
  * the text names (the repository root by default), with `xrdctl` on PATH and a throwaway HOME, config and state.
  * The repository root is mirrored by symlinks into a temporary folder, so files a block writes (CSRs, plans) land
  * there and never in the checkout. A block that needs a real server is marked `<!-- excerpt -->` and has a sandbox
- * equivalent beside it. Each block starts (and stops) at most one sandbox.
+ * equivalent beside it. Each block starts (and stops) at most one sandbox of its own, in its own HOME and state, so
+ * the blocks run concurrently (they mostly wait: for a sandbox to start, a CA, global configuration).
  */
 const pages = documentedPages(repoRoot);
-const ran = new Set<string>();
+const registered = new Set<string>();
 const work = mkdtempSync(join(tmpdir(), 'xrdctl-examples-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -30,22 +31,21 @@ function session(name: string) {
   return { root, env };
 }
 
-for (const page of pages) {
-  const blocks = shellBlocks(join(repoRoot, page));
-  describe.skipIf(blocks.length === 0)(`${page} runs as written`, () => {
-    it.each(blocks.map((b) => [b.line, b] as const))(`${page}:%i`, async (line, block) => {
-      ran.add(`${page}:${line}`);
-      const { root, env } = session(`${page}-${line}`);
-      const r = await execa('bash', ['-euo', 'pipefail', '-c', `${block.code}\n`], { stdin: 'ignore', cwd: join(root, block.cwd), reject: false, timeout: 240_000, extendEnv: false, env, all: true });
-      // a failed block must not leave its sandbox running
-      if (r.exitCode !== 0) await execa('bash', ['-c', 'xrdctl sandbox stop || true'], { cwd: root, reject: false, extendEnv: false, env });
-      expect(r.exitCode, `${page}:${line} failed:\n${String(r.all).slice(-4000)}`).toBe(0);
-    }, 300_000);
-  });
-}
+const blocks = pages.flatMap((page) => shellBlocks(join(repoRoot, page)).map((b) => ({ ...b, page, id: `${page}:${b.line}` })));
+for (const b of blocks) registered.add(b.id);
+
+describe.concurrent('README.md and docs/ run as written', () => {
+  it.each(blocks.map((b) => [b.id, b] as const))('%s', async (id, block) => {
+    const { root, env } = session(id);
+    const r = await execa('bash', ['-euo', 'pipefail', '-c', `${block.code}\n`], { stdin: 'ignore', cwd: join(root, block.cwd), reject: false, timeout: 240_000, extendEnv: false, env, all: true });
+    // a failed block must not leave its sandbox running
+    if (r.exitCode !== 0) await execa('bash', ['-c', 'xrdctl sandbox stop || true'], { cwd: root, reject: false, extendEnv: false, env });
+    expect(r.exitCode, `${id} failed:\n${String(r.all).slice(-4000)}`).toBe(0);
+  }, 300_000);
+});
 
 describe('the examples test covers the documentation', () => {
-  it('runs every fenced shell block that is not marked as an excerpt, and every excerpt says why', () => {
+  it('has a test for every fenced shell block that is not marked as an excerpt, and every excerpt says why', () => {
     const expected: string[] = [];
     for (const page of pages) {
       const lines = readFileSync(join(repoRoot, page), 'utf8').split('\n');
@@ -63,6 +63,6 @@ describe('the examples test covers the documentation', () => {
       }
     }
     expect(expected.length).toBeGreaterThan(5);
-    expect([...ran].sort()).toEqual(expected.sort());
+    expect([...registered].sort()).toEqual(expected.sort());
   });
 });
