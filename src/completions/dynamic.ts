@@ -12,7 +12,6 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { readContexts } from '../config/contexts.js';
 import { stateDir } from '../config/paths.js';
 import { READ_LIMITS, readBoundedText, writeFileSafe } from '../fs/files.js';
@@ -55,14 +54,16 @@ export async function completeValues(argv: string[], env: NodeJS.ProcessEnv = pr
   if (!r) return [];
   try {
     if (r.kind === 'contexts') return Object.keys(readContexts(env).contexts).sort();
-    if (r.kind === 'servers') return manifestServers(r.manifests);
+    if (r.kind === 'servers') return await manifestServers(r.manifests);
     return await serverValues(r.kind, r.context, env);
   } catch {
     return [];
   }
 }
 
-function manifestServers(paths: string[]): string[] {
+async function manifestServers(paths: string[]): Promise<string[]> {
+  // loaded only here: the YAML parser is most of a context-name answer's start-up otherwise
+  const { parseAllDocuments } = await import('yaml');
   const files: string[] = [];
   for (const p of paths) {
     try {
