@@ -108,39 +108,153 @@ _xrdctl_node() {
     'token:list') subs=''; flags='--context --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=0 ;;
     'token:login') subs=''; flags='--context --json --no-color --pin --quiet --token --verbose --yes --help'; vflags=' --context -c --pin --token '; nargs=0 ;;
     'token:logout') subs=''; flags='--context --json --no-color --quiet --token --verbose --yes --help'; vflags=' --context -c --token '; nargs=0 ;;
-    'validate') subs=''; flags='--context --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
+    'validate') subs=''; flags='--context --json --no-color --offline --no-offline --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;
     *) return 1 ;;
   esac
 }
 
-# _xrdctl_values NODE KEY (a flag, or #N for the Nth argument): fixed values, or files
+# _xrdctl_values NODE KEY (a flag, or #N for the Nth argument): fixed values (one a line), values asked of
+# `xrdctl __complete KIND` (contexts, manifest servers, certificate hashes, key ids), or files
 _xrdctl_values() {
-  local words=""
+  local words="" dyn="" IFS=$'\n' c="${cur//\\/}"
+  c="${c#\"}"; c="${c#\'}"
   case "$1 $2" in
-    'cert:list --usage') words='auth sign' ;;
-    'client:add --connection-type') words='HTTP HTTPS HTTPS_NO_AUTH' ;;
-    'completion #0') words='bash zsh fish' ;;
-    'context:add --kind') words='central security' ;;
-    'cs:request:list --status') words='WAITING APPROVED DECLINED REVOKED SUBMITTED FOR APPROVAL' ;;
-    'cs:request:list --type') words='AUTH_CERT_REGISTRATION_REQUEST CLIENT_REGISTRATION_REQUEST OWNER_CHANGE_REQUEST CLIENT_DELETION_REQUEST CLIENT_DISABLE_REQUEST CLIENT_ENABLE_REQUEST CLIENT_RENAME_REQUEST AUTH_CERT_DELETION_REQUEST ADDRESS_CHANGE_REQUEST MAINTENANCE_MODE_ENABLE_REQUEST MAINTENANCE_MODE_DISABLE_REQUEST' ;;
-    'csr:create --format') words='PEM DER' ;;
-    'csr:create --usage') words='auth sign' ;;
-    'csr:download --format') words='PEM DER' ;;
-    'csr:submit --adapter') words='server-acme acme command manual' ;;
-    'csr:submit --format') words='PEM DER' ;;
-    'endpoint:add --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
-    'endpoint:delete --method') words='* GET POST PUT DELETE PATCH HEAD OPTIONS TRACE' ;;
-    'health --format') words='human nagios prometheus' ;;
-    'health --only') words='connection system token certificates globalconf ocsp timestamping registration clients memory central' ;;
-    'rotate:auth --adapter') words='server-acme acme command manual' ;;
-    'rotate:config-signing --source') words='internal external' ;;
-    'rotate:sign --adapter') words='server-acme acme command manual' ;;
-    'sandbox:ca:sign --usage') words='auth sign' ;;
-    'sandbox:start --preset') words='blank empty initialized' ;;
-    'service:add-description --type') words='WSDL OPENAPI3 REST' ;;
+    'access:grant --context'|'access:grant -c') dyn=contexts ;;
+    'access:list --context'|'access:list -c') dyn=contexts ;;
+    'access:revoke --context'|'access:revoke -c') dyn=contexts ;;
+    'apply --context'|'apply -c') dyn=contexts ;;
+    'cert:activate --context'|'cert:activate -c') dyn=contexts ;;
+    'cert:activate #0') dyn=certs ;;
+    'cert:delete --context'|'cert:delete -c') dyn=contexts ;;
+    'cert:delete #0') dyn=certs ;;
+    'cert:disable --context'|'cert:disable -c') dyn=contexts ;;
+    'cert:disable #0') dyn=certs ;;
+    'cert:expiry --context'|'cert:expiry -c') dyn=contexts ;;
+    'cert:expiry --server') dyn=servers ;;
+    'cert:import --context'|'cert:import -c') dyn=contexts ;;
+    'cert:list --usage') words=$'auth\nsign' ;;
+    'cert:list --context'|'cert:list -c') dyn=contexts ;;
+    'cert:register --context'|'cert:register -c') dyn=contexts ;;
+    'cert:register --cs-context') dyn=contexts ;;
+    'cert:register #0') dyn=certs ;;
+    'cert:show --context'|'cert:show -c') dyn=contexts ;;
+    'cert:show #0') dyn=certs ;;
+    'cert:unregister --context'|'cert:unregister -c') dyn=contexts ;;
+    'cert:unregister #0') dyn=certs ;;
+    'client:add --connection-type') words=$'HTTP\nHTTPS\nHTTPS_NO_AUTH' ;;
+    'client:add --context'|'client:add -c') dyn=contexts ;;
+    'client:delete --context'|'client:delete -c') dyn=contexts ;;
+    'client:list --context'|'client:list -c') dyn=contexts ;;
+    'client:register --context'|'client:register -c') dyn=contexts ;;
+    'client:register --cs-context') dyn=contexts ;;
+    'client:tls:add --context'|'client:tls:add -c') dyn=contexts ;;
+    'client:tls:list --context'|'client:tls:list -c') dyn=contexts ;;
+    'client:unregister --context'|'client:unregister -c') dyn=contexts ;;
+    'completion --context'|'completion -c') dyn=contexts ;;
+    'completion #0') words=$'bash\nzsh\nfish' ;;
+    'context:add --kind') words=$'central\nsecurity' ;;
+    'context:add --central-context') dyn=contexts ;;
+    'context:add --context'|'context:add -c') dyn=contexts ;;
+    'context:list --context'|'context:list -c') dyn=contexts ;;
+    'context:remove --context'|'context:remove -c') dyn=contexts ;;
+    'context:remove #0') dyn=contexts ;;
+    'context:show --context'|'context:show -c') dyn=contexts ;;
+    'context:show #0') dyn=contexts ;;
+    'context:use --context'|'context:use -c') dyn=contexts ;;
+    'context:use #0') dyn=contexts ;;
+    'cs:key:list --context'|'cs:key:list -c') dyn=contexts ;;
+    'cs:member:add --context'|'cs:member:add -c') dyn=contexts ;;
+    'cs:member:list --context'|'cs:member:list -c') dyn=contexts ;;
+    'cs:request:approve --context'|'cs:request:approve -c') dyn=contexts ;;
+    'cs:request:decline --context'|'cs:request:decline -c') dyn=contexts ;;
+    'cs:request:list --status') words=$'WAITING\nAPPROVED\nDECLINED\nREVOKED\nSUBMITTED FOR APPROVAL' ;;
+    'cs:request:list --type') words=$'AUTH_CERT_REGISTRATION_REQUEST\nCLIENT_REGISTRATION_REQUEST\nOWNER_CHANGE_REQUEST\nCLIENT_DELETION_REQUEST\nCLIENT_DISABLE_REQUEST\nCLIENT_ENABLE_REQUEST\nCLIENT_RENAME_REQUEST\nAUTH_CERT_DELETION_REQUEST\nADDRESS_CHANGE_REQUEST\nMAINTENANCE_MODE_ENABLE_REQUEST\nMAINTENANCE_MODE_DISABLE_REQUEST' ;;
+    'cs:request:list --context'|'cs:request:list -c') dyn=contexts ;;
+    'cs:request:show --context'|'cs:request:show -c') dyn=contexts ;;
+    'cs:subsystem:add --context'|'cs:subsystem:add -c') dyn=contexts ;;
+    'cs:subsystem:list --context'|'cs:subsystem:list -c') dyn=contexts ;;
+    'csr:create --format') words=$'PEM\nDER' ;;
+    'csr:create --usage') words=$'auth\nsign' ;;
+    'csr:create --context'|'csr:create -c') dyn=contexts ;;
+    'csr:create --key') dyn=keys ;;
+    'csr:delete --context'|'csr:delete -c') dyn=contexts ;;
+    'csr:delete #0') dyn=keys ;;
+    'csr:download --format') words=$'PEM\nDER' ;;
+    'csr:download --context'|'csr:download -c') dyn=contexts ;;
+    'csr:download #0') dyn=keys ;;
+    'csr:list --context'|'csr:list -c') dyn=contexts ;;
+    'csr:submit --adapter') words=$'server-acme\nacme\ncommand\nmanual' ;;
+    'csr:submit --format') words=$'PEM\nDER' ;;
+    'csr:submit --context'|'csr:submit -c') dyn=contexts ;;
+    'csr:submit --key') dyn=keys ;;
+    'endpoint:add --method') words=$'*\nGET\nPOST\nPUT\nDELETE\nPATCH\nHEAD\nOPTIONS\nTRACE' ;;
+    'endpoint:add --context'|'endpoint:add -c') dyn=contexts ;;
+    'endpoint:delete --method') words=$'*\nGET\nPOST\nPUT\nDELETE\nPATCH\nHEAD\nOPTIONS\nTRACE' ;;
+    'endpoint:delete --context'|'endpoint:delete -c') dyn=contexts ;;
+    'endpoint:list --context'|'endpoint:list -c') dyn=contexts ;;
+    'group:add --context'|'group:add -c') dyn=contexts ;;
+    'group:add-members --context'|'group:add-members -c') dyn=contexts ;;
+    'group:list --context'|'group:list -c') dyn=contexts ;;
+    'group:remove-members --context'|'group:remove-members -c') dyn=contexts ;;
+    'health --format') words=$'human\nnagios\nprometheus' ;;
+    'health --only') words=$'connection\nsystem\ntoken\ncertificates\nglobalconf\nocsp\ntimestamping\nregistration\nclients\nmemory\ncentral' ;;
+    'health --context'|'health -c') dyn=contexts ;;
+    'health --server') dyn=servers ;;
+    'key:create --context'|'key:create -c') dyn=contexts ;;
+    'key:delete --context'|'key:delete -c') dyn=contexts ;;
+    'key:delete #0') dyn=keys ;;
+    'key:list --context'|'key:list -c') dyn=contexts ;;
+    'plan --context'|'plan -c') dyn=contexts ;;
+    'rotate:abort --context'|'rotate:abort -c') dyn=contexts ;;
+    'rotate:auth --adapter') words=$'server-acme\nacme\ncommand\nmanual' ;;
+    'rotate:auth --cert') dyn=certs ;;
+    'rotate:auth --context'|'rotate:auth -c') dyn=contexts ;;
+    'rotate:auth --cs-context') dyn=contexts ;;
+    'rotate:auth --server') dyn=servers ;;
+    'rotate:config-signing --source') words=$'internal\nexternal' ;;
+    'rotate:config-signing --context'|'rotate:config-signing -c') dyn=contexts ;;
+    'rotate:resume --context'|'rotate:resume -c') dyn=contexts ;;
+    'rotate:sign --adapter') words=$'server-acme\nacme\ncommand\nmanual' ;;
+    'rotate:sign --cert') dyn=certs ;;
+    'rotate:sign --context'|'rotate:sign -c') dyn=contexts ;;
+    'rotate:sign --cs-context') dyn=contexts ;;
+    'rotate:sign --server') dyn=servers ;;
+    'rotate:status --context'|'rotate:status -c') dyn=contexts ;;
+    'sandbox:ca:revoke --context'|'sandbox:ca:revoke -c') dyn=contexts ;;
+    'sandbox:ca:sign --usage') words=$'auth\nsign' ;;
+    'sandbox:ca:sign --context'|'sandbox:ca:sign -c') dyn=contexts ;;
+    'sandbox:clock --context'|'sandbox:clock -c') dyn=contexts ;;
+    'sandbox:env --context'|'sandbox:env -c') dyn=contexts ;;
+    'sandbox:fault:add --context'|'sandbox:fault:add -c') dyn=contexts ;;
+    'sandbox:fault:clear --context'|'sandbox:fault:clear -c') dyn=contexts ;;
+    'sandbox:fault:list --context'|'sandbox:fault:list -c') dyn=contexts ;;
+    'sandbox:reset --context'|'sandbox:reset -c') dyn=contexts ;;
+    'sandbox:start --preset') words=$'blank\nempty\ninitialized' ;;
+    'sandbox:start --context'|'sandbox:start -c') dyn=contexts ;;
+    'sandbox:status --context'|'sandbox:status -c') dyn=contexts ;;
+    'sandbox:stop --context'|'sandbox:stop -c') dyn=contexts ;;
+    'server:info --context'|'server:info -c') dyn=contexts ;;
+    'service:add-description --type') words=$'WSDL\nOPENAPI3\nREST' ;;
+    'service:add-description --context'|'service:add-description -c') dyn=contexts ;;
+    'service:disable --context'|'service:disable -c') dyn=contexts ;;
+    'service:enable --context'|'service:enable -c') dyn=contexts ;;
+    'service:list --context'|'service:list -c') dyn=contexts ;;
+    'service:refresh --context'|'service:refresh -c') dyn=contexts ;;
+    'service:set --context'|'service:set -c') dyn=contexts ;;
+    'tls:csr --context'|'tls:csr -c') dyn=contexts ;;
+    'tls:keygen --context'|'tls:keygen -c') dyn=contexts ;;
+    'token:list --context'|'token:list -c') dyn=contexts ;;
+    'token:login --context'|'token:login -c') dyn=contexts ;;
+    'token:logout --context'|'token:logout -c') dyn=contexts ;;
+    'validate --context'|'validate -c') dyn=contexts ;;
   esac
+  if [[ -n "$dyn" ]]; then
+    words="$("${COMP_WORDS[0]}" __complete "$dyn" ${ctx:+"--context=$ctx"} "${mfs[@]/#/--manifest=}" 2>/dev/null)"
+    [[ -z "$words" ]] && return 0
+  fi
   if [[ -n "$words" ]]; then
-    COMPREPLY=( $(compgen -W "$words" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$words" -- "$c") )
+    (( ${#COMPREPLY[@]} )) && COMPREPLY=( $(printf '%q\n' "${COMPREPLY[@]}") )
   else
     compopt -o filenames 2>/dev/null
     COMPREPLY=( $(compgen -f -- "$cur") )
@@ -148,7 +262,7 @@ _xrdctl_values() {
 }
 
 _xrdctl() {
-  local cur prev node="" w i value="" argn=0 subs flags vflags nargs
+  local cur prev node="" w i value="" argn=0 subs flags vflags nargs ctx="" mfs=()
   COMPREPLY=()
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
@@ -157,7 +271,11 @@ _xrdctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     [[ "$w" == "=" ]] && continue
-    if [[ -n "$value" ]]; then value=""; continue; fi
+    if [[ -n "$value" ]]; then
+      # the line's context and manifests, for the values asked of xrdctl
+      case "$value" in -c|--context) ctx="$w" ;; -f|--manifest) mfs+=("$w") ;; esac
+      value=""; continue
+    fi
     case "$w" in
       --*=*) ;;
       -*) _xrdctl_node "$node"; [[ "$vflags" == *" $w "* ]] && value="$w" ;;

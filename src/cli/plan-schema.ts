@@ -14,6 +14,7 @@ const change: JsonSchema = {
     dependsOn: { type: 'array', items: { type: 'string' }, description: 'ids of the changes apply makes first' },
     action: { type: 'object', required: ['type', 'params'], properties: { type: { type: 'string' }, params: { type: 'object' } } },
     prune: { type: 'boolean' },
+    step: { type: 'boolean', description: 'a step apply takes on the way (login, a wait), not a change; not counted in the summary' },
     pos: { type: 'object' },
   },
   additionalProperties: false,
@@ -36,7 +37,7 @@ export const serverPlanSchema: JsonSchema = {
 export const summarySchema: JsonSchema = {
   type: 'object',
   required: ['create', 'update', 'delete', 'unsafe', 'keep'],
-  properties: { create: { type: 'integer' }, update: { type: 'integer' }, delete: { type: 'integer' }, unsafe: { type: 'integer' }, keep: { type: 'integer' } },
+  properties: { create: { type: 'integer' }, update: { type: 'integer' }, delete: { type: 'integer' }, unsafe: { type: 'integer' }, keep: { type: 'integer' }, steps: { type: 'integer', description: 'steps apply takes on the way (token login, waits), not counted as changes' } },
   additionalProperties: false,
 };
 

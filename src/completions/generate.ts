@@ -7,7 +7,15 @@
  * All three scripts walk the words the same way: a word extends the command path only while the path
  * stays a known topic or command, so positional arguments (`cert import a.crt --<TAB>`) and flag values
  * (`--context ss1 --<TAB>`) never derail completion.
+ *
+ * Values that live elsewhere are asked for at TAB time through `xrdctl __complete KIND` (src/completions/dynamic.ts,
+ * answered before oclif loads): context names for `-c`, `--cs-context`, `--central-context` and `context
+ * use|remove|show`; the server names of the manifests on the line (`-f FILE … --server <TAB>`); certificate hashes
+ * and key ids of the line's (or the current) context. Fixed values with spaces (`SUBMITTED FOR APPROVAL`) stay
+ * one word in every shell.
  */
+import type { DynamicKind } from './dynamic.js';
+
 export interface ManifestFlag {
   name: string;
   char?: string;
@@ -50,12 +58,24 @@ interface Flag {
   description: string;
   negatable: boolean;
   multiple: boolean;
+  dynamic?: DynamicKind;
 }
 interface Arg {
   name: string;
   description: string;
   options?: readonly string[];
   required: boolean;
+  dynamic?: DynamicKind;
+}
+
+/** Which flags and arguments take values that only exist at run time (see the header). */
+export function dynamicKind(commandId: string, name: string, isFlag: boolean, commandFlags: readonly string[]): DynamicKind | undefined {
+  if (isFlag && ['context', 'cs-context', 'central-context'].includes(name)) return 'contexts';
+  if (isFlag && name === 'server' && commandFlags.includes('manifest')) return 'servers';
+  if (!isFlag && name === 'name' && /^context:(use|remove|show)$/.test(commandId)) return 'contexts';
+  if ((!isFlag && name === 'hash' && commandId.startsWith('cert:')) || (isFlag && name === 'cert' && commandId.startsWith('rotate:'))) return 'certs';
+  if (name === 'key' && /^(key|csr):/.test(commandId)) return 'keys';
+  return undefined;
 }
 /** a topic, a command, or both; path '' is the root */
 export interface CompletionNode {
@@ -97,8 +117,15 @@ export function completionTable(m: OclifManifest): Map<string, CompletionNode> {
           description: firstLine(f.summary) || firstLine(f.description),
           negatable: f.type === 'boolean' && !!f.allowNo,
           multiple: !!f.multiple,
+          dynamic: f.type === 'option' && !f.options?.length ? dynamicKind(c.id, f.name, true, Object.keys(c.flags)) : undefined,
         })),
-      args: Object.values(c.args ?? {}).map((a) => ({ name: a.name, description: firstLine(a.description), options: a.options?.length ? a.options : undefined, required: !!a.required })),
+      args: Object.values(c.args ?? {}).map((a) => ({
+        name: a.name,
+        description: firstLine(a.description),
+        options: a.options?.length ? a.options : undefined,
+        required: !!a.required,
+        dynamic: a.options?.length ? undefined : dynamicKind(c.id, a.name, false, Object.keys(c.flags)),
+      })),
     };
   }
   // topics: a description from what they hold; subcommand descriptions from the nodes
@@ -115,6 +142,8 @@ export function completionTable(m: OclifManifest): Map<string, CompletionNode> {
 
 /** single-quoted for sh/zsh/fish */
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** bash $'…': one value a line, so a value with spaces stays one word */
+const bashLines = (values: readonly string[]) => `$'${values.map((v) => v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")).join('\\n')}'`;
 const sortedKeys = (m: Map<string, string>) => [...m.keys()].sort();
 const flagWords = (f: Flag) => [`--${f.name}`, ...(f.negatable ? [`--no-${f.name}`] : []), ...(f.char ? [`-${f.char}`] : [])];
 
@@ -129,10 +158,14 @@ function bash(t: Map<string, CompletionNode>): string {
     nodeCases.push(`    ${q(n.path)}) subs=${q(sortedKeys(n.subs).join(' '))}; flags=${q(flags.join(' '))}; vflags=${q(vflags.length ? ` ${vflags.join(' ')} ` : '')}; nargs=${n.command ? n.command.args.length : 0} ;;`);
     if (!n.command) continue;
     for (const f of n.command.flags.filter((x) => x.options)) {
-      valueCases.push(`    ${[`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])].map((w) => q(`${n.path} ${w}`)).join('|')}) words=${q(f.options!.join(' '))} ;;`);
+      valueCases.push(`    ${[`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])].map((w) => q(`${n.path} ${w}`)).join('|')}) words=${bashLines(f.options!)} ;;`);
+    }
+    for (const f of n.command.flags.filter((x) => x.dynamic)) {
+      valueCases.push(`    ${[`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])].map((w) => q(`${n.path} ${w}`)).join('|')}) dyn=${f.dynamic} ;;`);
     }
     n.command.args.forEach((a, i) => {
-      if (a.options) valueCases.push(`    ${q(`${n.path} #${i}`)}) words=${q(a.options.join(' '))} ;;`);
+      if (a.options) valueCases.push(`    ${q(`${n.path} #${i}`)}) words=${bashLines(a.options)} ;;`);
+      else if (a.dynamic) valueCases.push(`    ${q(`${n.path} #${i}`)}) dyn=${a.dynamic} ;;`);
     });
   }
   return `# bash completion for xrdctl (generated from oclif.manifest.json by npm run completions; do not edit)
@@ -146,14 +179,21 @@ ${nodeCases.join('\n')}
   esac
 }
 
-# _xrdctl_values NODE KEY (a flag, or #N for the Nth argument): fixed values, or files
+# _xrdctl_values NODE KEY (a flag, or #N for the Nth argument): fixed values (one a line), values asked of
+# \`xrdctl __complete KIND\` (contexts, manifest servers, certificate hashes, key ids), or files
 _xrdctl_values() {
-  local words=""
+  local words="" dyn="" IFS=$'\\n' c="\${cur//\\\\/}"
+  c="\${c#\\"}"; c="\${c#\\'}"
   case "$1 $2" in
 ${valueCases.join('\n')}
   esac
+  if [[ -n "$dyn" ]]; then
+    words="$("\${COMP_WORDS[0]}" __complete "$dyn" \${ctx:+"--context=$ctx"} "\${mfs[@]/#/--manifest=}" 2>/dev/null)"
+    [[ -z "$words" ]] && return 0
+  fi
   if [[ -n "$words" ]]; then
-    COMPREPLY=( $(compgen -W "$words" -- "$cur") )
+    COMPREPLY=( $(compgen -W "$words" -- "$c") )
+    (( \${#COMPREPLY[@]} )) && COMPREPLY=( $(printf '%q\\n' "\${COMPREPLY[@]}") )
   else
     compopt -o filenames 2>/dev/null
     COMPREPLY=( $(compgen -f -- "$cur") )
@@ -161,7 +201,7 @@ ${valueCases.join('\n')}
 }
 
 _xrdctl() {
-  local cur prev node="" w i value="" argn=0 subs flags vflags nargs
+  local cur prev node="" w i value="" argn=0 subs flags vflags nargs ctx="" mfs=()
   COMPREPLY=()
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
@@ -170,7 +210,11 @@ _xrdctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     [[ "$w" == "=" ]] && continue
-    if [[ -n "$value" ]]; then value=""; continue; fi
+    if [[ -n "$value" ]]; then
+      # the line's context and manifests, for the values asked of xrdctl
+      case "$value" in -c|--context) ctx="$w" ;; -f|--manifest) mfs+=("$w") ;; esac
+      value=""; continue
+    fi
     case "$w" in
       --*=*) ;;
       -*) _xrdctl_node "$node"; [[ "$vflags" == *" $w "* ]] && value="$w" ;;
@@ -212,8 +256,12 @@ complete -F _xrdctl xrdctl
 /** text inside an _arguments [description] */
 const zDesc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/:/g, '\\:');
 
+/** an _arguments action for fixed values; values with spaces go through compadd, so each stays one word */
+const zshValues = (values: readonly string[]) =>
+  values.some((v) => /\s/.test(v)) ? `{compadd -- ${values.map((v) => `"${v.replace(/["$`\\]/g, '\\$&')}"`).join(' ')}}` : `(${values.map((o) => o.replace(/([\\ ()])/g, '\\$1')).join(' ')})`;
+
 function zshFlagSpecs(f: Flag): string[] {
-  const value = f.takesValue ? `:${f.name.replace(/:/g, '\\:')}:${f.options ? `(${f.options.map((o) => o.replace(/([\\ ()])/g, '\\$1')).join(' ')})` : '_default'}` : '';
+  const value = f.takesValue ? `:${f.name.replace(/:/g, '\\:')}:${f.options ? zshValues(f.options) : f.dynamic ? `{_xrdctl_dyn ${f.dynamic}}` : '_default'}` : '';
   const desc = `[${zDesc(f.description)}]`;
   const rep = f.multiple ? '*' : '';
   if (f.negatable) return [q(`(--${f.name} --no-${f.name})--${f.name}${desc}`), q(`(--${f.name} --no-${f.name})--no-${f.name}${desc}`)];
@@ -233,7 +281,7 @@ function zsh(t: Map<string, CompletionNode>): string {
     if (!n.command) continue;
     const specs = [...n.command.flags.flatMap(zshFlagSpecs), q('--help[Show help]')];
     n.command.args.forEach((a) => {
-      const action = a.options ? `(${a.options.join(' ')})` : '_default';
+      const action = a.options ? zshValues(a.options) : a.dynamic ? `{_xrdctl_dyn ${a.dynamic}}` : '_default';
       specs.push(q(`${a.required ? ':' : '::'}${a.name.replace(/:/g, '\\:')}${a.description ? ` -- ${a.description.replace(/:/g, '\\:')}` : ''}:${action}`));
     });
     argCases.push(`    ${q(n.path)}) _arguments -s -S \\\n      ${specs.join(' \\\n      ')} ;;`);
@@ -241,9 +289,25 @@ function zsh(t: Map<string, CompletionNode>): string {
   return `#compdef xrdctl
 # zsh completion for xrdctl (generated from oclif.manifest.json by npm run completions; do not edit)
 # put it in a directory on $fpath as _xrdctl (then compinit), or source it after compinit
+
+# _xrdctl_dyn KIND: values asked of \`xrdctl __complete KIND\` with the line's context and manifests
+_xrdctl_dyn() {
+  local -a args vals
+  local -i j
+  for (( j = 2; j <= $#words; j++ )); do
+    case \${words[j]} in
+      -c|--context) args+=("--context=\${words[j+1]}") ;;
+      -f|--manifest) args+=("--manifest=\${words[j+1]}") ;;
+      --context=*|--manifest=*) args+=("\${words[j]}") ;;
+    esac
+  done
+  vals=(\${(f)"$(\${_xrdctl_cmd:-xrdctl} __complete $1 $args 2>/dev/null)"})
+  (( \${#vals} )) && compadd -a vals
+}
+
 _xrdctl() {
   local -a known subs
-  local node="" w n
+  local node="" w n _xrdctl_cmd=\${words[1]}
   local -i i=2
   known=(${nodes})
   # command words: each extends the path while the path stays a topic or command
@@ -278,6 +342,9 @@ if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then _xrdctl "$@"; else com
 
 // ------------------------------------------------------------------------------------------------ fish
 
+/** fish -a: a list split at spaces, so values with spaces come one a line from printf */
+const fishValues = (values: readonly string[]) => (values.some((v) => /\s/.test(v)) ? q(`(printf '%s\\n' ${values.map((v) => `"${v.replace(/["$\\]/g, '\\$&')}"`).join(' ')})`) : q(values.join(' ')));
+
 function fish(t: Map<string, CompletionNode>): string {
   const nodes = [...t.keys()].filter((p) => p !== '').map(q).join(' ');
   const lines = [
@@ -308,6 +375,23 @@ function fish(t: Map<string, CompletionNode>): string {
     'function __xrdctl_topic',
     '  __xrdctl_at $argv[1]; and test -n "$__xrdctl_bare"',
     'end',
+    '# values asked of `xrdctl __complete KIND` with the line\'s context and manifests',
+    'function __xrdctl_dyn',
+    '  set -l words (commandline -opc)',
+    '  set -l args',
+    '  for i in (seq 2 (count $words))',
+    '    set -l n (math $i + 1)',
+    '    switch $words[$i]',
+    '      case -c --context',
+    '        test $n -le (count $words); and set args $args --context=$words[$n]',
+    '      case -f --manifest',
+    '        test $n -le (count $words); and set args $args --manifest=$words[$n]',
+    "      case '--context=*' '--manifest=*'",
+    '        set args $args $words[$i]',
+    '    end',
+    '  end',
+    '  $words[1] __complete $argv[1] $args 2>/dev/null',
+    'end',
     'complete -c xrdctl -f',
     "complete -c xrdctl -n '__xrdctl_at \"\"' -l help -d 'Show help'",
     "complete -c xrdctl -n '__xrdctl_at \"\"' -l version -d 'Show the version'",
@@ -317,13 +401,14 @@ function fish(t: Map<string, CompletionNode>): string {
     if (!n.command) continue;
     const cond = `-n ${q(`__xrdctl_at ${q(n.path)}`)}`;
     for (const f of n.command.flags) {
-      const value = f.options ? ` -x -a ${q(f.options.join(' '))}` : f.takesValue ? ' -r -F' : '';
+      const value = f.options ? ` -x -a ${fishValues(f.options)}` : f.dynamic ? ` -x -a ${q(`(__xrdctl_dyn ${f.dynamic})`)}` : f.takesValue ? ' -r -F' : '';
       lines.push(`complete -c xrdctl ${cond} -l ${f.name}${f.char ? ` -s ${f.char}` : ''}${value} -d ${q(f.description)}`);
       if (f.negatable) lines.push(`complete -c xrdctl ${cond} -l no-${f.name} -d ${q(f.description)}`);
     }
     lines.push(`complete -c xrdctl ${cond} -l help -d 'Show help'`);
     const a0 = n.command.args[0];
-    if (a0?.options) lines.push(`complete -c xrdctl -n ${q(`__xrdctl_topic ${q(n.path)}`)} -a ${q(a0.options.join(' '))} -d ${q(a0.description)}`);
+    if (a0?.options) lines.push(`complete -c xrdctl -n ${q(`__xrdctl_topic ${q(n.path)}`)} -a ${fishValues(a0.options)} -d ${q(a0.description)}`);
+    else if (a0?.dynamic) lines.push(`complete -c xrdctl ${cond} -a ${q(`(__xrdctl_dyn ${a0.dynamic})`)} -d ${q(a0.description)}`);
     else if (n.command.args.length) lines.push(`complete -c xrdctl ${cond} -F`);
   }
   return lines.join('\n') + '\n';

@@ -25,7 +25,8 @@ export interface Plan {
   createdAt: string;
   instance: string;
   servers: ServerPlan[];
-  summary: { create: number; update: number; delete: number; unsafe: number; keep: number };
+  /** changes by op (steps not among them), and the steps apply takes on the way (login, waits) */
+  summary: { create: number; update: number; delete: number; unsafe: number; keep: number; steps?: number };
 }
 
 export interface Connections {
@@ -41,8 +42,9 @@ export function digest(value: unknown): string {
 }
 
 function summarize(servers: ServerPlan[]): Plan['summary'] {
-  const s = { create: 0, update: 0, delete: 0, unsafe: 0, keep: 0 };
-  for (const p of servers) for (const c of p.changes) s[c.op]++;
+  const s = { create: 0, update: 0, delete: 0, unsafe: 0, keep: 0, steps: 0 };
+  for (const p of servers) for (const c of p.changes) if (c.step) s.steps++;
+  else s[c.op]++;
   return s;
 }
 
@@ -102,6 +104,7 @@ export function readFailureExitCode(plan: Plan): number {
   return codes.length ? (codes.includes(3) ? 3 : 1) : 0;
 }
 
+/** What apply would do: changes and steps (a token to log in to is work even when nothing else differs). */
 export function pendingChanges(plan: Plan): number {
-  return plan.summary.create + plan.summary.update + plan.summary.delete;
+  return plan.summary.create + plan.summary.update + plan.summary.delete + (plan.summary.steps ?? 0);
 }

@@ -50,6 +50,8 @@ export interface Change<A extends ActionOf<string, unknown> = ActionOf<string, u
   action?: A;
   /** a write that the manifest's prune setting asked for */
   prune?: boolean;
+  /** a step apply takes on the way (token login, waiting for global configuration), not a change of configuration: not counted in the summary */
+  step?: boolean;
   pos?: Pos;
 }
 

@@ -125,13 +125,20 @@ export function fingerprintOf(der: Buffer): string {
 /** one TLS context for every pinned connection (building one per socket costs more than the handshake) */
 let sharedContext: tls.SecureContext | undefined;
 
+/**
+ * A kept-alive socket idle this long is closed by us (the agent destroys free sockets on timeout), before
+ * the server's own idle timeout (node's default is 5 s, Tomcat's 20 s) can close it under a request we
+ * are just sending: that race ends a write with ECONNRESET, and a write is never retried.
+ */
+const IDLE_SOCKET_MS = 4000;
+
 class PinnedAgent extends https.Agent {
   constructor(
     private readonly pin: string,
     private readonly server: string,
     maxSockets = 8,
   ) {
-    super({ keepAlive: true, maxSockets });
+    super({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS });
   }
 
   /** a TLS session from a connection that passed the pin check: later sockets resume it (no full handshake) */
@@ -260,7 +267,7 @@ export class HttpClient {
       if (opts.caFile) {
         ca = readBoundedFile(opts.caFile, { maxBytes: READ_LIMITS.caBundle, what: `CA file of ${opts.server}` });
       }
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, ca, rejectUnauthorized: true });
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, ca, rejectUnauthorized: true, timeout: IDLE_SOCKET_MS });
     }
   }
 
@@ -495,7 +502,7 @@ export class HttpClient {
       metadata: meta,
       warnings,
       correlationId: res.correlationId,
-      hint: hintForApiCode(code) ?? hintFor(res.status) ?? (res.correlationId ? `correlation id ${res.correlationId} (in the server log)` : undefined),
+      hint: withCorrelation(hintForApiCode(code, meta) ?? hintFor(res.status), res.correlationId),
     };
     const msg = `${res.status} ${detail}`;
     if (res.status === 401 || res.status === 403) return new AuthError(msg, opts);
@@ -534,4 +541,10 @@ function hintFor(status: number): string | undefined {
   if (status === 403) return 'the API key lacks the role this step needs';
   if (status === 429) return 'the server rate-limited us (20 req/s, 600/min); wait and retry';
   return undefined;
+}
+
+
+function withCorrelation(hint: string | undefined, correlationId: string | undefined): string | undefined {
+  const where = correlationId ? `correlation id ${correlationId} (in the server log)` : undefined;
+  return hint && where ? `${hint}; ${where}` : (hint ?? where);
 }

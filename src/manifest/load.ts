@@ -255,7 +255,7 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       const node = src.doc.getIn(path, true) as YNode | undefined;
       const source = node?.range ? preview(src.text.slice(node.range[0], Math.min(node.range[1], node.range[0] + 200)).trim()) : undefined;
       const isNum = typeof e.data === 'number' || typeof e.data === 'boolean';
-      err = new ManifestError(positionOf(src, path), `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `a ${want}`}, not ${describe(e.data)}`, {
+      err = new ManifestError(positionOf(src, path), `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}`}, not ${describe(e.data)}`, {
         hint: want === 'string' && isNum ? `quote it: '${source ?? preview(e.data)}' (YAML reads ${source ?? preview(e.data)} as a ${typeof e.data}${/^0\d/.test(source ?? '') ? ' and drops the leading zero' : ''})` : undefined,
       });
     } else if (e.keyword === 'enum' || e.keyword === 'const') {
@@ -292,7 +292,14 @@ function describe(v: unknown): string {
  * references), and normalise into the planner's desired state. Every problem in every file is
  * reported in one run; nothing is sent anywhere.
  */
-export async function loadManifest(paths: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<LoadResult> {
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** check `${VAR}` references for syntax only and leave them unexpanded (validate: no environment needed) */
+  offline?: boolean;
+}
+
+export async function loadManifest(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const r = await load(paths, opts);
   // report in reading order: file by file, line by line
   const order = new Map(r.files.map((f, i) => [displayName(f, opts.cwd), i]));
@@ -300,22 +307,25 @@ export async function loadManifest(paths: string[], opts: { env?: NodeJS.Process
   return r;
 }
 
-async function load(paths: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<LoadResult> {
+async function load(paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const errors: ManifestError[] = [];
   const files = expandPaths(paths, errors);
   const sources: SourceFile[] = [];
+  const schemaPlaces = new Set<string>();
   for (const f of files) {
     const src = parseFile(f, displayName(f, opts.cwd), errors);
     if (!src) continue;
     const se = schemaErrors(src);
     errors.push(...se);
-    if (!se.length) sources.push(src);
+    for (const e of se) schemaPlaces.add(`${e.file}:${e.line}:${e.col}`);
+    sources.push(src);
   }
   if (!files.length && !errors.length) errors.push(new ManifestError({ file: paths.join(', ') || '(none)' }, 'no manifest file given'));
   if (!sources.length) return { errors, files };
-  // files that passed the schema are still checked, so one run reports every problem
-  const sem = semanticChecks(sources, opts.env ?? process.env);
-  errors.push(...sem.errors);
+  // every parsed file gets the semantic checks too, schema problems or not, so one run reports every problem
+  // (syntax, schema, semantics); a place the schema already faulted is not reported twice
+  const sem = semanticChecks(sources, opts.env ?? process.env, { offline: opts.offline });
+  errors.push(...sem.errors.filter((e) => !schemaPlaces.has(`${e.file}:${e.line}:${e.col}`)));
   if (errors.length) return { errors, files };
   return { manifest: normalize(sources), errors, files, expansions: sem.expansions };
 }

@@ -17,7 +17,21 @@ export interface Expansion {
   template: string;
 }
 
-export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): { errors: ManifestError[]; expansions: Expansion[] } {
+/** A list where the schema wants one; anything else (already reported by the schema) is no list: checks go on. */
+const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+/** A list of mappings, each malformed item read as an empty mapping (indices kept for positions). */
+const objs = (v: unknown): Obj[] => list(v).map((x) => obj(x));
+/** An item that should be a mapping; a malformed one (reported by the schema) reads as empty. */
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+
+/** A `${…}` the loader cannot expand: not `${NAME}` with NAME a letter or _ then letters, digits, _. */
+const BAD_REFERENCE = /\$\{(?![A-Za-z_][A-Za-z0-9_]*\})[^}]{0,40}\}?/;
+
+/**
+ * `offline`: `${VAR}` references are checked for their syntax only and left unexpanded (validate needs no
+ * environment); otherwise each must be set (plan and apply send the values).
+ */
+export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, opts: { offline?: boolean } = {}): { errors: ManifestError[]; expansions: Expansion[] } {
   const errors: ManifestError[] = [];
   const expansions: Expansion[] = [];
   const err = (src: SourceFile, path: (string | number)[], msg: string, hint?: string) => errors.push(new ManifestError(positionOf(src, path), msg, { hint }));
@@ -30,6 +44,12 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
   const expand = (src: SourceFile, obj: Obj, key: string, path: (string | number)[]) => {
     const v = obj?.[key];
     if (typeof v !== 'string' || !v.includes('${')) return;
+    const bad = BAD_REFERENCE.exec(v);
+    if (bad) {
+      err(src, [...path, key], `'${preview(bad[0])}' is not a variable reference`, 'write ${NAME}: a letter or _ followed by letters, digits or _, closed by }');
+      return;
+    }
+    if (opts.offline) return;
     obj[key] = v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, name: string) => {
       const val = env[name];
       if (val === undefined) {
@@ -76,21 +96,21 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
     if (d.centralServer) {
       if (central) err(src, ['centralServer'], `a second centralServer (the first is in ${where(central.src, ['centralServer'])})`, 'declare the central server in one file');
       else central = { src };
-      const cs = d.centralServer as Obj;
+      const cs = obj(d.centralServer);
       expand(src, cs, 'url', ['centralServer']);
       expand(src, cs, 'tlsFingerprint', ['centralServer']);
       checkConn(src, cs, ['centralServer']);
       const members = new Set<string>();
-      (cs.members ?? []).forEach((m: Obj, i: number) => {
+      objs(cs.members).forEach((m: Obj, i: number) => {
         if (!String(m.id).startsWith(`${instance}:`)) err(src, ['centralServer', 'members', i, 'id'], `member ${m.id} is not of instance ${instance}`);
         if (members.has(m.id)) err(src, ['centralServer', 'members', i, 'id'], `member ${m.id} declared twice`);
         members.add(m.id);
       });
-      (cs.subsystems ?? []).forEach((m: Obj, i: number) => {
+      objs(cs.subsystems).forEach((m: Obj, i: number) => {
         if (!String(m.id).startsWith(`${instance}:`)) err(src, ['centralServer', 'subsystems', i, 'id'], `subsystem ${m.id} is not of instance ${instance}`);
       });
     }
-    (d.securityServers ?? []).forEach((s: Obj, si: number) => {
+    objs(d.securityServers).forEach((s: Obj, si: number) => {
       const sp = ['securityServers', si];
       expand(src, s, 'url', sp);
       expand(src, s, 'address', sp);
@@ -105,37 +125,38 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
       if (!String(s.id).startsWith(`${instance}:`)) err(src, [...sp, 'id'], `server id ${s.id} is not of instance ${instance}`, `ids start with the instance: ${instance}:CLASS:CODE:SERVERCODE`);
       const owner = String(s.id).split(':').slice(0, 3).join(':');
       const clientIds = new Set<string>();
-      const clients = (s.clients ?? []) as Obj[];
+      const clients = objs(s.clients);
       clients.forEach((c, ci) => {
         const cp = [...sp, 'clients', ci];
         if (clientIds.has(c.id)) err(src, [...cp, 'id'], `client ${c.id} is declared twice on ${s.name}`);
         clientIds.add(c.id);
         if (!String(c.id).startsWith(`${instance}:`)) err(src, [...cp, 'id'], `client ${c.id} is not of instance ${instance}`);
         const groups = new Set<string>();
-        (c.localGroups ?? []).forEach((g: Obj, gi: number) => {
+        objs(c.localGroups).forEach((g: Obj, gi: number) => {
           if (groups.has(g.code)) err(src, [...cp, 'localGroups', gi, 'code'], `local group ${g.code} is declared twice for ${c.id}`);
           groups.add(g.code);
         });
         const urls = new Set<string>();
         const codes = new Set<string>();
-        (c.serviceDescriptions ?? []).forEach((sd: Obj, di: number) => {
+        objs(c.serviceDescriptions).forEach((sd: Obj, di: number) => {
           const dp = [...cp, 'serviceDescriptions', di];
           expand(src, sd, 'url', dp);
           if (urls.has(sd.url)) err(src, [...dp, 'url'], `service description ${sd.url} is declared twice for ${c.id}`);
           urls.add(sd.url);
           if (sd.type !== 'WSDL' && !sd.restServiceCode) err(src, dp, `a ${sd.type} service description needs restServiceCode`, 'restServiceCode: the service code clients call');
           if (sd.type === 'WSDL' && sd.restServiceCode) err(src, [...dp, 'restServiceCode'], 'restServiceCode is for REST and OPENAPI3 descriptions only');
-          (sd.services ?? []).forEach((sv: Obj, vi: number) => {
+          objs(sd.services).forEach((sv: Obj, vi: number) => {
             const vp = [...dp, 'services', vi];
             expand(src, sv, 'url', vp);
             if (codes.has(sv.code)) err(src, [...vp, 'code'], `service code ${sv.code} is declared twice for ${c.id}`);
             codes.add(sv.code);
             if (sd.type === 'REST' && sd.restServiceCode && sv.code !== sd.restServiceCode) err(src, [...vp, 'code'], `a REST description has one service, ${sd.restServiceCode}; not ${sv.code}`);
             if (sd.type === 'WSDL' && sv.endpoints?.length) err(src, [...vp, 'endpoints'], 'endpoints are for REST and OPENAPI3 services only');
-            (sv.accessRights ?? []).forEach((subj: string, ai: number) => {
+            list(sv.accessRights).forEach((subj: string, ai: number) => {
+              if (typeof subj !== 'string') return;
               const ap = [...vp, 'accessRights', ai];
               if (subj.startsWith('local:')) {
-                if (!groups.has(subj.slice(6)) && !(c.localGroups ?? []).some((g: Obj) => g.code === subj.slice(6))) err(src, ap, `local group ${subj.slice(6)} is not declared for ${c.id}`, `declare it under clients[${ci}].localGroups`);
+                if (!groups.has(subj.slice(6)) && !objs(c.localGroups).some((g: Obj) => g.code === subj.slice(6))) err(src, ap, `local group ${subj.slice(6)} is not declared for ${c.id}`, `declare it under clients[${ci}].localGroups`);
                 return;
               }
               const parts = subj.split(':');
@@ -147,13 +168,14 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv): {
             });
           });
         });
-        (c.localGroups ?? []).forEach((g: Obj, gi: number) =>
-          (g.members ?? []).forEach((m: string, mi: number) => {
+        objs(c.localGroups).forEach((g: Obj, gi: number) =>
+          list(g.members).forEach((m: string, mi: number) => {
+            if (typeof m !== 'string') return;
             if (m.split(':').length !== 4) err(src, [...cp, 'localGroups', gi, 'members', mi], `'${m}' is not a subsystem id`);
           }),
         );
       });
-      const signs = (s.certificates?.sign ?? []) as Obj[];
+      const signs = objs(obj(s.certificates).sign);
       const signMembers = new Set<string>();
       signs.forEach((sc, i) => {
         const members = new Set([owner, ...clients.map((c) => String(c.id).split(':').slice(0, 3).join(':'))]);
@@ -195,26 +217,26 @@ function hygiene(src: SourceFile, report: Report): void {
   };
   id(d.instance, 'instance', ['instance']);
   const cs = d.centralServer as Obj | undefined;
-  (cs?.members ?? []).forEach((m: Obj, i: number) => id(m?.id, 'member', ['centralServer', 'members', i, 'id']));
-  (cs?.subsystems ?? []).forEach((m: Obj, i: number) => id(m?.id, 'subsystem', ['centralServer', 'subsystems', i, 'id']));
-  ((d.securityServers ?? []) as Obj[]).forEach((s, si) => {
+  objs(cs?.members).forEach((m: Obj, i: number) => id(m?.id, 'member', ['centralServer', 'members', i, 'id']));
+  objs(cs?.subsystems).forEach((m: Obj, i: number) => id(m?.id, 'subsystem', ['centralServer', 'subsystems', i, 'id']));
+  objs(d.securityServers).forEach((s, si) => {
     const sp = ['securityServers', si];
     id(s.id, 'server', [...sp, 'id']);
-    ((s.certificates?.sign ?? []) as Obj[]).forEach((c, i) => id(c.member, 'member', [...sp, 'certificates', 'sign', i, 'member']));
-    ((s.clients ?? []) as Obj[]).forEach((c, ci) => {
+    objs(obj(s.certificates).sign).forEach((c, i) => id(c.member, 'member', [...sp, 'certificates', 'sign', i, 'member']));
+    objs(s.clients).forEach((c, ci) => {
       const cp = [...sp, 'clients', ci];
       id(c.id, 'client', [...cp, 'id']);
-      ((c.localGroups ?? []) as Obj[]).forEach((g, gi) => {
+      objs(c.localGroups).forEach((g, gi) => {
         part(g.code, 'local group code', [...cp, 'localGroups', gi, 'code']);
-        ((g.members ?? []) as unknown[]).forEach((m, mi) => id(m, 'subsystem', [...cp, 'localGroups', gi, 'members', mi]));
+        list(g.members).forEach((m, mi) => id(m, 'subsystem', [...cp, 'localGroups', gi, 'members', mi]));
       });
-      ((c.serviceDescriptions ?? []) as Obj[]).forEach((sd, di) => {
+      objs(c.serviceDescriptions).forEach((sd, di) => {
         const dp = [...cp, 'serviceDescriptions', di];
         if (sd.restServiceCode !== undefined) part(sd.restServiceCode, 'service code', [...dp, 'restServiceCode']);
-        ((sd.services ?? []) as Obj[]).forEach((sv, vi) => {
+        objs(sd.services).forEach((sv, vi) => {
           const vp = [...dp, 'services', vi];
           part(sv.code, 'service code', [...vp, 'code']);
-          ((sv.accessRights ?? []) as unknown[]).forEach((subj, ai) => {
+          list(sv.accessRights).forEach((subj, ai) => {
             if (typeof subj !== 'string') return;
             const ap = [...vp, 'accessRights', ai];
             if (subj.startsWith('local:')) part(subj.slice(6), 'local group code', ap);

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
+import { ManifestErrors, NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
 import { colorLevelFor } from './color.js';
 import { cleanData, cleanText, markedChalk, safeJson, toTerminal } from './sanitize.js';
 import { renderTable, type Column } from './table.js';
@@ -191,10 +191,14 @@ export class Output {
 
   /** Render an error: one line (+hint) on stderr; in --json mode also one JSON document on stdout. */
   error(e: XrdError): void {
-    const line = e.oneLine();
     const label = this.err.red.bold('error:');
-    this.stderr.write(toTerminal(line.split('\n').map((l) => `${label} ${l}`).join('\n')) + '\n');
-    if (e.hint) this.stderr.write(toTerminal(`${this.err.dim('hint:')} ${cleanText(e.hint, { oneLine: true })}`) + '\n');
+    // several problems (a manifest's): each line with its own hint, as --json has them, then how many
+    const parts: XrdError[] = e instanceof ManifestErrors && e.errors.length ? e.errors : [e];
+    for (const p of parts) {
+      this.stderr.write(toTerminal(p.oneLine().split('\n').map((l) => `${label} ${l}`).join('\n')) + '\n');
+      if (p.hint) this.stderr.write(toTerminal(`${parts.length > 1 ? '  ' : ''}${this.err.dim('hint:')} ${cleanText(p.hint, { oneLine: true })}`) + '\n');
+    }
+    if (parts.length > 1) this.stderr.write(toTerminal(`${parts.length} problems found`) + '\n');
     if (this.verbose) {
       const stack = redact(String(e.stack ?? ''));
       this.stderr.write(toTerminal(this.err.dim(stack)) + '\n');

@@ -82,9 +82,11 @@ describe('manifest loading: every problem at file:line:col, no stack trace', () 
     expect(r.exitCode).toBe(2);
     const doc = r.json();
     expect(doc.error.code).toBe('manifest');
-    expect(doc.error.errors).toHaveLength(4);
+    // one pass: the schema problem of unknown-key.yaml does not hide its clash with dangling.yaml (both declare ss1)
+    expect(doc.error.errors).toHaveLength(6);
     expect(doc.error.errors[0]).toMatchObject({ file: bad('dangling.yaml'), line: 10, col: 21 });
-    expect(doc.error.errors[3]).toMatchObject({ file: bad('unknown-key.yaml'), line: 10, col: 9 });
+    expect(doc.error.errors[3].message).toMatch(/server name ss1 is used twice/);
+    expect(doc.error.errors[5]).toMatchObject({ file: bad('unknown-key.yaml'), line: 10, col: 9 });
     const human = await runCli(['validate', bad('duplicates.yaml')], { cwd: repoRoot });
     expect(human.exitCode).toBe(2);
     expect(human.stderr.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(2);

@@ -49,6 +49,7 @@ export function diffClients({ server, actual, instance }: KindContext): Change[]
       key: registering.join(', '),
       op: 'update',
       summary: `wait for global configuration to list ${registering.length} client registration(s)`,
+      step: true,
       dependsOn: [],
       action: act(actions, 'wait-clients-registered', { ids: registering }),
     });

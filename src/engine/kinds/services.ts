@@ -45,22 +45,24 @@ export function diffServices({ server, actual }: KindContext): Change[] {
       }
       for (const s of d.services) changes.push(...diffService(server.name, c.id, d, s, a));
     }
-    if (c.prune.serviceDescriptions) {
-      for (const a of sds) {
-        if (c.serviceDescriptions.some((d) => sameUrl(d.url, a.url) && d.type === a.type)) continue;
-        const key = `${c.id} ${a.url}`;
-        changes.push({
-          id: `${server.name}/service-description/${key}`,
-          server: server.name,
-          kind: 'service-description',
-          key,
-          op: 'delete',
-          summary: `delete service description ${a.url} of ${c.id} (and its access rights)`,
-          dependsOn: [],
-          prune: true,
-          action: act(actions, 'delete-service-description', { clientId: c.id, url: a.url }),
-        });
+    for (const a of sds) {
+      if (c.serviceDescriptions.some((d) => sameUrl(d.url, a.url) && d.type === a.type)) continue;
+      const key = `${c.id} ${a.url}`;
+      if (!c.prune.serviceDescriptions) {
+        changes.push({ id: `${server.name}/service-description/${key}=`, server: server.name, kind: 'service-description', key, op: 'keep', summary: `service description ${a.url} of ${c.id}: not in the manifest, left alone (prune.serviceDescriptions: true would delete it)`, dependsOn: [] });
+        continue;
       }
+      changes.push({
+        id: `${server.name}/service-description/${key}`,
+        server: server.name,
+        kind: 'service-description',
+        key,
+        op: 'delete',
+        summary: `delete service description ${a.url} of ${c.id} (and its access rights)`,
+        dependsOn: [],
+        prune: true,
+        action: act(actions, 'delete-service-description', { clientId: c.id, url: a.url }),
+      });
     }
   }
   return changes;
@@ -135,7 +137,6 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
 export function diffEndpointPrune({ server, actual }: KindContext): Change[] {
   const out: Change[] = [];
   for (const c of server.clients) {
-    if (!c.prune.endpoints) continue;
     for (const d of c.serviceDescriptions) {
       const a = findSd(actual.serviceDescriptions.get(c.id) ?? [], d.url, d.type);
       for (const s of d.services) {
@@ -143,6 +144,10 @@ export function diffEndpointPrune({ server, actual }: KindContext): Change[] {
         for (const e of svc?.endpoints ?? []) {
           if (e.generated || s.endpoints.some((w) => w.method === e.method && w.path === e.path)) continue;
           const ek = `${c.id} ${s.code} ${e.method} ${e.path}`;
+          if (!c.prune.endpoints) {
+            out.push({ id: `${server.name}/endpoint/${ek}=`, server: server.name, kind: 'endpoint', key: ek, op: 'keep', summary: `endpoint ${e.method} ${e.path} of ${s.code} (${c.id}): not in the manifest, left alone (prune.endpoints: true would delete it)`, dependsOn: [] });
+            continue;
+          }
           out.push({
             id: `${server.name}/endpoint/${ek}`,
             server: server.name,

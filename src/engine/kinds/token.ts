@@ -36,6 +36,7 @@ export function diffToken({ server, actual }: KindContext): Change[] {
       op: 'update',
       summary: `log in to token ${server.token.id}`,
       diff: { loggedIn: { from: false, to: true } },
+      step: true,
       dependsOn: [],
       action: act(actions, 'token-login', { tokenId: server.token.id, pin: server.token.pin ?? null }),
       pos: server.pos,
