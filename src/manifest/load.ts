@@ -307,11 +307,27 @@ export async function loadManifest(paths: string[], opts: LoadOptions = {}): Pro
   return r;
 }
 
+/**
+ * The semantic checks read values of the types the schema allows. A file the schema faulted may hold
+ * anything where it faulted (a mapping for an id, an object whose `toString` is a list): when the checks
+ * cannot read such a file, they run on the files the schema passed, whose problems are still all reported.
+ */
+function semantics(all: SourceFile[], schemaValid: SourceFile[], opts: LoadOptions): ReturnType<typeof semanticChecks> {
+  const env = opts.env ?? process.env;
+  if (schemaValid.length === all.length) return semanticChecks(all, env, { offline: opts.offline });
+  try {
+    return semanticChecks(all, env, { offline: opts.offline });
+  } catch {
+    return schemaValid.length ? semanticChecks(schemaValid, env, { offline: opts.offline }) : { errors: [], expansions: [] };
+  }
+}
+
 async function load(paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const errors: ManifestError[] = [];
   const files = expandPaths(paths, errors);
   const sources: SourceFile[] = [];
   const schemaPlaces = new Set<string>();
+  const schemaValid: SourceFile[] = [];
   for (const f of files) {
     const src = parseFile(f, displayName(f, opts.cwd), errors);
     if (!src) continue;
@@ -319,12 +335,13 @@ async function load(paths: string[], opts: LoadOptions): Promise<LoadResult> {
     errors.push(...se);
     for (const e of se) schemaPlaces.add(`${e.file}:${e.line}:${e.col}`);
     sources.push(src);
+    if (!se.length) schemaValid.push(src);
   }
   if (!files.length && !errors.length) errors.push(new ManifestError({ file: paths.join(', ') || '(none)' }, 'no manifest file given'));
   if (!sources.length) return { errors, files };
   // every parsed file gets the semantic checks too, schema problems or not, so one run reports every problem
   // (syntax, schema, semantics); a place the schema already faulted is not reported twice
-  const sem = semanticChecks(sources, opts.env ?? process.env, { offline: opts.offline });
+  const sem = semantics(sources, schemaValid, opts);
   errors.push(...sem.errors.filter((e) => !schemaPlaces.has(`${e.file}:${e.line}:${e.col}`)));
   if (errors.length) return { errors, files };
   return { manifest: normalize(sources), errors, files, expansions: sem.expansions };
