@@ -292,8 +292,12 @@ export class HttpClient {
       checkStop(this.server, this.where(ro));
       try {
         const res = await this.once<T>(ro);
-        if (RETRYABLE_STATUS.has(res.status) && attempt <= retries && (res.status === 429 || idempotent)) {
-          const wait = this.backoff(attempt, res.headers['retry-after']);
+        // a 429 did nothing on the server: any request may wait and go again. A per-minute window
+        // (600/min, shared with other runs against the same server) frees slowly, so 429s get more
+        // tries than other statuses, waiting the longer of Retry-After and 1, 2, 4… s (bounded by the total deadline)
+        const tries = res.status === 429 ? Math.max(retries, 8) : retries;
+        if (RETRYABLE_STATUS.has(res.status) && attempt <= tries && (res.status === 429 || idempotent)) {
+          const wait = res.status === 429 ? Math.max(this.backoff(attempt, res.headers['retry-after']), Math.min(1000 * 2 ** (attempt - 1), 10_000)) : this.backoff(attempt, res.headers['retry-after']);
           if (Date.now() + wait < totalDeadline) {
             await sleep(wait);
             continue;
