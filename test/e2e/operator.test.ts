@@ -250,7 +250,8 @@ describe('problem 3 and 9: typos, -h, --json errors, help examples (in process)'
         const words = (String(e).match(/"[^"]*"|'[^']*'|\S+/g) ?? []).filter((w) => /^-/.test(w));
         for (const w of words) {
           const [name] = w.replace(/^-+/, '').split('=');
-          const ok = w.startsWith('--') ? c.flags[name!] || global.has(name!) : Object.values<any>(c.flags).some((f) => f.char === name) || ['c', 'y', 'v', 'q', 'h'].includes(name!);
+          const negated = name!.startsWith('no-') && c.flags[name!.slice(3)]?.allowNo;
+          const ok = w.startsWith('--') ? c.flags[name!] || negated || global.has(name!) : Object.values<any>(c.flags).some((f) => f.char === name) || ['c', 'y', 'v', 'q', 'h'].includes(name!);
           if (!ok) problems.push(`${c.id}: example names ${w}: ${e}`);
         }
       }
