@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // three files at a time on two cores: most tests wait on the sandbox's clocks and polls (about 1.3 cores busy with two)
+    maxWorkers: 3,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

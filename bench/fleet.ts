@@ -19,7 +19,12 @@ const gcIntervalMs = 1000;
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'xrdctl-fleet-'));
 const sandboxDir = join(work, 'sandbox');
-const env: NodeJS.ProcessEnv = { ...process.env, XRDCTL_CONFIG_DIR: join(work, 'config'), XRDCTL_STATE_DIR: join(work, 'state'), XRDCTL_SANDBOX_DIR: sandboxDir };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  XRDCTL_CONFIG_DIR: join(work, 'config'),
+  XRDCTL_STATE_DIR: join(work, 'state'),
+  XRDCTL_SANDBOX_DIR: sandboxDir,
+};
 delete env.CI;
 
 function x(args: string[], timed = false): { out: string; ms: number; rssMb: number; code: number } {
@@ -46,7 +51,8 @@ function proc(pid: number): { cpuMs: number; hwmMb: number } {
 }
 
 type Counts = Record<string, { requests: number; writes: number }>;
-const diff = (a: Counts, b: Counts): Counts => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, { requests: v.requests - (a[k]?.requests ?? 0), writes: v.writes - (a[k]?.writes ?? 0) }]));
+const diff = (a: Counts, b: Counts): Counts =>
+  Object.fromEntries(Object.entries(b).map(([k, v]) => [k, { requests: v.requests - (a[k]?.requests ?? 0), writes: v.writes - (a[k]?.writes ?? 0) }]));
 /** seconds the busiest server needs for its share under 20/s and 600/min */
 function rateFloorMs(c: Counts): { ms: number; server: string; requests: number } {
   let best = { ms: 0, server: '-', requests: 0 };
@@ -71,7 +77,9 @@ function chainLength(plan: { servers: { changes: { id: string; dependsOn?: strin
   return Math.max(0, ...[...deps.keys()].map((id) => depth(id)));
 }
 
-console.log(`fleet: ${servers} security servers × ${clients} clients × ${services} services, ${latency} ms injected per request, gc interval ${gcIntervalMs} ms`);
+console.log(
+  `fleet: ${servers} security servers × ${clients} clients × ${services} services, ${latency} ms injected per request, gc interval ${gcIntervalMs} ms`,
+);
 try {
   x(['sandbox', 'start', '--detach', '--security-servers', String(servers), '--gc-interval', String(gcIntervalMs)]);
   const vars = JSON.parse(x(['sandbox', 'env', '--json']).out).variables as Record<string, string>;
@@ -110,12 +118,40 @@ try {
   };
   const busiest = rateFloorMs(apply.counts);
   console.log(`plan: ${chain} changes on the longest chain; first apply ${apply.total} requests, busiest server ${busiest.server} with ${busiest.requests}`);
-  row({ name: `fleet ${servers}x${clients}x${services}: first apply`, measured: apply.ms / 1000, floor: floors.apply / 1000, unit: 's', target: 1.5, note: `floor: process start ${startMs} ms + max(chain ${chain} × ${latency} ms + 2 gc intervals, ${busiest.requests} requests to ${busiest.server} at 20/s and 600/min)` });
+  row({
+    name: `fleet ${servers}x${clients}x${services}: first apply`,
+    measured: apply.ms / 1000,
+    floor: floors.apply / 1000,
+    unit: 's',
+    target: 1.5,
+    note: `floor: process start ${startMs} ms + max(chain ${chain} × ${latency} ms + 2 gc intervals, ${busiest.requests} requests to ${busiest.server} at 20/s and 600/min)`,
+  });
   row({ name: `fleet ${servers}x${clients}x${services}: converged apply`, measured: again.ms / 1000, floor: floors.again / 1000, unit: 's', target: 1.5 });
-  row({ name: `fleet ${servers}x${clients}x${services}: converged requests`, measured: again.total, floor: readFloor, unit: 'req', target: 1.1, note: `minimum read set ${servers}×2 + ${servers}×${clients}×3` });
+  row({
+    name: `fleet ${servers}x${clients}x${services}: converged requests`,
+    measured: again.total,
+    floor: readFloor,
+    unit: 'req',
+    target: 1.1,
+    note: `minimum read set ${servers}×2 + ${servers}×${clients}×3`,
+  });
   row({ name: `fleet ${servers}x${clients}x${services}: plan`, measured: plan.ms / 1000, floor: floors.plan / 1000, unit: 's', target: 1.5 });
-  row({ name: `fleet ${servers}x${clients}x${services}: CLI peak RSS`, measured: Math.max(plan.rssMb, apply.rssMb, again.rssMb), floor: 300, unit: 'MiB', target: 1.0, note: `a limit, not a floor; the sandbox's own peak RSS: ${proc(pid).hwmMb.toFixed(0)} MiB` });
-  row({ name: 'sandbox CPU per request (first apply)', measured: apply.sandboxCpuMs / Math.max(1, apply.total), floor: 0.5, unit: 'ms', target: 1.0, note: 'a limit: the sandbox must not be what a fleet row measures' });
+  row({
+    name: `fleet ${servers}x${clients}x${services}: CLI peak RSS`,
+    measured: Math.max(plan.rssMb, apply.rssMb, again.rssMb),
+    floor: 300,
+    unit: 'MiB',
+    target: 1.0,
+    note: `a limit, not a floor; the sandbox's own peak RSS: ${proc(pid).hwmMb.toFixed(0)} MiB`,
+  });
+  row({
+    name: 'sandbox CPU per request (first apply)',
+    measured: apply.sandboxCpuMs / Math.max(1, apply.total),
+    floor: 0.5,
+    unit: 'ms',
+    target: 1.0,
+    note: 'a limit: the sandbox must not be what a fleet row measures',
+  });
 } finally {
   spawnSync(process.execPath, [join(root, 'bin/run.js'), 'sandbox', 'stop'], { env, stdio: 'ignore' });
 }

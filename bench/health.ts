@@ -25,7 +25,10 @@ function cli(args: string[]): Promise<{ ms: number; out: string; code: number; c
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
     const argv = [join(root, 'bin/run.js'), ...args];
-    const p = spawn(time ? '/usr/bin/time' : process.execPath, time ? ['-f', 'XRD_CPU=%U+%S', process.execPath, ...argv] : argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(time ? '/usr/bin/time' : process.execPath, time ? ['-f', 'XRD_CPU=%U+%S', process.execPath, ...argv] : argv, {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d));
@@ -36,12 +39,20 @@ function cli(args: string[]): Promise<{ ms: number; out: string; code: number; c
       clearTimeout(timer);
       const c = process.cpuUsage(c0);
       const m = /XRD_CPU=([\d.]+)\+([\d.]+)/.exec(err);
-      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, out, code: code ?? -1, cliCpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, sandboxCpuMs: (c.user + c.system) / 1000 });
+      resolve({
+        ms: Number(process.hrtime.bigint() - t0) / 1e6,
+        out,
+        code: code ?? -1,
+        cliCpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN,
+        sandboxCpuMs: (c.user + c.system) / 1000,
+      });
     });
   });
 }
 
-async function median(args: string[]): Promise<{ ms: number; cliCpuMs: number; sandboxCpuMs: number; doc: { status: string; servers: { status: string; reached: boolean }[] } }> {
+async function median(
+  args: string[],
+): Promise<{ ms: number; cliCpuMs: number; sandboxCpuMs: number; doc: { status: string; servers: { status: string; reached: boolean }[] } }> {
   const all: Awaited<ReturnType<typeof cli>>[] = [];
   for (let i = 0; i < runs; i++) {
     // the admin API allows 20 requests/s per client: let the window of the previous run pass
@@ -74,9 +85,20 @@ try {
   const cpu = (r: typeof one) => `CPU: CLI ${r.cliCpuMs.toFixed(0)} ms, sandbox ${r.sandboxCpuMs.toFixed(0)} ms`;
   console.log(`1 server:    ${one.ms.toFixed(0)} ms (status ${one.doc.status}; ${cpu(one)})`);
   console.log(`${servers} servers: ${many.ms.toFixed(0)} ms (${reached}/${many.doc.servers.length} reached, status ${many.doc.status}; ${cpu(many)})`);
-  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs (the sandbox simulates all servers in this one process: wall time for many servers is bound by CPU)`);
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} CPUs (the sandbox simulates all servers in this one process: wall time for many servers is bound by CPU)`,
+  );
   console.log(`ratio ${servers}/1: ${(many.ms / one.ms).toFixed(2)}x (target ≤ 1.5x)`);
-  row({ name: `health: ${servers} servers vs one`, measured: many.ms, floor: one.ms, unit: 'ms', target: 1.5, note: `CPU: CLI ${many.cliCpuMs.toFixed(0)} ms, sandbox ${many.sandboxCpuMs.toFixed(0)} ms (one sandbox process simulates every server)` });
+  row({
+    name: `health: ${servers} servers vs one`,
+    measured: many.ms,
+    floor: one.ms,
+    unit: 'ms',
+    target: 1.5,
+    note: `CPU: CLI ${many.cliCpuMs.toFixed(0)} ms, sandbox ${many.sandboxCpuMs.toFixed(0)} ms (one sandbox process simulates every server)`,
+  });
 } finally {
   await sb.stop();
 }

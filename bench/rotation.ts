@@ -11,7 +11,12 @@ import { quick, row } from './row.js';
 const n = Number(process.env.BENCH_ROTATION ?? (quick ? 5 : 50));
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'xrdctl-rotation-bench-'));
-const env: NodeJS.ProcessEnv = { ...process.env, XRDCTL_CONFIG_DIR: join(work, 'config'), XRDCTL_STATE_DIR: join(work, 'state'), XRDCTL_SANDBOX_DIR: join(work, 'sandbox') };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  XRDCTL_CONFIG_DIR: join(work, 'config'),
+  XRDCTL_STATE_DIR: join(work, 'state'),
+  XRDCTL_SANDBOX_DIR: join(work, 'sandbox'),
+};
 delete env.CI;
 
 function x(args: string[]): { out: string; ms: number } {
@@ -22,7 +27,16 @@ function x(args: string[]): { out: string; ms: number } {
 }
 
 function manifest(count: number): string {
-  const lines = ['apiVersion: xrdctl/v1', 'instance: DEV', 'centralServer:', '  url: ${XRD_CS_URL}', '  tlsFingerprint: ${XRD_CS_TLS_FINGERPRINT}', '  apiKey: { env: XRD_CS_API_KEY }', '  approveRequests: true', 'securityServers:'];
+  const lines = [
+    'apiVersion: xrdctl/v1',
+    'instance: DEV',
+    'centralServer:',
+    '  url: ${XRD_CS_URL}',
+    '  tlsFingerprint: ${XRD_CS_TLS_FINGERPRINT}',
+    '  apiKey: { env: XRD_CS_API_KEY }',
+    '  approveRequests: true',
+    'securityServers:',
+  ];
   for (let i = 1; i <= count; i++) {
     lines.push(
       `  - name: ss${i}`,
@@ -53,9 +67,18 @@ try {
   const outages = JSON.parse(x(['sandbox', 'status', '--json']).out).outages.length;
   const ratio = all.ms / one.ms;
   console.log(`floor (one server alone): ${(one.ms / 1000).toFixed(1)} s`);
-  console.log(`${n} in parallel:          ${(all.ms / 1000).toFixed(1)} s, ${r.rotations.filter((j: { status: string }) => j.status === 'done').length}/${n} done, outages ${outages}`);
+  console.log(
+    `${n} in parallel:          ${(all.ms / 1000).toFixed(1)} s, ${r.rotations.filter((j: { status: string }) => j.status === 'done').length}/${n} done, outages ${outages}`,
+  );
   console.log(`ratio ${ratio.toFixed(2)}x (target ≤ 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER'}`);
-  row({ name: `rotation: ${n} servers in parallel vs one alone`, measured: all.ms / 1000, floor: one.ms / 1000, unit: 's', target: 1.5, note: `outages recorded: ${outages}` });
+  row({
+    name: `rotation: ${n} servers in parallel vs one alone`,
+    measured: all.ms / 1000,
+    floor: one.ms / 1000,
+    unit: 's',
+    target: 1.5,
+    note: `outages recorded: ${outages}`,
+  });
 } finally {
   spawnSync(process.execPath, [join(root, 'bin/run.js'), 'sandbox', 'stop'], { env, stdio: 'ignore' });
 }

@@ -56,7 +56,11 @@ const table = rows.map((r) => {
 });
 const head = ['row', 'measured', 'floor', 'ratio', 'target', ''];
 const w = head.map((h, i) => Math.max(h.length, ...table.map((t) => String(t[i]).length)));
-console.log(`\n== table${quick ? ' (--quick sizes)' : ''}: node ${process.version}, ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${((Date.now() - t0) / 1000).toFixed(0)} s ==`);
+console.log(
+  `\n== table${quick ? ' (--quick sizes)' : ''}: node ${process.version}, ${cpus().length} CPUs, load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}, ${((Date.now() - t0) / 1000).toFixed(0)} s ==`,
+);
 for (const t of [head, ...table]) console.log(t.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  '));
 for (const r of rows.filter((x) => x.note)) console.log(`  ${r.name}: ${r.note}`);
 const over = table.filter((t) => t[5] !== 'OK').length;

@@ -6,7 +6,12 @@
 import { Agent, createServer, request } from 'node:https';
 import { startSandbox } from '../src/sandbox/index.js';
 
-interface Result { rps: number; p50: number; p99: number; errors: number }
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
 
 async function load(url: string, headers: Record<string, string>, paths: string[], durationMs: number, concurrency: number): Promise<Result> {
   const agent = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: concurrency });
@@ -14,26 +19,29 @@ async function load(url: string, headers: Record<string, string>, paths: string[
   let errors = 0;
   let i = 0;
   const end = Date.now() + durationMs;
-  const one = (path: string) => new Promise<void>((resolve) => {
-    const t = process.hrtime.bigint();
-    const r = request(url + path, { agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if ((res.statusCode ?? 0) >= 400) errors++;
-        lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+  const one = (path: string) =>
+    new Promise<void>((resolve) => {
+      const t = process.hrtime.bigint();
+      const r = request(url + path, { agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if ((res.statusCode ?? 0) >= 400) errors++;
+          lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+          resolve();
+        });
+      });
+      r.on('error', () => {
+        errors++;
         resolve();
       });
+      r.end();
     });
-    r.on('error', () => {
-      errors++;
-      resolve();
-    });
-    r.end();
-  });
   const t0 = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) await one(paths[i++ % paths.length]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) await one(paths[i++ % paths.length]!);
+    }),
+  );
   const secs = (Date.now() - t0) / 1000;
   agent.destroy();
   lat.sort((a, b) => a - b);
@@ -51,14 +59,26 @@ export async function main(opts: { durationMs?: number; concurrency?: number } =
     // some state to read: a logged-in token with a key and a client
     await new Promise<void>((resolve, reject) => {
       const body = JSON.stringify({ password: ss.tokenPin });
-      const r = request(`${ss.url}/tokens/0/login`, { method: 'PUT', rejectUnauthorized: false, headers: { ...h, 'content-type': 'application/json', 'content-length': String(body.length) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      });
+      const r = request(
+        `${ss.url}/tokens/0/login`,
+        { method: 'PUT', rejectUnauthorized: false, headers: { ...h, 'content-type': 'application/json', 'content-length': String(body.length) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
       r.on('error', reject);
       r.end(body);
     });
-    const paths = ['/tokens', '/clients', '/system/version', '/diagnostics/globalconf', '/initialization/status', '/certificate-authorities', `/clients/${encodeURIComponent(ss.ownerId!)}`];
+    const paths = [
+      '/tokens',
+      '/clients',
+      '/system/version',
+      '/diagnostics/globalconf',
+      '/initialization/status',
+      '/certificate-authorities',
+      `/clients/${encodeURIComponent(ss.ownerId!)}`,
+    ];
     const sandbox = await load(ss.url, h, paths, durationMs, concurrency);
 
     const { readFileSync } = await import('node:fs');
@@ -79,8 +99,8 @@ export async function main(opts: { durationMs?: number; concurrency?: number } =
     const f = (n: number) => n.toFixed(1);
     process.stdout.write(
       `sandbox mixed reads : ${f(sandbox.rps)} req/s  p50 ${f(sandbox.p50)} ms  p99 ${f(sandbox.p99)} ms  errors ${sandbox.errors}\n` +
-      `bare https fixed    : ${f(bare.rps)} req/s  p50 ${f(bare.p50)} ms  p99 ${f(bare.p99)} ms\n` +
-      `ratio sandbox/bare  : throughput ${(sandbox.rps / bare.rps).toFixed(2)}  p50 ${(sandbox.p50 / bare.p50).toFixed(2)}x  p99 ${(sandbox.p99 / bare.p99).toFixed(2)}x  (concurrency ${concurrency}, ${durationMs} ms each)\n`,
+        `bare https fixed    : ${f(bare.rps)} req/s  p50 ${f(bare.p50)} ms  p99 ${f(bare.p99)} ms\n` +
+        `ratio sandbox/bare  : throughput ${(sandbox.rps / bare.rps).toFixed(2)}  p50 ${(sandbox.p50 / bare.p50).toFixed(2)}x  p99 ${(sandbox.p99 / bare.p99).toFixed(2)}x  (concurrency ${concurrency}, ${durationMs} ms each)\n`,
     );
     return { sandbox, bare };
   } finally {

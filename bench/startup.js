@@ -46,6 +46,18 @@ for (const [name, xa, fa] of pairs) {
   const xm = median(node, xa);
   const fm = median(node, fa);
   worst = Math.max(worst, xm / fm);
-  console.log(`${name.padEnd(22)} ${xm.toFixed(1).padStart(7)} ${fm.toFixed(1).padStart(7)} ${(xm / fm).toFixed(2).padStart(8)}x ${(xm / bare).toFixed(2).padStart(6)}x`);
-  row({ name: `startup: xrdctl ${name}`, measured: xm, floor: fm, unit: 'ms', target: 1.0, note: name === '--version' ? `median of ${runs} interleaved runs, NODE_EXTRA_CA_CERTS unset; node -e 0 = ${bare.toFixed(0)} ms; floor = bench/fixtures/floor (one command, same @oclif/core, no plugins)` : '' });
+  console.log(
+    `${name.padEnd(22)} ${xm.toFixed(1).padStart(7)} ${fm.toFixed(1).padStart(7)} ${(xm / fm).toFixed(2).padStart(8)}x ${(xm / bare).toFixed(2).padStart(6)}x`,
+  );
+  row({
+    name: `startup: xrdctl ${name}`,
+    measured: xm,
+    floor: fm,
+    unit: 'ms',
+    target: 1.0,
+    note:
+      name === '--version'
+        ? `median of ${runs} interleaved runs, NODE_EXTRA_CA_CERTS unset; node -e 0 = ${bare.toFixed(0)} ms; floor = bench/fixtures/floor (one command, same @oclif/core, no plugins)`
+        : '',
+  });
 }

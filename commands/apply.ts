@@ -21,7 +21,11 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
     concurrency: concurrencyFlag,
     timeout: Flags.integer({ default: 300, description: 'seconds to wait for approvals and global configuration per step' }),
   };
-  static override examples = ['<%= config.bin %> apply examples/small/manifest.yaml --yes', '<%= config.bin %> apply plan.json --yes --json', '<%= config.bin %> apply manifest.yaml --check --json'];
+  static override examples = [
+    '<%= config.bin %> apply examples/small/manifest.yaml --yes',
+    '<%= config.bin %> apply plan.json --yes --json',
+    '<%= config.bin %> apply manifest.yaml --check --json',
+  ];
   static override resultSchema = applyResultSchema;
 
   protected async execute(): Promise<Result> {
@@ -35,17 +39,24 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
           const servers = plan.servers.filter((s) => s.changes.some((c) => c.action)).map((s) => s.server);
           const ask = `apply ${pending} change(s) to ${servers.length} server(s)`;
           // irreversible changes are named, and the operator types the server's name (or yes for several)
-          if (irreversible.length) await this.confirmIrreversible(`${ask}; ${irreversible.length} cannot be undone:\n    ${irreversible.join('\n    ')}\n `, servers.length === 1 ? servers[0]! : 'yes');
+          if (irreversible.length)
+            await this.confirmIrreversible(
+              `${ask}; ${irreversible.length} cannot be undone:\n    ${irreversible.join('\n    ')}\n `,
+              servers.length === 1 ? servers[0]! : 'yes',
+            );
           else await this.confirm(`${ask}?`);
         },
         stopped: () => this.stopping,
-        lanes: (names, run) => this.out.lanes(names, (lane) => run((e) => {
-          lane.event(e);
-          if (e.type === 'start') lane.update(e.server, e.summary);
-          else if (e.type === 'progress') lane.update(e.server, e.message);
-          else if (e.type === 'failed') lane.end(e.server, e.error);
-          else if (e.type === 'finished' && e.ok) lane.end(e.server);
-        })),
+        lanes: (names, run) =>
+          this.out.lanes(names, (lane) =>
+            run((e) => {
+              lane.event(e);
+              if (e.type === 'start') lane.update(e.server, e.summary);
+              else if (e.type === 'progress') lane.update(e.server, e.message);
+              else if (e.type === 'failed') lane.end(e.server, e.error);
+              else if (e.type === 'finished' && e.ok) lane.end(e.server);
+            }),
+          ),
         rotation: { prompt: this.connectOptions().prompt, warn: (m) => this.out.warn(m) },
       },
     );

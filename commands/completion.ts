@@ -9,7 +9,11 @@ type Result = { shell: string; script: string };
 
 export default class Completion extends XrdCommand<typeof Completion, Result> {
   static override summary = 'Print the shell completion script for bash, zsh or fish.';
-  static override examples = ['source <(<%= config.bin %> completion bash)', '<%= config.bin %> completion zsh > "${fpath[1]}/_xrdctl"', '<%= config.bin %> completion fish > ~/.config/fish/completions/xrdctl.fish'];
+  static override examples = [
+    'source <(<%= config.bin %> completion bash)',
+    '<%= config.bin %> completion zsh > "${fpath[1]}/_xrdctl"',
+    '<%= config.bin %> completion fish > ~/.config/fish/completions/xrdctl.fish',
+  ];
   static override args = { shell: Args.string({ required: true, options: ['bash', 'zsh', 'fish'], description: 'shell' }) };
   static override multilineFields = ['script'];
   static override resultSchema = S.obj({ shell: S.enum(['bash', 'zsh', 'fish']), script: S.str() });

@@ -10,7 +10,8 @@ type HealthFlags = Interfaces.InferredFlags<(typeof Health)['flags']> & { json: 
 export default class Health extends XrdCommand<typeof Health, HealthReport> {
   static override summary = 'Check security and central servers: connection, certificates, token, globalconf, OCSP, timestamping, clients, requests.';
   static override ownSignals = true; // Ctrl-C ends a read-only watch (or the foreground sandbox) at once
-  static override description = 'Reads only (an observer-only API key is enough). Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; the worst result wins.';
+  static override description =
+    'Reads only (an observer-only API key is enough). Exit codes follow the monitoring-plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; the worst result wins.';
   static override examples = [
     '<%= config.bin %> health -c ss1',
     '<%= config.bin %> health --all-contexts --format nagios',
@@ -20,7 +21,13 @@ export default class Health extends XrdCommand<typeof Health, HealthReport> {
   ];
   static override flags = {
     // -c may be given several times here (a command's flag replaces the base flag of that name)
-    context: Flags.string({ char: 'c', multiple: true, env: 'XRDCTL_CONTEXT', helpGroup: 'GLOBAL', description: 'contexts to check (several allowed); default: the current context' }),
+    context: Flags.string({
+      char: 'c',
+      multiple: true,
+      env: 'XRDCTL_CONTEXT',
+      helpGroup: 'GLOBAL',
+      description: 'contexts to check (several allowed); default: the current context',
+    }),
     ...selectionFlags,
     ...thresholdFlags,
     'request-age': Flags.string({ description: 'central server: WARNING for management requests waiting longer (seconds, or 12h, 2d) [default: 1d]' }),

@@ -5,7 +5,8 @@ import { S } from '../src/cli/schema.js';
 import { validateManifests, type ValidateResult } from '../src/services/validate.js';
 
 export default class Validate extends XrdCommand<typeof Validate, ValidateResult> {
-  static override summary = 'Check manifests without contacting any server: every problem at once (syntax, schema, semantics), each at file:line:col with a hint.';
+  static override summary =
+    'Check manifests without contacting any server: every problem at once (syntax, schema, semantics), each at file:line:col with a hint.';
   static override strict = false;
   static override args = manifestArgs;
   static override flags = {
@@ -15,8 +16,20 @@ export default class Validate extends XrdCommand<typeof Validate, ValidateResult
       description: '${VAR} references are checked for syntax only, no variable needs to be set (--no-offline: each must be set, as plan and apply need)',
     }),
   };
-  static override examples = ['<%= config.bin %> validate examples/small/manifest.yaml', '<%= config.bin %> validate manifests/ --json', '<%= config.bin %> validate manifests/ --no-offline   # the variables plan and apply will need are set'];
-  static override resultSchema = S.obj({ valid: { const: true }, files: S.arr(S.str()), instance: S.str(), securityServers: S.int(), clients: S.int(), services: S.int(), offline: S.bool() });
+  static override examples = [
+    '<%= config.bin %> validate examples/small/manifest.yaml',
+    '<%= config.bin %> validate manifests/ --json',
+    '<%= config.bin %> validate manifests/ --no-offline   # the variables plan and apply will need are set',
+  ];
+  static override resultSchema = S.obj({
+    valid: { const: true },
+    files: S.arr(S.str()),
+    instance: S.str(),
+    securityServers: S.int(),
+    clients: S.int(),
+    services: S.int(),
+    offline: S.bool(),
+  });
 
   protected async execute(): Promise<ValidateResult> {
     return validateManifests(this.positional, { offline: this.flags.offline });

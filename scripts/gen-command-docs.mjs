@@ -10,9 +10,14 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'));
 const bin = pkg.oclif.bin;
 const topics = pkg.oclif.topics;
-const cell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const words = (id) => id.split(':').join(' ');
-const commands = Object.values(manifest.commands).filter((c) => !c.hidden).sort((a, b) => a.id.localeCompare(b.id));
+const commands = Object.values(manifest.commands)
+  .filter((c) => !c.hidden)
+  .sort((a, b) => a.id.localeCompare(b.id));
 
 function flagName(f) {
   return `${f.char ? `-${f.char}, ` : ''}--${f.name}${f.type === 'option' ? ' VALUE' : ''}`;
@@ -24,7 +29,10 @@ function flagText(f) {
   if (f.required) bits.push('required');
   if (f.multiple) bits.push('repeatable');
   if (f.env) bits.push(`env: \`${f.env}\``);
-  return bits.filter(Boolean).map((b) => b.replace(/\.$/, '')).join('; ');
+  return bits
+    .filter(Boolean)
+    .map((b) => b.replace(/\.$/, ''))
+    .join('; ');
 }
 
 const globalFlags = Object.values(commands[0].flags).filter((f) => f.helpGroup === 'GLOBAL');
@@ -57,13 +65,27 @@ for (const [top, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const args = Object.values(c.args ?? {});
     const own = Object.values(c.flags ?? {}).filter((f) => f.helpGroup !== 'GLOBAL' && !f.hidden);
     const required = own.filter((f) => f.required).map((f) => `--${f.name}${f.type === 'option' ? ' VALUE' : ''}`);
-    const usage = [bin, words(c.id), ...args.map((a) => (a.required ? a.name.toUpperCase() : `[${a.name.toUpperCase()}]`)), c.strict === false ? '…' : '', ...required, '[FLAGS]'].filter(Boolean).join(' ');
+    const usage = [
+      bin,
+      words(c.id),
+      ...args.map((a) => (a.required ? a.name.toUpperCase() : `[${a.name.toUpperCase()}]`)),
+      c.strict === false ? '…' : '',
+      ...required,
+      '[FLAGS]',
+    ]
+      .filter(Boolean)
+      .join(' ');
     out.push(`### ${bin} ${words(c.id)}`, '');
     if (c.summary) out.push(c.summary, '');
     if (c.description) out.push(c.description, '');
     out.push('```text', usage, '```', '');
     if (args.length) {
-      out.push('| argument | meaning |', '|---|---|', ...args.map((a) => `| \`${a.name.toUpperCase()}\` | ${cell(a.description)}${a.required ? '' : ' (optional)'} |`), '');
+      out.push(
+        '| argument | meaning |',
+        '|---|---|',
+        ...args.map((a) => `| \`${a.name.toUpperCase()}\` | ${cell(a.description)}${a.required ? '' : ' (optional)'} |`),
+        '',
+      );
     }
     if (own.length) out.push('| flag | meaning |', '|---|---|', ...own.map((f) => `| \`${flagName(f)}\` | ${cell(flagText(f))} |`), '');
     const ex = (c.examples ?? []).map((e) => (typeof e === 'string' ? e : e.command).replace(/<%= config.bin %>/g, bin));

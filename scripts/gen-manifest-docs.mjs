@@ -35,9 +35,12 @@ function walk(s, path, required) {
     const extra = [];
     if (p.pattern) extra.push(`pattern \`${p.pattern}\``);
     if (p.minimum !== undefined || p.maximum !== undefined) extra.push(`range ${p.minimum ?? '…'}–${p.maximum ?? '…'}`);
-    rows.push(`| \`${at}\` | ${cell(typeOf(p))} | ${req.has(k) ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(JSON.stringify(p.default))}\``} | ${cell(p.description ?? '')}${extra.length ? ` (${cell(extra.join('; '))})` : ''} |`);
+    rows.push(
+      `| \`${at}\` | ${cell(typeOf(p))} | ${req.has(k) ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(JSON.stringify(p.default))}\``} | ${cell(p.description ?? '')}${extra.length ? ` (${cell(extra.join('; '))})` : ''} |`,
+    );
     walk(p, at, req.has(k));
-    for (const v of p.oneOf ?? p.anyOf ?? []) if (v.properties && Object.values(v.properties).some((x) => x.properties || x.items?.properties)) walk(v, at, false);
+    for (const v of p.oneOf ?? p.anyOf ?? [])
+      if (v.properties && Object.values(v.properties).some((x) => x.properties || x.items?.properties)) walk(v, at, false);
   }
   void required;
 }

@@ -52,7 +52,11 @@ describe('architecture', () => {
       const from = layer(f);
       for (const i of imports(f)) {
         const to = layer(i);
-        if ((from === 'src/manifest' && to === 'src/engine') || (from === 'src/engine' && ['src/manifest', 'src/output', 'src/services', 'src/rotation', 'src/cli'].includes(to)) || (from === 'src/engine' && rel(i).startsWith('commands/')))
+        if (
+          (from === 'src/manifest' && to === 'src/engine') ||
+          (from === 'src/engine' && ['src/manifest', 'src/output', 'src/services', 'src/rotation', 'src/cli'].includes(to)) ||
+          (from === 'src/engine' && rel(i).startsWith('commands/'))
+        )
           bad.push(`${rel(f)} → ${rel(i)}`);
       }
     }
@@ -64,7 +68,11 @@ describe('architecture', () => {
     const code = (f: string) => text.get(f)!.replace(/\/\/.*$/gm, '');
     const bad = [...src, ...commands]
       .filter((f) => !rel(f).startsWith('src/http/') && !rel(f).startsWith('src/sandbox/'))
-      .filter((f) => /(^|[^.\w])fetch\(|(^|[^.\w])https?\.(request|get)\(|from ['"]undici['"]/.test(code(f)) || (rel(f).startsWith('commands/') && /\.http\.request\(/.test(code(f))));
+      .filter(
+        (f) =>
+          /(^|[^.\w])fetch\(|(^|[^.\w])https?\.(request|get)\(|from ['"]undici['"]/.test(code(f)) ||
+          (rel(f).startsWith('commands/') && /\.http\.request\(/.test(code(f))),
+      );
     expect(bad.map(rel)).toEqual([]);
   });
 
@@ -77,7 +85,9 @@ describe('architecture', () => {
 
   it('nothing under src/ but src/output writes to stdout or stderr (process entry points aside)', () => {
     const entries = new Set(['src/sandbox/daemon.ts']);
-    const bad = src.filter((f) => !rel(f).startsWith('src/output/') && !entries.has(rel(f))).filter((f) => /process\.(stdout|stderr)\.write|console\.(log|error|warn|info)\(/.test(text.get(f)!));
+    const bad = src
+      .filter((f) => !rel(f).startsWith('src/output/') && !entries.has(rel(f)))
+      .filter((f) => /process\.(stdout|stderr)\.write|console\.(log|error|warn|info)\(/.test(text.get(f)!));
     expect(bad.map(rel)).toEqual([]);
   });
 });

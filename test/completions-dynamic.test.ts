@@ -32,7 +32,19 @@ beforeAll(async () => {
     ['token', 'login', '-c', 'ss1'],
     ['csr', 'create', '-c', 'ss1', '--usage', 'sign', '--member', 'DEV:GOV:1001', '--ca', 'Sandbox CA', '--out', join(dir, 's.csr')],
     ['csr', 'submit', '-c', 'ss1', '--key', '1', '--adapter', 'server-acme', '--ca', 'Sandbox CA'],
-    ['context', 'add', 'gone', '--kind', 'security', '--url', 'https://127.0.0.1:1/api/v1', '--api-key', 'env:NOPE_KEY', '--tls-fingerprint', E.sb.ss[0]!.fingerprint],
+    [
+      'context',
+      'add',
+      'gone',
+      '--kind',
+      'security',
+      '--url',
+      'https://127.0.0.1:1/api/v1',
+      '--api-key',
+      'env:NOPE_KEY',
+      '--tls-fingerprint',
+      E.sb.ss[0]!.fingerprint,
+    ],
   ]) {
     const r = await E.run(args);
     expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
@@ -42,12 +54,32 @@ beforeAll(async () => {
 afterAll(async () => E?.stop());
 
 async function bash(words: string[]): Promise<string[]> {
-  const { stdout: out } = await run('bash', ['--norc', '--noprofile', '-c', `source "$0"; COMP_WORDS=("\${@}"); COMP_CWORD=$(( $# - 1 )); _xrdctl; printf '%s\\n' "\${COMPREPLY[@]}"`, join(repoRoot, 'completions/xrdctl.bash'), ...words], { encoding: 'utf8', cwd: dir, env, timeout: 20_000 });
+  const { stdout: out } = await run(
+    'bash',
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      `source "$0"; COMP_WORDS=("\${@}"); COMP_CWORD=$(( $# - 1 )); _xrdctl; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      join(repoRoot, 'completions/xrdctl.bash'),
+      ...words,
+    ],
+    { encoding: 'utf8', cwd: dir, env, timeout: 20_000 },
+  );
   return out.split('\n').filter(Boolean).sort();
 }
 async function fish(line: string): Promise<string[]> {
-  const { stdout: out } = await run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', join(repoRoot, 'completions/xrdctl.fish'), line], { encoding: 'utf8', cwd: dir, env, timeout: 20_000 });
-  return out.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!).sort();
+  const { stdout: out } = await run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', join(repoRoot, 'completions/xrdctl.fish'), line], {
+    encoding: 'utf8',
+    cwd: dir,
+    env,
+    timeout: 20_000,
+  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]!)
+    .sort();
 }
 /** zsh's completion system in a pseudo-terminal, compadd recorded (as test/completions.test.ts does) */
 async function zsh(line: string): Promise<string[]> {
@@ -83,7 +115,13 @@ describe('bash', () => {
     expect(await bash(['xrdctl', 'health', '-f', manifest, '--server', ''])).toEqual(['ss1', 'ss2']);
     expect(await bash(['xrdctl', 'cert', 'show', '-c', 'ss1', ''])).toEqual([hash]);
     expect(await bash(['xrdctl', 'key', 'delete', '-c', 'ss1', ''])).toContain('1');
-    expect(await bash(['xrdctl', 'cs', 'request', 'list', '--status', ''])).toEqual(['APPROVED', 'DECLINED', 'REVOKED', 'SUBMITTED\\ FOR\\ APPROVAL', 'WAITING']);
+    expect(await bash(['xrdctl', 'cs', 'request', 'list', '--status', ''])).toEqual([
+      'APPROVED',
+      'DECLINED',
+      'REVOKED',
+      'SUBMITTED\\ FOR\\ APPROVAL',
+      'WAITING',
+    ]);
     expect(await bash(['xrdctl', 'cs', 'request', 'list', '--status', 'SUBMITTED\\ F'])).toEqual(['SUBMITTED\\ FOR\\ APPROVAL']);
   });
 
@@ -129,7 +167,10 @@ describe('the helper path', () => {
   it('answers context and manifest names without loading @oclif/core', () => {
     const hook = join(dir, 'hook.mjs');
     const log = join(dir, 'loaded.log');
-    writeFileSync(hook, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { if (s.includes('@oclif/core')) appendFileSync(${JSON.stringify(log)}, s + '\\n'); return next(s, c); }\n`);
+    writeFileSync(
+      hook,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { if (s.includes('@oclif/core')) appendFileSync(${JSON.stringify(log)}, s + '\\n'); return next(s, c); }\n`,
+    );
     writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hook}`)});\n`);
     const run = (args: string[]) => {
       writeFileSync(log, '');

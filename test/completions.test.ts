@@ -15,25 +15,69 @@ const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status
 /** zsh and fish are installed by .ci/run: with CI set their checks run (and fail if the shell is missing) */
 const needs = (shell: string) => !has(shell) && !process.env.CI;
 
-const G = { json: { name: 'json', type: 'boolean', description: 'Print one JSON document.' }, context: { name: 'context', char: 'c', type: 'option', description: 'Context: a [named] profile' } } as const;
+const G = {
+  json: { name: 'json', type: 'boolean', description: 'Print one JSON document.' },
+  context: { name: 'context', char: 'c', type: 'option', description: 'Context: a [named] profile' },
+} as const;
 const fixture: OclifManifest = {
   version: '0.0.0',
   commands: {
-    apply: { id: 'apply', summary: 'Make servers match.', flags: { ...G, out: { name: 'out', type: 'option', description: 'write the plan here' } }, args: { manifest: { name: 'manifest', description: 'manifest file', required: true } } },
-    completion: { id: 'completion', summary: 'Print the completion script.', flags: {}, args: { shell: { name: 'shell', description: 'shell', options: ['bash', 'zsh', 'fish'], required: true } } },
-    'cert:list': { id: 'cert:list', summary: 'List certificates.', flags: { ...G, usage: { name: 'usage', char: 'u', type: 'option', options: ['auth', 'sign'], description: 'only this usage' } } },
-    'cert:import': { id: 'cert:import', summary: "Import a signed certificate (PEM or DER); it's checked first.", flags: { ...G }, args: { file: { name: 'file', description: 'certificate file', required: true } } },
+    apply: {
+      id: 'apply',
+      summary: 'Make servers match.',
+      flags: { ...G, out: { name: 'out', type: 'option', description: 'write the plan here' } },
+      args: { manifest: { name: 'manifest', description: 'manifest file', required: true } },
+    },
+    completion: {
+      id: 'completion',
+      summary: 'Print the completion script.',
+      flags: {},
+      args: { shell: { name: 'shell', description: 'shell', options: ['bash', 'zsh', 'fish'], required: true } },
+    },
+    'cert:list': {
+      id: 'cert:list',
+      summary: 'List certificates.',
+      flags: { ...G, usage: { name: 'usage', char: 'u', type: 'option', options: ['auth', 'sign'], description: 'only this usage' } },
+    },
+    'cert:import': {
+      id: 'cert:import',
+      summary: "Import a signed certificate (PEM or DER); it's checked first.",
+      flags: { ...G },
+      args: { file: { name: 'file', description: 'certificate file', required: true } },
+    },
     'cert:register': {
       id: 'cert:register',
       summary: 'Register an auth certificate.',
-      flags: { ...G, approve: { name: 'approve', type: 'boolean', description: 'approve too' }, activate: { name: 'activate', type: 'boolean', description: 'activate too' }, address: { name: 'address', type: 'option', description: 'address' } },
+      flags: {
+        ...G,
+        approve: { name: 'approve', type: 'boolean', description: 'approve too' },
+        activate: { name: 'activate', type: 'boolean', description: 'activate too' },
+        address: { name: 'address', type: 'option', description: 'address' },
+      },
       args: { hash: { name: 'hash', required: true } },
     },
-    'sandbox:fault:add': { id: 'sandbox:fault:add', summary: 'Inject a fault.', flags: { ...G, kind: { name: 'kind', type: 'option', options: ['status', 'latency', 'reset'], description: 'fault kind' }, op: { name: 'op', type: 'option', multiple: true, description: 'operation' } } },
+    'sandbox:fault:add': {
+      id: 'sandbox:fault:add',
+      summary: 'Inject a fault.',
+      flags: {
+        ...G,
+        kind: { name: 'kind', type: 'option', options: ['status', 'latency', 'reset'], description: 'fault kind' },
+        op: { name: 'op', type: 'option', multiple: true, description: 'operation' },
+      },
+    },
     'sandbox:fault:clear': { id: 'sandbox:fault:clear', summary: 'Remove faults.', flags: { ...G } },
-    'sandbox:start': { id: 'sandbox:start', summary: 'Start.', flags: { ...G, secret: { name: 'secret', type: 'option', hidden: true, description: 'internal' } } },
+    'sandbox:start': {
+      id: 'sandbox:start',
+      summary: 'Start.',
+      flags: { ...G, secret: { name: 'secret', type: 'option', hidden: true, description: 'internal' } },
+    },
     'sandbox:debug': { id: 'sandbox:debug', summary: 'Hidden.', hidden: true, flags: {} },
-    'service:set': { id: 'service:set', summary: 'Set service options.', flags: { ...G, 'ssl-auth': { name: 'ssl-auth', type: 'boolean', allowNo: true, description: 'verify TLS' } }, args: { id: { name: 'id', required: true } } },
+    'service:set': {
+      id: 'service:set',
+      summary: 'Set service options.',
+      flags: { ...G, 'ssl-auth': { name: 'ssl-auth', type: 'boolean', allowNo: true, description: 'verify TLS' } },
+      args: { id: { name: 'id', required: true } },
+    },
   },
 };
 
@@ -47,10 +91,21 @@ for (const shell of ['bash', 'zsh', 'fish'] as const) writeFileSync(fixtureFile(
 
 /** what bash's programmable completion offers: the script sourced, COMP_WORDS set, the function called */
 function bashComplete(script: string, words: string[]): string[] {
-  const out = execFileSync('bash', ['--norc', '--noprofile', '-c', `source "$0"; COMP_WORDS=("\${@}"); COMP_CWORD=$(( $# - 1 )); _xrdctl; printf '%s\\n' "\${COMPREPLY[@]}"`, script, ...words], {
-    encoding: 'utf8',
-    cwd: join(dir, 'cwd'),
-  });
+  const out = execFileSync(
+    'bash',
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      `source "$0"; COMP_WORDS=("\${@}"); COMP_CWORD=$(( $# - 1 )); _xrdctl; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      script,
+      ...words,
+    ],
+    {
+      encoding: 'utf8',
+      cwd: join(dir, 'cwd'),
+    },
+  );
   return out.split('\n').filter(Boolean).sort();
 }
 
@@ -189,7 +244,9 @@ describe.skipIf(!haveManifest)('completions/ (committed)', () => {
   it('equal what the current oclif.manifest.json generates (else: npm run build && npm run completions)', () => {
     for (const [shell, file] of Object.entries(completionFiles)) {
       const committed = existsSync(join(repoRoot, file)) ? readFileSync(join(repoRoot, file), 'utf8') : '(missing)';
-      expect(committed === generateCompletion(shell as Shell, manifest), `${file} is stale: run npm run completions (after npm run build) and commit it`).toBe(true);
+      expect(committed === generateCompletion(shell as Shell, manifest), `${file} is stale: run npm run completions (after npm run build) and commit it`).toBe(
+        true,
+      );
     }
   });
 
@@ -198,7 +255,9 @@ describe.skipIf(!haveManifest)('completions/ (committed)', () => {
     const t = completionTable(manifest);
     for (const [path, node] of t) {
       if (!node.subs.size) continue;
-      expect(bashComplete(script, ['xrdctl', ...(path ? path.split(':') : []), '']), `xrdctl ${path.replace(/:/g, ' ')} <TAB>`).toEqual([...node.subs.keys()].sort());
+      expect(bashComplete(script, ['xrdctl', ...(path ? path.split(':') : []), '']), `xrdctl ${path.replace(/:/g, ' ')} <TAB>`).toEqual(
+        [...node.subs.keys()].sort(),
+      );
     }
     expect(bashComplete(script, ['xrdctl', 'cert', ''])).toEqual(expect.arrayContaining(['list', 'import', 'register', 'expiry']));
   });

@@ -4,9 +4,16 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 
 export default class AccessGrant extends XrdCommand<typeof AccessGrant, ActionResult> {
   static override summary = 'Grant a subject access to services of a client.';
-  static override examples = ['<%= config.bin %> access grant -c ss1 --client DEV:GOV:1001:REPORTS --subject DEV:GOV:1002:TAXES --code reports', '<%= config.bin %> access grant -c ss1 --client DEV:GOV:1001:REPORTS --subject local:readers --code reports --code monthly --json'];
-  static override args = {  };
-  static override flags = { client: clientFlag, subject: Flags.string({ required: true, description: 'subsystem INSTANCE:CLASS:CODE:SUB, global group INSTANCE:GROUP, or local:CODE' }), code: Flags.string({ required: true, multiple: true, description: 'service code (repeatable)' }) };
+  static override examples = [
+    '<%= config.bin %> access grant -c ss1 --client DEV:GOV:1001:REPORTS --subject DEV:GOV:1002:TAXES --code reports',
+    '<%= config.bin %> access grant -c ss1 --client DEV:GOV:1001:REPORTS --subject local:readers --code reports --code monthly --json',
+  ];
+  static override args = {};
+  static override flags = {
+    client: clientFlag,
+    subject: Flags.string({ required: true, description: 'subsystem INSTANCE:CLASS:CODE:SUB, global group INSTANCE:GROUP, or local:CODE' }),
+    code: Flags.string({ required: true, multiple: true, description: 'service code (repeatable)' }),
+  };
   static override resultSchema = actionResultSchema;
 
   protected async execute(): Promise<ActionResult> {

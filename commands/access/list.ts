@@ -9,7 +9,11 @@ export default class AccessList extends XrdCommand<typeof AccessList, Result> {
   static override summary = "List who may call a client's services.";
   static override examples = ['<%= config.bin %> access list -c ss1 --client DEV:GOV:1001:REPORTS'];
   static override flags = { client: clientFlag };
-  static override resultSchema = S.obj({ server: S.str(), client: S.str(), rights: S.arr(item({ subject: S.str(), type: S.str(), services: S.arr(S.str()) })) });
+  static override resultSchema = S.obj({
+    server: S.str(),
+    client: S.str(),
+    rights: S.arr(item({ subject: S.str(), type: S.str(), services: S.arr(S.str()) })),
+  });
 
   protected async execute(): Promise<Result> {
     const api = await this.securityServer();

@@ -5,8 +5,12 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 export default class AccessRevoke extends XrdCommand<typeof AccessRevoke, ActionResult> {
   static override summary = "Revoke a subject's access to services of a client.";
   static override examples = ['<%= config.bin %> access revoke -c ss1 --client DEV:GOV:1001:REPORTS --subject DEV:GOV:1002:TAXES --code reports --yes'];
-  static override args = {  };
-  static override flags = { client: clientFlag, subject: Flags.string({ required: true, description: 'subsystem INSTANCE:CLASS:CODE:SUB, global group INSTANCE:GROUP, or local:CODE' }), code: Flags.string({ required: true, multiple: true, description: 'service code (repeatable)' }) };
+  static override args = {};
+  static override flags = {
+    client: clientFlag,
+    subject: Flags.string({ required: true, description: 'subsystem INSTANCE:CLASS:CODE:SUB, global group INSTANCE:GROUP, or local:CODE' }),
+    code: Flags.string({ required: true, multiple: true, description: 'service code (repeatable)' }),
+  };
   static override resultSchema = actionResultSchema;
 
   protected async execute(): Promise<ActionResult> {

@@ -8,7 +8,9 @@ export default class CertDelete extends XrdCommand<typeof CertDelete, CertAction
   static override summary = 'Delete a certificate from the server. Refuses (exit 5) for the last working auth or sign cert.';
   static override examples = ['<%= config.bin %> cert delete -c ss1 3F9A12BC', '<%= config.bin %> cert delete -c ss1 3F9A12BC --yes --json'];
   static override args = { hash: Args.string({ required: true, description: 'certificate hash or unique prefix' }) };
-  static override flags = { force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks you to type the server name, or needs --yes)' }) };
+  static override flags = {
+    force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks you to type the server name, or needs --yes)' }),
+  };
   static override resultSchema = S.obj(certActionProps);
 
   protected async execute(): Promise<CertActionResult> {
@@ -21,6 +23,10 @@ export default class CertDelete extends XrdCommand<typeof CertDelete, CertAction
   }
 
   protected override render(r: CertActionResult): void {
-    this.out.print(r.changed ? `${r.hash.slice(0, 16)}…: delete done${r.status ? ` (${r.status}${r.active ? ', active' : ''})` : ''}` : `${r.hash.slice(0, 16)}…: nothing to do`);
+    this.out.print(
+      r.changed
+        ? `${r.hash.slice(0, 16)}…: delete done${r.status ? ` (${r.status}${r.active ? ', active' : ''})` : ''}`
+        : `${r.hash.slice(0, 16)}…: nothing to do`,
+    );
   }
 }

@@ -8,7 +8,9 @@ export default class CertDisable extends XrdCommand<typeof CertDisable, CertActi
   static override summary = 'Disable a certificate. Refuses (exit 5) when it is the last working auth cert of the server or sign cert of a member.';
   static override examples = ['<%= config.bin %> cert disable -c ss1 3F9A12BC'];
   static override args = { hash: Args.string({ required: true, description: 'certificate hash or unique prefix' }) };
-  static override flags = { force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks you to type the server name, or needs --yes)' }) };
+  static override flags = {
+    force: Flags.boolean({ description: 'go ahead even if it takes the server or a member offline (asks you to type the server name, or needs --yes)' }),
+  };
   static override resultSchema = S.obj(certActionProps);
 
   protected async execute(): Promise<CertActionResult> {
@@ -20,6 +22,10 @@ export default class CertDisable extends XrdCommand<typeof CertDisable, CertActi
   }
 
   protected override render(r: CertActionResult): void {
-    this.out.print(r.changed ? `${r.hash.slice(0, 16)}…: disable done${r.status ? ` (${r.status}${r.active ? ', active' : ''})` : ''}` : `${r.hash.slice(0, 16)}…: nothing to do`);
+    this.out.print(
+      r.changed
+        ? `${r.hash.slice(0, 16)}…: disable done${r.status ? ` (${r.status}${r.active ? ', active' : ''})` : ''}`
+        : `${r.hash.slice(0, 16)}…: nothing to do`,
+    );
   }
 }

@@ -4,17 +4,27 @@ import { overridesOf, selectionFlags, selectionOf, thresholdFlags } from '../../
 import { S, item } from '../../src/cli/schema.js';
 import type { ExpiryResult } from '../../src/certs/expiry.js';
 import { RANK, STATUSES } from '../../src/health/index.js';
-import { colorStatus } from '../../src/output/health.js';
+import { renderCertExpiry } from '../../src/output/views.js';
 
 type ExpiryFlags = Interfaces.InferredFlags<(typeof CertExpiry)['flags']>;
 const status = S.enum([...STATUSES]);
 
 export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResult> {
   static override summary = 'Days left and OCSP status of every auth and sign certificate (the certificates part of xrdctl health).';
-  static override description = 'Only the certificates in use, or that should be, decide the status; replaced and disabled ones are informational. Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a server could not be asked), like xrdctl health.';
-  static override examples = ['<%= config.bin %> cert expiry --all-contexts --warn-days 30 --critical-days 7 --json', '<%= config.bin %> cert expiry --manifest manifests/'];
+  static override description =
+    'Only the certificates in use, or that should be, decide the status; replaced and disabled ones are informational. Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a server could not be asked), like xrdctl health.';
+  static override examples = [
+    '<%= config.bin %> cert expiry --all-contexts --warn-days 30 --critical-days 7 --json',
+    '<%= config.bin %> cert expiry --manifest manifests/',
+  ];
   static override flags = {
-    context: Flags.string({ char: 'c', multiple: true, env: 'XRDCTL_CONTEXT', helpGroup: 'GLOBAL', description: 'contexts to check (several allowed); default: the current context' }),
+    context: Flags.string({
+      char: 'c',
+      multiple: true,
+      env: 'XRDCTL_CONTEXT',
+      helpGroup: 'GLOBAL',
+      description: 'contexts to check (several allowed); default: the current context',
+    }),
     ...selectionFlags,
     ...(({ 'crit-days': _c, ...rest }) => rest)(thresholdFlags),
     'critical-days': Flags.integer({ min: 0, aliases: ['crit-days'], description: 'certificate CRITICAL below this many days left [default: 7]' }),
@@ -22,7 +32,20 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
   static override resultSchema = S.obj({
     servers: S.arr(item({ server: S.str(), ok: S.bool(), status, error: S.nullable(S.str()) })),
     certificates: S.arr(
-      item({ server: S.str(), usage: S.enum(['auth', 'sign', 'none']), hash: S.str(), ownerId: S.nullable(S.str()), status: S.str(), active: S.bool(), ocspStatus: S.nullable(S.str()), notAfter: S.str(), daysLeft: S.int(), counts: S.bool(), severity: status, reason: S.str() }),
+      item({
+        server: S.str(),
+        usage: S.enum(['auth', 'sign', 'none']),
+        hash: S.str(),
+        ownerId: S.nullable(S.str()),
+        status: S.str(),
+        active: S.bool(),
+        ocspStatus: S.nullable(S.str()),
+        notAfter: S.str(),
+        daysLeft: S.int(),
+        counts: S.bool(),
+        severity: status,
+        reason: S.str(),
+      }),
     ),
     worst: status,
   });
@@ -36,18 +59,6 @@ export default class CertExpiry extends XrdCommand<typeof CertExpiry, ExpiryResu
   }
 
   protected override render(r: ExpiryResult): void {
-    const c = this.out.out;
-    const rows = [...r.servers.filter((s) => !s.ok).map((s) => ({ server: s.server, usage: '-', hash: '-', owner: '', days: '', ocsp: '', state: s.status, why: s.error ?? '' })),
-      ...r.certificates.map((x) => ({ server: x.server, usage: x.usage, hash: x.hash.slice(0, 16), owner: x.ownerId ?? '', days: String(x.daysLeft), ocsp: x.ocspStatus?.replace('OCSP_RESPONSE_', '') ?? '-', state: x.severity, why: x.counts ? x.reason : `${x.reason} [info]` }))];
-    this.out.table(rows, [
-      { header: 'SERVER', get: (x) => x.server },
-      { header: 'USAGE', get: (x) => x.usage },
-      { header: 'HASH', get: (x) => x.hash },
-      { header: 'MEMBER', get: (x) => x.owner },
-      { header: 'DAYS', get: (x) => x.days },
-      { header: 'OCSP', get: (x) => x.ocsp },
-      { header: 'STATE', get: (x) => colorStatus(c, x.state) },
-      { header: 'WHY', get: (x) => x.why },
-    ]);
+    renderCertExpiry(this.out, r);
   }
 }

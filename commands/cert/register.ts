@@ -35,7 +35,10 @@ export default class CertRegister extends XrdCommand<typeof CertRegister, Regist
     let cs: CentralServerApi | undefined;
     if (f.approve) {
       const csName = f['cs-context'] ?? ctx.centralContext;
-      if (!csName) throw new UsageError('--approve needs a central server context', { hint: 'pass --cs-context NAME or set it with xrdctl context add … --central-context NAME' });
+      if (!csName)
+        throw new UsageError('--approve needs a central server context', {
+          hint: 'pass --cs-context NAME or set it with xrdctl context add … --central-context NAME',
+        });
       cs = await this.centralServer(this.context(csName));
     }
     let res!: RegisterResult;
@@ -43,7 +46,12 @@ export default class CertRegister extends XrdCommand<typeof CertRegister, Regist
       {
         title: `register ${this.args.hash.slice(0, 16)} on ${api.server}`,
         run: async (u) => {
-          res = await registerAuthCert(api, this.args.hash, { address: f.address, cs, wait: f.wait || f.approve, activate: f.activate, timeoutMs: f.timeout * 1000 }, u);
+          res = await registerAuthCert(
+            api,
+            this.args.hash,
+            { address: f.address, cs, wait: f.wait || f.approve, activate: f.activate, timeoutMs: f.timeout * 1000 },
+            u,
+          );
         },
       },
     ]);

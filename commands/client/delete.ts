@@ -4,7 +4,10 @@ import { act, actionResultSchema, type ActionResult } from '../../src/cli/action
 
 export default class ClientDelete extends XrdCommand<typeof ClientDelete, ActionResult> {
   static override summary = 'Delete a client from the security server (it must be unregistered or never registered).';
-  static override examples = ['<%= config.bin %> client delete -c ss1 DEV:GOV:1001:REPORTS', '<%= config.bin %> client delete -c ss1 DEV:GOV:1001:REPORTS --yes --json'];
+  static override examples = [
+    '<%= config.bin %> client delete -c ss1 DEV:GOV:1001:REPORTS',
+    '<%= config.bin %> client delete -c ss1 DEV:GOV:1001:REPORTS --yes --json',
+  ];
   static override args = { id: Args.string({ required: true, description: 'client id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
   static override idInputs = { id: 'client' } as const;
   static override resultSchema = actionResultSchema;

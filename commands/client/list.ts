@@ -9,7 +9,16 @@ export default class ClientList extends XrdCommand<typeof ClientList, Result> {
   static override examples = ['<%= config.bin %> client list -c ss1', '<%= config.bin %> client list -c ss1 --json'];
   static override resultSchema = S.obj({
     server: S.str(),
-    clients: S.arr(item({ id: S.str(), name: S.nullable(S.str()), status: S.nullable(S.str()), owner: S.bool(), connectionType: S.nullable(S.str()), hasValidLocalSignCert: S.nullable(S.bool()) })),
+    clients: S.arr(
+      item({
+        id: S.str(),
+        name: S.nullable(S.str()),
+        status: S.nullable(S.str()),
+        owner: S.bool(),
+        connectionType: S.nullable(S.str()),
+        hasValidLocalSignCert: S.nullable(S.bool()),
+      }),
+    ),
   });
 
   protected async execute(): Promise<Result> {

@@ -6,7 +6,10 @@ import { UsageError } from '../../src/errors/index.js';
 
 export default class ClientRegister extends XrdCommand<typeof ClientRegister, ActionResult> {
   static override summary = 'Register a client at the central server; optionally approve it there and wait until it is REGISTERED.';
-  static override examples = ['<%= config.bin %> client register -c ss1 DEV:GOV:1001:REPORTS', '<%= config.bin %> client register -c ss1 DEV:GOV:1001:REPORTS --approve --cs-context cs'];
+  static override examples = [
+    '<%= config.bin %> client register -c ss1 DEV:GOV:1001:REPORTS',
+    '<%= config.bin %> client register -c ss1 DEV:GOV:1001:REPORTS --approve --cs-context cs',
+  ];
   static override args = { id: Args.string({ required: true, description: 'client id INSTANCE:CLASS:CODE:SUBSYSTEM' }) };
   static override idInputs = { id: 'client' } as const;
   static override flags = {

@@ -52,8 +52,23 @@ export default class CsrCreate extends XrdCommand<typeof CsrCreate, Result> {
   protected async execute(): Promise<Result> {
     const f = this.flags;
     const { createKeyCsr } = await import('../../src/services/csr.js');
-    const o = { usage: f.usage, ca: f.ca, member: f.member, tokenId: f.token, keyId: f.key, label: f.label, format: f.format as 'PEM' | 'DER' | undefined, subject: f.subject, address: f.address, out: f.out };
-    return createKeyCsr(() => this.securityServer(), o, (title, run) => this.out.steps([{ title, run }]));
+    const o = {
+      usage: f.usage,
+      ca: f.ca,
+      member: f.member,
+      tokenId: f.token,
+      keyId: f.key,
+      label: f.label,
+      format: f.format as 'PEM' | 'DER' | undefined,
+      subject: f.subject,
+      address: f.address,
+      out: f.out,
+    };
+    return createKeyCsr(
+      () => this.securityServer(),
+      o,
+      (title, run) => this.out.steps([{ title, run }]),
+    );
   }
 
   protected override render(r: Result): void {

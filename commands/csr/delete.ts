@@ -18,7 +18,8 @@ export default class CsrDelete extends XrdCommand<typeof CsrDelete, Result> {
       if (e instanceof ApiError && e.status === 404) return undefined;
       throw e;
     });
-    if (!key?.certificate_signing_requests.some((c) => c.id === this.args.csr)) return { server: api.server, keyId: this.args.key, csrId: this.args.csr, changed: false };
+    if (!key?.certificate_signing_requests.some((c) => c.id === this.args.csr))
+      return { server: api.server, keyId: this.args.key, csrId: this.args.csr, changed: false };
     await api.deleteCsr(this.args.key, this.args.csr);
     return { server: api.server, keyId: this.args.key, csrId: this.args.csr, changed: true };
   }

@@ -7,7 +7,10 @@ type Result = { server: string; keyId: string; csrId: string; format: string; fi
 
 export default class CsrDownload extends XrdCommand<typeof CsrDownload, Result> {
   static override summary = 'Download a CSR (the server regenerates it from the key).';
-  static override examples = ['<%= config.bin %> csr download -c ss1 KEYID CSRID --out auth.csr', '<%= config.bin %> csr download -c ss1 KEYID CSRID --format DER --out auth.der'];
+  static override examples = [
+    '<%= config.bin %> csr download -c ss1 KEYID CSRID --out auth.csr',
+    '<%= config.bin %> csr download -c ss1 KEYID CSRID --format DER --out auth.der',
+  ];
   static override args = { key: Args.string({ required: true, description: 'key id' }), csr: Args.string({ required: true, description: 'CSR id' }) };
   static override flags = {
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format' }),

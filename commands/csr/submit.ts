@@ -2,12 +2,10 @@ import { Flags } from '@oclif/core';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';
-import type { IssuerSpec } from '../../src/certs/submit.js';
-import { submitKeyCsr, type SubmitRequest, type SubmitResult as Result } from '../../src/services/csr.js';
-import { UsageError } from '../../src/errors/index.js';
+import { submitKeyCsr, type SubmitResult as Result } from '../../src/services/csr.js';
+import { checkSubmitFlags, submitRequestFrom } from '../../src/cli/submit-flags.js';
 import type { AcmeOptions } from '../../src/pki/adapters/acme.js';
 import { acmeFlags, acmeSettings } from '../../src/cli/acme-flags.js';
-
 
 export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
   static override summary = 'Send a CSR to a CA and get the certificate back (optionally importing it).';
@@ -26,7 +24,10 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
     adapter: Flags.string({ required: true, options: ['server-acme', 'acme', 'command', 'manual'], description: 'how the CSR reaches the CA' }),
     ca: Flags.string({ description: 'approved CA name (server-acme)' }),
     command: Flags.string({ description: 'CA command line (command adapter); quoted like a shell, run without one' }),
-    'command-env': Flags.string({ multiple: true, description: 'command: pass this environment variable on to the CA command (repeatable; it gets PATH, HOME, LANG, TZ, TMPDIR and these only)' }),
+    'command-env': Flags.string({
+      multiple: true,
+      description: 'command: pass this environment variable on to the CA command (repeatable; it gets PATH, HOME, LANG, TZ, TMPDIR and these only)',
+    }),
     timeout: Flags.integer({ default: 120, min: 1, max: 86400, description: 'seconds the CA command (or the whole ACME order) may take' }),
     format: Flags.string({ options: ['PEM', 'DER'], default: 'PEM', description: 'CSR format given to the CA' }),
     ...acmeFlags,
@@ -46,17 +47,15 @@ export default class CsrSubmit extends XrdCommand<typeof CsrSubmit, Result> {
 
   protected async execute(): Promise<Result> {
     const f = this.flags;
-    if (f.adapter === 'command' && !f.command) throw new UsageError('--adapter command needs --command "…"');
-    if (f.adapter === 'server-acme' && !f.ca) throw new UsageError('--adapter server-acme needs --ca NAME');
-    if (f.adapter === 'manual' && !f.out) throw new UsageError('--adapter manual needs --out FILE (where the CSR goes)');
+    checkSubmitFlags(f);
     // acme: everything local is checked (and the EAB secret resolved) before any server is contacted
     const acme = f.adapter === 'acme' ? await this.acmeOptions() : undefined;
     const api = await this.securityServer();
-    const issuer: IssuerSpec =
-      f.adapter === 'manual' ? { type: 'manual', csrFile: f.out! } : f.adapter === 'acme' ? { type: 'acme', options: acme! } : f.adapter === 'command' ? { type: 'command', command: f.command!, timeoutMs: f.timeout * 1000, passEnv: f['command-env'] } : { type: 'server-acme' };
-    const req = { keyId: f.key, csrId: f.csr, adapter: f.adapter as SubmitRequest['adapter'], issuer, ca: f.ca, format: f.format as 'PEM' | 'DER', out: f.adapter === 'manual' ? undefined : f.out, import: f.import, activate: f.activate };
+    const req = submitRequestFrom(f, acme);
     let res!: Result;
-    await this.out.steps([{ title: `submit the CSR of key ${f.key} (${f.adapter})`, run: async (update) => void (res = await submitKeyCsr(api, req, update)) }]);
+    await this.out.steps([
+      { title: `submit the CSR of key ${f.key} (${f.adapter})`, run: async (update) => void (res = await submitKeyCsr(api, req, update)) },
+    ]);
     return res;
   }
 

@@ -16,7 +16,11 @@ export default class EndpointList extends XrdCommand<typeof EndpointList, Result
   protected async execute(): Promise<Result> {
     const api = await this.securityServer();
     const svc = serviceRows(await api.getClientServiceDescriptions(this.flags.client)).find((s) => s.code === this.flags.code);
-    if (!svc) throw new UsageError(`no service ${this.flags.code} on ${this.flags.client}`, { server: api.server, hint: `xrdctl service list --client ${this.flags.client}` });
+    if (!svc)
+      throw new UsageError(`no service ${this.flags.code} on ${this.flags.client}`, {
+        server: api.server,
+        hint: `xrdctl service list --client ${this.flags.client}`,
+      });
     return { server: api.server, client: this.flags.client, code: this.flags.code, endpoints: svc.endpoints };
   }
 

@@ -5,9 +5,13 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 export default class GroupAddMembers extends XrdCommand<typeof GroupAddMembers, ActionResult> {
   static override summary = 'Add members to a local group.';
   static override examples = ['<%= config.bin %> group add-members -c ss1 --client DEV:GOV:1001:REPORTS --code readers --member DEV:GOV:1002:TAXES'];
-  static override args = {  };
+  static override args = {};
   static override idInputs = { member: 'subsystem', code: 'part' } as const;
-  static override flags = { client: clientFlag, code: Flags.string({ required: true, description: 'group code' }), member: Flags.string({ required: true, multiple: true, description: 'member subsystem id (repeatable)' }) };
+  static override flags = {
+    client: clientFlag,
+    code: Flags.string({ required: true, description: 'group code' }),
+    member: Flags.string({ required: true, multiple: true, description: 'member subsystem id (repeatable)' }),
+  };
   static override resultSchema = actionResultSchema;
 
   protected async execute(): Promise<ActionResult> {

@@ -9,7 +9,11 @@ export default class GroupList extends XrdCommand<typeof GroupList, Result> {
   static override summary = 'List the local groups of a client with their members.';
   static override examples = ['<%= config.bin %> group list -c ss1 --client DEV:GOV:1001:REPORTS'];
   static override flags = { client: clientFlag };
-  static override resultSchema = S.obj({ server: S.str(), client: S.str(), groups: S.arr(item({ code: S.str(), description: S.str(), members: S.arr(S.str()) })) });
+  static override resultSchema = S.obj({
+    server: S.str(),
+    client: S.str(),
+    groups: S.arr(item({ code: S.str(), description: S.str(), members: S.arr(S.str()) })),
+  });
 
   protected async execute(): Promise<Result> {
     const api = await this.securityServer();

@@ -5,9 +5,13 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 export default class GroupRemoveMembers extends XrdCommand<typeof GroupRemoveMembers, ActionResult> {
   static override summary = 'Remove members from a local group.';
   static override examples = ['<%= config.bin %> group remove-members -c ss1 --client DEV:GOV:1001:REPORTS --code readers --member DEV:GOV:1002:TAXES'];
-  static override args = {  };
+  static override args = {};
   static override idInputs = { member: 'subsystem', code: 'part' } as const;
-  static override flags = { client: clientFlag, code: Flags.string({ required: true, description: 'group code' }), member: Flags.string({ required: true, multiple: true, description: 'member subsystem id (repeatable)' }) };
+  static override flags = {
+    client: clientFlag,
+    code: Flags.string({ required: true, description: 'group code' }),
+    member: Flags.string({ required: true, multiple: true, description: 'member subsystem id (repeatable)' }),
+  };
   static override resultSchema = actionResultSchema;
 
   protected async execute(): Promise<ActionResult> {

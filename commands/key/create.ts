@@ -6,7 +6,10 @@ type Result = { server: string; tokenId: string; keyId: string; label: string };
 
 export default class KeyCreate extends XrdCommand<typeof KeyCreate, Result> {
   static override summary = 'Create a key on a token (its usage is set by its first CSR).';
-  static override examples = ['<%= config.bin %> key create -c ss1 --label auth-2027', '<%= config.bin %> key create -c ss1 --token 0 --label sign-2027 --json'];
+  static override examples = [
+    '<%= config.bin %> key create -c ss1 --label auth-2027',
+    '<%= config.bin %> key create -c ss1 --token 0 --label sign-2027 --json',
+  ];
   static override flags = {
     token: Flags.string({ default: '0', description: 'token id' }),
     label: Flags.string({ required: true, description: 'key label' }),

@@ -24,6 +24,10 @@ export default class KeyDelete extends XrdCommand<typeof KeyDelete, Result> {
   }
 
   protected override render(r: Result): void {
-    this.out.print(r.changed ? `key ${r.keyId} deleted${r.certificates.length ? ` with ${r.certificates.length} certificate(s)` : ''}` : `no key ${r.keyId}: nothing to delete`);
+    this.out.print(
+      r.changed
+        ? `key ${r.keyId} deleted${r.certificates.length ? ` with ${r.certificates.length} certificate(s)` : ''}`
+        : `no key ${r.keyId}: nothing to delete`,
+    );
   }
 }

@@ -1,7 +1,8 @@
 import { RotationCommand, rotateFlags, type RotateOutput } from '../../src/cli/rotate-command.js';
 
 export default class RotateAuth extends RotationCommand<typeof RotateAuth> {
-  static override summary = 'Rotate the auth certificate of a security server: new key, CA, import, register, approve, activate, verify, then retire the old one.';
+  static override summary =
+    'Rotate the auth certificate of a security server: new key, CA, import, register, approve, activate, verify, then retire the old one.';
   static override description =
     'Routine (xroad-flows §5.2): the old certificate is disabled and unregistered only after the new one is REGISTERED, active, OCSP GOOD and peers had --propagation seconds to fetch global configuration. ' +
     'A journal under the state folder records every step: xrdctl rotate resume ID continues after a crash, a CA that takes a day or an approval; xrdctl rotate abort ID undoes what can be undone. ' +

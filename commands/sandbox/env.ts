@@ -7,7 +7,8 @@ type Result = { variables: Record<string, string> };
 
 export default class SandboxEnv extends XrdCommand<typeof SandboxEnv, Result> {
   static override summary = 'Print shell exports for a running sandbox (URLs, TLS fingerprints, admin API keys, token PINs) for manifests that reference them.';
-  static override description = 'This prints secrets on purpose, for eval in a rehearsal shell: eval "$(xrdctl sandbox env)". The example manifests use these names.';
+  static override description =
+    'This prints secrets on purpose, for eval in a rehearsal shell: eval "$(xrdctl sandbox env)". The example manifests use these names.';
   static override examples = ['eval "$(<%= config.bin %> sandbox env)"', '<%= config.bin %> sandbox env --json'];
   static override flags = { dir: dirFlag };
   static override resultSchema = S.obj({ variables: { type: 'object', additionalProperties: { type: 'string' } } });

@@ -4,6 +4,7 @@ import { dirFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';
 import { sandboxDir } from '../../src/sandboxctl/index.js';
 import { startSandboxCli, type StartResult as Result } from '../../src/sandboxctl/control.js';
+import { renderSandboxStarted } from '../../src/output/views.js';
 
 export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result> {
   static override summary = 'Start the sandbox: a simulated Central Server and N Security Servers on 127.0.0.1 speaking the real admin APIs.';
@@ -11,16 +12,22 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
   static override description =
     'Each server gets its own HTTPS listener with a self-signed admin certificate (pinned by fingerprint), real API keys with X-Road roles, real keys, CSRs, a CA and OCSP, and the management-request flow. ' +
     'State persists in --dir. API keys are written to a 0600 file (and printed only with --show-keys).';
-  static override examples = ['<%= config.bin %> sandbox start --detach --security-servers 2 --write-contexts', '<%= config.bin %> sandbox start --preset initialized'];
+  static override examples = [
+    '<%= config.bin %> sandbox start --detach --security-servers 2 --write-contexts',
+    '<%= config.bin %> sandbox start --preset initialized',
+  ];
   static override flags = {
     dir: dirFlag,
     'security-servers': Flags.integer({ default: 1, min: 1, max: 100, description: 'number of security servers' }),
     preset: Flags.string({
       options: ['blank', 'empty', 'initialized'],
       default: 'initialized',
-      description: 'blank: the Central Server uninitialised too (no member classes or members); empty: CS initialised, security servers not; initialized: anchor and owner set, token logged out, no keys',
+      description:
+        'blank: the Central Server uninitialised too (no member classes or members); empty: CS initialised, security servers not; initialized: anchor and owner set, token logged out, no keys',
     }),
-    'strict-spec': Flags.boolean({ description: "answer exactly the OpenAPI spec's statuses instead of the real X-Road 7.8 server's (docs/sandbox.md lists where they differ)" }),
+    'strict-spec': Flags.boolean({
+      description: "answer exactly the OpenAPI spec's statuses instead of the real X-Road 7.8 server's (docs/sandbox.md lists where they differ)",
+    }),
     'gc-interval': Flags.integer({ description: 'global configuration distribution interval in ms (sandbox default 3000; real X-Road ~60000-150000)' }),
     'cert-validity-days': Flags.integer({ description: 'validity of certificates the sandbox CA issues' }),
     'no-rate-limit': Flags.boolean({ description: 'turn off the 20 req/s, 600/min per-client limit (benchmarks)' }),
@@ -64,16 +71,6 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
   protected override render(r: Result): void {
     if (this.rendered) return;
     this.rendered = true;
-    const o = this.out;
-    o.print(`sandbox ${r.detached ? `running in the background (pid ${r.pid})` : 'running'}; state in ${r.dir}`);
-    o.table([{ name: r.cs.name, url: r.cs.url, fingerprint: r.cs.fingerprint, id: 'central server' }, ...r.ss.map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint, id: s.serverId ?? '' }))], [
-      { header: 'SERVER', get: (x) => x.name },
-      { header: 'URL', get: (x) => x.url },
-      { header: 'ID', get: (x) => x.id },
-      { header: 'TLS SHA-256', get: (x) => x.fingerprint },
-    ]);
-    if (r.contexts.length) o.print(`contexts: ${r.contexts.join(', ')}`);
-    if (r.apiKeys) o.lines(Object.entries(r.apiKeys).map(([k, v]) => `${k} admin API key: ${v}`));
-    else o.print(`API keys: ${r.dir}/secrets.json (mode 0600)`);
+    renderSandboxStarted(this.out, r);
   }
 }

@@ -3,7 +3,6 @@ import { dirFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';
 import { sandboxStatus, type SandboxStatus as Result } from '../../src/sandboxctl/control.js';
 
-
 export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Result> {
   static override summary = 'Show whether the sandbox runs, its servers, its clock and its outage record.';
   static override description =
@@ -16,7 +15,9 @@ export default class SandboxStatus extends XrdCommand<typeof SandboxStatus, Resu
     pid: S.nullable(S.int()),
     now: S.nullable(S.str()),
     servers: S.arr(item({ name: S.str(), url: S.str(), fingerprint: S.str() })),
-    outages: S.arr(item({ server: S.str(), member: S.str(), kind: S.enum(['auth', 'sign', 'globalconf']), from: S.str(), to: S.nullable(S.str()) }, ['member'])),
+    outages: S.arr(
+      item({ server: S.str(), member: S.str(), kind: S.enum(['auth', 'sign', 'globalconf']), from: S.str(), to: S.nullable(S.str()) }, ['member']),
+    ),
   });
 
   protected async execute(): Promise<Result> {

@@ -13,9 +13,7 @@ export default class ServerInfo extends XrdCommand<typeof ServerInfo, ServerInfo
       url: S.str(),
       version: S.str(),
       initialization: { type: 'object', additionalProperties: { type: ['string', 'boolean'] } },
-      tokens: S.arr(
-        item({ id: S.str(), name: S.str(), type: S.str(), status: S.str(), loggedIn: S.bool(), available: S.bool(), keys: S.int() }),
-      ),
+      tokens: S.arr(item({ id: S.str(), name: S.str(), type: S.str(), status: S.str(), loggedIn: S.bool(), available: S.bool(), keys: S.int() })),
     },
     ['tokens'],
   );

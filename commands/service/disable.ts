@@ -5,7 +5,7 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 export default class ServiceDisable extends XrdCommand<typeof ServiceDisable, ActionResult> {
   static override summary = 'Disable a service description (its services answer with the notice).';
   static override examples = ['<%= config.bin %> service disable -c ss1 --client DEV:GOV:1001:REPORTS --url https://reports.example.org/api --yes'];
-  static override args = {  };
+  static override args = {};
   static override flags = { client: clientFlag, url: Flags.string({ required: true, description: 'service description URL' }) };
   static override resultSchema = actionResultSchema;
 

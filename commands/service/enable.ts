@@ -5,7 +5,7 @@ import { act, actionResultSchema, clientFlag, type ActionResult } from '../../sr
 export default class ServiceEnable extends XrdCommand<typeof ServiceEnable, ActionResult> {
   static override summary = 'Enable a service description.';
   static override examples = ['<%= config.bin %> service enable -c ss1 --client DEV:GOV:1001:REPORTS --url https://reports.example.org/api'];
-  static override args = {  };
+  static override args = {};
   static override flags = { client: clientFlag, url: Flags.string({ required: true, description: 'service description URL' }) };
   static override resultSchema = actionResultSchema;
 

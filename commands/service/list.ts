@@ -12,7 +12,19 @@ export default class ServiceList extends XrdCommand<typeof ServiceList, Result> 
   static override resultSchema = S.obj({
     server: S.str(),
     client: S.str(),
-    services: S.arr(item({ description: S.str(), type: S.str(), disabled: S.bool(), code: S.str(), fullCode: S.nullable(S.str()), url: S.str(), timeout: S.int(), sslAuth: S.nullable(S.bool()), endpoints: S.arr(S.str()) })),
+    services: S.arr(
+      item({
+        description: S.str(),
+        type: S.str(),
+        disabled: S.bool(),
+        code: S.str(),
+        fullCode: S.nullable(S.str()),
+        url: S.str(),
+        timeout: S.int(),
+        sslAuth: S.nullable(S.bool()),
+        endpoints: S.arr(S.str()),
+      }),
+    ),
   });
 
   protected async execute(): Promise<Result> {

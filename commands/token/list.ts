@@ -9,7 +9,18 @@ export default class TokenList extends XrdCommand<typeof TokenList, Result> {
   static override examples = ['<%= config.bin %> token list -c ss1', '<%= config.bin %> token list -c ss1 --json'];
   static override resultSchema = S.obj({
     server: S.str(),
-    tokens: S.arr(item({ id: S.str(), name: S.str(), type: S.str(), status: S.str(), loggedIn: S.bool(), available: S.bool(), keys: S.int(), possibleActions: S.arr(S.str()) })),
+    tokens: S.arr(
+      item({
+        id: S.str(),
+        name: S.str(),
+        type: S.str(),
+        status: S.str(),
+        loggedIn: S.bool(),
+        available: S.bool(),
+        keys: S.int(),
+        possibleActions: S.arr(S.str()),
+      }),
+    ),
   });
 
   protected async execute(): Promise<Result> {

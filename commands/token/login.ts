@@ -7,7 +7,10 @@ type Result = Awaited<ReturnType<typeof login>>;
 
 export default class TokenLogin extends XrdCommand<typeof TokenLogin, Result> {
   static override summary = 'Log in to a token (PIN from env, file or prompt; never on the command line).';
-  static override examples = ['XRD_PIN=… <%= config.bin %> token login --pin env:XRD_PIN', '<%= config.bin %> token login --token 0 --pin file:/run/secrets/pin'];
+  static override examples = [
+    'XRD_PIN=… <%= config.bin %> token login --pin env:XRD_PIN',
+    '<%= config.bin %> token login --token 0 --pin file:/run/secrets/pin',
+  ];
   static override flags = {
     token: Flags.string({ default: '0', description: 'token id (0 = software token)' }),
     pin: Flags.string({ description: 'PIN reference: env:NAME, file:PATH or prompt (default: the context tokenPin)' }),

@@ -17,33 +17,72 @@ export class CentralServerApi {
     return (await this.http.request<T.Version>({ method: 'GET', path: '/system/version', step: 'get-version', expect: expect(CS.version) })).body;
   }
   async getSystemStatus() {
-    return (await this.http.request<T.SystemStatus>({ method: 'GET', path: '/system/status', step: 'get-system-status', expect: expect(CS.systemStatus) })).body;
+    return (await this.http.request<T.SystemStatus>({ method: 'GET', path: '/system/status', step: 'get-system-status', expect: expect(CS.systemStatus) }))
+      .body;
   }
   async getHaClusterStatus() {
-    return (await this.http.request<T.HaClusterStatus>({ method: 'GET', path: '/system/high-availability-cluster/status', step: 'get-ha-status', expect: expect(CS.anyObject) })).body;
+    return (
+      await this.http.request<T.HaClusterStatus>({
+        method: 'GET',
+        path: '/system/high-availability-cluster/status',
+        step: 'get-ha-status',
+        expect: expect(CS.anyObject),
+      })
+    ).body;
   }
   async getConfigurationParts(type: T.ConfigurationType = 'INTERNAL') {
-    return (await this.http.request<T.ConfigurationPart[]>({ method: 'GET', path: `/configuration-sources/${type}/configuration-parts`, step: 'get-configuration-parts', expect: expect(CS.anyList) })).body;
+    return (
+      await this.http.request<T.ConfigurationPart[]>({
+        method: 'GET',
+        path: `/configuration-sources/${type}/configuration-parts`,
+        step: 'get-configuration-parts',
+        expect: expect(CS.anyList),
+      })
+    ).body;
   }
-  async findManagementRequests(q: {
-    query?: string;
-    origin?: T.ManagementRequestOrigin;
-    types?: T.ManagementRequestType[];
-    status?: T.ManagementRequestStatus;
-    server_id?: string;
-    sort?: string;
-    desc?: boolean;
-    limit?: number;
-    offset?: number;
-  } = {}) {
+  async findManagementRequests(
+    q: {
+      query?: string;
+      origin?: T.ManagementRequestOrigin;
+      types?: T.ManagementRequestType[];
+      status?: T.ManagementRequestStatus;
+      server_id?: string;
+      sort?: string;
+      desc?: boolean;
+      limit?: number;
+      offset?: number;
+    } = {},
+  ) {
     const query: Record<string, string | number | boolean | undefined | string[]> = { ...q, types: q.types };
-    return (await this.http.request<T.PagedManagementRequests>({ method: 'GET', path: '/management-requests', query, step: 'list-management-requests', expect: expect(CS.managementRequests) })).body;
+    return (
+      await this.http.request<T.PagedManagementRequests>({
+        method: 'GET',
+        path: '/management-requests',
+        query,
+        step: 'list-management-requests',
+        expect: expect(CS.managementRequests),
+      })
+    ).body;
   }
   async getManagementRequest(id: number | string) {
-    return (await this.http.request<T.ManagementRequestDetailedView>({ method: 'GET', path: `/management-requests/${enc(String(id))}`, step: 'get-management-request', expect: expect(CS.managementRequest) })).body;
+    return (
+      await this.http.request<T.ManagementRequestDetailedView>({
+        method: 'GET',
+        path: `/management-requests/${enc(String(id))}`,
+        step: 'get-management-request',
+        expect: expect(CS.managementRequest),
+      })
+    ).body;
   }
   async approveManagementRequest(id: number | string) {
-    return (await this.http.request<T.ManagementRequest>({ method: 'POST', path: `/management-requests/${enc(String(id))}/approval`, step: 'approve-management-request', expect: expect(opt(CS.managementRequest)) })).body;
+    return (
+      await this.http.request<T.ManagementRequest>({
+        method: 'POST',
+        path: `/management-requests/${enc(String(id))}/approval`,
+        step: 'approve-management-request',
+        expect: expect(opt(CS.managementRequest)),
+      })
+    ).body;
   }
   async declineManagementRequest(id: number | string) {
     await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
@@ -53,7 +92,15 @@ export class CentralServerApi {
     const out: T.Client[] = [];
     const limit = 100;
     for (let offset = 0; offset < 100_000; offset += limit) {
-      const page = (await this.http.request<T.PagedClients>({ method: 'GET', path: '/clients', query: { ...q, limit, offset }, step: 'list-clients', expect: expect(CS.clients) })).body;
+      const page = (
+        await this.http.request<T.PagedClients>({
+          method: 'GET',
+          path: '/clients',
+          query: { ...q, limit, offset },
+          step: 'list-clients',
+          expect: expect(CS.clients),
+        })
+      ).body;
       const items = page.clients ?? [];
       out.push(...items);
       if (items.length < limit || offset + limit >= page.paging_metadata.total_items) break;
@@ -67,27 +114,59 @@ export class CentralServerApi {
     await this.http.request({ method: 'PATCH', path: `/members/${enc(id)}`, body: { member_name: name }, step: 'rename-member' });
   }
   async addSubsystem(s: T.SubsystemAdd) {
-    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem', expect: expect(opt(CS.subsystem)) })).body;
+    return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem', expect: expect(opt(CS.subsystem)) }))
+      .body;
   }
   async getSecurityServerAuthCerts(serverId: string) {
-    return (await this.http.request<T.SecurityServerAuthenticationCertificateDetails[]>({ method: 'GET', path: `/security-servers/${enc(serverId)}/authentication-certificates`, step: 'list-server-auth-certs', expect: expect(CS.authCerts) })).body;
+    return (
+      await this.http.request<T.SecurityServerAuthenticationCertificateDetails[]>({
+        method: 'GET',
+        path: `/security-servers/${enc(serverId)}/authentication-certificates`,
+        step: 'list-server-auth-certs',
+        expect: expect(CS.authCerts),
+      })
+    ).body;
   }
   /** The central server drops a registered auth certificate at once (no request from the server; emergency cut-off). */
   async deleteSecurityServerAuthCert(serverId: string, certificateId: number | string) {
-    await this.http.request({ method: 'DELETE', path: `/security-servers/${enc(serverId)}/authentication-certificates/${enc(String(certificateId))}`, step: 'delete-server-auth-cert' });
+    await this.http.request({
+      method: 'DELETE',
+      path: `/security-servers/${enc(serverId)}/authentication-certificates/${enc(String(certificateId))}`,
+      step: 'delete-server-auth-cert',
+    });
   }
   /** The hash and creation time of a source's current anchor. */
   async getAnchor(source: T.ConfigurationType = 'INTERNAL') {
-    return (await this.http.request<{ anchor?: { hash: string; created_at: string } }>({ method: 'GET', path: `/configuration-sources/${source}/anchor`, step: 'get-anchor', expect: expect(CS.anyObject) })).body;
+    return (
+      await this.http.request<{ anchor?: { hash: string; created_at: string } }>({
+        method: 'GET',
+        path: `/configuration-sources/${source}/anchor`,
+        step: 'get-anchor',
+        expect: expect(CS.anyObject),
+      })
+    ).body;
   }
   /** The configuration anchor of a source (what a new security server imports first). */
   async downloadAnchor(source: 'INTERNAL' | 'EXTERNAL' = 'INTERNAL'): Promise<Buffer> {
-    const r = await this.http.request<Buffer | string>({ method: 'GET', path: `/configuration-sources/${source}/anchor/download`, accept: 'application/xml, application/octet-stream', step: 'download-anchor' });
+    const r = await this.http.request<Buffer | string>({
+      method: 'GET',
+      path: `/configuration-sources/${source}/anchor/download`,
+      accept: 'application/xml, application/octet-stream',
+      step: 'download-anchor',
+    });
     return Buffer.isBuffer(r.body) ? r.body : Buffer.from(String(r.body ?? ''));
   }
   /** A new configuration signing key of a source on a token (the token must be logged in). */
   async addSigningKey(source: T.ConfigurationType, tokenId: string, label: string) {
-    return (await this.http.request<T.ConfigurationSigningKey>({ method: 'POST', path: `/configuration-sources/${source}/signing-keys`, body: { key_label: label, token_id: tokenId }, step: 'add-signing-key', expect: expect(CS.anyObject) })).body;
+    return (
+      await this.http.request<T.ConfigurationSigningKey>({
+        method: 'POST',
+        path: `/configuration-sources/${source}/signing-keys`,
+        body: { key_label: label, token_id: tokenId },
+        step: 'add-signing-key',
+        expect: expect(CS.anyObject),
+      })
+    ).body;
   }
   /** Make a key the one that signs its source's global configuration (idempotent: PUT). */
   async activateSigningKey(id: string) {
@@ -98,11 +177,25 @@ export class CentralServerApi {
   }
   /** Re-create a source's anchor from its current signing keys. */
   async reCreateAnchor(source: T.ConfigurationType) {
-    return (await this.http.request<{ hash: string; created_at: string }>({ method: 'PUT', path: `/configuration-sources/${source}/anchor/re-create`, step: 're-create-anchor', expect: expect(CS.anyObject) })).body;
+    return (
+      await this.http.request<{ hash: string; created_at: string }>({
+        method: 'PUT',
+        path: `/configuration-sources/${source}/anchor/re-create`,
+        step: 're-create-anchor',
+        expect: expect(CS.anyObject),
+      })
+    ).body;
   }
   /** The API key's user: its roles (common admin API). */
   async getUser() {
-    return (await this.http.request<{ username?: string; roles?: string[]; permissions?: string[] }>({ method: 'GET', path: '/user', step: 'get-user', expect: expect(CS.anyObject) })).body;
+    return (
+      await this.http.request<{ username?: string; roles?: string[]; permissions?: string[] }>({
+        method: 'GET',
+        path: '/user',
+        step: 'get-user',
+        expect: expect(CS.anyObject),
+      })
+    ).body;
   }
   /** The CS tokens with their configuration signing keys. */
   getTokens() {

@@ -28,7 +28,8 @@ export class SecurityServerApi {
     return this.get<T.InitializationStatus>('/initialization/status', 'get-initialization-status', SS.initializationStatus);
   }
   async uploadInitialAnchor(anchor: Buffer) {
-    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor', expect: expect(opt(SS.anchor)) })).body;
+    return (await this.http.request<T.Anchor>({ method: 'POST', path: '/system/anchor', body: anchor, step: 'upload-anchor', expect: expect(opt(SS.anchor)) }))
+      .body;
   }
   getAnchor() {
     return this.get<T.Anchor>('/system/anchor', 'get-anchor', SS.anyObject);
@@ -47,7 +48,9 @@ export class SecurityServerApi {
     return this.get<T.TimestampingService[]>('/system/timestamping-services', 'list-timestamping-services', SS.timestampingServices);
   }
   async addTimestampingService(tsa: T.TimestampingService) {
-    return (await this.http.request<T.TimestampingService>({ method: 'POST', path: '/system/timestamping-services', body: tsa, step: 'add-timestamping-service' })).body;
+    return (
+      await this.http.request<T.TimestampingService>({ method: 'POST', path: '/system/timestamping-services', body: tsa, step: 'add-timestamping-service' })
+    ).body;
   }
   getCurrentSecurityServer() {
     return this.get<T.SecurityServer[]>('/security-servers', 'get-server-id', SS.securityServers, { current_server: true });
@@ -91,7 +94,15 @@ export class SecurityServerApi {
     return this.get<T.Token>(`/tokens/${enc(id)}`, 'get-token', SS.token);
   }
   async loginToken(id: string, pin: string) {
-    return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/login`, body: { password: pin }, step: 'token-login', expect: expect(opt(SS.token)) })).body;
+    return (
+      await this.http.request<T.Token>({
+        method: 'PUT',
+        path: `/tokens/${enc(id)}/login`,
+        body: { password: pin },
+        step: 'token-login',
+        expect: expect(opt(SS.token)),
+      })
+    ).body;
   }
   async logoutToken(id: string) {
     return (await this.http.request<T.Token>({ method: 'PUT', path: `/tokens/${enc(id)}/logout`, step: 'token-logout', expect: expect(opt(SS.token)) })).body;
@@ -99,7 +110,9 @@ export class SecurityServerApi {
 
   // keys & CSRs
   async addKey(tokenId: string, label: string) {
-    return (await this.http.request<T.Key>({ method: 'POST', path: `/tokens/${enc(tokenId)}/keys`, body: { label }, step: 'create-key', expect: expect(SS.key) })).body;
+    return (
+      await this.http.request<T.Key>({ method: 'POST', path: `/tokens/${enc(tokenId)}/keys`, body: { label }, step: 'create-key', expect: expect(SS.key) })
+    ).body;
   }
   async addKeyAndCsr(tokenId: string, req: T.KeyLabelWithCsrGenerate) {
     return (
@@ -156,7 +169,15 @@ export class SecurityServerApi {
 
   // certificates
   async importCertificate(cert: Buffer) {
-    return (await this.http.request<T.TokenCertificate>({ method: 'POST', path: '/token-certificates', body: cert, step: 'import-cert', expect: expect(SS.tokenCertificate) })).body;
+    return (
+      await this.http.request<T.TokenCertificate>({
+        method: 'POST',
+        path: '/token-certificates',
+        body: cert,
+        step: 'import-cert',
+        expect: expect(SS.tokenCertificate),
+      })
+    ).body;
   }
   getCertificate(hash: string) {
     return this.get<T.TokenCertificate>(`/token-certificates/${enc(hash)}`, 'get-cert', SS.tokenCertificate);
@@ -188,7 +209,15 @@ export class SecurityServerApi {
     return this.get<T.Client>(`/clients/${enc(id)}`, 'get-client', SS.client);
   }
   async addClient(client: T.Client, ignoreWarnings = false) {
-    return (await this.http.request<T.Client>({ method: 'POST', path: '/clients', body: { client, ignore_warnings: ignoreWarnings }, step: 'add-client', expect: expect(opt(SS.client)) })).body;
+    return (
+      await this.http.request<T.Client>({
+        method: 'POST',
+        path: '/clients',
+        body: { client, ignore_warnings: ignoreWarnings },
+        step: 'add-client',
+        expect: expect(opt(SS.client)),
+      })
+    ).body;
   }
   async registerClient(id: string) {
     await this.http.request({ method: 'PUT', path: `/clients/${enc(id)}/register`, step: 'register-client' });
@@ -200,7 +229,11 @@ export class SecurityServerApi {
     await this.http.request({ method: 'PATCH', path: `/clients/${enc(id)}`, body: { connection_type: connectionType }, step: 'set-connection-type' });
   }
   getClientTlsCertificates(id: string) {
-    return this.get<{ hash: string; subject_distinguished_name: string; not_after: string }[]>(`/clients/${enc(id)}/tls-certificates`, 'list-tls-certificates', SS.tlsCertificates);
+    return this.get<{ hash: string; subject_distinguished_name: string; not_after: string }[]>(
+      `/clients/${enc(id)}/tls-certificates`,
+      'list-tls-certificates',
+      SS.tlsCertificates,
+    );
   }
   async addClientTlsCertificate(id: string, der: Buffer) {
     await this.http.request({ method: 'POST', path: `/clients/${enc(id)}/tls-certificates`, body: der, step: 'add-tls-certificate' });
@@ -215,11 +248,25 @@ export class SecurityServerApi {
   }
   async addServiceDescription(clientId: string, sd: T.ServiceDescriptionAdd) {
     return (
-      await this.http.request<T.ServiceDescription>({ method: 'POST', path: `/clients/${enc(clientId)}/service-descriptions`, body: sd, step: 'add-service-description', expect: expect(opt(SS.serviceDescription)) })
+      await this.http.request<T.ServiceDescription>({
+        method: 'POST',
+        path: `/clients/${enc(clientId)}/service-descriptions`,
+        body: sd,
+        step: 'add-service-description',
+        expect: expect(opt(SS.serviceDescription)),
+      })
     ).body;
   }
   async updateServiceDescription(id: string, u: T.ServiceDescriptionUpdate) {
-    return (await this.http.request<T.ServiceDescription>({ method: 'PATCH', path: `/service-descriptions/${enc(id)}`, body: u, step: 'update-service-description', expect: expect(opt(SS.serviceDescription)) })).body;
+    return (
+      await this.http.request<T.ServiceDescription>({
+        method: 'PATCH',
+        path: `/service-descriptions/${enc(id)}`,
+        body: u,
+        step: 'update-service-description',
+        expect: expect(opt(SS.serviceDescription)),
+      })
+    ).body;
   }
   async deleteServiceDescription(id: string) {
     await this.http.request({ method: 'DELETE', path: `/service-descriptions/${enc(id)}`, step: 'delete-service-description' });
@@ -228,18 +275,39 @@ export class SecurityServerApi {
     await this.http.request({ method: 'PUT', path: `/service-descriptions/${enc(id)}/enable`, step: 'enable-service-description' });
   }
   async disableServiceDescription(id: string, notice?: string) {
-    await this.http.request({ method: 'PUT', path: `/service-descriptions/${enc(id)}/disable`, body: { disabled_notice: notice }, step: 'disable-service-description' });
+    await this.http.request({
+      method: 'PUT',
+      path: `/service-descriptions/${enc(id)}/disable`,
+      body: { disabled_notice: notice },
+      step: 'disable-service-description',
+    });
   }
   async refreshServiceDescription(id: string, ignoreWarnings = false) {
     return (
-      await this.http.request<T.ServiceDescription>({ method: 'PUT', path: `/service-descriptions/${enc(id)}/refresh`, body: { ignore_warnings: ignoreWarnings }, step: 'refresh-service-description', expect: expect(opt(SS.serviceDescription)) })
+      await this.http.request<T.ServiceDescription>({
+        method: 'PUT',
+        path: `/service-descriptions/${enc(id)}/refresh`,
+        body: { ignore_warnings: ignoreWarnings },
+        step: 'refresh-service-description',
+        expect: expect(opt(SS.serviceDescription)),
+      })
     ).body;
   }
   async updateService(id: string, u: T.ServiceUpdate) {
-    return (await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service', expect: expect(opt(SS.service)) })).body;
+    return (
+      await this.http.request<T.Service>({ method: 'PATCH', path: `/services/${enc(id)}`, body: u, step: 'update-service', expect: expect(opt(SS.service)) })
+    ).body;
   }
   async addEndpoint(serviceId: string, e: { service_code: string; method: T.EndpointMethod; path: string }) {
-    return (await this.http.request<T.Endpoint>({ method: 'POST', path: `/services/${enc(serviceId)}/endpoints`, body: e, step: 'add-endpoint', expect: expect(opt(SS.endpoint)) })).body;
+    return (
+      await this.http.request<T.Endpoint>({
+        method: 'POST',
+        path: `/services/${enc(serviceId)}/endpoints`,
+        body: e,
+        step: 'add-endpoint',
+        expect: expect(opt(SS.endpoint)),
+      })
+    ).body;
   }
   async deleteEndpoint(id: string) {
     await this.http.request({ method: 'DELETE', path: `/endpoints/${enc(id)}`, step: 'delete-endpoint' });
@@ -253,10 +321,20 @@ export class SecurityServerApi {
     return this.get<T.AccessRight[]>(`/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, 'list-access-rights', SS.accessRights);
   }
   async addServiceClientAccessRights(clientId: string, scId: string, codes: string[]) {
-    await this.http.request({ method: 'POST', path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`, body: { items: codes.map((service_code) => ({ service_code })) }, step: 'grant-access' });
+    await this.http.request({
+      method: 'POST',
+      path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights`,
+      body: { items: codes.map((service_code) => ({ service_code })) },
+      step: 'grant-access',
+    });
   }
   async deleteServiceClientAccessRights(clientId: string, scId: string, codes: string[]) {
-    await this.http.request({ method: 'POST', path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights/delete`, body: { items: codes.map((service_code) => ({ service_code })) }, step: 'revoke-access' });
+    await this.http.request({
+      method: 'POST',
+      path: `/clients/${enc(clientId)}/service-clients/${enc(scId)}/access-rights/delete`,
+      body: { items: codes.map((service_code) => ({ service_code })) },
+      step: 'revoke-access',
+    });
   }
 
   // access rights (service-centric)
@@ -264,10 +342,20 @@ export class SecurityServerApi {
     return this.get<T.ServiceClient[]>(`/services/${enc(serviceId)}/service-clients`, 'list-access-rights', SS.serviceClients);
   }
   async addServiceServiceClients(serviceId: string, ids: string[]) {
-    await this.http.request({ method: 'POST', path: `/services/${enc(serviceId)}/service-clients`, body: { items: ids.map((id) => ({ id })) }, step: 'grant-access' });
+    await this.http.request({
+      method: 'POST',
+      path: `/services/${enc(serviceId)}/service-clients`,
+      body: { items: ids.map((id) => ({ id })) },
+      step: 'grant-access',
+    });
   }
   async deleteServiceServiceClients(serviceId: string, ids: string[]) {
-    await this.http.request({ method: 'POST', path: `/services/${enc(serviceId)}/service-clients/delete`, body: { items: ids.map((id) => ({ id })) }, step: 'revoke-access' });
+    await this.http.request({
+      method: 'POST',
+      path: `/services/${enc(serviceId)}/service-clients/delete`,
+      body: { items: ids.map((id) => ({ id })) },
+      step: 'revoke-access',
+    });
   }
 
   // local groups
@@ -278,7 +366,15 @@ export class SecurityServerApi {
     return this.get<T.LocalGroup>(`/local-groups/${enc(id)}`, 'get-local-group', SS.localGroup);
   }
   async addLocalGroup(clientId: string, g: T.LocalGroupAdd) {
-    return (await this.http.request<T.LocalGroup>({ method: 'POST', path: `/clients/${enc(clientId)}/local-groups`, body: g, step: 'add-local-group', expect: expect(opt(SS.localGroup)) })).body;
+    return (
+      await this.http.request<T.LocalGroup>({
+        method: 'POST',
+        path: `/clients/${enc(clientId)}/local-groups`,
+        body: g,
+        step: 'add-local-group',
+        expect: expect(opt(SS.localGroup)),
+      })
+    ).body;
   }
   async updateLocalGroup(id: string, description: string) {
     await this.http.request({ method: 'PATCH', path: `/local-groups/${enc(id)}`, body: { description }, step: 'update-local-group' });

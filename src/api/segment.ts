@@ -8,7 +8,8 @@ import { preview } from '../input/text.js';
  */
 export function seg(value: string | number): string {
   const s = String(value);
-  if (s === '' || s === '.' || s === '..') throw new UsageError(`'${preview(s)}' cannot be used as an id in a request path`, { hint: 'give the id the server reports (see the list commands)' });
+  if (s === '' || s === '.' || s === '..')
+    throw new UsageError(`'${preview(s)}' cannot be used as an id in a request path`, { hint: 'give the id the server reports (see the list commands)' });
   const e = encodeURIComponent(s);
   // encodeURIComponent leaves . alone: a segment of dots only would still be a path step
   return /^\.+$/.test(e) ? e.replace(/\./g, '%2E') : e;

@@ -7,14 +7,16 @@
  */
 export type Shape = (v: unknown, at: string) => string | undefined;
 
-const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? 'a string' : typeof v);
+const kind = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? 'a string' : typeof v;
 const here = (at: string) => at || 'the answer';
 
 export const str: Shape = (v, at) => (typeof v === 'string' ? undefined : `${here(at)} must be a string, not ${kind(v)}`);
 export const num: Shape = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `${here(at)} must be a number, not ${kind(v)}`);
 export const bool: Shape = (v, at) => (typeof v === 'boolean' ? undefined : `${here(at)} must be true or false, not ${kind(v)}`);
 /** a string or a number (ids that some versions send as numbers) */
-export const id: Shape = (v, at) => (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? undefined : `${here(at)} must be an id, not ${kind(v)}`);
+export const id: Shape = (v, at) =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? undefined : `${here(at)} must be an id, not ${kind(v)}`;
 
 export const opt =
   (s: Shape): Shape =>

@@ -119,9 +119,11 @@ export interface Located {
 
 export function findCert(tokens: Token[], hash: string): Located | undefined {
   const h = hash.replace(/:/g, '').toUpperCase();
-  for (const token of tokens) for (const key of token.keys ?? []) for (const cert of key.certificates ?? []) {
-    if (cert.certificate_details.hash.toUpperCase() === h) return { token, key, cert };
-  }
+  for (const token of tokens)
+    for (const key of token.keys ?? [])
+      for (const cert of key.certificates ?? []) {
+        if (cert.certificate_details.hash.toUpperCase() === h) return { token, key, cert };
+      }
   return undefined;
 }
 

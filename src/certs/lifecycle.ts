@@ -123,7 +123,11 @@ export async function createCsr(api: SecurityServerApi, o: CsrCreateOptions, pro
   // the CA's default format is enforced by the server: send it unless the operator chose otherwise
   const format: CsrFormat = o.format ?? ca.default_csr_format ?? 'PEM';
   if (ca.default_csr_format && o.format && o.format !== ca.default_csr_format) {
-    throw new UsageError(`CA '${o.ca}' only accepts ${ca.default_csr_format} CSRs`, { server, step: 'create-csr', hint: `drop --format or pass --format ${ca.default_csr_format}` });
+    throw new UsageError(`CA '${o.ca}' only accepts ${ca.default_csr_format} CSRs`, {
+      server,
+      step: 'create-csr',
+      hint: `drop --format or pass --format ${ca.default_csr_format}`,
+    });
   }
   let address = o.address;
   if (!address) {
@@ -204,11 +208,18 @@ export async function checkImport(api: SecurityServerApi, bytes: Buffer, source:
     throw new UsageError(`${source}: certificate expired on ${cert.notAfter.toISOString()}`, { server, step, hint: 'ask the CA for a new certificate' });
   }
   if (cert.notBefore.getTime() > now.getTime() + 5 * 60_000) {
-    throw new UsageError(`${source}: certificate is not valid before ${cert.notBefore.toISOString()}`, { server, step, hint: 'check the clocks of the CA and this host' });
+    throw new UsageError(`${source}: certificate is not valid before ${cert.notBefore.toISOString()}`, {
+      server,
+      step,
+      hint: 'check the clocks of the CA and this host',
+    });
   }
   const usage = classifyUsage(cert);
   if (usage !== 'auth' && usage !== 'sign') {
-    throw new UsageError(`${source}: certificate key usage is ${usage === 'both' ? 'both auth and sign' : 'neither auth nor sign'}; X-Road needs one of them`, { server, step });
+    throw new UsageError(`${source}: certificate key usage is ${usage === 'both' ? 'both auth and sign' : 'neither auth nor sign'}; X-Road needs one of them`, {
+      server,
+      step,
+    });
   }
   const tokens = await api.getTokens();
   if (findCert(tokens, cert.sha256Hex)) throw new CertAlreadyPresentError(source, cert.sha256Hex, server, step);
@@ -241,7 +252,11 @@ export async function checkImport(api: SecurityServerApi, bytes: Buffer, source:
       const k = findKey(tokens, c.keyId)!;
       const keyUsage = usageOf(k.key);
       if (keyUsage !== 'none' && keyUsage !== usage) {
-        throw new UsageError(`${source}: a ${usage} certificate for ${keyUsage} key ${c.keyId} (${c.keyLabel})`, { server, step, hint: 'the CA issued the wrong certificate profile' });
+        throw new UsageError(`${source}: a ${usage} certificate for ${keyUsage} key ${c.keyId} (${c.keyLabel})`, {
+          server,
+          step,
+          hint: 'the CA issued the wrong certificate profile',
+        });
       }
       return { hash: cert.sha256Hex, usage, keyId: c.keyId, notAfter: cert.notAfter.toISOString(), issuer: cert.issuer };
     }
@@ -249,7 +264,9 @@ export async function checkImport(api: SecurityServerApi, bytes: Buffer, source:
   throw new UsageError(`${source}: certificate matches no key on ${server} that waits for a certificate`, {
     server,
     step,
-    hint: candidates.length ? `keys with CSRs: ${[...new Set(candidates.map((c) => `${c.keyId} (${c.keyLabel})`))].join(', ')}` : 'create a key and CSR first (xrdctl csr create)',
+    hint: candidates.length
+      ? `keys with CSRs: ${[...new Set(candidates.map((c) => `${c.keyId} (${c.keyLabel})`))].join(', ')}`
+      : 'create a key and CSR first (xrdctl csr create)',
   });
 }
 
@@ -266,7 +283,12 @@ export class CertAlreadyPresentError extends ConflictError {
 }
 
 /** `xrdctl cert import`: idempotent like apply, a certificate already there is changed: false and no write. */
-export async function importCertIdempotent(api: SecurityServerApi, bytes: Buffer, source: string, progress: Progress = noop): Promise<CertRow & { changed: boolean }> {
+export async function importCertIdempotent(
+  api: SecurityServerApi,
+  bytes: Buffer,
+  source: string,
+  progress: Progress = noop,
+): Promise<CertRow & { changed: boolean }> {
   try {
     return { ...(await importCert(api, bytes, source, progress)), changed: true };
   } catch (e) {
@@ -289,15 +311,24 @@ export async function readCert(api: SecurityServerApi, hash: string, at?: Date):
   const now = at ?? api.http.serverNow();
   const full = resolveCertHash(tokens, hash) ?? hash;
   const loc = findCert(tokens, full);
-  if (!loc) throw new UsageError(`no certificate ${hash} on ${api.server}`, { server: api.server, step: 'find-cert', hint: 'xrdctl cert list shows the hashes' });
+  if (!loc)
+    throw new UsageError(`no certificate ${hash} on ${api.server}`, { server: api.server, step: 'find-cert', hint: 'xrdctl cert list shows the hashes' });
   return certRow(api.server, loc.token, loc.key, loc.cert, now);
 }
 
-export async function locate(api: SecurityServerApi, hash: string): Promise<{ tokens: Token[]; hash: string; cert: TokenCertificate; keyId: string; usage: string }> {
+export async function locate(
+  api: SecurityServerApi,
+  hash: string,
+): Promise<{ tokens: Token[]; hash: string; cert: TokenCertificate; keyId: string; usage: string }> {
   const tokens = await api.getTokens();
   const full = resolveCertHash(tokens, hash);
   const loc = full ? findCert(tokens, full) : undefined;
-  if (!loc) throw new UsageError(`no certificate ${hash} on ${api.server}`, { server: api.server, step: 'find-cert', hint: 'xrdctl cert list shows the hashes (a unique prefix of 8+ digits works)' });
+  if (!loc)
+    throw new UsageError(`no certificate ${hash} on ${api.server}`, {
+      server: api.server,
+      step: 'find-cert',
+      hint: 'xrdctl cert list shows the hashes (a unique prefix of 8+ digits works)',
+    });
   return { tokens, hash: full!, cert: loc.cert, keyId: loc.key.id, usage: usageOf(loc.key) };
 }
 
@@ -330,7 +361,6 @@ export interface RegisterResult {
   waitedMs: number;
 }
 
-
 /** Find the WAITING auth-cert registration request for this certificate at the CS (bounded polling). */
 export async function findAuthCertRequest(cs: CentralServerApi, ssId: string | undefined, hash: string, timeoutMs = 15_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -352,7 +382,14 @@ export async function findAuthCertRequest(cs: CentralServerApi, ssId: string | u
   });
 }
 
-export async function waitForStatus(api: SecurityServerApi, hash: string, want: string, timeoutMs: number, pollMs: number, progress: Progress): Promise<TokenCertificate> {
+export async function waitForStatus(
+  api: SecurityServerApi,
+  hash: string,
+  want: string,
+  timeoutMs: number,
+  pollMs: number,
+  progress: Progress,
+): Promise<TokenCertificate> {
   const started = Date.now();
   const deadline = started + timeoutMs;
   let last: TokenCertificate | undefined;
@@ -362,7 +399,11 @@ export async function waitForStatus(api: SecurityServerApi, hash: string, want: 
   for (let i = 0; i < maxPolls; i++) {
     last = await api.getCertificate(hash);
     if (last.status === want) return last;
-    if (last.status === 'GLOBAL_ERROR') throw new ConflictError(`certificate ${hash.slice(0, 16)}… went to GLOBAL_ERROR while waiting for ${want}`, { server: api.server, step: 'wait-registered' });
+    if (last.status === 'GLOBAL_ERROR')
+      throw new ConflictError(`certificate ${hash.slice(0, 16)}… went to GLOBAL_ERROR while waiting for ${want}`, {
+        server: api.server,
+        step: 'wait-registered',
+      });
     progress(`status ${last.status}, waiting for ${want} (${Math.round((Date.now() - started) / 1000)} s; global configuration distributes it)`);
     const wait = nextWait(i, deadline, poll);
     if (wait === undefined) break;
@@ -379,7 +420,12 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   const started = Date.now();
   const server = api.server;
   const { hash, cert, usage } = await locate(api, hashArg);
-  if (usage !== 'auth') throw new UsageError(`certificate ${hash.slice(0, 16)}… is a ${usage} certificate; only auth certificates are registered`, { server, step: 'register-cert', hint: 'sign certificates need only import and activate' });
+  if (usage !== 'auth')
+    throw new UsageError(`certificate ${hash.slice(0, 16)}… is a ${usage} certificate; only auth certificates are registered`, {
+      server,
+      step: 'register-cert',
+      hint: 'sign certificates need only import and activate',
+    });
   let address = o.address;
   if (!address) address = (await api.getServerAddress()).current_address?.address;
   if (!address) throw new UsageError('the server has no public address to register', { server, step: 'register-cert', hint: 'pass --address HOST' });
@@ -466,13 +512,17 @@ export async function certAction(
     return result(true, await api.getCertificate(hash));
   }
   if ((action === 'unregister' || action === 'mark-for-deletion') && usage !== 'auth') {
-    throw new UsageError(`certificate ${hash.slice(0, 16)}… is a ${usage} certificate; only auth certificates are registered at the central server`, { server, step: action });
+    throw new UsageError(`certificate ${hash.slice(0, 16)}… is a ${usage} certificate; only auth certificates are registered at the central server`, {
+      server,
+      step: action,
+    });
   }
   if (action === 'disable' && !cert.active) return result(false, cert);
   if ((action === 'unregister' || action === 'mark-for-deletion') && cert.status === 'DELETION_IN_PROGRESS') return result(false, cert);
   const problems = assertSafeRemoval(server, action, tokens, { certs: [hash] }, !!o.force, now);
   if (problems.length && o.confirm) await o.confirm(problems);
-  else if (o.confirmWrite && (action === 'delete' || action === 'unregister')) await o.confirmWrite(`${action} ${usage} certificate ${hash.slice(0, 16)}… (${cert.status}) on ${server}: cannot be undone`);
+  else if (o.confirmWrite && (action === 'delete' || action === 'unregister'))
+    await o.confirmWrite(`${action} ${usage} certificate ${hash.slice(0, 16)}… (${cert.status}) on ${server}: cannot be undone`);
   if (action === 'disable') await api.disableCertificate(hash);
   else if (action === 'unregister') await api.unregisterAuthCertificate(hash);
   else if (action === 'mark-for-deletion') await api.markAuthCertForDeletion(hash);

@@ -50,17 +50,22 @@ export interface Removal {
 /** What the removal would break: an empty list means it is safe. */
 export function removalProblems(server: string, tokens: Token[], removal: Removal, now = new Date()): string[] {
   const gone = new Set((removal.certs ?? []).map((h) => h.toUpperCase()));
-  for (const t of tokens) for (const k of t.keys ?? []) {
-    if (removal.keys?.includes(k.id)) for (const c of k.certificates ?? []) gone.add(c.certificate_details.hash.toUpperCase());
-  }
+  for (const t of tokens)
+    for (const k of t.keys ?? []) {
+      if (removal.keys?.includes(k.id)) for (const c of k.certificates ?? []) gone.add(c.certificate_details.hash.toUpperCase());
+    }
   const before = workingCerts(tokens, now);
   const problems: string[] = [];
   if (before.auth.length > 0 && before.auth.every((h) => gone.has(h))) {
-    problems.push(`${server} would be left without a working auth certificate (the only one is ${before.auth.join(', ')}); it would drop off the X-Road network`);
+    problems.push(
+      `${server} would be left without a working auth certificate (the only one is ${before.auth.join(', ')}); it would drop off the X-Road network`,
+    );
   }
   for (const [member, hashes] of before.sign) {
     if (hashes.every((h) => gone.has(h))) {
-      problems.push(`member ${member} on ${server} would be left without a working sign certificate; its subsystems could no longer sign messages or send management requests`);
+      problems.push(
+        `member ${member} on ${server} would be left without a working sign certificate; its subsystems could no longer sign messages or send management requests`,
+      );
     }
   }
   return problems;

@@ -30,7 +30,12 @@ export async function submitServerAcme(c: SubmitContext): Promise<SubmitOutcome>
   const cas = await c.api.getApprovedCertificateAuthorities(c.usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING');
   const ca = cas.find((x) => x.name === c.ca);
   if (!ca) throw new UsageError(`CA '${c.ca}' is not approved on ${c.api.server}`, { server: c.api.server, step: 'acme-order' });
-  if (!ca.acme_capable) throw new UsageError(`CA '${c.ca}' has no ACME server configured at the central server`, { server: c.api.server, step: 'acme-order', hint: 'use the acme or command adapter instead' });
+  if (!ca.acme_capable)
+    throw new UsageError(`CA '${c.ca}' has no ACME server configured at the central server`, {
+      server: c.api.server,
+      step: 'acme-order',
+      hint: 'use the acme or command adapter instead',
+    });
   c.progress(`asking ${c.api.server} to order from ${c.ca} over ACME`);
   await c.api.orderAcmeCertificate(c.ca, { csr_id: c.csrId, key_usage_type: c.usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING' });
   const key = await c.api.getKey(c.keyId);
@@ -40,7 +45,12 @@ export async function submitServerAcme(c: SubmitContext): Promise<SubmitOutcome>
 }
 
 /** The CSR to submit: downloaded from the server by key (and CSR id, or the key's only CSR). */
-export async function csrForKey(api: SecurityServerApi, keyId: string, csrId: string | undefined, format: 'PEM' | 'DER'): Promise<{ csrId: string; usage: 'auth' | 'sign'; csr: Buffer }> {
+export async function csrForKey(
+  api: SecurityServerApi,
+  keyId: string,
+  csrId: string | undefined,
+  format: 'PEM' | 'DER',
+): Promise<{ csrId: string; usage: 'auth' | 'sign'; csr: Buffer }> {
   const tokens = await api.getTokens();
   const k = findKey(tokens, keyId);
   if (!k) throw new UsageError(`no key ${keyId} on ${api.server}`, { server: api.server, step: 'find-csr', hint: 'xrdctl csr list' });

@@ -36,7 +36,11 @@ export async function login(
   const token = await api.getToken(tokenId);
   if (token.logged_in) return { server: api.server, tokenId, changed: false, loggedIn: true };
   if (!pinRef) {
-    throw new UsageError(`token ${tokenId} PIN is needed`, { server: api.server, step: 'token-login', hint: 'pass --pin env:NAME or --pin file:PATH (or set tokenPin on the context)' });
+    throw new UsageError(`token ${tokenId} PIN is needed`, {
+      server: api.server,
+      step: 'token-login',
+      hint: 'pass --pin env:NAME or --pin file:PATH (or set tokenPin on the context)',
+    });
   }
   const pin = await resolveSecret(pinRef, { what: `${api.server} token ${tokenId} PIN`, prompt: opts.prompt, warn: opts.warn });
   const after = await api.loginToken(tokenId, pin);

@@ -26,7 +26,10 @@ export interface AcmeFlagValues {
 }
 
 /** The acme settings from the flags, checked locally (UsageError, exit 2) before anything is sent; the EAB key stays a reference. */
-export async function acmeSettings(f: AcmeFlagValues, timeoutMs: number): Promise<Omit<AcmeOptions, 'eab'> & { eabKid?: string; eabHmacRef?: string; httpPort?: number }> {
+export async function acmeSettings(
+  f: AcmeFlagValues,
+  timeoutMs: number,
+): Promise<Omit<AcmeOptions, 'eab'> & { eabKid?: string; eabHmacRef?: string; httpPort?: number }> {
   const dir = f['acme-directory'];
   if (!dir) throw new UsageError('--adapter acme needs --acme-directory URL');
   let url: URL;
@@ -35,7 +38,8 @@ export async function acmeSettings(f: AcmeFlagValues, timeoutMs: number): Promis
   } catch {
     throw new UsageError(`--acme-directory ${dir}: not a URL`, { hint: 'e.g. https://ca.example.org/acme/directory' });
   }
-  if (url.protocol !== 'https:') throw new UsageError(`--acme-directory ${dir}: ACME needs https://`, { hint: "pass the CA's TLS trust with --acme-ca-file when it is private" });
+  if (url.protocol !== 'https:')
+    throw new UsageError(`--acme-directory ${dir}: ACME needs https://`, { hint: "pass the CA's TLS trust with --acme-ca-file when it is private" });
   if (f['acme-eab-kid'] && !f['acme-eab-hmac']) throw new UsageError('--acme-eab-kid needs --acme-eab-hmac env:NAME or file:PATH');
   if (f['acme-eab-hmac'] && !f['acme-eab-kid']) throw new UsageError('--acme-eab-hmac needs --acme-eab-kid (the key id the CA gave with the MAC key)');
   const port = f['acme-http-port'];

@@ -19,13 +19,24 @@ export const actionResultSchema = S.obj({ server: S.str(), action: S.str(), targ
 type Target = { cs?: CentralServerApi; approve?: boolean; serverId?: string; timeoutMs?: number; progress?: (m: string) => void };
 
 /** Run one engine action on a security server (the code apply runs) and report whether it had to write. */
-export async function act<T extends EngineAction['type']>(api: SecurityServerApi, type: T, target: string, params: ActionParams<T>, o: Target = {}): Promise<ActionResult> {
+export async function act<T extends EngineAction['type']>(
+  api: SecurityServerApi,
+  type: T,
+  target: string,
+  params: ActionParams<T>,
+  o: Target = {},
+): Promise<ActionResult> {
   const { changed } = await applyOne({ type, params }, { api, ...o });
   return { server: api.server, action: type, target, changed };
 }
 
 /** Run one engine action on the central server. */
-export async function actCentral<T extends EngineAction['type']>(cs: CentralServerApi, type: T, target: string, params: ActionParams<T>): Promise<ActionResult> {
+export async function actCentral<T extends EngineAction['type']>(
+  cs: CentralServerApi,
+  type: T,
+  target: string,
+  params: ActionParams<T>,
+): Promise<ActionResult> {
   const { changed } = await applyOne({ type, params }, { cs });
   return { server: cs.server, action: type, target, changed };
 }

@@ -35,11 +35,26 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
 
   static override baseFlags = {
     json: Flags.boolean({ description: 'Print one JSON document on stdout (progress and logs go to stderr).', helpGroup: 'GLOBAL' }),
-    context: Flags.string({ char: 'c', description: 'Context (server profile) to use; default: the current context.', env: 'XRDCTL_CONTEXT', helpGroup: 'GLOBAL' }),
+    context: Flags.string({
+      char: 'c',
+      description: 'Context (server profile) to use; default: the current context.',
+      env: 'XRDCTL_CONTEXT',
+      helpGroup: 'GLOBAL',
+    }),
     yes: Flags.boolean({ char: 'y', description: 'Answer yes to confirmations (needed off a terminal).', helpGroup: 'GLOBAL' }),
     'no-color': Flags.boolean({ description: 'Do not colour output (NO_COLOR is honoured too).', helpGroup: 'GLOBAL' }),
-    verbose: Flags.boolean({ char: 'v', description: 'Show debug output, every HTTP request and answer (method, path, status, time; secrets redacted) and stack traces of errors. XRDCTL_DEBUG=http traces the requests alone.', helpGroup: 'GLOBAL' }),
-    quiet: Flags.boolean({ char: 'q', description: 'Print nothing but errors (a --json document is still printed).', helpGroup: 'GLOBAL', exclusive: ['verbose'] }),
+    verbose: Flags.boolean({
+      char: 'v',
+      description:
+        'Show debug output, every HTTP request and answer (method, path, status, time; secrets redacted) and stack traces of errors. XRDCTL_DEBUG=http traces the requests alone.',
+      helpGroup: 'GLOBAL',
+    }),
+    quiet: Flags.boolean({
+      char: 'q',
+      description: 'Print nothing but errors (a --json document is still printed).',
+      helpGroup: 'GLOBAL',
+      exclusive: ['verbose'],
+    }),
   };
 
   protected flags!: CmdFlags<T>;
@@ -66,7 +81,12 @@ export abstract class XrdCommand<T extends typeof Command, R extends object = ob
     const argv = this.argv;
     const dd = argv.indexOf('--');
     const pre = dd === -1 ? argv : argv.slice(0, dd);
-    const early = { json: pre.includes('--json'), noColor: pre.includes('--no-color'), verbose: pre.includes('--verbose') || pre.includes('-v'), quiet: pre.includes('--quiet') || pre.includes('-q') };
+    const early = {
+      json: pre.includes('--json'),
+      noColor: pre.includes('--no-color'),
+      verbose: pre.includes('--verbose') || pre.includes('-v'),
+      quiet: pre.includes('--quiet') || pre.includes('-q'),
+    };
     await preloadChalk(early);
     this.out = new Output(early);
     exitQuietlyOnClosedPipe(ExitCode.PIPE);
@@ -204,7 +224,10 @@ function checkInputs(flags: Record<string, unknown>, args: Record<string, unknow
     for (const s of Array.isArray(v) ? v : [v]) {
       if (typeof s !== 'string') continue;
       const bad = findUnsafeChar(s);
-      if (bad) throw new UsageError(`${label} '${preview(s)}' contains ${bad.label} at character ${bad.index + 1}`, { hint: 'type the value again; invisible and control characters are refused' });
+      if (bad)
+        throw new UsageError(`${label} '${preview(s)}' contains ${bad.label} at character ${bad.index + 1}`, {
+          hint: 'type the value again; invisible and control characters are refused',
+        });
       const kind = ids[name];
       const p = kind ? identifierProblem(s, kind) : undefined;
       if (p) throw new UsageError(`${label} '${preview(s)}': ${p}`, { hint: 'X-Road identifiers have no : ; / \\ % or whitespace inside a part' });
@@ -222,7 +245,11 @@ function normalizeError(e: unknown): XrdError {
   if (e instanceof Error && e.name === 'ExitPromptError') return new InterruptedError('SIGINT', 'the prompt');
   const anyE = e as { oclif?: { exit?: number }; message?: string; name?: string };
   if (anyE && typeof anyE === 'object' && anyE.oclif && anyE.message) {
-    const msg = anyE.message.split('\n').filter((l) => l.trim() && !/^See more help/.test(l)).map((l) => l.trim()).join(' ');
+    const msg = anyE.message
+      .split('\n')
+      .filter((l) => l.trim() && !/^See more help/.test(l))
+      .map((l) => l.trim())
+      .join(' ');
     return new UsageError(msg, { hint: 'see --help' });
   }
   return toXrdError(e);

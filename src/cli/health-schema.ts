@@ -4,8 +4,24 @@ import { CHECK_GROUPS, STATUSES } from '../health/model.js';
 import { S, item, type JsonSchema } from './schema.js';
 
 const status = S.enum([...STATUSES]);
-const perf = item({ label: S.str(), value: S.num(), uom: S.str(), warn: S.str(), crit: S.str(), min: S.num(), max: S.num() }, ['uom', 'warn', 'crit', 'min', 'max']);
-export const checkSchema = item({ name: S.str(), group: S.enum([...CHECK_GROUPS]), status, message: S.str(), remedy: S.str('the xrdctl command or operator action that fixes it'), perfdata: S.arr(perf) }, ['perfdata']);
+const perf = item({ label: S.str(), value: S.num(), uom: S.str(), warn: S.str(), crit: S.str(), min: S.num(), max: S.num() }, [
+  'uom',
+  'warn',
+  'crit',
+  'min',
+  'max',
+]);
+export const checkSchema = item(
+  {
+    name: S.str(),
+    group: S.enum([...CHECK_GROUPS]),
+    status,
+    message: S.str(),
+    remedy: S.str('the xrdctl command or operator action that fixes it'),
+    perfdata: S.arr(perf),
+  },
+  ['perfdata'],
+);
 export const certHealthSchema = item({
   usage: S.enum(['auth', 'sign', 'none']),
   hash: S.str(),
@@ -24,7 +40,17 @@ export const certHealthSchema = item({
 export const healthSchema: JsonSchema = S.obj({
   status: status,
   checkedAt: S.str(),
-  servers: S.arr(item({ server: S.str(), kind: S.enum(['security', 'central']), status, reached: S.bool(), durationMs: S.int(), checks: S.arr(checkSchema), certificates: S.arr(certHealthSchema) })),
+  servers: S.arr(
+    item({
+      server: S.str(),
+      kind: S.enum(['security', 'central']),
+      status,
+      reached: S.bool(),
+      durationMs: S.int(),
+      checks: S.arr(checkSchema),
+      certificates: S.arr(certHealthSchema),
+    }),
+  ),
 });
 
 /** Threshold and selection flags shared by health and cert expiry. */
@@ -45,7 +71,11 @@ export async function selectionOf(f: { context?: string[]; 'all-contexts'?: bool
   if (f.manifest?.length) return { manifest: await (await import('../services/plan.js')).desiredFrom(f.manifest), servers: f.server };
   return f['all-contexts'] ? { allContexts: true } : { contexts: f.context ?? [] };
 }
-export async function overridesOf(f: { threshold?: string[]; 'warn-days'?: number; timeout?: string }, crit: number | undefined, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function overridesOf(
+  f: { threshold?: string[]; 'warn-days'?: number; timeout?: string },
+  crit: number | undefined,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const { parseThresholdFlags } = await import('../health/thresholds.js');
   return { ...parseThresholdFlags(f.threshold), warnDays: f['warn-days'], critDays: crit, timeout: f.timeout, ...extra };
 }

@@ -20,7 +20,14 @@ export function distance(a: string, b: string): number {
  * topic, then the closest command or sub-topic below it to the first unknown word.
  */
 export function suggest(words: string[], ids: string[]): { known: string[]; unknown: string; suggestion?: string } {
-  const topics = new Set(ids.flatMap((id) => id.split(':').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join(':'))));
+  const topics = new Set(
+    ids.flatMap((id) =>
+      id
+        .split(':')
+        .slice(0, -1)
+        .map((_, i, a) => a.slice(0, i + 1).join(':')),
+    ),
+  );
   let known: string[] = [];
   while (known.length < words.length - 1 && topics.has([...known, words[known.length]].join(':'))) known = [...known, words[known.length]!];
   const unknown = words[known.length] ?? '';

@@ -37,7 +37,14 @@ export const serverPlanSchema: JsonSchema = {
 export const summarySchema: JsonSchema = {
   type: 'object',
   required: ['create', 'update', 'delete', 'unsafe', 'keep'],
-  properties: { create: { type: 'integer' }, update: { type: 'integer' }, delete: { type: 'integer' }, unsafe: { type: 'integer' }, keep: { type: 'integer' }, steps: { type: 'integer', description: 'steps apply takes on the way (token login, waits), not counted as changes' } },
+  properties: {
+    create: { type: 'integer' },
+    update: { type: 'integer' },
+    delete: { type: 'integer' },
+    unsafe: { type: 'integer' },
+    keep: { type: 'integer' },
+    steps: { type: 'integer', description: 'steps apply takes on the way (token login, waits), not counted as changes' },
+  },
   additionalProperties: false,
 };
 
@@ -85,7 +92,12 @@ export const applyResultSchema: JsonSchema = {
                   changed: { type: 'boolean' },
                   applied: { type: 'array', items: { type: 'string' } },
                   skipped: { type: 'array', items: { type: 'string' } },
-                  failed: { anyOf: [{ type: 'null' }, { type: 'object', required: ['change', 'error'], properties: { change: { type: 'string' }, error: { type: 'string' } } }] },
+                  failed: {
+                    anyOf: [
+                      { type: 'null' },
+                      { type: 'object', required: ['change', 'error'], properties: { change: { type: 'string' }, error: { type: 'string' } } },
+                    ],
+                  },
                 },
                 additionalProperties: false,
               },

@@ -8,12 +8,24 @@ import { acmeFlags, acmeSettings } from './acme-flags.js';
 import { XrdCommand } from './base.js';
 import { S, item } from './schema.js';
 
-const step = item({ name: S.str(), status: S.enum(['pending', 'done', 'skipped', 'failed', 'waiting']), startedAt: S.str(), endedAt: S.str(), message: S.str(), observed: { type: 'object' } }, ['startedAt', 'endedAt', 'message', 'observed']);
+const step = item(
+  {
+    name: S.str(),
+    status: S.enum(['pending', 'done', 'skipped', 'failed', 'waiting']),
+    startedAt: S.str(),
+    endedAt: S.str(),
+    message: S.str(),
+    observed: { type: 'object' },
+  },
+  ['startedAt', 'endedAt', 'message', 'observed'],
+);
 const server = item(
   {
     name: S.str(),
     state: S.enum(['pending', 'seen', 'verified', 'unreachable', 'refused']),
-    unverifiedMs: S.int('emergency: from the activation of the new key until this server verified again (an upper bound of the time it could not verify global configuration)'),
+    unverifiedMs: S.int(
+      'emergency: from the activation of the new key until this server verified again (an upper bound of the time it could not verify global configuration)',
+    ),
     anchorUploadedAt: S.str(),
     verifiedAt: S.str(),
     message: S.str(),
@@ -61,7 +73,14 @@ export function publicRotation(j: AnyJournal) {
       old: j.old ? { keyId: j.old.keyId, hash: j.old.keyHash, createdAt: j.old.createdAt } : null,
       new: { keyId: j.new.keyId, hash: j.new.keyHash, activatedAt: j.new.activatedAt },
       anchorFile: j.anchor?.file,
-      servers: Object.entries(j.servers).map(([name, s]) => ({ name, state: s.state, unverifiedMs: s.unverifiedMs, anchorUploadedAt: s.anchorUploadedAt, verifiedAt: s.verifiedAt, message: s.message })),
+      servers: Object.entries(j.servers).map(([name, s]) => ({
+        name,
+        state: s.state,
+        unverifiedMs: s.unverifiedMs,
+        anchorUploadedAt: s.anchorUploadedAt,
+        verifiedAt: s.verifiedAt,
+        message: s.message,
+      })),
       steps,
       createdAt,
       updatedAt,
@@ -78,10 +97,16 @@ export const rotateFlags = {
   all: Flags.boolean({ description: 'with -f: every due certificate (within renewBeforeDays, expired or revoked) of every server, in parallel' }),
   member: Flags.string({ description: 'sign: the member whose sign certificate is rotated INSTANCE:CLASS:CODE (with -f: default every member with one)' }),
   cert: Flags.string({ description: 'hash of the certificate to replace (default: the working one closest to expiry)' }),
-  emergency: Flags.boolean({ description: 'compromised key: full speed, shortest waits, then cut the old certificate off (disable, unregister, delete at the central server, revoke at the CA)' }),
+  emergency: Flags.boolean({
+    description:
+      'compromised key: full speed, shortest waits, then cut the old certificate off (disable, unregister, delete at the central server, revoke at the CA)',
+  }),
   'cut-now': Flags.boolean({ description: 'with --emergency: disable the old certificate before the new one works (takes the server off the exchange)' }),
   'i-understand-downtime': Flags.boolean({ description: 'with --cut-now --yes off a terminal: the consent --cut-now needs' }),
-  adapter: Flags.string({ options: ['server-acme', 'acme', 'command', 'manual'], description: 'how the CSR reaches the CA (default with -f: the manifest’s issuer)' }),
+  adapter: Flags.string({
+    options: ['server-acme', 'acme', 'command', 'manual'],
+    description: 'how the CSR reaches the CA (default with -f: the manifest’s issuer)',
+  }),
   ca: Flags.string({ description: 'approved CA name (default with -f: the manifest’s)' }),
   command: Flags.string({ description: 'command adapter: the CA command line ({csr}, {cert}, {usage}), run without a shell' }),
   out: Flags.string({ description: 'manual adapter: folder for the CSR (ID.csr); the runbook waits for the answer in ID.crt' }),
@@ -90,7 +115,11 @@ export const rotateFlags = {
   'cs-context': Flags.string({ description: 'central server context that approves the registration (default: the context’s centralContext)' }),
   address: Flags.string({ description: 'public address to register the new auth certificate with (default: the server’s)' }),
   subject: Flags.string({ multiple: true, description: 'CSR subject field FIELD=VALUE (repeatable)' }),
-  propagation: Flags.string({ default: 'auto', description: 'how long peers get to fetch the global configuration listing the new auth certificate: a duration, or auto (two distribution intervals as the server reports them; 120 s by default in X-Road)' }),
+  propagation: Flags.string({
+    default: 'auto',
+    description:
+      'how long peers get to fetch the global configuration listing the new auth certificate: a duration, or auto (two distribution intervals as the server reports them; 120 s by default in X-Road)',
+  }),
   'keep-old': Flags.string({ default: 'forever', description: 'delete the replaced key this long after it is taken out of use: 0, 30m, 7d, or forever' }),
   concurrency: Flags.integer({ default: 16, description: 'rotations running at once (each server runs its own steps one after another)' }),
   timeout: Flags.integer({ default: 300, description: 'seconds one step may wait (approval, REGISTERED, OCSP)' }),
@@ -98,7 +127,12 @@ export const rotateFlags = {
 };
 
 export const configSigningFlags = {
-  manifest: Flags.string({ char: 'f', multiple: true, required: true, description: 'the central server and every security server that must keep verifying global configuration' }),
+  manifest: Flags.string({
+    char: 'f',
+    multiple: true,
+    required: true,
+    description: 'the central server and every security server that must keep verifying global configuration',
+  }),
   source: Flags.string({ options: ['internal', 'external'], default: 'internal', description: 'the configuration source whose signing key changes' }),
   emergency: Flags.boolean({ description: 'compromised key: sign with the new key at once, push the re-created anchor to every server, delete the old key' }),
   'keep-old': Flags.string({ default: '0', description: 'delete the old key this long after every server verifies with the new one: 0, 30m, 7d, or forever' }),
@@ -127,7 +161,8 @@ export function renderRotations(cmd: { print: (s: string) => void; color: (statu
         const gap = s.unverifiedMs !== undefined ? `  unable to verify global configuration for at most ${(s.unverifiedMs / 1000).toFixed(1)} s` : '';
         cmd.print(`  ${s.name.padEnd(12)} ${cmd.color(st, s.state.padEnd(11))}${gap}${s.message ? `  ${s.message}` : ''}`);
       }
-      if (j.anchorFile && j.servers.some((s) => s.state !== 'verified')) cmd.print(`  anchor to import by hand: ${j.anchorFile}; then xrdctl rotate resume ${j.id}`);
+      if (j.anchorFile && j.servers.some((s) => s.state !== 'verified'))
+        cmd.print(`  anchor to import by hand: ${j.anchorFile}; then xrdctl rotate resume ${j.id}`);
     }
     if (j.error) cmd.print(`  ${cmd.color('failed', j.error)}`);
   }
@@ -158,7 +193,8 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
         else this.out.info(`${e.server} ${e.step}: ${e.status}: ${e.message}`);
       },
       consent: (j, steps) => {
-        if ('cutNow' in j && j.cutNow && !this.out.interactive && !(f.yes && f['i-understand-downtime'])) throw new NonInteractiveError(`--cut-now takes ${j.server} off the exchange`, '--yes --i-understand-downtime');
+        if ('cutNow' in j && j.cutNow && !this.out.interactive && !(f.yes && f['i-understand-downtime']))
+          throw new NonInteractiveError(`--cut-now takes ${j.server} off the exchange`, '--yes --i-understand-downtime');
         if (!f.yes && !this.out.interactive) throw new NonInteractiveError(`irreversible steps of ${j.id} (${steps.join(', ')})`, '--yes');
       },
       confirm: async (j, s, what) => {
@@ -166,7 +202,12 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
           if (s !== 'cut-old' || f['i-understand-downtime']) return;
         }
         const ok = await this.out.confirmTyped(what, j.server, { flag: s === 'cut-old' ? '--yes --i-understand-downtime' : '--yes' });
-        if (!ok) throw new UsageError(`not confirmed: ${s} of ${j.server} did not run`, { server: j.server, step: s, hint: `xrdctl rotate resume ${j.id} asks again` });
+        if (!ok)
+          throw new UsageError(`not confirmed: ${s} of ${j.server} did not run`, {
+            server: j.server,
+            step: s,
+            hint: `xrdctl rotate resume ${j.id} asks again`,
+          });
       },
       prompt: (m) => this.out.secret(m, { flag: 'a secret reference (env:NAME or file:PATH)' }),
       warn: (m) => this.out.warn(m),
@@ -213,7 +254,7 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
         ca: f.ca,
         issuer: f.adapter ? (id: string) => this.issuer(id) : undefined,
         settings: {
-          propagationMs: f.propagation === 'auto' ? null : parseDuration(f.propagation, '--propagation') ?? null,
+          propagationMs: f.propagation === 'auto' ? null : (parseDuration(f.propagation, '--propagation') ?? null),
           keepOldMs: parseDuration(f['keep-old'], '--keep-old'),
           timeoutMs: f.timeout * 1000,
           address: f.address,
@@ -264,7 +305,8 @@ export abstract class RotationCommand<T extends typeof XrdCommand<any, any>> ext
 
   protected override render(r: RotateOutput): void {
     const c = this.out.out;
-    const color = (st: string, s: string) => (st === 'done' ? c.green(s) : st === 'failed' ? c.red(s) : st === 'waiting' || st === 'running' ? c.yellow(s) : c.dim(s));
+    const color = (st: string, s: string) =>
+      st === 'done' ? c.green(s) : st === 'failed' ? c.red(s) : st === 'waiting' || st === 'running' ? c.yellow(s) : c.dim(s);
     renderRotations({ print: (s) => this.out.print(s), color }, r);
   }
 }

@@ -149,7 +149,11 @@ export function normalizeContext(input: Context): Context {
  * → 'AB:CD:…' (64 hex digits).
  */
 export function normalizeFingerprintOrThrow(fp: string): string {
-  const hex = fp.trim().replace(/^sha-?256(\s*fingerprint)?\s*[:=]?/i, '').replace(/[:\s]/g, '').toUpperCase();
+  const hex = fp
+    .trim()
+    .replace(/^sha-?256(\s*fingerprint)?\s*[:=]?/i, '')
+    .replace(/[:\s]/g, '')
+    .toUpperCase();
   if (!/^[0-9A-F]{64}$/.test(hex)) {
     throw new ConfigError(`TLS fingerprint '${fp}' is not a SHA-256 fingerprint`, {
       hint: 'openssl x509 -noout -fingerprint -sha256 -in admin.crt prints one',

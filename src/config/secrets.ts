@@ -28,7 +28,7 @@ export function parseSecretRef(ref: SecretRef, what = 'secret'): ParsedSecretRef
   }
   // Never echo the value: it may be a secret written inline by mistake.
   throw new SecretError(`${what}: not a secret reference`, {
-    hint: "use env:NAME, file:PATH or prompt (secrets are never written inline)",
+    hint: 'use env:NAME, file:PATH or prompt (secrets are never written inline)',
   });
 }
 
@@ -63,7 +63,9 @@ export async function resolveSecret(ref: SecretRef, opts: ResolveOptions): Promi
     } catch (e) {
       // never the content; the path and why only
       const why = e instanceof FileError ? (e.errno ?? e.message) : ((e as NodeJS.ErrnoException).code ?? 'error');
-      throw new SecretError(`${opts.what}: cannot read secret file ${p.name}: ${why}`, { hint: 'point the reference at a regular file holding the secret on its first line (mode 0600)' });
+      throw new SecretError(`${opts.what}: cannot read secret file ${p.name}: ${why}`, {
+        hint: 'point the reference at a regular file holding the secret on its first line (mode 0600)',
+      });
     }
     const st = statSync(p.name);
     value = value.split(/\r?\n/)[0] ?? '';

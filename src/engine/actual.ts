@@ -16,7 +16,8 @@ import type { ActualCentral, ActualServer, ExecCache } from './types.js';
 export async function readServer(api: SecurityServerApi, desired: DesiredServer, instance: string): Promise<ActualServer> {
   // a server the manifest initialises may not be yet: then there is nothing else to read
   const init = desired.initialize ? await api.getInitializationStatus() : undefined;
-  if (init && !fullyInitialized(init)) return { init, tokens: [], clients: [], serviceDescriptions: new Map(), accessRights: new Map(), localGroups: new Map() };
+  if (init && !fullyInitialized(init))
+    return { init, tokens: [], clients: [], serviceDescriptions: new Map(), accessRights: new Map(), localGroups: new Map() };
   const [tokens, clients, timestamping] = await Promise.all([
     api.getTokens(),
     api.getClients(),
@@ -34,7 +35,13 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
     const wanted = new Set(desired.clients.find((c) => c.id === id)?.localGroups.map((g) => g.code) ?? []);
     localGroups.set(
       id,
-      await Promise.all(groups.map((g) => (wanted.has(g.code) && (g.member_count ?? 1) > 0 && g.id !== undefined ? api.getLocalGroup(String(g.id)) : Promise.resolve({ ...g, members: g.members ?? [] })))),
+      await Promise.all(
+        groups.map((g) =>
+          wanted.has(g.code) && (g.member_count ?? 1) > 0 && g.id !== undefined
+            ? api.getLocalGroup(String(g.id))
+            : Promise.resolve({ ...g, members: g.members ?? [] }),
+        ),
+      ),
     );
     const rights = new Map<string, { type: string; codes: string[]; localGroupCode?: string }>();
     for (const sc of subjects) {
@@ -53,7 +60,9 @@ export async function readCentral(cs: CentralServerApi, o: { signingKeys?: boole
   const memberNames = new Map<string, string>();
   const subsystems = new Set<string>();
   for (const c of await cs.allClients()) {
-    const id = c.client_id.encoded_id ?? [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].filter(Boolean).join(':');
+    const id =
+      c.client_id.encoded_id ??
+      [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].filter(Boolean).join(':');
     if (c.client_id.type === 'SUBSYSTEM' || c.client_id.subsystem_code) subsystems.add(id);
     else {
       members.add(id);
@@ -62,7 +71,9 @@ export async function readCentral(cs: CentralServerApi, o: { signingKeys?: boole
   }
   if (!o.signingKeys) return { members, memberNames, subsystems };
   const signingKeys = (await cs.getTokens()).flatMap((t) =>
-    (t.configuration_signing_keys ?? []).filter((k) => k.source_type).map((k) => ({ source: k.source_type!, id: k.id, token: t.id, active: k.active, createdAt: k.created_at })),
+    (t.configuration_signing_keys ?? [])
+      .filter((k) => k.source_type)
+      .map((k) => ({ source: k.source_type!, id: k.id, token: t.id, active: k.active, createdAt: k.created_at })),
   );
   return { members, memberNames, subsystems, signingKeys };
 }

@@ -85,7 +85,11 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
       approve: !!desired.central?.approveRequests,
       serverId: d.id,
       secret: (ref, what) => {
-        if (!ref) throw new UsageError(`${server}: ${what} is needed but the manifest gives no reference`, { server, hint: 'add token.pin: { env: NAME } to the server' });
+        if (!ref)
+          throw new UsageError(`${server}: ${what} is needed but the manifest gives no reference`, {
+            server,
+            hint: 'add token.pin: { env: NAME } to the server',
+          });
         return resolveSecret(ref, { what: `${server} ${what}`, prompt: o.prompt, warn: o.warn });
       },
       progress: () => {},
@@ -100,7 +104,8 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
   const remaining = new Map<string, number>();
   for (const c of todo) remaining.set(c.server, (remaining.get(c.server) ?? 0) + 1);
   const outcomes = new Map<string, ServerOutcome>();
-  for (const s of plan.servers) if (remaining.has(s.server)) outcomes.set(s.server, { server: s.server, changed: false, applied: [], failed: null, skipped: [] });
+  for (const s of plan.servers)
+    if (remaining.has(s.server)) outcomes.set(s.server, { server: s.server, changed: false, applied: [], failed: null, skipped: [] });
   const settle = (server: string) => {
     const n = remaining.get(server)! - 1;
     remaining.set(server, n);
@@ -154,7 +159,9 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
  */
 export async function applyOne(
   action: ActionOf<string, unknown>,
-  target: { api: SecurityServerApi; cs?: CentralServerApi; approve?: boolean; serverId?: string; timeoutMs?: number; progress?: (m: string) => void } | { cs: CentralServerApi; progress?: (m: string) => void },
+  target:
+    | { api: SecurityServerApi; cs?: CentralServerApi; approve?: boolean; serverId?: string; timeoutMs?: number; progress?: (m: string) => void }
+    | { cs: CentralServerApi; progress?: (m: string) => void },
 ): Promise<{ changed: boolean }> {
   const progress = target.progress ?? (() => {});
   if ('api' in target) {

@@ -11,7 +11,8 @@ export function dependencyIndex(changes: Change[]): DependencyIndex {
     byType.set(c.action.type, list);
   }
   return {
-    find: (type, test = () => true, server) => (byType.get(type) ?? []).filter((c) => (!server || c.server === server) && test(c.action!.params as never, c)).map((c) => c.id),
+    find: (type, test = () => true, server) =>
+      (byType.get(type) ?? []).filter((c) => (!server || c.server === server) && test(c.action!.params as never, c)).map((c) => c.id),
   };
 }
 
@@ -97,14 +98,16 @@ export async function walk(changes: Change[], run: (c: Change) => Promise<void>,
         waiting.delete(c);
         running++;
         runningOn.set(c.server, (runningOn.get(c.server) ?? 0) + 1);
-        run(c).then(
-          () => outcome.set(c.id, { status: 'done' }),
-          (error: unknown) => outcome.set(c.id, { status: 'failed', error }),
-        ).finally(() => {
-          running--;
-          runningOn.set(c.server, runningOn.get(c.server)! - 1);
-          pump();
-        });
+        run(c)
+          .then(
+            () => outcome.set(c.id, { status: 'done' }),
+            (error: unknown) => outcome.set(c.id, { status: 'failed', error }),
+          )
+          .finally(() => {
+            running--;
+            runningOn.set(c.server, runningOn.get(c.server)! - 1);
+            pump();
+          });
       }
       // a skip can unblock (skip) others: settle until nothing changes, then finish when idle
       if (running === 0) {

@@ -43,8 +43,10 @@ export function digest(value: unknown): string {
 
 function summarize(servers: ServerPlan[]): Plan['summary'] {
   const s = { create: 0, update: 0, delete: 0, unsafe: 0, keep: 0, steps: 0 };
-  for (const p of servers) for (const c of p.changes) if (c.step) s.steps++;
-  else s[c.op]++;
+  for (const p of servers)
+    for (const c of p.changes)
+      if (c.step) s.steps++;
+      else s[c.op]++;
   return s;
 }
 
@@ -73,7 +75,12 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
   if (desired.central && conns.central) {
     try {
       const actual = await readCentral(conns.central, { signingKeys: !!desired.central.configurationSigning });
-      servers.push({ server: desired.central.name, kind: 'central', stateDigest: digest(actual), changes: diffCentral(desired.central, actual, o.now ?? conns.central.http.serverNow()) });
+      servers.push({
+        server: desired.central.name,
+        kind: 'central',
+        stateDigest: digest(actual),
+        changes: diffCentral(desired.central, actual, o.now ?? conns.central.http.serverNow()),
+      });
     } catch (e) {
       servers.push({ server: desired.central.name, kind: 'central', stateDigest: '', changes: [], ...readFailure(e) });
     }
@@ -83,7 +90,12 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
     try {
       const actual = await readServer(api, s, desired.instance);
       // expiry is judged by the server's clock
-      return { server: s.name, kind: 'security', stateDigest: digest(actual), changes: diffServer({ server: s, actual, instance: desired.instance, now: o.now ?? api.http.serverNow() }) };
+      return {
+        server: s.name,
+        kind: 'security',
+        stateDigest: digest(actual),
+        changes: diffServer({ server: s, actual, instance: desired.instance, now: o.now ?? api.http.serverNow() }),
+      };
     } catch (e) {
       return { server: s.name, kind: 'security', stateDigest: '', changes: [], ...readFailure(e) };
     }

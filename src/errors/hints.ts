@@ -11,7 +11,8 @@ export const XROAD_HINTS: Readonly<Record<string, string>> = {
   action_not_possible: 'the object is not in a state that allows this (is the token logged in?)',
   global_conf_outdated: 'the server has no valid global configuration; check xrdctl health',
   warnings_detected: 'the server raised warnings; review them and pass --ignore-warnings to go ahead',
-  management_request_sending_failed: 'the server could not send the management request to the central server: check its auth and sign certificates and the central server (xrdctl health)',
+  management_request_sending_failed:
+    'the server could not send the management request to the central server: check its auth and sign certificates and the central server (xrdctl health)',
   member_certs_not_found: "the token holding the member's sign certificate is logged out: xrdctl token login",
   certificate_already_exists: 'the certificate is already on the server',
   certificate_not_found: 'no such certificate on the server: xrdctl cert list shows the hashes',
@@ -47,7 +48,7 @@ function sendingFailedHint(reason: string): string | undefined {
   if (member && /not logged in/i.test(reason)) return `member ${member}'s sign certificate is on a logged-out token: xrdctl token login, then retry`;
   if (member)
     return `member ${member} has no usable sign certificate on this server (active, within its dates, OCSP good): create and import one first (xrdctl csr create --usage sign --member ${member} …, then xrdctl cert import), then retry`;
-  if (/authentication certificate/i.test(reason)) return 'this server has no registered, active auth certificate to send the request with: register and activate one first (xrdctl cert register HASH --approve --activate)';
+  if (/authentication certificate/i.test(reason))
+    return 'this server has no registered, active auth certificate to send the request with: register and activate one first (xrdctl cert register HASH --approve --activate)';
   return undefined;
 }
-

@@ -257,7 +257,9 @@ export class InterruptedError extends XrdError {
   override readonly code = 'interrupted';
   override readonly exitCode: number;
   constructor(signal: NodeJS.Signals, at?: string) {
-    super(`interrupted${at ? ` at ${at}` : ''}; rerun to continue`, { hint: 'every step re-reads the server first, so running the same command again finishes the job' });
+    super(`interrupted${at ? ` at ${at}` : ''}; rerun to continue`, {
+      hint: 'every step re-reads the server first, so running the same command again finishes the job',
+    });
     this.exitCode = signal === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED;
   }
 }

@@ -83,7 +83,8 @@ export function readBoundedFile(path: string, opts: ReadOptions): Buffer {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new FileError(path, `${opts.what} is ${kindOf(st)}; only regular files are read`, { hint: 'save it to a file first and pass that file' });
+    if (!st.isFile())
+      throw new FileError(path, `${opts.what} is ${kindOf(st)}; only regular files are read`, { hint: 'save it to a file first and pass that file' });
     if (st.size > opts.maxBytes) throw new FileError(path, `${opts.what} is ${st.size} bytes; at most ${opts.maxBytes} are read`);
     const buf = Buffer.allocUnsafe(Math.min(opts.maxBytes + 1, Math.max(st.size + 1, 1)));
     let n = 0;
@@ -140,7 +141,9 @@ export function checkWriteTarget(path: string, opts: WriteTarget = {}): void {
   try {
     dst = statSync(dir);
   } catch (e) {
-    throw new FileError(path, errCode(e) === 'ENOENT' ? `folder ${dir} does not exist` : `cannot use folder ${dir}: ${errCode(e)}`, { hint: 'create the folder first, or pick another path' });
+    throw new FileError(path, errCode(e) === 'ENOENT' ? `folder ${dir} does not exist` : `cannot use folder ${dir}: ${errCode(e)}`, {
+      hint: 'create the folder first, or pick another path',
+    });
   }
   if (!dst.isDirectory()) throw new FileError(path, `${dir} is not a folder`);
   let st: Stats | undefined;
@@ -150,7 +153,8 @@ export function checkWriteTarget(path: string, opts: WriteTarget = {}): void {
     if (errCode(e) !== 'ENOENT') throw new FileError(path, `cannot use ${path}: ${errCode(e)}`);
   }
   if (!st) return;
-  if (st.isSymbolicLink()) throw new FileError(path, `is a symbolic link; refusing to write a ${what} through it`, { hint: 'remove the link or write to the real path' });
+  if (st.isSymbolicLink())
+    throw new FileError(path, `is a symbolic link; refusing to write a ${what} through it`, { hint: 'remove the link or write to the real path' });
   if (!st.isFile()) throw new FileError(path, `is ${kindOf(st)}; a ${what} is written to a regular file only`);
   if (!opts.overwrite) throw new FileError(path, 'exists', { hint: `pass ${opts.overwriteFlag ?? '--force'} to overwrite it` });
 }
@@ -239,7 +243,9 @@ export function checkPrivate(path: string, what: string): void {
   }
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
-    throw new FileError(path, `${what} is owned by another user (uid ${st.uid}); refusing to use it`, { hint: `chown it to yourself, or point XRDCTL_CONFIG_DIR at a folder of your own` });
+    throw new FileError(path, `${what} is owned by another user (uid ${st.uid}); refusing to use it`, {
+      hint: `chown it to yourself, or point XRDCTL_CONFIG_DIR at a folder of your own`,
+    });
   }
   if (st.mode & 0o022) {
     const perm = (st.mode & 0o777).toString(8).padStart(4, '0');

@@ -89,14 +89,25 @@ function notWorking(c: CertInput, o: CertOptions): { why: string; remedy: string
   if (c.ocspStatus === 'OCSP_RESPONSE_REVOKED' || c.ocspStatus === 'OCSP_RESPONSE_SUSPENDED') {
     return { why: `${h} is ${ocspShort(c.ocspStatus)} by its CA (OCSP)`, remedy: `the CA revoked it: ${renewRemedy(usage, o.at, c.ownerId ?? undefined)}` };
   }
-  if (c.status === 'SAVED') return { why: `${h} is SAVED, not registered at the central server (the server is off the exchange)`, remedy: `xrdctl cert register ${o.at} ${h} --approve --activate` };
+  if (c.status === 'SAVED')
+    return {
+      why: `${h} is SAVED, not registered at the central server (the server is off the exchange)`,
+      remedy: `xrdctl cert register ${o.at} ${h} --approve --activate`,
+    };
   if (c.status === 'REGISTRATION_IN_PROGRESS') return registrationText(c, o) ?? { why: `${h} is REGISTRATION_IN_PROGRESS`, remedy: pendingRemedy(o) };
   if (c.status === 'GLOBAL_ERROR') {
-    return { why: `${h} is GLOBAL_ERROR: the central server no longer lists it (deleted or declined there; the SS is never told)`, remedy: `delete it (xrdctl cert delete ${o.at} ${h}) and ${renewRemedy(usage, o.at)}` };
+    return {
+      why: `${h} is GLOBAL_ERROR: the central server no longer lists it (deleted or declined there; the SS is never told)`,
+      remedy: `delete it (xrdctl cert delete ${o.at} ${h}) and ${renewRemedy(usage, o.at)}`,
+    };
   }
-  if (c.status === 'DELETION_IN_PROGRESS') return { why: `${h} is being deleted (DELETION_IN_PROGRESS)`, remedy: renewRemedy(usage, o.at, c.ownerId ?? undefined) };
+  if (c.status === 'DELETION_IN_PROGRESS')
+    return { why: `${h} is being deleted (DELETION_IN_PROGRESS)`, remedy: renewRemedy(usage, o.at, c.ownerId ?? undefined) };
   if (!c.active) return { why: `${h} is ${c.status} but disabled`, remedy: `xrdctl cert activate ${o.at} ${h}` };
-  return { why: `${h} has no good OCSP answer (${ocspShort(c.ocspStatus)})`, remedy: `check the OCSP responders (xrdctl health ${o.at} --only ocsp); the status refreshes within ocspFetchInterval (20 min)` };
+  return {
+    why: `${h} has no good OCSP answer (${ocspShort(c.ocspStatus)})`,
+    remedy: `check the OCSP responders (xrdctl health ${o.at} --only ocsp); the status refreshes within ocspFetchInterval (20 min)`,
+  };
 }
 
 function pendingRemedy(o: CertOptions): string {
@@ -115,16 +126,33 @@ function registrationText(c: CertInput, o: CertOptions): { why: string; remedy: 
   const h = short(c.hash);
   if (!r) {
     if (!o.csAsked) return undefined;
-    return { why: `${h} is REGISTRATION_IN_PROGRESS but the central server has no registration request for it (deleted there)`, remedy: declinedRemedy(h, o), status: 'CRITICAL' };
+    return {
+      why: `${h} is REGISTRATION_IN_PROGRESS but the central server has no registration request for it (deleted there)`,
+      remedy: declinedRemedy(h, o),
+      status: 'CRITICAL',
+    };
   }
   const id = r.id !== undefined ? ` #${r.id}` : '';
   if (r.status === 'DECLINED' || r.status === 'REVOKED') {
-    return { why: `${h}: registration request${id} was ${r.status} at the central server${r.createdAt ? ` (sent ${day(r.createdAt)})` : ''}; the SS stays REGISTRATION_IN_PROGRESS for ever`, remedy: declinedRemedy(h, o), status: 'CRITICAL' };
+    return {
+      why: `${h}: registration request${id} was ${r.status} at the central server${r.createdAt ? ` (sent ${day(r.createdAt)})` : ''}; the SS stays REGISTRATION_IN_PROGRESS for ever`,
+      remedy: declinedRemedy(h, o),
+      status: 'CRITICAL',
+    };
   }
-  if (r.status === 'APPROVED') return { why: `${h}: registration${id} approved, waiting for the next global configuration`, remedy: 'none needed: the SS sees it within ~150 s', status: 'OK' };
+  if (r.status === 'APPROVED')
+    return {
+      why: `${h}: registration${id} approved, waiting for the next global configuration`,
+      remedy: 'none needed: the SS sees it within ~150 s',
+      status: 'OK',
+    };
   const age = r.createdAt ? (o.now.getTime() - Date.parse(r.createdAt)) / 1000 : 0;
   const status: Status = age > o.t.registrationPending ? 'WARNING' : 'OK';
-  return { why: `${h}: registration request${id} ${r.status} at the central server for ${ageText(age)}`, remedy: r.id !== undefined ? `xrdctl cs request approve ${r.id} (or decline it and register again)` : pendingRemedy(o), status };
+  return {
+    why: `${h}: registration request${id} ${r.status} at the central server for ${ageText(age)}`,
+    remedy: r.id !== undefined ? `xrdctl cs request approve ${r.id} (or decline it and register again)` : pendingRemedy(o),
+    status,
+  };
 }
 
 function health(c: CertInput, now: Date, counts: boolean, severity: Status, reason: string): CertHealth {
@@ -176,10 +204,20 @@ function classifyGroup(name: string, usage: 'auth' | 'sign', certs: CertInput[],
       remedy ||= `fix the ACME renewal (${inUse.renewalError}) or ${renewRemedy(usage, o.at, member)}`;
     }
     const reason = st === 'OK' ? `in use, ${inUse.daysLeft} days left` : msg;
-    checks.push(check(name, 'certificates', st, msg, remedy, [{ label: `${name} days`, value: inUse.daysLeft, warn: `${o.t.warnDays}:`, crit: `${o.t.critDays}:` }]));
+    checks.push(
+      check(name, 'certificates', st, msg, remedy, [{ label: `${name} days`, value: inUse.daysLeft, warn: `${o.t.warnDays}:`, crit: `${o.t.critDays}:` }]),
+    );
     out.push(health(inUse, o.now, true, st, reason));
   } else if (certs.length === 0) {
-    checks.push(check(name, 'certificates', 'CRITICAL', `no ${what}: ${usage === 'auth' ? 'the server cannot talk to other security servers' : 'the member cannot sign messages'}`, renewRemedy(usage, o.at, member)));
+    checks.push(
+      check(
+        name,
+        'certificates',
+        'CRITICAL',
+        `no ${what}: ${usage === 'auth' ? 'the server cannot talk to other security servers' : 'the member cannot sign messages'}`,
+        renewRemedy(usage, o.at, member),
+      ),
+    );
   } else {
     const cand = [...certs].sort((a, b) => candidateRank(a) - candidateRank(b) || Date.parse(b.notAfter) - Date.parse(a.notAfter))[0]!;
     const nw = notWorking(cand, o);
@@ -200,7 +238,12 @@ function classifyGroup(name: string, usage: 'auth' | 'sign', certs: CertInput[],
       out.push(health(c, o.now, false, 'OK', r?.why ?? `${h} registration in progress`));
       continue;
     }
-    if (c.active && c.status === 'REGISTERED' && (c.ocspStatus === 'OCSP_RESPONSE_REVOKED' || c.ocspStatus === 'OCSP_RESPONSE_SUSPENDED') && !expired(c, o.now)) {
+    if (
+      c.active &&
+      c.status === 'REGISTERED' &&
+      (c.ocspStatus === 'OCSP_RESPONSE_REVOKED' || c.ocspStatus === 'OCSP_RESPONSE_SUSPENDED') &&
+      !expired(c, o.now)
+    ) {
       const why = `${h} is still active but ${ocspShort(c.ocspStatus)} by its CA`;
       checks.push(check(`${name}-revoked`, 'certificates', 'WARNING', why, `disable it: xrdctl cert disable ${o.at} ${h}`));
       out.push(health(c, o.now, true, 'WARNING', why));
@@ -214,12 +257,23 @@ function classifyGroup(name: string, usage: 'auth' | 'sign', certs: CertInput[],
 
 /** Auth certificate(s) and the sign certificate of every member client. */
 export function classifyCertificates(inputs: CertInput[], o: CertOptions): GroupResult {
-  const auth = classifyGroup('auth-cert', 'auth', inputs.filter((c) => c.usage === 'auth'), o);
+  const auth = classifyGroup(
+    'auth-cert',
+    'auth',
+    inputs.filter((c) => c.usage === 'auth'),
+    o,
+  );
   const checks = [...auth.checks];
   const certs = [...auth.certs];
   const sign = inputs.filter((c) => c.usage === 'sign');
   for (const m of o.members) {
-    const g = classifyGroup(`sign-cert ${m}`, 'sign', sign.filter((c) => c.ownerId === m), o, m);
+    const g = classifyGroup(
+      `sign-cert ${m}`,
+      'sign',
+      sign.filter((c) => c.ownerId === m),
+      o,
+      m,
+    );
     checks.push(...g.checks);
     certs.push(...g.certs);
   }

@@ -9,7 +9,19 @@ export type Status = (typeof STATUSES)[number];
 export const RANK: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
 
 /** The groups `--only` selects. The connection checks (reachability, TLS, API key) always run. */
-export const CHECK_GROUPS = ['connection', 'system', 'token', 'certificates', 'globalconf', 'ocsp', 'timestamping', 'registration', 'clients', 'memory', 'central'] as const;
+export const CHECK_GROUPS = [
+  'connection',
+  'system',
+  'token',
+  'certificates',
+  'globalconf',
+  'ocsp',
+  'timestamping',
+  'registration',
+  'clients',
+  'memory',
+  'central',
+] as const;
 export type CheckGroup = (typeof CHECK_GROUPS)[number];
 
 /** One performance value (nagios perfdata; also the numbers behind the prometheus gauges). */

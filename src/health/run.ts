@@ -56,11 +56,30 @@ export function targetsFor(sel: Selection, o: HealthOptions): { targets: Target[
       return connectHttp(name, c, `${name} apiKey`, httpOpts(t, env));
     };
     const all: Target[] = [
-      ...(d.central ? [{ name: d.central.name, kind: 'central' as const, at: `-c ${d.central.name}`, open: conn(d.central.name, d.central.conn), signing: d.central.configurationSigning }] : []),
-      ...d.servers.map((s) => ({ name: s.name, kind: 'security' as const, at: `-c ${s.name}`, open: conn(s.name, s.conn), central: d.central?.name, desired: s, signing: d.central?.configurationSigning })),
+      ...(d.central
+        ? [
+            {
+              name: d.central.name,
+              kind: 'central' as const,
+              at: `-c ${d.central.name}`,
+              open: conn(d.central.name, d.central.conn),
+              signing: d.central.configurationSigning,
+            },
+          ]
+        : []),
+      ...d.servers.map((s) => ({
+        name: s.name,
+        kind: 'security' as const,
+        at: `-c ${s.name}`,
+        open: conn(s.name, s.conn),
+        central: d.central?.name,
+        desired: s,
+        signing: d.central?.configurationSigning,
+      })),
     ];
     const want = sel.servers?.length ? new Set(sel.servers) : undefined;
-    for (const n of want ?? []) if (!all.some((x) => x.name === n)) throw new UsageError(`--server ${n}: not in the manifest`, { hint: `servers: ${all.map((x) => x.name).join(', ')}` });
+    for (const n of want ?? [])
+      if (!all.some((x) => x.name === n)) throw new UsageError(`--server ${n}: not in the manifest`, { hint: `servers: ${all.map((x) => x.name).join(', ')}` });
     return { targets: want ? all.filter((x) => want.has(x.name)) : all, helpers: all };
   }
   const file = readContexts(env);
@@ -84,20 +103,59 @@ export function targetsFor(sel: Selection, o: HealthOptions): { targets: Target[
 export function connectionFailure(e: unknown, at: string, timeoutS: number): CheckResult {
   const err = toXrdError(e);
   const msg = err.message;
-  if (err instanceof SecretError) return check('api-key', 'connection', 'UNKNOWN', `the API key cannot be read: ${msg}`, `${err.hint ? `${err.hint}; ` : ''}or point the context at another reference: xrdctl context add ${at.replace('-c ', '')} … --api-key env:NAME --overwrite`);
-  if (err instanceof TlsError) return check('tls', 'connection', 'CRITICAL', msg, `if the admin certificate was replaced on purpose, verify the new fingerprint out of band (openssl s_client -connect HOST:4000 | openssl x509 -noout -fingerprint -sha256) and re-pin: xrdctl context add ${at.replace('-c ', '')} … --tls-fingerprint NEW --overwrite; otherwise treat it as an attack`);
-  if (err instanceof AuthError && err.status === 401) return check('api-key', 'connection', 'CRITICAL', `API key refused: ${msg}`, 'create a new API key on the server (an XROAD_SECURITYSERVER_OBSERVER key is enough) and update the secret the context refers to');
-  if (err instanceof AuthError) return check('api-key', 'connection', 'WARNING', `API key may not read the version: ${msg}`, 'use an API key with the XROAD_SECURITYSERVER_OBSERVER role');
-  if (err instanceof TimeoutError || err.code === 'deadline') return check('reachability', 'connection', 'UNKNOWN', `no complete answer within ${timeoutS} s (the server is hung or very slow)`, 'check the server (xroad-proxy-ui-api service, load, disk); raise --timeout if it is only slow');
+  if (err instanceof SecretError)
+    return check(
+      'api-key',
+      'connection',
+      'UNKNOWN',
+      `the API key cannot be read: ${msg}`,
+      `${err.hint ? `${err.hint}; ` : ''}or point the context at another reference: xrdctl context add ${at.replace('-c ', '')} … --api-key env:NAME --overwrite`,
+    );
+  if (err instanceof TlsError)
+    return check(
+      'tls',
+      'connection',
+      'CRITICAL',
+      msg,
+      `if the admin certificate was replaced on purpose, verify the new fingerprint out of band (openssl s_client -connect HOST:4000 | openssl x509 -noout -fingerprint -sha256) and re-pin: xrdctl context add ${at.replace('-c ', '')} … --tls-fingerprint NEW --overwrite; otherwise treat it as an attack`,
+    );
+  if (err instanceof AuthError && err.status === 401)
+    return check(
+      'api-key',
+      'connection',
+      'CRITICAL',
+      `API key refused: ${msg}`,
+      'create a new API key on the server (an XROAD_SECURITYSERVER_OBSERVER key is enough) and update the secret the context refers to',
+    );
+  if (err instanceof AuthError)
+    return check('api-key', 'connection', 'WARNING', `API key may not read the version: ${msg}`, 'use an API key with the XROAD_SECURITYSERVER_OBSERVER role');
+  if (err instanceof TimeoutError || err.code === 'deadline')
+    return check(
+      'reachability',
+      'connection',
+      'UNKNOWN',
+      `no complete answer within ${timeoutS} s (the server is hung or very slow)`,
+      'check the server (xroad-proxy-ui-api service, load, disk); raise --timeout if it is only slow',
+    );
   if (err instanceof ConfigError) return check('reachability', 'connection', 'UNKNOWN', msg, err.hint ?? 'fix the context (xrdctl context show)');
-  return check('reachability', 'connection', 'UNKNOWN', `cannot reach it: ${msg}`, err.hint ? `${err.hint}; check the network and the admin service (port 4000)` : 'check the network, the URL and the admin service (port 4000)');
+  return check(
+    'reachability',
+    'connection',
+    'UNKNOWN',
+    `cannot reach it: ${msg}`,
+    err.hint ? `${err.hint}; check the network and the admin service (port 4000)` : 'check the network, the URL and the admin service (port 4000)',
+  );
 }
 
 class Deadline extends XrdError {
   override readonly code = 'deadline';
 }
 
-async function one(target: Target, centralOf: (name?: string) => (() => Promise<CentralServerApi | undefined>) | undefined, o: HealthOptions): Promise<ServerHealth> {
+async function one(
+  target: Target,
+  centralOf: (name?: string) => (() => Promise<CentralServerApi | undefined>) | undefined,
+  o: HealthOptions,
+): Promise<ServerHealth> {
   const t0 = Date.now();
   const budget = Math.max(100, o.t.timeout * 1000);
   let http: HttpClient | undefined;
@@ -122,7 +180,15 @@ async function one(target: Target, centralOf: (name?: string) => (() => Promise<
     if (!reached) http?.close();
   }
   const status = worst(result.checks.map((c) => c.status));
-  return { server: target.name, kind: target.kind, status, reached, durationMs: Date.now() - t0, checks: sortChecks(result.checks), certificates: result.certificates };
+  return {
+    server: target.name,
+    kind: target.kind,
+    status,
+    reached,
+    durationMs: Date.now() - t0,
+    checks: sortChecks(result.checks),
+    certificates: result.certificates,
+  };
 }
 
 function sortChecks(c: CheckResult[]): CheckResult[] {
@@ -147,7 +213,16 @@ export async function runHealth(targets: Target[], helpers: Target[], o: HealthO
     const h = name ? helpers.find((x) => x.name === name && x.kind === 'central') : undefined;
     if (!h) return undefined;
     return () => {
-      if (!cs.has(h.name)) cs.set(h.name, track(h).open().then((x) => new CentralServerApi(x), () => undefined));
+      if (!cs.has(h.name))
+        cs.set(
+          h.name,
+          track(h)
+            .open()
+            .then(
+              (x) => new CentralServerApi(x),
+              () => undefined,
+            ),
+        );
       return cs.get(h.name)!;
     };
   };

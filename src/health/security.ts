@@ -59,7 +59,15 @@ export class Reads {
     } catch (e) {
       const denied = e instanceof AuthError && e.status === 403;
       if (denied) this.forbidden.add(name);
-      this.failed.push(check(name, group, 'UNKNOWN', `cannot read: ${errMsg(e)}`, denied ? `use an API key with ${this.roleHint}` : (e instanceof XrdError && e.hint) || 'check the server log'));
+      this.failed.push(
+        check(
+          name,
+          group,
+          'UNKNOWN',
+          `cannot read: ${errMsg(e)}`,
+          denied ? `use an API key with ${this.roleHint}` : (e instanceof XrdError && e.hint) || 'check the server log',
+        ),
+      );
       return undefined;
     }
   }
@@ -68,7 +76,13 @@ export class Reads {
     return [
       ...this.failed,
       this.forbidden.size
-        ? check('api-key', 'connection', 'WARNING', `API key accepted, but it may not read: ${[...this.forbidden].join(', ')}`, `use an API key with ${this.roleHint}: it can read everything health needs`)
+        ? check(
+            'api-key',
+            'connection',
+            'WARNING',
+            `API key accepted, but it may not read: ${[...this.forbidden].join(', ')}`,
+            `use an API key with ${this.roleHint}: it can read everything health needs`,
+          )
         : check('api-key', 'connection', 'OK', okMessage),
     ];
   }
@@ -85,7 +99,10 @@ export function clientIdOf(c: Client): string {
 async function registrations(cs: CentralServerApi, owner: string | undefined, serverId: string | undefined, authHashes: string[], clientIds: string[]) {
   const auth = new Map<string, RegistrationInfo>();
   const clients = new Map<string, C.ClientRegistration>();
-  const types = [...(authHashes.length ? ['AUTH_CERT_REGISTRATION_REQUEST' as const] : []), ...(clientIds.length ? ['CLIENT_REGISTRATION_REQUEST' as const] : [])];
+  const types = [
+    ...(authHashes.length ? ['AUTH_CERT_REGISTRATION_REQUEST' as const] : []),
+    ...(clientIds.length ? ['CLIENT_REGISTRATION_REQUEST' as const] : []),
+  ];
   const page = await cs.findManagementRequests({ types, server_id: serverId, sort: 'created_at', desc: true, limit: 100 });
   const mine = page.items.filter((r) => {
     const s = r.security_server_id;
@@ -126,9 +143,11 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
   const tasks: Promise<void>[] = [];
   const add = (g: CheckGroup, fn: () => Promise<CheckResult | CheckResult[] | undefined>) => {
     if (!on(g)) return;
-    tasks.push(fn().then((r) => {
-      if (r) checks.push(...(Array.isArray(r) ? r : [r]));
-    }));
+    tasks.push(
+      fn().then((r) => {
+        if (r) checks.push(...(Array.isArray(r) ? r : [r]));
+      }),
+    );
   };
 
   add('system', async () => {
@@ -153,7 +172,10 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
     add('globalconf', async () => {
       const cs = await o.central!();
       if (!cs) return undefined;
-      const [mine, current] = await Promise.all([reads.try('anchor', 'globalconf', () => api.getAnchor()), reads.try('anchor', 'globalconf', () => cs.getAnchor('INTERNAL'))]);
+      const [mine, current] = await Promise.all([
+        reads.try('anchor', 'globalconf', () => api.getAnchor()),
+        reads.try('anchor', 'globalconf', () => cs.getAnchor('INTERNAL')),
+      ]);
       return mine && current?.anchor ? C.classifyAnchor(mine, current.anchor, o.at) : undefined;
     });
   }
@@ -179,33 +201,37 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
 
   const needCertsOrClients = on('certificates') || on('clients');
   if (needCertsOrClients) {
-    tasks.push((async () => {
-      const [tk, cl] = await Promise.all([on('certificates') ? tokens() : Promise.resolve(undefined), clients()]);
-      const n = now();
-      const inputs = tk ? certInputs(tk, n) : [];
-      const pendingAuth = inputs.filter((c) => c.usage === 'auth' && c.status === 'REGISTRATION_IN_PROGRESS').map((c) => c.hash);
-      const pendingClients = (cl ?? []).filter((c) => c.status === 'REGISTRATION_IN_PROGRESS').map(clientIdOf);
-      let regs: Awaited<ReturnType<typeof registrations>> | undefined;
-      let csAsked = false;
-      if ((pendingAuth.length || pendingClients.length) && o.central) {
-        const cs = await o.central().catch(() => undefined);
-        if (cs) {
-          const owner = cl?.find((c) => c.owner);
-          regs = await reads.try('central-server', 'connection', () => registrations(cs, owner && memberIdOf(owner), o.desired?.id, pendingAuth, pendingClients));
-          csAsked = !!regs;
+    tasks.push(
+      (async () => {
+        const [tk, cl] = await Promise.all([on('certificates') ? tokens() : Promise.resolve(undefined), clients()]);
+        const n = now();
+        const inputs = tk ? certInputs(tk, n) : [];
+        const pendingAuth = inputs.filter((c) => c.usage === 'auth' && c.status === 'REGISTRATION_IN_PROGRESS').map((c) => c.hash);
+        const pendingClients = (cl ?? []).filter((c) => c.status === 'REGISTRATION_IN_PROGRESS').map(clientIdOf);
+        let regs: Awaited<ReturnType<typeof registrations>> | undefined;
+        let csAsked = false;
+        if ((pendingAuth.length || pendingClients.length) && o.central) {
+          const cs = await o.central().catch(() => undefined);
+          if (cs) {
+            const owner = cl?.find((c) => c.owner);
+            regs = await reads.try('central-server', 'connection', () =>
+              registrations(cs, owner && memberIdOf(owner), o.desired?.id, pendingAuth, pendingClients),
+            );
+            csAsked = !!regs;
+          }
         }
-      }
-      if (tk && on('certificates')) {
-        const members = [...new Set((cl ?? []).map(memberIdOf))];
-        const r = classifyCertificates(inputs, { now: n, t: o.t, at: o.at, members, registrations: regs?.auth, csAsked });
-        checks.push(...r.checks);
-        certificates = r.certs;
-      }
-      if (cl && on('clients')) {
-        checks.push(...C.classifyClients(cl, { now: n, t: o.t, at: o.at, csAsked, registrations: regs?.clients }));
-        if (o.desired) checks.push(...(await declared(api, o.desired, cl, reads)));
-      }
-    })());
+        if (tk && on('certificates')) {
+          const members = [...new Set((cl ?? []).map(memberIdOf))];
+          const r = classifyCertificates(inputs, { now: n, t: o.t, at: o.at, members, registrations: regs?.auth, csAsked });
+          checks.push(...r.checks);
+          certificates = r.certs;
+        }
+        if (cl && on('clients')) {
+          checks.push(...C.classifyClients(cl, { now: n, t: o.t, at: o.at, csAsked, registrations: regs?.clients }));
+          if (o.desired) checks.push(...(await declared(api, o.desired, cl, reads)));
+        }
+      })(),
+    );
   }
   await Promise.all(tasks);
   checks.push(...reads.results('API key accepted; every read health needs is allowed (an observer-only key is enough and recommended)'));
@@ -216,24 +242,30 @@ export async function checkSecurityServer(api: SecurityServerApi, o: ServerCheck
 async function declared(api: SecurityServerApi, d: DesiredServer, actual: Client[], reads: Reads): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   const byId = new Map(actual.map((c) => [clientIdOf(c), c]));
-  await Promise.all(d.clients.map(async (dc) => {
-    const name = `declared ${dc.id}`;
-    const c = byId.get(dc.id);
-    if (!c) {
-      out.push(check(name, 'clients', 'WARNING', 'declared in the manifest but missing on the server', 'xrdctl apply MANIFEST'));
-      return;
-    }
-    const problems: string[] = [];
-    if (dc.register && c.status !== 'REGISTERED') problems.push(`status ${c.status}, not REGISTERED`);
-    if (dc.serviceDescriptions.length) {
-      const sds = await reads.try(`${name} service descriptions`, 'clients', () => api.getClientServiceDescriptions(dc.id));
-      for (const ds of dc.serviceDescriptions) {
-        const sd = sds?.find((x) => x.url === ds.url);
-        if (sds && !sd) problems.push(`service description ${ds.url} missing`);
-        else if (sd && sd.disabled && !ds.disabled) problems.push(`service description ${ds.url} disabled`);
+  await Promise.all(
+    d.clients.map(async (dc) => {
+      const name = `declared ${dc.id}`;
+      const c = byId.get(dc.id);
+      if (!c) {
+        out.push(check(name, 'clients', 'WARNING', 'declared in the manifest but missing on the server', 'xrdctl apply MANIFEST'));
+        return;
       }
-    }
-    out.push(problems.length ? check(name, 'clients', 'WARNING', problems.join('; '), 'xrdctl apply MANIFEST (or xrdctl client register / xrdctl service enable)') : check(name, 'clients', 'OK', `registered, ${dc.serviceDescriptions.length} service description(s) enabled`));
-  }));
+      const problems: string[] = [];
+      if (dc.register && c.status !== 'REGISTERED') problems.push(`status ${c.status}, not REGISTERED`);
+      if (dc.serviceDescriptions.length) {
+        const sds = await reads.try(`${name} service descriptions`, 'clients', () => api.getClientServiceDescriptions(dc.id));
+        for (const ds of dc.serviceDescriptions) {
+          const sd = sds?.find((x) => x.url === ds.url);
+          if (sds && !sd) problems.push(`service description ${ds.url} missing`);
+          else if (sd && sd.disabled && !ds.disabled) problems.push(`service description ${ds.url} disabled`);
+        }
+      }
+      out.push(
+        problems.length
+          ? check(name, 'clients', 'WARNING', problems.join('; '), 'xrdctl apply MANIFEST (or xrdctl client register / xrdctl service enable)')
+          : check(name, 'clients', 'OK', `registered, ${dc.serviceDescriptions.length} service description(s) enabled`),
+      );
+    }),
+  );
   return out;
 }

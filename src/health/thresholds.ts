@@ -28,7 +28,12 @@ type NumKey = Exclude<keyof Thresholds, 'minimumVersion'>;
 export const THRESHOLD_INFO: Record<NumKey, { def: number; unit: 'days' | 'seconds'; source: string }> = {
   warnDays: { def: 30, unit: 'days', source: 'certificate WARNING below this many days left (§7; X-Road renews ACME certificates 14 days before expiry)' },
   critDays: { def: 7, unit: 'days', source: 'certificate CRITICAL below this many days left (§7)' },
-  registrationPending: { def: 3600, unit: 'seconds', source: 'a registration is normally seen by the SS within ~150 s (60 s generation + 60 s download + 30 s GlobalConfChecker); after an hour it is probably declined' },
+  registrationPending: {
+    def: 3600,
+    unit: 'seconds',
+    source:
+      'a registration is normally seen by the SS within ~150 s (60 s generation + 60 s download + 30 s GlobalConfChecker); after an hour it is probably declined',
+  },
   gcAgeWarn: { def: 120, unit: 'seconds', source: '2 download cycles of the configuration client (update-interval 60 s)' },
   gcAgeCrit: { def: 600, unit: 'seconds', source: 'confExpireIntervalSeconds 600 s: the globalconf expires, the SS refuses to work' },
   ocspAgeWarn: { def: 1800, unit: 'seconds', source: '1.5 × ocspFetchInterval (1200 s)' },

@@ -3,17 +3,7 @@ import tls from 'node:tls';
 import { createHash, randomInt } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  ApiError,
-  AuthError,
-  ConfigError,
-  InterruptedError,
-  NetworkError,
-  TimeoutError,
-  TlsError,
-  redact,
-  registerSecret,
-} from '../errors/index.js';
+import { ApiError, AuthError, ConfigError, InterruptedError, NetworkError, TimeoutError, TlsError, redact, registerSecret } from '../errors/index.js';
 import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
 import { preview } from '../input/text.js';
 import { hintForApiCode } from '../errors/hints.js';
@@ -90,7 +80,19 @@ export interface HttpResponse<T = unknown> {
   invalidJson?: string;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'bad request', 401: 'unauthorized (API key refused)', 403: 'forbidden (API key lacks the role)', 404: 'not found', 409: 'conflict', 413: 'request too large', 429: 'too many requests', 500: 'server error', 502: 'bad gateway', 503: 'service unavailable', 504: 'gateway timeout' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'bad request',
+  401: 'unauthorized (API key refused)',
+  403: 'forbidden (API key lacks the role)',
+  404: 'not found',
+  409: 'conflict',
+  413: 'request too large',
+  429: 'too many requests',
+  500: 'server error',
+  502: 'bad gateway',
+  503: 'service unavailable',
+  504: 'gateway timeout',
+};
 /** The most of an answer we hold in memory; a larger (or endless) body is refused. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
@@ -147,7 +149,13 @@ class PinnedAgent extends https.Agent {
   override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
     const offered = this.session;
     sharedContext ??= tls.createSecureContext({});
-    const socket = tls.connect({ ...options, secureContext: sharedContext, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], ...(offered ? { session: offered } : {}) });
+    const socket = tls.connect({
+      ...options,
+      secureContext: sharedContext,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+      ...(offered ? { session: offered } : {}),
+    });
     let verified = false;
     let pending: Buffer | undefined;
     socket.on('session', (s: Buffer) => {
@@ -256,9 +264,12 @@ export class HttpClient {
     registerSecret(opts.apiKey);
     const leak = opts.apiKey ? nodeDebugLeaksHeaders() : undefined;
     if (leak) {
-      throw new ConfigError(`NODE_DEBUG=${process.env.NODE_DEBUG} would print the API key of ${opts.server} (node's '${leak}' debug log shows request headers)`, {
-        hint: 'unset NODE_DEBUG (use --verbose for xrdctl debug output)',
-      });
+      throw new ConfigError(
+        `NODE_DEBUG=${process.env.NODE_DEBUG} would print the API key of ${opts.server} (node's '${leak}' debug log shows request headers)`,
+        {
+          hint: 'unset NODE_DEBUG (use --verbose for xrdctl debug output)',
+        },
+      );
     }
     if (opts.tlsFingerprint) {
       this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server, opts.maxSockets);
@@ -297,7 +308,10 @@ export class HttpClient {
         // tries than other statuses, waiting the longer of Retry-After and 1, 2, 4… s (bounded by the total deadline)
         const tries = res.status === 429 ? Math.max(retries, 8) : retries;
         if (RETRYABLE_STATUS.has(res.status) && attempt <= tries && (res.status === 429 || idempotent)) {
-          const wait = res.status === 429 ? Math.max(this.backoff(attempt, res.headers['retry-after']), Math.min(1000 * 2 ** (attempt - 1), 10_000)) : this.backoff(attempt, res.headers['retry-after']);
+          const wait =
+            res.status === 429
+              ? Math.max(this.backoff(attempt, res.headers['retry-after']), Math.min(1000 * 2 ** (attempt - 1), 10_000))
+              : this.backoff(attempt, res.headers['retry-after']);
           if (Date.now() + wait < totalDeadline) {
             await sleep(wait);
             continue;
@@ -305,13 +319,25 @@ export class HttpClient {
         }
         if (res.status >= 200 && res.status < 300) {
           const bad = this.badAnswer(ro, res);
-          if (bad) throw new ApiError(`${res.status} answer ${bad}`, { server: this.server, step: this.where(ro), status: res.status, correlationId: res.correlationId, hint: 'the server (or something between us and it) answered what the admin API never sends; check the URL of the context and the server log' });
+          if (bad)
+            throw new ApiError(`${res.status} answer ${bad}`, {
+              server: this.server,
+              step: this.where(ro),
+              status: res.status,
+              correlationId: res.correlationId,
+              hint: 'the server (or something between us and it) answered what the admin API never sends; check the URL of the context and the server log',
+            });
           return res;
         }
         throw this.toApiError(ro, res);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'XRD_TOO_LARGE') throw new ApiError(`answer larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; not read further`, { server: this.server, step: this.where(ro), hint: 'the server sent far more than the admin API ever does' });
+        if (code === 'XRD_TOO_LARGE')
+          throw new ApiError(`answer larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; not read further`, {
+            server: this.server,
+            step: this.where(ro),
+            hint: 'the server sent far more than the admin API ever does',
+          });
         if (e instanceof ApiError || e instanceof TlsError || e instanceof ConfigError || e instanceof InterruptedError) throw e;
         const wrapped = this.toNetworkError(ro, e);
         if (idempotent && code && RETRYABLE_CODES.has(code) && attempt <= retries) {
@@ -490,13 +516,26 @@ export class HttpClient {
     const rawValidation = info.error?.validation_errors;
     const validation =
       rawValidation && typeof rawValidation === 'object'
-        ? Object.fromEntries(Object.entries(rawValidation).slice(0, 10).map(([k, v]) => [preview(k, 80), (Array.isArray(v) ? v : [v]).slice(0, 5).map((x) => preview(String(x), 80))]))
+        ? Object.fromEntries(
+            Object.entries(rawValidation)
+              .slice(0, 10)
+              .map(([k, v]) => [preview(k, 80), (Array.isArray(v) ? v : [v]).slice(0, 5).map((x) => preview(String(x), 80))]),
+          )
         : undefined;
-    const warnings = Array.isArray(info.warnings) ? info.warnings.slice(0, 10).map((w) => ({ code: preview(String(w?.code), 80), metadata: Array.isArray(w?.metadata) ? w.metadata.slice(0, 10).map((m) => preview(String(m), 200)) : undefined })) : undefined;
+    const warnings = Array.isArray(info.warnings)
+      ? info.warnings.slice(0, 10).map((w) => ({
+          code: preview(String(w?.code), 80),
+          metadata: Array.isArray(w?.metadata) ? w.metadata.slice(0, 10).map((m) => preview(String(m), 200)) : undefined,
+        }))
+      : undefined;
     let detail = code ? code : (STATUS_TEXT[res.status] ?? 'error');
     if (meta?.length) detail += ` (${meta.join(', ')})`;
-    if (validation) detail += ` ${Object.entries(validation).map(([k, v]) => `${k}: ${v.join('/')}`).join('; ')}`;
-    if (res.status >= 300 && res.status < 400) detail = `redirect${res.headers.location ? ` to ${preview(String(res.headers.location), 100)}` : ''} (not followed: the admin API never redirects)`;
+    if (validation)
+      detail += ` ${Object.entries(validation)
+        .map(([k, v]) => `${k}: ${v.join('/')}`)
+        .join('; ')}`;
+    if (res.status >= 300 && res.status < 400)
+      detail = `redirect${res.headers.location ? ` to ${preview(String(res.headers.location), 100)}` : ''} (not followed: the admin API never redirects)`;
     if (warnings?.length) detail += ` warnings: ${warnings.map((w) => w.code + (w.metadata?.length ? ` (${w.metadata.join(', ')})` : '')).join(', ')}`;
     const opts = {
       server: this.server,
@@ -517,14 +556,19 @@ export class HttpClient {
     const err = e as NodeJS.ErrnoException;
     const code = err.code ?? '';
     const base = { server: this.server, step: this.where(ro), cause: e };
-    if (code === 'XRD_TIMEOUT') return new TimeoutError(`no answer from ${this.base.host} within the timeout`, { ...base, hint: 'the server is slow or hung; try again or raise --timeout' });
+    if (code === 'XRD_TIMEOUT')
+      return new TimeoutError(`no answer from ${this.base.host} within the timeout`, {
+        ...base,
+        hint: 'the server is slow or hung; try again or raise --timeout',
+      });
     if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|HOSTNAME|ALTNAME/.test(code) || /certificate/i.test(err.message ?? '')) {
       return new TlsError(`TLS verification failed for ${this.base.host}: ${redact(err.message)}`, {
         ...base,
         hint: 'pin the admin certificate with --tls-fingerprint (see xrdctl context add --help), or give its CA with --ca-file',
       });
     }
-    if (code === 'ECONNREFUSED') return new NetworkError(`connection refused by ${this.base.host}`, { ...base, hint: 'is the server running and the URL right?' });
+    if (code === 'ECONNREFUSED')
+      return new NetworkError(`connection refused by ${this.base.host}`, { ...base, hint: 'is the server running and the URL right?' });
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new NetworkError(`cannot resolve ${this.base.hostname}`, base);
     if (code === 'ECONNRESET' || code === 'EPIPE') return new NetworkError(`connection reset by ${this.base.host}`, base);
     return new NetworkError(`request to ${this.base.host} failed: ${redact(err.message ?? String(e))}`, base);
@@ -546,7 +590,6 @@ function hintFor(status: number): string | undefined {
   if (status === 429) return 'the server rate-limited us (20 req/s, 600/min); wait and retry';
   return undefined;
 }
-
 
 function withCorrelation(hint: string | undefined, correlationId: string | undefined): string | undefined {
   const where = correlationId ? `correlation id ${correlationId} (in the server log)` : undefined;

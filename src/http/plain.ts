@@ -7,7 +7,10 @@ import { traceExchange } from './process.js';
  * A plain request to a non-admin peer (an OCSP responder): no API key, no cookies, no redirects
  * followed, bounded in time and in size. http: and https: only.
  */
-export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; body?: Buffer; contentType?: string; accept?: string; timeoutMs?: number; maxBytes?: number; what?: string; ca?: Buffer }): Promise<{ status: number; body: Buffer }> {
+export async function requestBytes(
+  url: string,
+  o: { method?: 'GET' | 'POST'; body?: Buffer; contentType?: string; accept?: string; timeoutMs?: number; maxBytes?: number; what?: string; ca?: Buffer },
+): Promise<{ status: number; body: Buffer }> {
   const what = o.what ?? url;
   let u: URL;
   try {
@@ -29,7 +32,10 @@ export async function requestBytes(url: string, o: { method?: 'GET' | 'POST'; bo
       {
         method,
         ...(o.ca ? { ca: o.ca } : {}),
-        headers: { ...(o.body ? { 'content-type': o.contentType ?? 'application/octet-stream', 'content-length': String(o.body.length) } : {}), ...(o.accept ? { accept: o.accept } : {}) },
+        headers: {
+          ...(o.body ? { 'content-type': o.contentType ?? 'application/octet-stream', 'content-length': String(o.body.length) } : {}),
+          ...(o.accept ? { accept: o.accept } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

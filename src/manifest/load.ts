@@ -50,7 +50,9 @@ export function expandPaths(paths: string[], errors: ManifestError[]): string[] 
       continue;
     }
     if (st.isDirectory()) {
-      const files = readdirSync(p).filter((f) => /\.ya?ml$/i.test(f)).sort();
+      const files = readdirSync(p)
+        .filter((f) => /\.ya?ml$/i.test(f))
+        .sort();
       if (!files.length) errors.push(new ManifestError({ file: p }, 'folder holds no .yaml or .yml file'));
       out.push(...files.map((f) => join(p, f)));
     } else out.push(p);
@@ -128,9 +130,13 @@ function unsafeCharErrors(text: string, name: string, lines: LineCounter): Manif
     if (out.length < MAX_ERRORS_PER_FILE) {
       const lp = lines.linePos(m.index);
       out.push(
-        new ManifestError({ file: name, line: lp.line, col: lp.col }, `${codePointLabel(m[0].codePointAt(0)!)}: invisible, bidirectional and control characters are refused`, {
-          hint: 'an id with one reads like another id (a look-alike); retype the line',
-        }),
+        new ManifestError(
+          { file: name, line: lp.line, col: lp.col },
+          `${codePointLabel(m[0].codePointAt(0)!)}: invisible, bidirectional and control characters are refused`,
+          {
+            hint: 'an id with one reads like another id (a look-alike); retype the line',
+          },
+        ),
       );
     }
   }
@@ -226,9 +232,13 @@ function schemaErrors(src: SourceFile): ManifestError[] {
     const val = src.doc.getIn(path);
     const inline = typeof val === 'string' || typeof val === 'number';
     out.push(
-      new ManifestError(positionOf(src, path), inline ? 'a secret written inline; secrets are only referenced' : 'must be a secret reference { env: NAME } or { file: PATH }', {
-        hint: 'apiKey: { env: XRD_SS1_API_KEY } or pin: { file: /run/secrets/ss1-pin }',
-      }),
+      new ManifestError(
+        positionOf(src, path),
+        inline ? 'a secret written inline; secrets are only referenced' : 'must be a secret reference { env: NAME } or { file: PATH }',
+        {
+          hint: 'apiKey: { env: XRD_SS1_API_KEY } or pin: { file: /run/secrets/ss1-pin }',
+        },
+      ),
     );
   }
   const secretList = [...secretPaths];
@@ -246,7 +256,9 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
       const dym = didYouMean(key, allowed);
-      err = new ManifestError(positionOf(src, path, key), `unknown key '${preview(key)}'`, { hint: dym ? `did you mean '${dym}'?` : `allowed here: ${allowed.join(', ')}` });
+      err = new ManifestError(positionOf(src, path, key), `unknown key '${preview(key)}'`, {
+        hint: dym ? `did you mean '${dym}'?` : `allowed here: ${allowed.join(', ')}`,
+      });
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
       err = new ManifestError({ ...positionOf(src, path), path: formatPath(path, key) }, `missing required key '${key}'`, { hint: `add ${key}: …` });
@@ -255,16 +267,27 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       const node = src.doc.getIn(path, true) as YNode | undefined;
       const source = node?.range ? preview(src.text.slice(node.range[0], Math.min(node.range[1], node.range[0] + 200)).trim()) : undefined;
       const isNum = typeof e.data === 'number' || typeof e.data === 'boolean';
-      err = new ManifestError(positionOf(src, path), `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}`}, not ${describe(e.data)}`, {
-        hint: want === 'string' && isNum ? `quote it: '${source ?? preview(e.data)}' (YAML reads ${source ?? preview(e.data)} as a ${typeof e.data}${/^0\d/.test(source ?? '') ? ' and drops the leading zero' : ''})` : undefined,
-      });
+      err = new ManifestError(
+        positionOf(src, path),
+        `must be ${want === 'object' ? 'a mapping' : want === 'array' ? 'a list' : `${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}`}, not ${describe(e.data)}`,
+        {
+          hint:
+            want === 'string' && isNum
+              ? `quote it: '${source ?? preview(e.data)}' (YAML reads ${source ?? preview(e.data)} as a ${typeof e.data}${/^0\d/.test(source ?? '') ? ' and drops the leading zero' : ''})`
+              : undefined,
+        },
+      );
     } else if (e.keyword === 'enum' || e.keyword === 'const') {
       const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
       const dym = typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : undefined;
-      err = new ManifestError(positionOf(src, path), `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, { hint: dym ? `did you mean ${JSON.stringify(dym)}?` : undefined });
+      err = new ManifestError(positionOf(src, path), `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, {
+        hint: dym ? `did you mean ${JSON.stringify(dym)}?` : undefined,
+      });
     } else if (e.keyword === 'pattern') {
       const last = path[path.length - 1];
-      err = new ManifestError(positionOf(src, path), `'${preview(e.data)}' is not a valid ${typeof last === 'string' ? last : 'value'}`, { hint: (e.parentSchema as { description?: string })?.description });
+      err = new ManifestError(positionOf(src, path), `'${preview(e.data)}' is not a valid ${typeof last === 'string' ? last : 'value'}`, {
+        hint: (e.parentSchema as { description?: string })?.description,
+      });
     } else {
       err = new ManifestError(positionOf(src, path), e.message ?? 'invalid');
     }
@@ -274,7 +297,12 @@ function schemaErrors(src: SourceFile): ManifestError[] {
       out.push(err);
     }
   }
-  if (dropped) out.push(new ManifestError({ file: src.file }, `and ${dropped} more problem(s) of the schema in this file`, { hint: 'fix these first; validate reports the rest then' }));
+  if (dropped)
+    out.push(
+      new ManifestError({ file: src.file }, `and ${dropped} more problem(s) of the schema in this file`, {
+        hint: 'fix these first; validate reports the rest then',
+      }),
+    );
   return out;
 }
 
@@ -303,7 +331,12 @@ export async function loadManifest(paths: string[], opts: LoadOptions = {}): Pro
   const r = await load(paths, opts);
   // report in reading order: file by file, line by line
   const order = new Map(r.files.map((f, i) => [displayName(f, opts.cwd), i]));
-  r.errors.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) || (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) || (a.col ?? 0) - (b.col ?? 0));
+  r.errors.sort(
+    (a, b) =>
+      (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1) ||
+      (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) ||
+      (a.col ?? 0) - (b.col ?? 0),
+  );
   return r;
 }
 

@@ -32,9 +32,17 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
       };
       if (cs.configurationSigning) {
         const sig: NonNullable<DesiredInstance['central']>['configurationSigning'] = {};
-        for (const [k, src0] of [['internal', 'INTERNAL'], ['external', 'EXTERNAL']] as const) {
+        for (const [k, src0] of [
+          ['internal', 'INTERNAL'],
+          ['external', 'EXTERNAL'],
+        ] as const) {
           const v = cs.configurationSigning[k] as Obj | undefined;
-          if (v) sig[src0] = { token: String(v.token ?? '0'), renewAfterDays: v.renewAfterDays ?? 365, pos: positionOf(src, ['centralServer', 'configurationSigning', k]) };
+          if (v)
+            sig[src0] = {
+              token: String(v.token ?? '0'),
+              renewAfterDays: v.renewAfterDays ?? 365,
+              pos: positionOf(src, ['centralServer', 'configurationSigning', k]),
+            };
         }
         out.central.configurationSigning = sig;
       }
@@ -44,10 +52,25 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
       const certs: DesiredCert[] = [];
       if (s.certificates?.auth) {
         const a = s.certificates.auth;
-        certs.push({ usage: 'auth', ca: a.ca, renewBeforeDays: a.renewBeforeDays ?? 30, keepReplacedMs: parseDuration(a.keepReplaced ?? 'forever') ?? null, issuer: issuerOf(a.issuer), pos: positionOf(src, [...sp, 'certificates', 'auth']) });
+        certs.push({
+          usage: 'auth',
+          ca: a.ca,
+          renewBeforeDays: a.renewBeforeDays ?? 30,
+          keepReplacedMs: parseDuration(a.keepReplaced ?? 'forever') ?? null,
+          issuer: issuerOf(a.issuer),
+          pos: positionOf(src, [...sp, 'certificates', 'auth']),
+        });
       }
       (s.certificates?.sign ?? []).forEach((c: Obj, i: number) =>
-        certs.push({ usage: 'sign', member: c.member, ca: c.ca, renewBeforeDays: c.renewBeforeDays ?? 30, keepReplacedMs: parseDuration(c.keepReplaced ?? 'forever') ?? null, issuer: issuerOf(c.issuer), pos: positionOf(src, [...sp, 'certificates', 'sign', i]) }),
+        certs.push({
+          usage: 'sign',
+          member: c.member,
+          ca: c.ca,
+          renewBeforeDays: c.renewBeforeDays ?? 30,
+          keepReplacedMs: parseDuration(c.keepReplaced ?? 'forever') ?? null,
+          issuer: issuerOf(c.issuer),
+          pos: positionOf(src, [...sp, 'certificates', 'sign', i]),
+        }),
       );
       const clients: DesiredClient[] = (s.clients ?? []).map((c: Obj, ci: number) => {
         const cp = [...sp, 'clients', ci];
@@ -62,7 +85,12 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
             endpoints: !!c.prune?.endpoints,
             localGroupMembers: !!c.prune?.localGroupMembers,
           },
-          localGroups: (c.localGroups ?? []).map((g: Obj, gi: number) => ({ code: g.code, description: g.description, members: g.members ?? [], pos: positionOf(src, [...cp, 'localGroups', gi]) })),
+          localGroups: (c.localGroups ?? []).map((g: Obj, gi: number) => ({
+            code: g.code,
+            description: g.description,
+            members: g.members ?? [],
+            pos: positionOf(src, [...cp, 'localGroups', gi]),
+          })),
           serviceDescriptions: (c.serviceDescriptions ?? []).map((sd: Obj, di: number) => ({
             type: sd.type,
             url: sd.url,
@@ -89,9 +117,22 @@ export function normalize(sources: SourceFile[]): DesiredInstance {
         address: s.address,
         token: { id: String(s.token?.id ?? '0'), pin: s.token?.pin, login: s.token?.login ?? true },
         ...(s.initialize
-          ? { initialize: { anchor: s.initialize.anchor.file ? { file: resolve(dirname(src.file), s.initialize.anchor.file) } : { central: true as const }, pos: positionOf(src, [...sp, 'initialize']) } }
+          ? {
+              initialize: {
+                anchor: s.initialize.anchor.file ? { file: resolve(dirname(src.file), s.initialize.anchor.file) } : { central: true as const },
+                pos: positionOf(src, [...sp, 'initialize']),
+              },
+            }
           : {}),
-        ...(s.timestampingServices ? { timestampingServices: (s.timestampingServices as Obj[]).map((t, ti) => ({ name: t.name, url: t.url, pos: positionOf(src, [...sp, 'timestampingServices', ti]) })) } : {}),
+        ...(s.timestampingServices
+          ? {
+              timestampingServices: (s.timestampingServices as Obj[]).map((t, ti) => ({
+                name: t.name,
+                url: t.url,
+                pos: positionOf(src, [...sp, 'timestampingServices', ti]),
+              })),
+            }
+          : {}),
         certificates: certs,
         clients,
         pruneClients: !!s.prune?.clients,

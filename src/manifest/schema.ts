@@ -17,12 +17,20 @@ const secretRef: S = {
   type: 'object',
   oneOf: [
     { type: 'object', properties: { env: str('environment variable holding the secret', { minLength: 1 }) }, required: ['env'], additionalProperties: false },
-    { type: 'object', properties: { file: str('file whose first line is the secret (mode 0600)', { minLength: 1 }) }, required: ['file'], additionalProperties: false },
+    {
+      type: 'object',
+      properties: { file: str('file whose first line is the secret (mode 0600)', { minLength: 1 }) },
+      required: ['file'],
+      additionalProperties: false,
+    },
   ],
 };
 
 const connection: Record<string, S> = {
-  url: str('Admin API URL, e.g. https://ss1.example.org:4000 (/api/v1 is added when no path is given); ${VAR} is expanded.', { 'x-expand': true, pattern: '^(https://|\\$\\{)' }),
+  url: str('Admin API URL, e.g. https://ss1.example.org:4000 (/api/v1 is added when no path is given); ${VAR} is expanded.', {
+    'x-expand': true,
+    pattern: '^(https://|\\$\\{)',
+  }),
   apiKey: secretRef,
   tlsFingerprint: str('SHA-256 fingerprint of the admin TLS certificate; pins it instead of CA verification; ${VAR} is expanded.', {
     'x-expand': true,
@@ -45,7 +53,13 @@ const issuer: S = {
       required: ['run'],
       additionalProperties: false,
     },
-    manual: { type: 'object', description: 'Write the CSR to a folder; import the answer later.', properties: { dir: str('folder for CSRs') }, required: ['dir'], additionalProperties: false },
+    manual: {
+      type: 'object',
+      description: 'Write the CSR to a folder; import the answer later.',
+      properties: { dir: str('folder for CSRs') },
+      required: ['dir'],
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 };
@@ -57,7 +71,12 @@ const certSpec = (sign: boolean): S => ({
     ...(sign ? { member: str('member id INSTANCE:CLASS:CODE', { pattern: ID_MEMBER }) } : {}),
     ca: str('approved CA name, as the central server lists it'),
     renewBeforeDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30, description: 'rotate when fewer days are left' },
-    keepReplaced: { type: 'string', pattern: DURATION_PATTERN, default: 'forever', description: 'after a rotation, delete the replaced key this long after it is taken out of use (0, 12h, 7d, forever)' },
+    keepReplaced: {
+      type: 'string',
+      pattern: DURATION_PATTERN,
+      default: 'forever',
+      description: 'after a rotation, delete the replaced key this long after it is taken out of use (0, 12h, 7d, forever)',
+    },
     issuer,
   },
   required: sign ? ['member', 'ca'] : ['ca'],
@@ -77,7 +96,10 @@ const service: S = {
       description: 'REST endpoints (method and path) beyond the generated ones',
       items: {
         type: 'object',
-        properties: { method: { type: 'string', enum: ['*', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'] }, path: str('path, e.g. /pets/*', { minLength: 1 }) },
+        properties: {
+          method: { type: 'string', enum: ['*', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'] },
+          path: str('path, e.g. /pets/*', { minLength: 1 }),
+        },
         required: ['method', 'path'],
         additionalProperties: false,
       },
@@ -117,7 +139,11 @@ const client: S = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { code: str('group code', { minLength: 1 }), description: str('description'), members: { type: 'array', items: str('member subsystem id', { pattern: ID_SUBSYSTEM }) } },
+        properties: {
+          code: str('group code', { minLength: 1 }),
+          description: str('description'),
+          members: { type: 'array', items: str('member subsystem id', { pattern: ID_SUBSYSTEM }) },
+        },
         required: ['code', 'description'],
         additionalProperties: false,
       },
@@ -167,15 +193,26 @@ export const manifestSchema: S = {
         approveRequests: { type: 'boolean', default: false, description: 'approve the management requests this manifest causes' },
         members: {
           type: 'array',
-          items: { type: 'object', properties: { id: str('member id INSTANCE:CLASS:CODE', { pattern: ID_MEMBER }), name: str('member name', { minLength: 1 }) }, required: ['id', 'name'], additionalProperties: false },
+          items: {
+            type: 'object',
+            properties: { id: str('member id INSTANCE:CLASS:CODE', { pattern: ID_MEMBER }), name: str('member name', { minLength: 1 }) },
+            required: ['id', 'name'],
+            additionalProperties: false,
+          },
         },
         subsystems: {
           type: 'array',
-          items: { type: 'object', properties: { id: str('subsystem id INSTANCE:CLASS:CODE:SUBSYSTEM', { pattern: ID_SUBSYSTEM }), name: str('subsystem name') }, required: ['id'], additionalProperties: false },
+          items: {
+            type: 'object',
+            properties: { id: str('subsystem id INSTANCE:CLASS:CODE:SUBSYSTEM', { pattern: ID_SUBSYSTEM }), name: str('subsystem name') },
+            required: ['id'],
+            additionalProperties: false,
+          },
         },
         configurationSigning: {
           type: 'object',
-          description: 'The configuration signing keys of the central server, per source: plan shows a due key change and health the active key’s age (xrdctl rotate config-signing makes the change).',
+          description:
+            'The configuration signing keys of the central server, per source: plan shows a due key change and health the active key’s age (xrdctl rotate config-signing makes the change).',
           properties: { internal: signingKeySpec('internal'), external: signingKeySpec('external') },
           additionalProperties: false,
         },
@@ -194,7 +231,11 @@ export const manifestSchema: S = {
           address: str('public address registered with the auth certificate', { 'x-expand': true }),
           token: {
             type: 'object',
-            properties: { id: str('token id (0 = software token)', { default: '0' }), pin: secretRef, login: { type: 'boolean', default: true, description: 'keep the token logged in' } },
+            properties: {
+              id: str('token id (0 = software token)', { default: '0' }),
+              pin: secretRef,
+              login: { type: 'boolean', default: true, description: 'keep the token logged in' },
+            },
             additionalProperties: false,
           },
           initialize: {
@@ -204,7 +245,10 @@ export const manifestSchema: S = {
               anchor: {
                 type: 'object',
                 description: 'The configuration anchor: a file (relative to this manifest), or downloaded from the central server’s internal source.',
-                properties: { file: str('anchor XML file'), fromCentralServer: { type: 'boolean', const: true, description: 'download it from the central server' } },
+                properties: {
+                  file: str('anchor XML file'),
+                  fromCentralServer: { type: 'boolean', const: true, description: 'download it from the central server' },
+                },
                 minProperties: 1,
                 maxProperties: 1,
                 additionalProperties: false,
@@ -216,7 +260,13 @@ export const manifestSchema: S = {
           timestampingServices: {
             type: 'array',
             description: 'Timestamping services to use, by the name or URL global configuration approves them under.',
-            items: { type: 'object', properties: { name: str('approved name', { minLength: 1 }), url: str('approved URL', { minLength: 1 }) }, minProperties: 1, maxProperties: 1, additionalProperties: false },
+            items: {
+              type: 'object',
+              properties: { name: str('approved name', { minLength: 1 }), url: str('approved URL', { minLength: 1 }) },
+              minProperties: 1,
+              maxProperties: 1,
+              additionalProperties: false,
+            },
           },
           certificates: {
             type: 'object',
@@ -224,7 +274,11 @@ export const manifestSchema: S = {
             additionalProperties: false,
           },
           clients: { type: 'array', items: client },
-          prune: { type: 'object', properties: { clients: { type: 'boolean', default: false, description: 'unregister and delete subsystems the manifest does not list' } }, additionalProperties: false },
+          prune: {
+            type: 'object',
+            properties: { clients: { type: 'boolean', default: false, description: 'unregister and delete subsystems the manifest does not list' } },
+            additionalProperties: false,
+          },
         },
         required: ['name', 'url', 'apiKey', 'id'],
         additionalProperties: false,
@@ -238,7 +292,18 @@ export const manifestSchema: S = {
         critDays: { type: 'integer', minimum: 0, description: 'certificate CRITICAL below this many days left (default 7)' },
         minimumVersion: str('oldest acceptable X-Road version of the security servers, e.g. 7.6.0', { pattern: '^\\d+(\\.\\d+){0,2}$' }),
         ...Object.fromEntries(
-          ['registrationPending', 'gcAgeWarn', 'gcAgeCrit', 'ocspAgeWarn', 'ocspAgeCrit', 'tsaFailCrit', 'requestAge', 'csGenerationWarn', 'csGenerationCrit', 'timeout'].map((k) => [
+          [
+            'registrationPending',
+            'gcAgeWarn',
+            'gcAgeCrit',
+            'ocspAgeWarn',
+            'ocspAgeCrit',
+            'tsaFailCrit',
+            'requestAge',
+            'csGenerationWarn',
+            'csGenerationCrit',
+            'timeout',
+          ].map((k) => [
             k,
             { type: ['integer', 'string'], pattern: '^\\d+(\\.\\d+)?[smhdw]?$', minimum: 0, description: `${k}: seconds, or a number with s, m, h, d or w` },
           ]),

@@ -31,7 +31,11 @@ const BAD_REFERENCE = /\$\{(?![A-Za-z_][A-Za-z0-9_]*\})[^}]{0,40}\}?/;
  * `offline`: `${VAR}` references are checked for their syntax only and left unexpanded (validate needs no
  * environment); otherwise each must be set (plan and apply send the values).
  */
-export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, opts: { offline?: boolean } = {}): { errors: ManifestError[]; expansions: Expansion[] } {
+export function semanticChecks(
+  sources: SourceFile[],
+  env: NodeJS.ProcessEnv,
+  opts: { offline?: boolean } = {},
+): { errors: ManifestError[]; expansions: Expansion[] } {
   const errors: ManifestError[] = [];
   const expansions: Expansion[] = [];
   const err = (src: SourceFile, path: (string | number)[], msg: string, hint?: string) => errors.push(new ManifestError(positionOf(src, path), msg, { hint }));
@@ -46,7 +50,12 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, op
     if (typeof v !== 'string' || !v.includes('${')) return;
     const bad = BAD_REFERENCE.exec(v);
     if (bad) {
-      err(src, [...path, key], `'${preview(bad[0])}' is not a variable reference`, 'write ${NAME}: a letter or _ followed by letters, digits or _, closed by }');
+      err(
+        src,
+        [...path, key],
+        `'${preview(bad[0])}' is not a variable reference`,
+        'write ${NAME}: a letter or _ followed by letters, digits or _, closed by }',
+      );
       return;
     }
     if (opts.offline) return;
@@ -92,9 +101,21 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, op
 
   for (const src of sources) {
     const d = src.data as Obj;
-    if (String(d.instance) !== instance) err(src, ['instance'], `instance ${d.instance} differs from ${instance} in ${where(first, ['instance'])}`, 'all files of one manifest describe one instance');
+    if (String(d.instance) !== instance)
+      err(
+        src,
+        ['instance'],
+        `instance ${d.instance} differs from ${instance} in ${where(first, ['instance'])}`,
+        'all files of one manifest describe one instance',
+      );
     if (d.centralServer) {
-      if (central) err(src, ['centralServer'], `a second centralServer (the first is in ${where(central.src, ['centralServer'])})`, 'declare the central server in one file');
+      if (central)
+        err(
+          src,
+          ['centralServer'],
+          `a second centralServer (the first is in ${where(central.src, ['centralServer'])})`,
+          'declare the central server in one file',
+        );
       else central = { src };
       const cs = obj(d.centralServer);
       expand(src, cs, 'url', ['centralServer']);
@@ -122,7 +143,8 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, op
       const prevId = serverIds.get(s.id);
       if (prevId) err(src, [...sp, 'id'], `server id ${s.id} is declared twice (also at ${prevId})`);
       else serverIds.set(s.id, where(src, [...sp, 'id']));
-      if (!String(s.id).startsWith(`${instance}:`)) err(src, [...sp, 'id'], `server id ${s.id} is not of instance ${instance}`, `ids start with the instance: ${instance}:CLASS:CODE:SERVERCODE`);
+      if (!String(s.id).startsWith(`${instance}:`))
+        err(src, [...sp, 'id'], `server id ${s.id} is not of instance ${instance}`, `ids start with the instance: ${instance}:CLASS:CODE:SERVERCODE`);
       const owner = String(s.id).split(':').slice(0, 3).join(':');
       const clientIds = new Set<string>();
       const clients = objs(s.clients);
@@ -143,24 +165,33 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, op
           expand(src, sd, 'url', dp);
           if (urls.has(sd.url)) err(src, [...dp, 'url'], `service description ${sd.url} is declared twice for ${c.id}`);
           urls.add(sd.url);
-          if (sd.type !== 'WSDL' && !sd.restServiceCode) err(src, dp, `a ${sd.type} service description needs restServiceCode`, 'restServiceCode: the service code clients call');
+          if (sd.type !== 'WSDL' && !sd.restServiceCode)
+            err(src, dp, `a ${sd.type} service description needs restServiceCode`, 'restServiceCode: the service code clients call');
           if (sd.type === 'WSDL' && sd.restServiceCode) err(src, [...dp, 'restServiceCode'], 'restServiceCode is for REST and OPENAPI3 descriptions only');
           objs(sd.services).forEach((sv: Obj, vi: number) => {
             const vp = [...dp, 'services', vi];
             expand(src, sv, 'url', vp);
             if (codes.has(sv.code)) err(src, [...vp, 'code'], `service code ${sv.code} is declared twice for ${c.id}`);
             codes.add(sv.code);
-            if (sd.type === 'REST' && sd.restServiceCode && sv.code !== sd.restServiceCode) err(src, [...vp, 'code'], `a REST description has one service, ${sd.restServiceCode}; not ${sv.code}`);
+            if (sd.type === 'REST' && sd.restServiceCode && sv.code !== sd.restServiceCode)
+              err(src, [...vp, 'code'], `a REST description has one service, ${sd.restServiceCode}; not ${sv.code}`);
             if (sd.type === 'WSDL' && sv.endpoints?.length) err(src, [...vp, 'endpoints'], 'endpoints are for REST and OPENAPI3 services only');
             list(sv.accessRights).forEach((subj: string, ai: number) => {
               if (typeof subj !== 'string') return;
               const ap = [...vp, 'accessRights', ai];
               if (subj.startsWith('local:')) {
-                if (!groups.has(subj.slice(6)) && !objs(c.localGroups).some((g: Obj) => g.code === subj.slice(6))) err(src, ap, `local group ${subj.slice(6)} is not declared for ${c.id}`, `declare it under clients[${ci}].localGroups`);
+                if (!groups.has(subj.slice(6)) && !objs(c.localGroups).some((g: Obj) => g.code === subj.slice(6)))
+                  err(src, ap, `local group ${subj.slice(6)} is not declared for ${c.id}`, `declare it under clients[${ci}].localGroups`);
                 return;
               }
               const parts = subj.split(':');
-              if (parts.length === 3) err(src, ap, `${subj} is a member; access rights go to subsystems, global groups or local groups`, 'use INSTANCE:CLASS:CODE:SUBSYSTEM, INSTANCE:GROUP or local:CODE');
+              if (parts.length === 3)
+                err(
+                  src,
+                  ap,
+                  `${subj} is a member; access rights go to subsystems, global groups or local groups`,
+                  'use INSTANCE:CLASS:CODE:SUBSYSTEM, INSTANCE:GROUP or local:CODE',
+                );
               else if (parts.length !== 4 && parts.length !== 2) err(src, ap, `'${subj}' is not a subsystem id, global group or local:CODE`);
               else if (parts[0] !== instance && parts.length === 4) {
                 /* a subsystem of a federated instance is allowed */
@@ -179,7 +210,13 @@ export function semanticChecks(sources: SourceFile[], env: NodeJS.ProcessEnv, op
       const signMembers = new Set<string>();
       signs.forEach((sc, i) => {
         const members = new Set([owner, ...clients.map((c) => String(c.id).split(':').slice(0, 3).join(':'))]);
-        if (!members.has(sc.member)) err(src, [...sp, 'certificates', 'sign', i, 'member'], `sign certificate for ${sc.member}, which is neither the owner (${owner}) nor a client of ${s.name}`, 'add the member (or one of its subsystems) under clients');
+        if (!members.has(sc.member))
+          err(
+            src,
+            [...sp, 'certificates', 'sign', i, 'member'],
+            `sign certificate for ${sc.member}, which is neither the owner (${owner}) nor a client of ${s.name}`,
+            'add the member (or one of its subsystems) under clients',
+          );
         if (signMembers.has(sc.member)) err(src, [...sp, 'certificates', 'sign', i, 'member'], `a second sign certificate for ${sc.member} on ${s.name}`);
         signMembers.add(sc.member);
       });
@@ -199,7 +236,12 @@ function hygiene(src: SourceFile, report: Report): void {
   const walk = (v: unknown, path: (string | number)[]) => {
     if (typeof v === 'string') {
       const bad = findUnsafeChar(v);
-      if (bad) report(path, `'${preview(v)}' contains ${bad.label} at character ${bad.index + 1}`, 'invisible, bidirectional and control characters are refused (a look-alike id reads like the real one)');
+      if (bad)
+        report(
+          path,
+          `'${preview(v)}' contains ${bad.label} at character ${bad.index + 1}`,
+          'invisible, bidirectional and control characters are refused (a look-alike id reads like the real one)',
+        );
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
   };

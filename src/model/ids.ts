@@ -16,6 +16,9 @@ export function memberOf(id: string): string {
 }
 
 /** the API's client id form: as given, upper/lower case kept */
-export function clientApiId(c: { instance_id?: string; member_class: string; member_code: string; subsystem_code?: string; id?: string }, instance: string): string {
+export function clientApiId(
+  c: { instance_id?: string; member_class: string; member_code: string; subsystem_code?: string; id?: string },
+  instance: string,
+): string {
   return c.id ?? [c.instance_id ?? instance, c.member_class, c.member_code, ...(c.subsystem_code ? [c.subsystem_code] : [])].join(':');
 }

@@ -25,13 +25,19 @@ export function humanHealth(r: HealthReport, c: ChalkInstance, o: { verbose?: bo
       if (x.status !== 'OK' && x.remedy) remedies.push(`${c.bold(`${s.server} ${x.name}:`)} ${x.remedy}`);
     }
   }
-  const table = renderTable(rows, [
-    { header: 'SERVER', get: (x) => x.server },
-    { header: 'CHECK', get: (x) => x.check },
-    { header: 'STATUS', get: (x) => colorStatus(c, x.status) },
-    { header: 'MESSAGE', get: (x) => x.message },
-  ], (h) => c.bold(h));
-  const counts = (['CRITICAL', 'WARNING', 'UNKNOWN', 'OK'] as const).map((st) => [st, r.servers.filter((s) => s.status === st).length] as const).filter(([, n]) => n);
+  const table = renderTable(
+    rows,
+    [
+      { header: 'SERVER', get: (x) => x.server },
+      { header: 'CHECK', get: (x) => x.check },
+      { header: 'STATUS', get: (x) => colorStatus(c, x.status) },
+      { header: 'MESSAGE', get: (x) => x.message },
+    ],
+    (h) => c.bold(h),
+  );
+  const counts = (['CRITICAL', 'WARNING', 'UNKNOWN', 'OK'] as const)
+    .map((st) => [st, r.servers.filter((s) => s.status === st).length] as const)
+    .filter(([, n]) => n);
   const head = `${colorStatus(c, r.status)}: ${r.servers.length} server(s): ${counts.map(([st, n]) => `${n} ${st}`).join(', ')}`;
   return [head, '', table, ...(remedies.length ? ['', c.bold('To fix:'), ...remedies.map((x) => `  ${x}`)] : [])].join('\n');
 }
@@ -78,7 +84,10 @@ export function nagiosHealth(r: HealthReport): string {
 // ---------- Prometheus text exposition ----------
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(',')}}`;
 
 function family(name: string, help: string, samples: string[]): string[] {
   return samples.length ? [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples] : [];
@@ -98,17 +107,40 @@ export function prometheusHealth(r: HealthReport): string {
   }
   const certSeen = new Set<string>();
   const certSamples = r.servers.flatMap((s) =>
-    s.certificates.filter((c) => !certSeen.has(s.server + c.hash) && certSeen.add(s.server + c.hash)).map((c) => `xrdctl_certificate_expiry_days${labels({ server: s.server, usage: c.usage, hash: c.hash, member: c.ownerId ?? '', status: c.status, counts: String(c.counts) })} ${c.daysToExpiry}`),
+    s.certificates
+      .filter((c) => !certSeen.has(s.server + c.hash) && certSeen.add(s.server + c.hash))
+      .map(
+        (c) =>
+          `xrdctl_certificate_expiry_days${labels({ server: s.server, usage: c.usage, hash: c.hash, member: c.ownerId ?? '', status: c.status, counts: String(c.counts) })} ${c.daysToExpiry}`,
+      ),
   );
   const at = Math.floor(Date.parse(r.checkedAt) / 1000);
-  return [
-    ...family('xrdctl_health_status', 'Worst status of a server: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', r.servers.map((s) => `xrdctl_health_status${labels({ server: s.server, kind: s.kind })} ${RANK[s.status]}`)),
-    ...family('xrdctl_health_check_status', 'Status of one check of a server: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', checkSamples),
-    ...family('xrdctl_certificate_expiry_days', 'Days until the certificate expires (negative: expired); counts="true" for the ones in use or that should be.', certSamples),
-    ...family('xrdctl_health_scrape_success', '1 if the server could be asked (reachable, TLS, API key), else 0.', r.servers.map((s) => `xrdctl_health_scrape_success${labels({ server: s.server })} ${s.reached ? 1 : 0}`)),
-    ...family('xrdctl_health_scrape_duration_seconds', 'Time the checks of a server took.', r.servers.map((s) => `xrdctl_health_scrape_duration_seconds${labels({ server: s.server })} ${s.durationMs / 1000}`)),
-    ...family('xrdctl_health_last_run_timestamp_seconds', 'When this report was made (Unix time).', [`xrdctl_health_last_run_timestamp_seconds ${at}`]),
-  ].join('\n') + '\n';
+  return (
+    [
+      ...family(
+        'xrdctl_health_status',
+        'Worst status of a server: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',
+        r.servers.map((s) => `xrdctl_health_status${labels({ server: s.server, kind: s.kind })} ${RANK[s.status]}`),
+      ),
+      ...family('xrdctl_health_check_status', 'Status of one check of a server: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', checkSamples),
+      ...family(
+        'xrdctl_certificate_expiry_days',
+        'Days until the certificate expires (negative: expired); counts="true" for the ones in use or that should be.',
+        certSamples,
+      ),
+      ...family(
+        'xrdctl_health_scrape_success',
+        '1 if the server could be asked (reachable, TLS, API key), else 0.',
+        r.servers.map((s) => `xrdctl_health_scrape_success${labels({ server: s.server })} ${s.reached ? 1 : 0}`),
+      ),
+      ...family(
+        'xrdctl_health_scrape_duration_seconds',
+        'Time the checks of a server took.',
+        r.servers.map((s) => `xrdctl_health_scrape_duration_seconds${labels({ server: s.server })} ${s.durationMs / 1000}`),
+      ),
+      ...family('xrdctl_health_last_run_timestamp_seconds', 'When this report was made (Unix time).', [`xrdctl_health_last_run_timestamp_seconds ${at}`]),
+    ].join('\n') + '\n'
+  );
 }
 
 export type { CheckResult };

@@ -195,7 +195,15 @@ export class Output {
     // several problems (a manifest's): each line with its own hint, as --json has them, then how many
     const parts: XrdError[] = e instanceof ManifestErrors && e.errors.length ? e.errors : [e];
     for (const p of parts) {
-      this.stderr.write(toTerminal(p.oneLine().split('\n').map((l) => `${label} ${l}`).join('\n')) + '\n');
+      this.stderr.write(
+        toTerminal(
+          p
+            .oneLine()
+            .split('\n')
+            .map((l) => `${label} ${l}`)
+            .join('\n'),
+        ) + '\n',
+      );
       if (p.hint) this.stderr.write(toTerminal(`${parts.length > 1 ? '  ' : ''}${this.err.dim('hint:')} ${cleanText(p.hint, { oneLine: true })}`) + '\n');
     }
     if (parts.length > 1) this.stderr.write(toTerminal(`${parts.length} problems found`) + '\n');
@@ -253,7 +261,10 @@ export class Output {
    * Progress of parallel work on named lanes (servers). On a terminal: listr2, one live row per lane.
    * Otherwise: one line per message on stderr, or JSON lines with --json (stdout stays the result's).
    */
-  async lanes<T>(names: string[], fn: (lane: { update(name: string, msg: string): void; event(e: object): void; end(name: string, error?: string): void }) => Promise<T>): Promise<T> {
+  async lanes<T>(
+    names: string[],
+    fn: (lane: { update(name: string, msg: string): void; event(e: object): void; end(name: string, error?: string): void }) => Promise<T>,
+  ): Promise<T> {
     const live = !this.json && !this.quiet && !!this.stderr.isTTY && !this.env.CI && this.env.TERM !== 'dumb' && names.length > 0;
     if (!live) {
       return fn({
@@ -287,7 +298,12 @@ export class Output {
           if (err) throw new Error(cleanText(redact(err), { oneLine: true }));
         },
       })),
-      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseErrors: false } },
+      {
+        concurrent: true,
+        exitOnError: false,
+        registerSignalListeners: false,
+        rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stderr, stderr) }), collapseErrors: false },
+      },
     );
     const running = list.run().catch(() => undefined);
     try {

@@ -9,7 +9,7 @@ const MAX_VALUE = 80;
 /** One value of a diff as the reader would write it: strings quoted, nothing as (none), long values cut. */
 function shown(v: unknown): string {
   if (v === undefined || v === null) return '(none)';
-  const t = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const t = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return t.length > MAX_VALUE ? `${t.slice(0, MAX_VALUE - 1)}…` : t;
 }
 
@@ -40,7 +40,8 @@ export function renderPlan(o: Output, plan: Plan): void {
         continue;
       }
       o.print(color[ch.op](`  ${SIGN[ch.op]} ${ch.summary}${ch.prune ? ' (prune)' : ''}`));
-      if (ch.op === 'update') for (const [field, d] of Object.entries(ch.diff ?? {})) o.print(`      ${field}: ${c.red(shown(d.from))} → ${c.green(shown(d.to))}`);
+      if (ch.op === 'update')
+        for (const [field, d] of Object.entries(ch.diff ?? {})) o.print(`      ${field}: ${c.red(shown(d.from))} → ${c.green(shown(d.to))}`);
     }
   }
   if (leftAlone.length) {
@@ -78,11 +79,18 @@ export function renderApply(o: Output, r: { check: boolean; changed: boolean; pl
     return;
   }
   for (const s of r.result.servers) {
-    if (s.failed) o.print(`${o.out.bold(s.server)}: ${o.out.red('failed')} at ${s.failed.change}: ${s.failed.error}${s.skipped.length ? ` (${s.skipped.length} step(s) that depend on it not run; rerun apply to continue)` : ''}`);
+    if (s.failed)
+      o.print(
+        `${o.out.bold(s.server)}: ${o.out.red('failed')} at ${s.failed.change}: ${s.failed.error}${s.skipped.length ? ` (${s.skipped.length} step(s) that depend on it not run; rerun apply to continue)` : ''}`,
+      );
     else if (s.skipped.length) o.print(`${o.out.bold(s.server)}: ${o.out.yellow(`${s.skipped.length} step(s) not run`)}; rerun apply to continue`);
     else if (s.changed) o.print(`${o.out.bold(s.server)}: ${o.out.green(`${s.applied.length} change(s) applied`)}`);
   }
-  o.print(r.result.ok ? o.out.green(`Apply complete (${r.requests} requests).`) : o.out.red('Apply failed; the servers are consistent and a rerun continues from what they report.'));
+  o.print(
+    r.result.ok
+      ? o.out.green(`Apply complete (${r.requests} requests).`)
+      : o.out.red('Apply failed; the servers are consistent and a rerun continues from what they report.'),
+  );
 }
 
 /** Servers a plan could not read, as warnings on stderr (also with --json, where stdout is the document). */

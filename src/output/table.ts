@@ -9,13 +9,26 @@ export interface Column<T> {
 }
 
 export function renderTable<T>(rows: T[], columns: Column<T>[], style: (h: string) => string = (h) => h): string {
-  const cells = rows.map((r) => columns.map((c) => {
-    const v = c.get(r);
-    return v === undefined || v === null ? '' : cleanMarked(String(v), { oneLine: true });
-  }));
+  const cells = rows.map((r) =>
+    columns.map((c) => {
+      const v = c.get(r);
+      return v === undefined || v === null ? '' : cleanMarked(String(v), { oneLine: true });
+    }),
+  );
   const widths = columns.map((c, i) => cells.reduce((w, row) => Math.max(w, visibleLength(row[i]!)), c.header.length));
   const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - visibleLength(s)));
-  const lines = [columns.map((c, i) => style(pad(c.header, widths[i]!))).join('  ').trimEnd()];
-  for (const row of cells) lines.push(row.map((s, i) => pad(s, widths[i]!)).join('  ').trimEnd());
+  const lines = [
+    columns
+      .map((c, i) => style(pad(c.header, widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  ];
+  for (const row of cells)
+    lines.push(
+      row
+        .map((s, i) => pad(s, widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   return lines.join('\n');
 }

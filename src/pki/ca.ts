@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 /** A random positive serial, lower-case hex, 16 bytes, never with a leading zero byte. */
 export function newSerial(): string {
   const b = randomBytes(16);
-  b[0] = (b[0]! & 0x7f) || 1;
+  b[0] = b[0]! & 0x7f || 1;
   return b.toString('hex');
 }
 
@@ -75,7 +75,13 @@ export function createTlsCertificate(cn: string, o: { now?: Date; validityDays?:
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' },
+      ],
+    },
   ]);
   signCertificate(c, kp.privateKeyPem);
   return { ...kp, certPem: forge.pki.certificateToPem(c).replace(/\r\n/g, '\n') };

@@ -7,7 +7,10 @@ export function pemToDer(pem: string): Buffer {
 }
 
 export function derToPem(der: Buffer, label: string): string {
-  return `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+  return `-----BEGIN ${label}-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END ${label}-----\n`;
 }
 
 /** SHA-256 as upper-case hex: X-Road's certificate hash. */

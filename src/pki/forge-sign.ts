@@ -13,8 +13,14 @@ export interface NameField {
 }
 
 const NAME_OIDS: Record<string, string> = {
-  C: '2.5.4.6', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3', L: '2.5.4.7', ST: '2.5.4.8',
-  serialNumber: '2.5.4.5', businessCategory: '2.5.4.15',
+  C: '2.5.4.6',
+  O: '2.5.4.10',
+  OU: '2.5.4.11',
+  CN: '2.5.4.3',
+  L: '2.5.4.7',
+  ST: '2.5.4.8',
+  serialNumber: '2.5.4.5',
+  businessCategory: '2.5.4.15',
   // SK's profile spells serialNumber "SN" (BouncyCastle's name)
   SN: '2.5.4.5',
 };

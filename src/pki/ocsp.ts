@@ -8,9 +8,12 @@ type CertInput = Buffer | string;
 export type OcspStatus = 'good' | 'revoked' | 'unknown';
 
 const SIG_HASH: Record<string, string> = {
-  '1.2.840.113549.1.1.5': 'sha1', '1.2.840.113549.1.1.11': 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.113549.1.1.5': 'sha1',
+  '1.2.840.113549.1.1.11': 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.10045.4.3.2': 'sha256',
+  '1.2.840.10045.4.3.3': 'sha384',
 };
 
 function pkiCert(c: CertInput): pkijs.Certificate {
@@ -18,7 +21,9 @@ function pkiCert(c: CertInput): pkijs.Certificate {
 }
 
 function hex(v: ArrayBuffer | Uint8Array): string {
-  return Buffer.from(v instanceof Uint8Array ? v : new Uint8Array(v)).toString('hex').toUpperCase();
+  return Buffer.from(v instanceof Uint8Array ? v : new Uint8Array(v))
+    .toString('hex')
+    .toUpperCase();
 }
 
 /** A DER OCSP request for cert (CertID with SHA-1, as X-Road and most responders expect). */
@@ -192,7 +197,13 @@ export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: st
 export async function queryOcsp(url: string, cert: CertInput, issuer: CertInput, opts: { timeoutMs?: number } = {}): Promise<ParsedOcspResponse> {
   const body = await buildOcspRequest(cert, issuer);
   const { requestBytes } = await import('../http/plain.js');
-  const res = await requestBytes(url, { body, contentType: 'application/ocsp-request', accept: 'application/ocsp-response', timeoutMs: opts.timeoutMs ?? 5000, what: `OCSP responder ${url}` });
+  const res = await requestBytes(url, {
+    body,
+    contentType: 'application/ocsp-request',
+    accept: 'application/ocsp-response',
+    timeoutMs: opts.timeoutMs ?? 5000,
+    what: `OCSP responder ${url}`,
+  });
   if (res.status < 200 || res.status > 299) throw new XrdError(`OCSP responder ${url} answered HTTP ${res.status}`);
   const der = res.body;
   return parseOcspResponse(der, issuer, parseCertificate(cert).serialHex);

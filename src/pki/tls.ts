@@ -12,7 +12,14 @@ export function generateTlsKey(bits: number): string {
   return generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
-const SHORT: Record<string, string> = { CN: 'commonName', C: 'countryName', O: 'organizationName', OU: 'organizationalUnitName', L: 'localityName', ST: 'stateOrProvinceName' };
+const SHORT: Record<string, string> = {
+  CN: 'commonName',
+  C: 'countryName',
+  O: 'organizationName',
+  OU: 'organizationalUnitName',
+  L: 'localityName',
+  ST: 'stateOrProvinceName',
+};
 
 /** `CN=is.example.org` → a subject attribute; serialNumber and other OIDs by dotted number also work. */
 export function subjectAttr(pair: string): forge.pki.CertificateField {

@@ -88,7 +88,10 @@ export function parseCertificate(bytes: Buffer | string): ParsedCertificate {
   }
   const san = (x.subjectAltName ?? '').split(/,\s*/).filter(Boolean);
   const spki = x.publicKey.export({ type: 'spki', format: 'der' });
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   return {
     subject: x.subject,
     issuer: x.issuer,

@@ -47,13 +47,23 @@ export function anchorFile(id: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** The signing keys of one source, on whichever token holds them. */
-export async function sourceKeys(cs: CentralServerApi, source: 'INTERNAL' | 'EXTERNAL'): Promise<(ConfigurationSigningKey & { token: string; tokenLoggedIn: boolean })[]> {
+export async function sourceKeys(
+  cs: CentralServerApi,
+  source: 'INTERNAL' | 'EXTERNAL',
+): Promise<(ConfigurationSigningKey & { token: string; tokenLoggedIn: boolean })[]> {
   const tokens = await cs.getTokens();
-  return tokens.flatMap((t) => (t.configuration_signing_keys ?? []).filter((k) => k.source_type === source).map((k) => ({ ...k, token: t.id, tokenLoggedIn: t.logged_in })));
+  return tokens.flatMap((t) =>
+    (t.configuration_signing_keys ?? []).filter((k) => k.source_type === source).map((k) => ({ ...k, token: t.id, tokenLoggedIn: t.logged_in })),
+  );
 }
 
 /** Re-read until `test` holds: bounded by the rotation's timeout, polling every pollMs. */
-async function poll<T>(ctx: ConfigSigningContext, j: ConfigSigningJournal, probe: () => Promise<T>, test: (v: T) => boolean): Promise<{ ok: boolean; last: T }> {
+async function poll<T>(
+  ctx: ConfigSigningContext,
+  j: ConfigSigningJournal,
+  probe: () => Promise<T>,
+  test: (v: T) => boolean,
+): Promise<{ ok: boolean; last: T }> {
   const deadline = Date.now() + j.options.timeoutMs;
   let last = await probe();
   for (let i = 0; i < 100_000 && !test(last); i++) {
@@ -79,7 +89,12 @@ async function probe(api: SecurityServerApi): Promise<Probe> {
 
 function api(ctx: ConfigSigningContext, j: ConfigSigningJournal, name: string): SecurityServerApi {
   const a = ctx.servers.get(name);
-  if (!a) throw new ConflictError(`${name} is in the rotation but no longer in the manifest`, { server: name, step: 'connect', hint: `put it back in ${j.source.manifest.join(', ')}, or xrdctl rotate abort ${j.id}` });
+  if (!a)
+    throw new ConflictError(`${name} is in the rotation but no longer in the manifest`, {
+      server: name,
+      step: 'connect',
+      hint: `put it back in ${j.source.manifest.join(', ')}, or xrdctl rotate abort ${j.id}`,
+    });
   return a;
 }
 
@@ -93,7 +108,13 @@ async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): 
 }
 
 /** Wait for each named server to download (and verify) a configuration newer than its baseline (its own clock). */
-async function waitNewer(ctx: ConfigSigningContext, j: ConfigSigningJournal, names: string[], reached: ConfigSigningServer['state'], after: (name: string) => number): Promise<void> {
+async function waitNewer(
+  ctx: ConfigSigningContext,
+  j: ConfigSigningJournal,
+  names: string[],
+  reached: ConfigSigningServer['state'],
+  after: (name: string) => number,
+): Promise<void> {
   const open = new Set(names);
   await poll(
     ctx,
@@ -123,7 +144,12 @@ async function waitNewer(ctx: ConfigSigningContext, j: ConfigSigningJournal, nam
 
 /** The configuration the CS generated after `since` (its configuration parts' update time): the first one that lists a change. */
 async function generationAfter(ctx: ConfigSigningContext, j: ConfigSigningJournal, since: number): Promise<number | undefined> {
-  const r = await poll(ctx, j, async () => Math.max(0, ...(await ctx.cs.getConfigurationParts('INTERNAL')).map((p) => Date.parse(p.file_updated_at) || 0)), (t) => t > since);
+  const r = await poll(
+    ctx,
+    j,
+    async () => Math.max(0, ...(await ctx.cs.getConfigurationParts('INTERNAL')).map((p) => Date.parse(p.file_updated_at) || 0)),
+    (t) => t > since,
+  );
   return r.ok ? r.last : undefined;
 }
 
@@ -180,7 +206,8 @@ async function pushOne(ctx: ConfigSigningContext, j: ConfigSigningJournal, name:
 }
 
 async function pushAll(ctx: ConfigSigningContext, j: ConfigSigningJournal, names: string[]): Promise<void> {
-  if (!j.anchor) throw new ConflictError('no re-created anchor to push', { server: j.server, step: 'push-anchor', hint: `xrdctl rotate abort ${j.id}, then start again` });
+  if (!j.anchor)
+    throw new ConflictError('no re-created anchor to push', { server: j.server, step: 'push-anchor', hint: `xrdctl rotate abort ${j.id}, then start again` });
   const { readFileSync } = await import('node:fs');
   const xml = readFileSync(j.anchor.file);
   await pool(names, j.options.concurrency, (n) => pushOne(ctx, j, n, xml));
@@ -218,7 +245,8 @@ function intervals(j: ConfigSigningJournal): string {
     .join(', ');
 }
 
-const EXTERNAL_NOTE = 'the security servers of this instance verify the internal source; federated instances fetch the external one (give them the grace period before the old key goes)';
+const EXTERNAL_NOTE =
+  'the security servers of this instance verify the internal source; federated instances fetch the external one (give them the grace period before the old key goes)';
 
 const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
   'add-key': {
@@ -242,13 +270,25 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
       if (j.configSource === 'EXTERNAL') return skipped(EXTERNAL_NOTE);
       const created = Date.parse(j.new.createdAt ?? '');
       const gen = await generationAfter(ctx, j, Number.isFinite(created) ? created : Date.now() - 1);
-      if (gen === undefined) return { status: 'waiting', on: 'the central server', message: `no configuration generated since key ${j.new.keyId} was added; xrdctl rotate resume ${j.id} keeps waiting` };
+      if (gen === undefined)
+        return {
+          status: 'waiting',
+          on: 'the central server',
+          message: `no configuration generated since key ${j.new.keyId} was added; xrdctl rotate resume ${j.id} keeps waiting`,
+        };
       ctx.progress(`generated ${new Date(gen).toISOString()}: waiting for every server to download it`);
       const names = Object.keys(j.servers).filter((n) => j.servers[n]!.state !== 'seen' && j.servers[n]!.state !== 'verified');
       await waitNewer(ctx, j, names, 'seen', () => gen);
       const left = notReached(j, 'seen');
-      if (left.length) return { status: 'waiting', on: 'global configuration distribution', message: `not yet seen the new verification certificate: ${left.join(', ')}; the old key still signs. xrdctl rotate resume ${j.id}` };
-      return done(`every server (${Object.keys(j.servers).length}) downloaded a configuration listing the new verification certificate`, { generatedAt: new Date(gen).toISOString() });
+      if (left.length)
+        return {
+          status: 'waiting',
+          on: 'global configuration distribution',
+          message: `not yet seen the new verification certificate: ${left.join(', ')}; the old key still signs. xrdctl rotate resume ${j.id}`,
+        };
+      return done(`every server (${Object.keys(j.servers).length}) downloaded a configuration listing the new verification certificate`, {
+        generatedAt: new Date(gen).toISOString(),
+      });
     },
   },
   'activate-key': {
@@ -256,13 +296,26 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
     irreversible: true,
     async run(ctx, j) {
       const k = (await sourceKeys(ctx.cs, j.configSource)).find((x) => x.id === j.new.keyId);
-      if (!k) throw new ConflictError(`the new key ${j.new.keyId} is gone from the central server`, { server: j.server, step: 'activate-key', hint: `xrdctl rotate abort ${j.id}, then start again` });
+      if (!k)
+        throw new ConflictError(`the new key ${j.new.keyId} is gone from the central server`, {
+          server: j.server,
+          step: 'activate-key',
+          hint: `xrdctl rotate abort ${j.id}, then start again`,
+        });
       if (k.active) return done(`key ${k.id} signs already`);
       if (j.mode === 'routine' && j.configSource === 'INTERNAL') {
         const left = notReached(j, 'seen');
-        if (left.length) throw new SafetyError(`refused: ${left.join(', ')} would not verify the configuration signed with the new key`, { server: j.server, step: 'activate-key', hint: `xrdctl rotate resume ${j.id}` });
+        if (left.length)
+          throw new SafetyError(`refused: ${left.join(', ')} would not verify the configuration signed with the new key`, {
+            server: j.server,
+            step: 'activate-key',
+            hint: `xrdctl rotate resume ${j.id}`,
+          });
       } else if (j.mode === 'emergency') {
-        await ctx.confirm('activate-key', `sign with the new key ${k.id} now: every security server stops verifying global configuration until it imports the re-created anchor`);
+        await ctx.confirm(
+          'activate-key',
+          `sign with the new key ${k.id} now: every security server stops verifying global configuration until it imports the re-created anchor`,
+        );
       }
       // taken before the request: the servers' outage starts after it, so intervals measured from it are upper bounds
       j.new.activatedAt = new Date().toISOString();
@@ -294,7 +347,12 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
         });
       }
       const left = notReached(j, 'verified');
-      if (left.length) return { status: 'waiting', on: 'global configuration distribution', message: `not yet seen verifying the new key: ${left.join(', ')}; xrdctl rotate resume ${j.id}` };
+      if (left.length)
+        return {
+          status: 'waiting',
+          on: 'global configuration distribution',
+          message: `not yet seen verifying the new key: ${left.join(', ')}; xrdctl rotate resume ${j.id}`,
+        };
       return done(`every server (${names.length ? Object.keys(j.servers).length : 0} checked) verifies the configuration signed with the new key`);
     },
   },
@@ -313,11 +371,18 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
     name: 'push-anchor',
     async run(ctx, j) {
       if (j.configSource === 'EXTERNAL') return skipped(`${EXTERNAL_NOTE}: give them ${j.anchor?.file}`);
-      await pushAll(ctx, j, Object.keys(j.servers).filter((n) => j.servers[n]!.state !== 'verified'));
+      await pushAll(
+        ctx,
+        j,
+        Object.keys(j.servers).filter((n) => j.servers[n]!.state !== 'verified'),
+      );
       const err = refusedError(j, 'push-anchor');
       if (err) throw err;
       const unreachable = Object.keys(j.servers).filter((n) => j.servers[n]!.state === 'unreachable');
-      return done(`the anchor is imported and verified on ${Object.keys(j.servers).length - unreachable.length} servers (unable to verify at most: ${intervals(j) || '-'})${unreachable.length ? `; unreachable: ${unreachable.join(', ')}` : ''}`, { unverifiedMs: Object.fromEntries(Object.entries(j.servers).map(([n, s]) => [n, s.unverifiedMs ?? null])) });
+      return done(
+        `the anchor is imported and verified on ${Object.keys(j.servers).length - unreachable.length} servers (unable to verify at most: ${intervals(j) || '-'})${unreachable.length ? `; unreachable: ${unreachable.join(', ')}` : ''}`,
+        { unverifiedMs: Object.fromEntries(Object.entries(j.servers).map(([n, s]) => [n, s.unverifiedMs ?? null])) },
+      );
     },
   },
   'delete-old-key': {
@@ -329,29 +394,50 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
       const keys = await sourceKeys(ctx.cs, j.configSource);
       const old = keys.find((k) => k.id === j.old!.keyId);
       if (!old) return done(`old key ${j.old.keyId} is gone already`);
-      if (old.active) throw new ConflictError(`the old key ${old.id} still signs: the new one is not active`, { server: j.server, step: 'delete-old-key', hint: `xrdctl rotate resume ${j.id}` });
+      if (old.active)
+        throw new ConflictError(`the old key ${old.id} still signs: the new one is not active`, {
+          server: j.server,
+          step: 'delete-old-key',
+          hint: `xrdctl rotate resume ${j.id}`,
+        });
       const from = j.steps.find((s) => s.name === (j.mode === 'routine' ? 'verify-servers' : 'push-anchor'))?.endedAt;
       const at = (from ? Date.parse(from) : Date.now()) + j.options.keepOldMs;
-      if (Date.now() < at) return { status: 'waiting', on: 'the grace period', message: `old key ${old.id} is deleted after ${new Date(at).toISOString()}: xrdctl rotate resume ${j.id}` };
+      if (Date.now() < at)
+        return {
+          status: 'waiting',
+          on: 'the grace period',
+          message: `old key ${old.id} is deleted after ${new Date(at).toISOString()}: xrdctl rotate resume ${j.id}`,
+        };
       if (j.configSource === 'INTERNAL') {
         // a server unreachable at the push that answers now gets the anchor first
         const down = new Set<string>();
         if (j.mode === 'emergency') {
           const back: string[] = [];
-          await Promise.all(Object.keys(j.servers).filter((n) => j.servers[n]!.state === 'unreachable').map(async (n) => ((await probe(api(ctx, j, n))).reachable ? back.push(n) : down.add(n))));
+          await Promise.all(
+            Object.keys(j.servers)
+              .filter((n) => j.servers[n]!.state === 'unreachable')
+              .map(async (n) => ((await probe(api(ctx, j, n))).reachable ? back.push(n) : down.add(n))),
+          );
           if (back.length) await pushAll(ctx, j, back);
         }
         // the invariant: no reachable server of the manifest trusts only the old key
         const problems: string[] = [];
         await Promise.all(
-          Object.entries(j.servers).filter(([n]) => !down.has(n)).map(async ([n, s]) => {
-            const p = await probe(api(ctx, j, n));
-            if (!p.reachable) return;
-            if (s.state !== 'verified') problems.push(`${n} is reachable but not seen verifying with the new key (${s.message ?? s.state})`);
-            else if (!p.ok) problems.push(`${n} reports globalconf FAIL${p.code ? ` (${p.code})` : ''}`);
-          }),
+          Object.entries(j.servers)
+            .filter(([n]) => !down.has(n))
+            .map(async ([n, s]) => {
+              const p = await probe(api(ctx, j, n));
+              if (!p.reachable) return;
+              if (s.state !== 'verified') problems.push(`${n} is reachable but not seen verifying with the new key (${s.message ?? s.state})`);
+              else if (!p.ok) problems.push(`${n} reports globalconf FAIL${p.code ? ` (${p.code})` : ''}`);
+            }),
         );
-        if (problems.length) throw new SafetyError(`refused to delete the old key ${old.id}: ${problems.sort().join('; ')}`, { server: j.server, step: 'delete-old-key', hint: `xrdctl rotate resume ${j.id} once they verify` });
+        if (problems.length)
+          throw new SafetyError(`refused to delete the old key ${old.id}: ${problems.sort().join('; ')}`, {
+            server: j.server,
+            step: 'delete-old-key',
+            hint: `xrdctl rotate resume ${j.id} once they verify`,
+          });
       }
       await ctx.confirm('delete-old-key', `delete the old configuration signing key ${old.id} of the central server (cannot be undone)`);
       await ctx.cs.deleteSigningKey(old.id);
@@ -371,14 +457,19 @@ const STEPS: Record<ConfigSigningStepName, ConfigSigningStep> = {
       await pushAll(ctx, j, reachable);
       const err = refusedError(j, 'seal-anchor');
       if (err) throw err;
-      return done(`anchor ${a.hash} without the old key imported on ${reachable.filter((n) => j.servers[n]!.anchorHash === a.hash).length} servers`, { hash: a.hash });
+      return done(`anchor ${a.hash} without the old key imported on ${reachable.filter((n) => j.servers[n]!.anchorHash === a.hash).length} servers`, {
+        hash: a.hash,
+      });
     },
   },
   'finish-servers': {
     name: 'finish-servers',
     async run(ctx, j) {
       const left = owing(j);
-      if (j.configSource === 'EXTERNAL' || !left.length) return done(j.configSource === 'EXTERNAL' ? EXTERNAL_NOTE : `every server verifies with the new key (unable to verify at most: ${intervals(j) || '-'})`);
+      if (j.configSource === 'EXTERNAL' || !left.length)
+        return done(
+          j.configSource === 'EXTERNAL' ? EXTERNAL_NOTE : `every server verifies with the new key (unable to verify at most: ${intervals(j) || '-'})`,
+        );
       await pushAll(ctx, j, left);
       const err = refusedError(j, 'finish-servers');
       if (err) throw err;

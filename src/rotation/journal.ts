@@ -24,7 +24,8 @@ export type RotationStepName =
   | 'delete-old';
 
 /** The steps of the configuration signing key runbooks (UG-CS §5.4: regular and emergency change). */
-export type ConfigSigningStepName = 'add-key' | 'wait-distributed' | 'activate-key' | 'verify-servers' | 'recreate-anchor' | 'push-anchor' | 'delete-old-key' | 'seal-anchor' | 'finish-servers';
+export type ConfigSigningStepName =
+  'add-key' | 'wait-distributed' | 'activate-key' | 'verify-servers' | 'recreate-anchor' | 'push-anchor' | 'delete-old-key' | 'seal-anchor' | 'finish-servers';
 
 export type RotationUsage = 'auth' | 'sign';
 export type StepStatus = 'pending' | 'done' | 'skipped' | 'failed' | 'waiting';
@@ -35,7 +36,17 @@ export type JournalIssuer =
   | { type: 'server-acme' }
   | { type: 'command'; command: string; timeoutMs: number }
   | { type: 'manual'; csrFile: string; certFile: string }
-  | { type: 'acme'; directoryUrl: string; caBundleFile?: string; accountKeyFile: string; email?: string; eabKid?: string; eabHmacRef?: string; httpPort?: number; timeoutMs: number };
+  | {
+      type: 'acme';
+      directoryUrl: string;
+      caBundleFile?: string;
+      accountKeyFile: string;
+      email?: string;
+      eabKid?: string;
+      eabHmacRef?: string;
+      httpPort?: number;
+      timeoutMs: number;
+    };
 
 export interface JournalStep {
   name: RotationStepName | ConfigSigningStepName;
@@ -185,8 +196,10 @@ export function loadJournal(id: string, env: NodeJS.ProcessEnv = process.env): A
   } catch (e) {
     throw new UsageError(`${p}: not a rotation journal: ${(e as Error).message}`);
   }
-  if (j?.format !== 'xrdctl-rotation/1' || j.id !== id || !Array.isArray(j.steps)) throw new UsageError(`${p}: not a rotation journal (format xrdctl-rotation/1)`);
-  if (j.kind !== undefined && j.kind !== 'certificate' && j.kind !== 'config-signing') throw new UsageError(`${p}: a rotation of kind '${String(j.kind)}' this xrdctl does not know`, { hint: 'a newer xrdctl wrote it' });
+  if (j?.format !== 'xrdctl-rotation/1' || j.id !== id || !Array.isArray(j.steps))
+    throw new UsageError(`${p}: not a rotation journal (format xrdctl-rotation/1)`);
+  if (j.kind !== undefined && j.kind !== 'certificate' && j.kind !== 'config-signing')
+    throw new UsageError(`${p}: a rotation of kind '${String(j.kind)}' this xrdctl does not know`, { hint: 'a newer xrdctl wrote it' });
   return j;
 }
 
@@ -236,10 +249,18 @@ export function acquireLock(server: string, rotationId: string, env: NodeJS.Proc
         // unreadable: a crash mid-write; treat as stale
       }
       if (held.pid && held.host === hostname() && held.pid !== process.pid && alive(held.pid)) {
-        throw new ConflictError(`rotation ${held.rotation ?? '?'} of ${server} is running (pid ${held.pid})`, { server, step: 'lock', hint: 'wait for it, or xrdctl rotate status' });
+        throw new ConflictError(`rotation ${held.rotation ?? '?'} of ${server} is running (pid ${held.pid})`, {
+          server,
+          step: 'lock',
+          hint: 'wait for it, or xrdctl rotate status',
+        });
       }
       if (held.pid && held.host && held.host !== hostname()) {
-        throw new ConflictError(`rotation ${held.rotation ?? '?'} of ${server} holds the lock from host ${held.host}`, { server, step: 'lock', hint: `remove ${p} if that host is gone` });
+        throw new ConflictError(`rotation ${held.rotation ?? '?'} of ${server} holds the lock from host ${held.host}`, {
+          server,
+          step: 'lock',
+          hint: `remove ${p} if that host is gone`,
+        });
       }
       rmSync(p, { force: true });
     }

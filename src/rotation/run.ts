@@ -67,8 +67,10 @@ export function reconcile(j: RotationJournal, tokens: Token[]): void {
     return;
   }
   const cert = j.new.hash ? findCert(tokens, j.new.hash)?.cert : undefined;
-  if (j.new.hash && !cert && j.steps.find((s) => s.name === 'import')?.status === 'done') reopenFrom('import', 'the new certificate is no longer on the server');
-  else if (cert && !cert.active && j.steps.find((s) => s.name === 'activate')?.status === 'done') reopenFrom('activate', 'the new certificate is no longer active');
+  if (j.new.hash && !cert && j.steps.find((s) => s.name === 'import')?.status === 'done')
+    reopenFrom('import', 'the new certificate is no longer on the server');
+  else if (cert && !cert.active && j.steps.find((s) => s.name === 'activate')?.status === 'done')
+    reopenFrom('activate', 'the new certificate is no longer active');
 }
 
 /**
@@ -78,7 +80,10 @@ export function reconcile(j: RotationJournal, tokens: Token[]): void {
  * Every step re-reads the server before it acts, so a resume after any crash starts from what the
  * server reports; the journal is written after every step.
  */
-export async function runRotations(items: { journal: RotationJournal; ctx: RotationContext }[], o: RunOptions = {}): Promise<{ journal: RotationJournal; error?: unknown }[]> {
+export async function runRotations(
+  items: { journal: RotationJournal; ctx: RotationContext }[],
+  o: RunOptions = {},
+): Promise<{ journal: RotationJournal; error?: unknown }[]> {
   const runbooks: RunbookItem[] = items.map(({ journal: j, ctx }) => {
     const signFirst = j.usage === 'auth' ? items.find((x) => x.journal.server === j.server && x.journal.usage === 'sign') : undefined;
     return {

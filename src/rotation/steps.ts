@@ -73,7 +73,13 @@ async function issuerSpec(ctx: RotationContext, i: JournalIssuer): Promise<Issue
 }
 
 /** Wait (bounded by the rotation's timeout) until `test` holds, polling with backoff (250 ms up to 5 s apart). */
-async function until<T>(ctx: RotationContext, j: RotationJournal, what: string, probe: () => Promise<T>, test: (v: T) => boolean): Promise<{ ok: boolean; last: T }> {
+async function until<T>(
+  ctx: RotationContext,
+  j: RotationJournal,
+  what: string,
+  probe: () => Promise<T>,
+  test: (v: T) => boolean,
+): Promise<{ ok: boolean; last: T }> {
   const deadline = Date.now() + j.options.timeoutMs;
   let last = await probe();
   for (let i = 0; i < 100_000 && !test(last); i++) {
@@ -102,7 +108,11 @@ async function twoDistributionIntervals(ctx: RotationContext): Promise<number> {
 }
 
 /** A step on the old certificate as the server shows it now (skipped when there is none, or it is gone). */
-async function withOld(ctx: RotationContext, j: RotationJournal, step: (tokens: Token[], old: TokenCertificate, hash: string) => Promise<StepResult>): Promise<StepResult> {
+async function withOld(
+  ctx: RotationContext,
+  j: RotationJournal,
+  step: (tokens: Token[], old: TokenCertificate, hash: string) => Promise<StepResult>,
+): Promise<StepResult> {
   if (!j.old) return skipped('no old certificate');
   const tokens = await ctx.api.getTokens();
   const old = findCert(tokens, j.old.hash)?.cert;
@@ -115,7 +125,11 @@ function assertInvariant(j: RotationJournal, tokens: Token[], step: RotationStep
   if (j.cutNow && step === 'cut-old') return;
   const problems = removalProblems(j.server, tokens, removal, now);
   if (problems.length) {
-    throw new SafetyError(`refused: ${problems.join('; ')}`, { server: j.server, step, hint: `the new certificate must be working first: xrdctl rotate status ${j.id}` });
+    throw new SafetyError(`refused: ${problems.join('; ')}`, {
+      server: j.server,
+      step,
+      hint: `the new certificate must be working first: xrdctl rotate status ${j.id}`,
+    });
   }
 }
 
@@ -128,7 +142,10 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       if (!j.old) return skipped('no old certificate');
       const cert = findCert(await ctx.api.getTokens(), j.old.hash)?.cert;
       if (!cert?.active) return skipped(`old certificate ${short(j.old.hash)} is already disabled`);
-      await ctx.confirm('cut-old', `disable ${short(j.old.hash)} now, before a new certificate works: ${j.server} goes off the exchange until the new one is active`);
+      await ctx.confirm(
+        'cut-old',
+        `disable ${short(j.old.hash)} now, before a new certificate works: ${j.server} goes off the exchange until the new one is active`,
+      );
       await certAction(ctx.api, j.old.hash, 'disable', { force: true });
       return done(`old certificate ${short(j.old.hash)} disabled before the new one (--cut-now)`);
     },
@@ -140,11 +157,20 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       const tokens = await ctx.api.getTokens();
       if (j.new.keyId) {
         if (findKey(tokens, j.new.keyId)) return done(`key ${j.new.keyId} made before is there`, { keyId: j.new.keyId });
-        if (j.new.hash) throw new ConflictError(`the new key ${j.new.keyId} is gone from ${j.server}`, { server: j.server, step: 'new-key', hint: `xrdctl rotate abort ${j.id}, then start again` });
+        if (j.new.hash)
+          throw new ConflictError(`the new key ${j.new.keyId} is gone from ${j.server}`, {
+            server: j.server,
+            step: 'new-key',
+            hint: `xrdctl rotate abort ${j.id}, then start again`,
+          });
         j.new = {};
       }
       // A1: a new key is mandatory (a CSR for the old key would reuse the compromised or expiring key)
-      const r = await createCsr(ctx.api, { usage: usageType(j), ca: j.ca, member: j.member, tokenId: j.options.tokenId, address: j.options.address, subject: j.options.subject }, ctx.progress);
+      const r = await createCsr(
+        ctx.api,
+        { usage: usageType(j), ca: j.ca, member: j.member, tokenId: j.options.tokenId, address: j.options.address, subject: j.options.subject },
+        ctx.progress,
+      );
       j.new.keyId = r.keyId;
       j.new.csrId = r.csrId;
       return done(`key ${r.keyId} and CSR ${r.csrId} on token ${j.options.tokenId}`, { keyId: r.keyId, csrId: r.csrId });
@@ -157,7 +183,16 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       if (j.new.certificatePem || j.new.hash) return done('the CA answered before');
       if (!j.new.keyId || !j.new.csrId) throw new ConflictError('no CSR to submit', { server: j.server, step: 'ca' });
       const csr = j.issuer.type === 'server-acme' ? Buffer.alloc(0) : await ctx.api.downloadCsr(j.new.keyId, j.new.csrId, 'PEM');
-      const res = await submitCsr({ api: ctx.api, keyId: j.new.keyId, csrId: j.new.csrId, csr, usage: j.usage, ca: j.ca, progress: ctx.progress, issuer: await issuerSpec(ctx, j.issuer) });
+      const res = await submitCsr({
+        api: ctx.api,
+        keyId: j.new.keyId,
+        csrId: j.new.csrId,
+        csr,
+        usage: j.usage,
+        ca: j.ca,
+        progress: ctx.progress,
+        issuer: await issuerSpec(ctx, j.issuer),
+      });
       if (res.kind === 'pending') return { status: 'waiting', on: 'the CA', message: `CSR handed over: ${res.where}; then xrdctl rotate resume ${j.id}` };
       if (res.kind === 'imported') {
         j.new.hash = res.hash;
@@ -173,7 +208,11 @@ const STEPS: Record<RotationStepName, RotationStep> = {
     name: 'import',
     async run(ctx, j) {
       const { cert } = await newCert(ctx, j);
-      if (cert) return done(`certificate ${short(j.new.hash)} is on the server (${cert.status}${cert.active ? ', active' : ''})`, { status: cert.status, active: cert.active });
+      if (cert)
+        return done(`certificate ${short(j.new.hash)} is on the server (${cert.status}${cert.active ? ', active' : ''})`, {
+          status: cert.status,
+          active: cert.active,
+        });
       if (!j.new.certificatePem) throw new ConflictError('no certificate to import', { server: j.server, step: 'import' });
       // the import checks (approved issuer, validity, a key waiting for it) run before anything is sent
       const row = await importCert(ctx.api, Buffer.from(j.new.certificatePem), `the new ${j.usage} certificate`, ctx.progress);
@@ -217,9 +256,24 @@ const STEPS: Record<RotationStepName, RotationStep> = {
   'wait-registered': {
     name: 'wait-registered',
     async run(ctx, j) {
-      const r = await until(ctx, j, 'waiting for REGISTERED (global configuration distributes the approval)', async () => (await newCert(ctx, j)).cert, (c) => c?.status === 'REGISTERED' || c?.status === 'GLOBAL_ERROR');
-      if (r.last?.status === 'GLOBAL_ERROR') throw new ConflictError(`the new certificate ${short(j.new.hash)} went to GLOBAL_ERROR: the central server does not list it (declined or deleted there)`, { server: j.server, step: 'wait-registered', hint: `xrdctl rotate abort ${j.id}, then rotate again` });
-      if (!r.ok) return { status: 'waiting', on: ctx.cs && ctx.approve ? 'global configuration' : 'the central server’s approval', message: `still ${r.last?.status ?? 'missing'}; xrdctl rotate resume ${j.id} keeps waiting` };
+      const r = await until(
+        ctx,
+        j,
+        'waiting for REGISTERED (global configuration distributes the approval)',
+        async () => (await newCert(ctx, j)).cert,
+        (c) => c?.status === 'REGISTERED' || c?.status === 'GLOBAL_ERROR',
+      );
+      if (r.last?.status === 'GLOBAL_ERROR')
+        throw new ConflictError(
+          `the new certificate ${short(j.new.hash)} went to GLOBAL_ERROR: the central server does not list it (declined or deleted there)`,
+          { server: j.server, step: 'wait-registered', hint: `xrdctl rotate abort ${j.id}, then rotate again` },
+        );
+      if (!r.ok)
+        return {
+          status: 'waiting',
+          on: ctx.cs && ctx.approve ? 'global configuration' : 'the central server’s approval',
+          message: `still ${r.last?.status ?? 'missing'}; xrdctl rotate resume ${j.id} keeps waiting`,
+        };
       return done('REGISTERED', { status: 'REGISTERED' });
     },
   },
@@ -236,14 +290,24 @@ const STEPS: Record<RotationStepName, RotationStep> = {
   verify: {
     name: 'verify',
     async run(ctx, j) {
-      const r = await until(ctx, j, 'waiting for OCSP GOOD on the new certificate', async () => (await newCert(ctx, j)).cert, (c) => !!c && servesNow(c, ctx.api.http.serverNow()));
+      const r = await until(
+        ctx,
+        j,
+        'waiting for OCSP GOOD on the new certificate',
+        async () => (await newCert(ctx, j)).cert,
+        (c) => !!c && servesNow(c, ctx.api.http.serverNow()),
+      );
       if (!r.ok) {
         const c = r.last;
-        throw new ConflictError(`the new certificate ${short(j.new.hash)} does not serve: ${c ? `${c.status}, ${c.active ? 'active' : 'inactive'}, OCSP ${c.ocsp_status ?? 'none'}` : 'missing'}`, { server: j.server, step: 'verify', hint: `the old certificate is untouched; xrdctl rotate resume ${j.id} checks again` });
+        throw new ConflictError(
+          `the new certificate ${short(j.new.hash)} does not serve: ${c ? `${c.status}, ${c.active ? 'active' : 'inactive'}, OCSP ${c.ocsp_status ?? 'none'}` : 'missing'}`,
+          { server: j.server, step: 'verify', hint: `the old certificate is untouched; xrdctl rotate resume ${j.id} checks again` },
+        );
       }
       if (j.usage === 'sign' && j.member) {
         const client = await ctx.api.getClient(j.member).catch(() => undefined);
-        if (client && client.has_valid_local_sign_cert === false) throw new ConflictError(`${j.member} reports no valid local sign certificate`, { server: j.server, step: 'verify' });
+        if (client && client.has_valid_local_sign_cert === false)
+          throw new ConflictError(`${j.member} reports no valid local sign certificate`, { server: j.server, step: 'verify' });
       }
       return done('serves: active, REGISTERED, OCSP GOOD', { ocsp: r.last?.ocsp_status });
     },
@@ -258,7 +322,12 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       const left = until - Date.now();
       const said = `peers had ${(wait / 1000).toFixed(wait < 10_000 ? 1 : 0)} s to fetch global configuration${j.options.propagationMs === null ? ' (two of its distribution intervals)' : ''}`;
       if (left <= 0) return done(said, { waitedMs: wait });
-      if (left > j.options.timeoutMs) return { status: 'waiting', on: 'global configuration distribution', message: `until ${new Date(until).toISOString()}; then xrdctl rotate resume ${j.id}` };
+      if (left > j.options.timeoutMs)
+        return {
+          status: 'waiting',
+          on: 'global configuration distribution',
+          message: `until ${new Date(until).toISOString()}; then xrdctl rotate resume ${j.id}`,
+        };
       ctx.progress(`letting peers fetch global configuration with the new certificate (${Math.ceil(left / 1000)} s)`);
       // bounded: at most the rotation timeout, in slices so a signal can stop it
       for (let i = 0; i < 10_000 && Date.now() < until; i++) await ctx.sleep(Math.min(1000, until - Date.now()));
@@ -283,7 +352,8 @@ const STEPS: Record<RotationStepName, RotationStep> = {
     run: (ctx, j) =>
       withOld(ctx, j, async (tokens, old, hash) => {
         if (old.status === 'DELETION_IN_PROGRESS') return done('the old certificate is unregistered already');
-        if (old.status !== 'REGISTERED' && old.status !== 'REGISTRATION_IN_PROGRESS') return skipped(`the old certificate is ${old.status}: nothing to unregister`);
+        if (old.status !== 'REGISTERED' && old.status !== 'REGISTRATION_IN_PROGRESS')
+          return skipped(`the old certificate is ${old.status}: nothing to unregister`);
         assertInvariant(j, tokens, 'unregister-old', { certs: [hash] }, ctx.api.http.serverNow());
         await ctx.confirm('unregister-old', `unregister the old auth certificate ${short(hash)} of ${j.server} at the central server (cannot be undone)`);
         await certAction(ctx.api, hash, 'unregister');
@@ -315,7 +385,17 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       const serial = findCert(tokens, j.old.hash)?.cert.certificate_details.serial ?? '';
       const { commandEnv, runCommand, splitCommand } = await import('../pki/adapters/command.js');
       await ctx.confirm('revoke-old', `revoke the old certificate ${short(j.old.hash)} at the CA`);
-      const argv = splitCommand(j.options.revokeCommand).map((a) => a.replaceAll('{serial}', serial).replaceAll('{serialHex}', BigInt(/^\d+$/.test(serial) ? serial : `0x${serial || '0'}`).toString(16).toUpperCase()).replaceAll('{hash}', j.old!.hash));
+      const argv = splitCommand(j.options.revokeCommand).map((a) =>
+        a
+          .replaceAll('{serial}', serial)
+          .replaceAll(
+            '{serialHex}',
+            BigInt(/^\d+$/.test(serial) ? serial : `0x${serial || '0'}`)
+              .toString(16)
+              .toUpperCase(),
+          )
+          .replaceAll('{hash}', j.old!.hash),
+      );
       await runCommand(argv, { timeoutMs: j.options.timeoutMs, env: commandEnv(), log: ctx.progress });
       return done(`revoked at the CA (serial ${serial})`);
     },
@@ -330,7 +410,12 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       if (!findKey(tokens, j.old.keyId)) return done('the old key is gone already');
       const from = j.steps.find((s) => s.name === 'unregister-old' || s.name === 'disable-old')?.endedAt;
       const at = (from ? Date.parse(from) : Date.now()) + j.options.keepOldMs;
-      if (Date.now() < at) return { status: 'waiting', on: 'the grace period', message: `old key ${j.old.keyId} is deleted after ${new Date(at).toISOString()}: xrdctl rotate resume ${j.id}` };
+      if (Date.now() < at)
+        return {
+          status: 'waiting',
+          on: 'the grace period',
+          message: `old key ${j.old.keyId} is deleted after ${new Date(at).toISOString()}: xrdctl rotate resume ${j.id}`,
+        };
       assertInvariant(j, tokens, 'delete-old', { keys: [j.old.keyId] }, ctx.api.http.serverNow());
       await deleteKey(ctx.api, j.old.keyId);
       return done(`old key ${j.old.keyId} deleted`);
@@ -344,18 +429,34 @@ export function step(name: RotationStepName): RotationStep {
 
 /** The steps of a runbook, in order (each needs the one before). */
 export function runbook(j: Pick<RotationJournal, 'usage' | 'mode' | 'cutNow'>): RotationStepName[] {
-  const issue: RotationStepName[] = j.usage === 'auth' ? ['new-key', 'ca', 'import', 'register', 'approve', 'wait-registered', 'activate', 'verify'] : ['new-key', 'ca', 'import', 'activate', 'verify'];
-  if (j.mode === 'routine') return j.usage === 'auth' ? [...issue, 'propagate', 'disable-old', 'unregister-old', 'delete-old'] : [...issue, 'disable-old', 'delete-old'];
+  const issue: RotationStepName[] =
+    j.usage === 'auth'
+      ? ['new-key', 'ca', 'import', 'register', 'approve', 'wait-registered', 'activate', 'verify']
+      : ['new-key', 'ca', 'import', 'activate', 'verify'];
+  if (j.mode === 'routine')
+    return j.usage === 'auth' ? [...issue, 'propagate', 'disable-old', 'unregister-old', 'delete-old'] : [...issue, 'disable-old', 'delete-old'];
   const cut: RotationStepName[] = j.cutNow ? ['cut-old'] : [];
-  return j.usage === 'auth' ? [...cut, ...issue, 'disable-old', 'unregister-old', 'cs-delete-old', 'revoke-old', 'delete-old'] : [...cut, ...issue, 'disable-old', 'revoke-old', 'delete-old'];
+  return j.usage === 'auth'
+    ? [...cut, ...issue, 'disable-old', 'unregister-old', 'cs-delete-old', 'revoke-old', 'delete-old']
+    : [...cut, ...issue, 'disable-old', 'revoke-old', 'delete-old'];
 }
 
 /** The certificate a rotation replaces, and one the server already renewed it with (X-Road ≥ 7.6 ACME). */
 export function chooseCertificates(tokens: Token[], usage: 'auth' | 'sign', member: string | undefined, now: Date, hash?: string) {
   const rows = certRows('', tokens, now).filter((r) => r.usage === usage && (usage === 'auth' || r.ownerId === member));
-  const old = hash ? rows.find((r) => r.hash === hash.toUpperCase()) : [...rows].filter((r) => r.status !== 'DELETION_IN_PROGRESS').sort((a, b) => Number(b.active) - Number(a.active) || Date.parse(a.notAfter) - Date.parse(b.notAfter))[0];
+  const old = hash
+    ? rows.find((r) => r.hash === hash.toUpperCase())
+    : [...rows]
+        .filter((r) => r.status !== 'DELETION_IN_PROGRESS')
+        .sort((a, b) => Number(b.active) - Number(a.active) || Date.parse(a.notAfter) - Date.parse(b.notAfter))[0];
   const renewed = old
-    ? rows.find((r) => r.hash !== old.hash && Date.parse(r.notAfter) > Date.parse(old.notAfter) && r.daysLeft >= 0 && !['DELETION_IN_PROGRESS', 'GLOBAL_ERROR'].includes(r.status))
+    ? rows.find(
+        (r) =>
+          r.hash !== old.hash &&
+          Date.parse(r.notAfter) > Date.parse(old.notAfter) &&
+          r.daysLeft >= 0 &&
+          !['DELETION_IN_PROGRESS', 'GLOBAL_ERROR'].includes(r.status),
+      )
     : undefined;
   return { old, renewed };
 }

@@ -112,7 +112,11 @@ export function randomToken(bytes = 24): string {
 /** A sandbox CA: C=XX, O=xrdctl sandbox, CN=name, ten years, with a DNS name (the API's CA details need a SAN). */
 export function sandboxCa(cn: string, now: Date, key?: KeyPairPem): KeyPairPem & { certPem: string } {
   return createCaCertificate({
-    subject: [{ name: 'C', value: 'XX' }, { name: 'O', value: 'xrdctl sandbox' }, { name: 'CN', value: cn }],
+    subject: [
+      { name: 'C', value: 'XX' },
+      { name: 'O', value: 'xrdctl sandbox' },
+      { name: 'CN', value: cn },
+    ],
     now,
     notBefore: new Date(now.getTime() - 86_400_000),
     validityDays: 3650,

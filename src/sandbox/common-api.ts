@@ -8,7 +8,11 @@ import type { Route } from './http.js';
  */
 export function withCommonRoutes(routes: Route[]): Route[] {
   const user: Route = {
-    method: 'GET', path: '/user', op: 'getUser', roles: 'any', h: (c) => {
+    method: 'GET',
+    path: '/user',
+    op: 'getUser',
+    roles: 'any',
+    h: (c) => {
       const permissions = [...routes, user].filter((r) => r.roles === 'any' || r.roles.some((x) => c.roles.has(x))).map((r) => r.op);
       return { status: 200, body: { username: c.principal, roles: [...c.roles].sort(), permissions: [...new Set(permissions)].sort() } };
     },

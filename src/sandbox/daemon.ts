@@ -20,8 +20,18 @@ const parse = (args: string[]) =>
     strict: true,
     allowPositionals: false,
     options: {
-      dir: str, 'security-servers': str, instance: str, 'gc-interval-ms': str, 'cert-validity-days': str, preset: str,
-      'no-rate-limit': bool, record: bool, 'strict-spec': bool, 'auto-approve': str, 'cs-port': str, 'ss-ports': str,
+      dir: str,
+      'security-servers': str,
+      instance: str,
+      'gc-interval-ms': str,
+      'cert-validity-days': str,
+      preset: str,
+      'no-rate-limit': bool,
+      record: bool,
+      'strict-spec': bool,
+      'auto-approve': str,
+      'cs-port': str,
+      'ss-ports': str,
     },
   });
 
@@ -73,7 +83,15 @@ export function writeDaemonFiles(sb: SandboxHandle, pid = process.pid) {
     pid,
     dir: sb.dir,
     started_at: new Date().toISOString(),
-    servers: [sb.cs, ...sb.ss].map((s) => ({ name: s.name, kind: s.kind, url: s.url, fingerprint: s.fingerprint, server_id: s.serverId, owner_id: s.ownerId, address: s.address })),
+    servers: [sb.cs, ...sb.ss].map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      url: s.url,
+      fingerprint: s.fingerprint,
+      server_id: s.serverId,
+      owner_id: s.ownerId,
+      address: s.address,
+    })),
   };
   const secrets = {
     control_token: sb.controlToken,

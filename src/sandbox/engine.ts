@@ -16,14 +16,30 @@ import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
 import { evaluateOutages } from './outages.js';
 import {
-  clientIdOf, memberIdOf, parseClientId, serverIdOf, ssOwnerId, ssServerId,
-  type CaState, type CertState, type ClientState, type CsServer, type GcSnapshot, type KeyState, type MgmtRequest, type State, type SsState,
+  clientIdOf,
+  memberIdOf,
+  parseClientId,
+  serverIdOf,
+  ssOwnerId,
+  ssServerId,
+  type CaState,
+  type CertState,
+  type ClientState,
+  type CsServer,
+  type GcSnapshot,
+  type KeyState,
+  type MgmtRequest,
+  type State,
+  type SsState,
 } from './model.js';
 
 export const APPROVABLE: ManagementRequestType[] = ['AUTH_CERT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST', 'OWNER_CHANGE_REQUEST'];
 
 export class Clock {
-  constructor(private st: () => State, private onChange: () => void) {}
+  constructor(
+    private st: () => State,
+    private onChange: () => void,
+  ) {}
   now(): Date {
     return new Date(Date.now() + this.st().clockOffsetMs);
   }
@@ -48,11 +64,18 @@ export class Engine {
   /** OCSP for certificates of external CAs: real queries to their registered responders, cached (sandbox time) */
   ocspClient: OcspClient;
 
-  constructor(public st: State, public dir: string, ocspOpts: { cacheMs?: number; timeoutMs?: number } = {}) {
-    this.clock = new Clock(() => this.st, () => {
-      this.tick();
-      this.persist();
-    });
+  constructor(
+    public st: State,
+    public dir: string,
+    ocspOpts: { cacheMs?: number; timeoutMs?: number } = {},
+  ) {
+    this.clock = new Clock(
+      () => this.st,
+      () => {
+        this.tick();
+        this.persist();
+      },
+    );
     this.ocspClient = new OcspClient(() => this.clock.now(), ocspOpts.cacheMs ?? 60_000, ocspOpts.timeoutMs ?? 3_000);
   }
 
@@ -69,7 +92,10 @@ export class Engine {
     } catch (e) {
       throw new Error(`${p}: unreadable sandbox state (${e instanceof Error ? e.message : String(e)}); 'xrdctl sandbox reset' starts over`);
     }
-    if (!st || st.format !== 'xrdctl-sandbox/1') throw new Error(`${p}: not an xrdctl sandbox state file (format ${String((st as { format?: unknown } | null)?.format)}); 'xrdctl sandbox reset' starts over`);
+    if (!st || st.format !== 'xrdctl-sandbox/1')
+      throw new Error(
+        `${p}: not an xrdctl sandbox state file (format ${String((st as { format?: unknown } | null)?.format)}); 'xrdctl sandbox reset' starts over`,
+      );
     return st;
   }
   persist(): void {
@@ -214,7 +240,11 @@ export class Engine {
       version: cs.version,
       generatedAt: this.clock.now().toISOString(),
       memberClasses: cs.memberClasses.map((m) => m.code),
-      members: cs.members.map((m) => ({ id: `${inst}:${m.memberClass}:${m.memberCode}`, name: m.name, subsystems: m.subsystems.map((s) => ({ code: s.code, name: s.name })) })),
+      members: cs.members.map((m) => ({
+        id: `${inst}:${m.memberClass}:${m.memberCode}`,
+        name: m.name,
+        subsystems: m.subsystems.map((s) => ({ code: s.code, name: s.name })),
+      })),
       servers: cs.servers.map((s) => ({
         id: serverIdOf(inst, s),
         address: s.address,
@@ -225,7 +255,10 @@ export class Engine {
       })),
       globalGroups: cs.globalGroups.map((g) => ({ code: g.code, members: [...g.members] })),
       caNames: this.st.cas.map((c) => c.name),
-      tsas: (cs.tsas ?? []).map((t) => ({ name: certInfo(Buffer.from(t.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).subject.find((a) => a.name === 'CN')?.value ?? t.url, url: t.url })),
+      tsas: (cs.tsas ?? []).map((t) => ({
+        name: certInfo(Buffer.from(t.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).subject.find((a) => a.name === 'CN')?.value ?? t.url,
+        url: t.url,
+      })),
     };
   }
 
@@ -375,10 +408,14 @@ export class Engine {
   }
   /** has_valid_local_sign_cert: REGISTERED + OCSP good (ignores active) */
   hasValidLocalSign(ss: SsState, memberId: string): boolean {
-    return ss.keys.some((k) => k.usage === 'SIGNING' && k.certs.some((c) => c.ownerId === memberId && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD'));
+    return ss.keys.some(
+      (k) =>
+        k.usage === 'SIGNING' && k.certs.some((c) => c.ownerId === memberId && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD'),
+    );
   }
   requireSigner(ss: SsState, memberIds: string[], needAuth: boolean): void {
-    if (needAuth && !this.hasUsableAuth(ss)) throw new ApiError(500, 'management_request_sending_failed', ['Security server has no valid authentication certificate']);
+    if (needAuth && !this.hasUsableAuth(ss))
+      throw new ApiError(500, 'management_request_sending_failed', ['Security server has no valid authentication certificate']);
     for (const m of memberIds) {
       if (!ss.loggedIn) throw new ApiError(500, 'management_request_sending_failed', [`Member '${m}' has no suitable certificates (token not logged in)`]);
       if (!this.hasUsableSign(ss, m)) throw new ApiError(500, 'management_request_sending_failed', [`Member '${m}' has no suitable certificates`]);
@@ -426,7 +463,12 @@ export class Engine {
       name: k.name,
       label: k.label,
       certificates: k.certs.map((c) => this.certView(ss, k, c)),
-      certificate_signing_requests: k.csrs.map((r) => ({ id: r.id, owner_id: r.ownerId ?? '', certificate_profile: this.caByName(r.caName) ? profileClass(this.caByName(r.caName)!.profile) : undefined, possible_actions: ['DELETE'] })),
+      certificate_signing_requests: k.csrs.map((r) => ({
+        id: r.id,
+        owner_id: r.ownerId ?? '',
+        certificate_profile: this.caByName(r.caName) ? profileClass(this.caByName(r.caName)!.profile) : undefined,
+        possible_actions: ['DELETE'],
+      })),
       available: true,
       saved_to_configuration: true,
       possible_actions: this.keyPossibleActions(ss, k),
@@ -485,7 +527,8 @@ export class Engine {
     if (parts.length !== 4 || parts[0] !== this.st.instance) throw bad('invalid_encoded_id', r.serverId);
     const server = this.csServer(r.serverId);
     const req: MgmtRequest = { ...r, id: cs.requests.reduce((m, x) => Math.max(m, x.id), 0) + 1, createdAt: now, updatedAt: now };
-    const pending = (pred: (x: MgmtRequest) => boolean) => cs.requests.filter((x) => x.type === r.type && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && pred(x));
+    const pending = (pred: (x: MgmtRequest) => boolean) =>
+      cs.requests.filter((x) => x.type === r.type && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && pred(x));
     switch (r.type) {
       case 'AUTH_CERT_REGISTRATION_REQUEST': {
         const der = Buffer.from(r.authCertB64 ?? '', 'base64');
@@ -508,7 +551,8 @@ export class Engine {
         if (!cid) throw bad('invalid_encoded_id', r.clientId ?? '');
         if (!this.csMember(memberIdOf(cid))) throw conflict('management_request_member_not_found', r.clientId!);
         if (r.type === 'CLIENT_REGISTRATION_REQUEST') {
-          if (memberIdOf(cid) === `${this.st.instance}:${server.ownerClass}:${server.ownerCode}` && !cid.subsystemCode) throw bad('management_request_cannot_register_owner');
+          if (memberIdOf(cid) === `${this.st.instance}:${server.ownerClass}:${server.ownerCode}` && !cid.subsystemCode)
+            throw bad('management_request_cannot_register_owner');
           if (server.clients.includes(r.clientId!)) throw conflict('management_request_client_already_registered', r.clientId!);
         }
         const same = pending((x) => x.serverId === r.serverId && x.clientId === r.clientId);
@@ -525,7 +569,10 @@ export class Engine {
             throw bad('management_request_invalid_auth_certificate');
           }
         })();
-        const waiting = cs.requests.filter((x) => x.type === 'AUTH_CERT_REGISTRATION_REQUEST' && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && x.authCertB64 === r.authCertB64);
+        const waiting = cs.requests.filter(
+          (x) =>
+            x.type === 'AUTH_CERT_REGISTRATION_REQUEST' && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && x.authCertB64 === r.authCertB64,
+        );
         const onServer = server.authCerts.some((c) => c.hash === hash);
         if (!onServer && !waiting.length) throw conflict('management_request_invalid_auth_certificate', hash);
         server.authCerts = server.authCerts.filter((c) => c.hash !== hash);
@@ -537,7 +584,13 @@ export class Engine {
       }
       case 'CLIENT_DELETION_REQUEST': {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
-        const waiting = cs.requests.filter((x) => x.type === 'CLIENT_REGISTRATION_REQUEST' && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') && x.serverId === r.serverId && x.clientId === r.clientId);
+        const waiting = cs.requests.filter(
+          (x) =>
+            x.type === 'CLIENT_REGISTRATION_REQUEST' &&
+            (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL') &&
+            x.serverId === r.serverId &&
+            x.clientId === r.clientId,
+        );
         if (!server.clients.includes(r.clientId ?? '') && !waiting.length) throw conflict('management_request_server_client_not_found', r.clientId ?? '');
         server.clients = server.clients.filter((c) => c !== r.clientId);
         for (const w of waiting) {
@@ -625,12 +678,23 @@ export class Engine {
       }
       let s = this.csServer(req.serverId);
       if (!s) {
-        s = { ownerClass: cls, ownerCode: code, serverCode, address: req.address ?? '', authCerts: [], clients: [], createdAt: now, updatedAt: now, maintenance: false };
+        s = {
+          ownerClass: cls,
+          ownerCode: code,
+          serverCode,
+          address: req.address ?? '',
+          authCerts: [],
+          clients: [],
+          createdAt: now,
+          updatedAt: now,
+          maintenance: false,
+        };
         cs.servers.push(s);
       }
       const der = Buffer.from(req.authCertB64 ?? '', 'base64');
       const hash = certInfo(der).hash;
-      if (!s.authCerts.some((c) => c.hash === hash)) s.authCerts.push({ id: cs.servers.reduce((mx, x) => Math.max(mx, ...x.authCerts.map((c) => c.id)), 0) + 1, derB64: req.authCertB64!, hash });
+      if (!s.authCerts.some((c) => c.hash === hash))
+        s.authCerts.push({ id: cs.servers.reduce((mx, x) => Math.max(mx, ...x.authCerts.map((c) => c.id)), 0) + 1, derB64: req.authCertB64!, hash });
       const owners = cs.globalGroups.find((g) => g.code === 'security-server-owners');
       const oid = `${this.st.instance}:${cls}:${code}`;
       if (owners && !owners.members.includes(oid)) owners.members.push(oid);
@@ -640,7 +704,8 @@ export class Engine {
       const cid = parseClientId(req.clientId!)!;
       const m = this.csMember(memberIdOf(cid));
       if (!m) throw conflict('management_request_member_not_found', req.clientId!);
-      if (cid.subsystemCode && !m.subsystems.some((x) => x.code === cid.subsystemCode)) m.subsystems.push({ code: cid.subsystemCode, name: req.subsystemName, createdAt: now });
+      if (cid.subsystemCode && !m.subsystems.some((x) => x.code === cid.subsystemCode))
+        m.subsystems.push({ code: cid.subsystemCode, name: req.subsystemName, createdAt: now });
       if (!s.clients.includes(req.clientId!)) s.clients.push(req.clientId!);
     } else if (req.type === 'OWNER_CHANGE_REQUEST') {
       const s = this.csServer(req.serverId);
@@ -667,5 +732,7 @@ export function sha224Hex(b: Buffer): string {
   return createHash('sha224').update(b).digest('hex').toUpperCase();
 }
 export function pinHash(pin: string): string {
-  return createHash('sha256').update('xrdctl-sandbox-pin:' + pin).digest('hex');
+  return createHash('sha256')
+    .update('xrdctl-sandbox-pin:' + pin)
+    .digest('hex');
 }

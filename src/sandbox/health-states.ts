@@ -28,16 +28,22 @@ export function ocspFailingSince(e: Engine, ca: string): string | undefined {
 
 export function csHealthRoutes(e: Engine, roles: string[]): Route[] {
   return [
-    { method: 'GET', path: '/configuration-sources/{configuration_type}/configuration-parts', op: 'getConfigurationParts', roles, h: (c): Resp => {
-      if (c.params.configuration_type !== 'INTERNAL') throw bad('invalid_configuration_type', c.params.configuration_type!);
-      const at = e.st.cs.published?.generatedAt ?? e.st.createdAt;
-      return {
-        status: 200,
-        body: [
-          { content_identifier: 'PRIVATE-PARAMETERS', file_name: 'private-params.xml', optional: false, file_updated_at: at, version: 2 },
-          { content_identifier: 'SHARED-PARAMETERS', file_name: 'shared-params.xml', optional: false, file_updated_at: at, version: 3 },
-        ],
-      };
-    } },
+    {
+      method: 'GET',
+      path: '/configuration-sources/{configuration_type}/configuration-parts',
+      op: 'getConfigurationParts',
+      roles,
+      h: (c): Resp => {
+        if (c.params.configuration_type !== 'INTERNAL') throw bad('invalid_configuration_type', c.params.configuration_type!);
+        const at = e.st.cs.published?.generatedAt ?? e.st.createdAt;
+        return {
+          status: 200,
+          body: [
+            { content_identifier: 'PRIVATE-PARAMETERS', file_name: 'private-params.xml', optional: false, file_updated_at: at, version: 2 },
+            { content_identifier: 'SHARED-PARAMETERS', file_name: 'shared-params.xml', optional: false, file_updated_at: at, version: 3 },
+          ],
+        };
+      },
+    },
   ];
 }

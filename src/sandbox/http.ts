@@ -72,20 +72,33 @@ export interface Route {
   h(c: Ctx): Resp | Promise<Resp>;
 }
 
-interface CompiledRoute extends Route { re: RegExp; names: string[] }
+interface CompiledRoute extends Route {
+  re: RegExp;
+  names: string[];
+}
 
 export function compileRoutes(routes: Route[]): CompiledRoute[] {
   return routes.map((r) => {
     const names: string[] = [];
-    const re = new RegExp('^' + r.path.replace(/[.*+?^${}()|[\]\\]/g, (m) => (m === '{' || m === '}' ? m : '\\' + m)).replace(/\{([a-z_]+)\}/g, (_m, n: string) => {
-      names.push(n);
-      return '([^/]+)';
-    }) + '$');
+    const re = new RegExp(
+      '^' +
+        r.path
+          .replace(/[.*+?^${}()|[\]\\]/g, (m) => (m === '{' || m === '}' ? m : '\\' + m))
+          .replace(/\{([a-z_]+)\}/g, (_m, n: string) => {
+            names.push(n);
+            return '([^/]+)';
+          }) +
+        '$',
+    );
     return { ...r, re, names };
   });
 }
 
-export function matchRoute(routes: CompiledRoute[], method: string, path: string): { route?: CompiledRoute; params: Record<string, string>; pathMatched: boolean } {
+export function matchRoute(
+  routes: CompiledRoute[],
+  method: string,
+  path: string,
+): { route?: CompiledRoute; params: Record<string, string>; pathMatched: boolean } {
   let pathMatched = false;
   // literal segments win over params: routes are tried in declaration order, and templates with fewer params first
   for (const r of routes) {
@@ -185,7 +198,10 @@ function mulberry32(seed: number): () => number {
 // ---------- rate limit ----------
 export class RateLimiter {
   private hits = new Map<string, number[]>();
-  constructor(private perSecond: number, private perMinute: number) {}
+  constructor(
+    private perSecond: number,
+    private perMinute: number,
+  ) {}
   allow(client: string, nowMs: number): boolean {
     const arr = (this.hits.get(client) ?? []).filter((t) => nowMs - t < 60_000);
     const lastSec = arr.filter((t) => nowMs - t < 1000).length;
@@ -222,7 +238,9 @@ const SECRET_FIELDS = new Set(['password', 'software_token_pin', 'old_pin', 'new
 export function redactSecrets(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(redactSecrets);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_FIELDS.has(k) && typeof x === 'string' && x.length ? '********' : redactSecrets(x)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, SECRET_FIELDS.has(k) && typeof x === 'string' && x.length ? '********' : redactSecrets(x)]),
+    );
   }
   return v;
 }
@@ -340,7 +358,7 @@ export function makeHandler(d: ListenerDeps) {
         finish(await d.control(method, url.pathname.slice('/__sandbox'.length), body, url.searchParams));
         return;
       }
-      if (!url.pathname.startsWith(API_PREFIX + '/') ) return fail(notFound('not_found'));
+      if (!url.pathname.startsWith(API_PREFIX + '/')) return fail(notFound('not_found'));
       const path = url.pathname.slice(API_PREFIX.length);
       // rate limit first: each real server counts every request from the IP (its own window: the
       // central server and each security server are separate machines with separate limits)
@@ -369,7 +387,10 @@ export function makeHandler(d: ListenerDeps) {
       entry.write = !!route.write;
       const roleSet = new Set(roles);
       if (route.roles !== 'any' && !route.roles.some((r) => roleSet.has(r))) return finish({ status: 403, body: { status: 403 } });
-      const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const contentType = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
       if (d.record) {
         entry.requestContentType = contentType || undefined;
         if (body.length) {

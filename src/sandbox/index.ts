@@ -118,12 +118,37 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
     gcIntervalMs: o.gcIntervalMs,
     controlToken: randomToken(),
     cas: [
-      { name: SANDBOX_CA, profile: 'EJBCA', defaultCsrFormat: 'PEM', authenticationOnly: false, keyPem: ca1.privateKeyPem, certPem: ca1.certPem, revoked: {}, issued: [], ocspUrl: 'http://127.0.0.1/ocsp/sandbox-ca', acme: true },
-      { name: SANDBOX_BASIC_CA, profile: 'BASIC', authenticationOnly: false, keyPem: ca2.privateKeyPem, certPem: ca2.certPem, revoked: {}, issued: [], ocspUrl: 'http://127.0.0.1/ocsp/sandbox-basic-ca', acme: false },
+      {
+        name: SANDBOX_CA,
+        profile: 'EJBCA',
+        defaultCsrFormat: 'PEM',
+        authenticationOnly: false,
+        keyPem: ca1.privateKeyPem,
+        certPem: ca1.certPem,
+        revoked: {},
+        issued: [],
+        ocspUrl: 'http://127.0.0.1/ocsp/sandbox-ca',
+        acme: true,
+      },
+      {
+        name: SANDBOX_BASIC_CA,
+        profile: 'BASIC',
+        authenticationOnly: false,
+        keyPem: ca2.privateKeyPem,
+        certPem: ca2.certPem,
+        revoked: {},
+        issued: [],
+        ocspUrl: 'http://127.0.0.1/ocsp/sandbox-basic-ca',
+        acme: false,
+      },
     ],
     tsa: { name: 'Sandbox TSA', url: 'http://127.0.0.1/tsa', cost_type: 'FREE' },
     cs: {
-      memberClasses: [{ code: 'GOV', description: 'Government' }, { code: 'COM', description: 'Commercial' }, { code: 'ORG', description: 'Non-profit' }],
+      memberClasses: [
+        { code: 'GOV', description: 'Government' },
+        { code: 'COM', description: 'Commercial' },
+        { code: 'ORG', description: 'Non-profit' },
+      ],
       members: [],
       servers: [],
       requests: [],
@@ -144,15 +169,30 @@ async function newState(o: Required<Pick<SandboxOptions, 'instance' | 'gcInterva
   for (let i = 1; i <= o.securityServers; i++) {
     const name = `ss${i}`;
     const code = String(1000 + i);
-    if (o.preset !== 'blank') st.cs.members.push({ memberClass: 'GOV', memberCode: code, name: `Sandbox Owner ${i}`, createdAt: now.toISOString(), subsystems: [] });
+    if (o.preset !== 'blank')
+      st.cs.members.push({ memberClass: 'GOV', memberCode: code, name: `Sandbox Owner ${i}`, createdAt: now.toISOString(), subsystems: [] });
     const pin = `Sandbox-${randomToken(6)}-Pin1`;
     const ss: SsState = {
-      name, index: i, tokenInitialized: false, loggedIn: false, tokenName: 'softToken-0', keys: [], clients: [], serviceDescriptions: [], acls: [],
-      localGroups: [], tsps: [], address: `${name}.sandbox.local`, maintenance: false, gc: { reconciledVersion: 0 },
+      name,
+      index: i,
+      tokenInitialized: false,
+      loggedIn: false,
+      tokenName: 'softToken-0',
+      keys: [],
+      clients: [],
+      serviceDescriptions: [],
+      acls: [],
+      localGroups: [],
+      tsps: [],
+      address: `${name}.sandbox.local`,
+      maintenance: false,
+      gc: { reconciledVersion: 0 },
     };
     (st as State & { pins?: Record<string, string> }).pins = { ...((st as State & { pins?: Record<string, string> }).pins ?? {}), [name]: pin };
     st.ss.push(ss);
-    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(createTlsCertificate(`${name}.sandbox.local`, { now, key: keyPairs[2 + i] }));
+    st.tls[name] = (({ privateKeyPem, certPem }) => ({ keyPem: privateKeyPem, certPem }))(
+      createTlsCertificate(`${name}.sandbox.local`, { now, key: keyPairs[2 + i] }),
+    );
     st.apiKeys[name] = keys(SS_ROLE_NAMES);
   }
   const csPin = `Sandbox-${randomToken(6)}-Pin0`;
@@ -249,7 +289,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       if (!ca) throw new Error(`unknown CA ${o.ca}`);
       if (ca.external) throw new Error(`${ca.name} is an external CA: the sandbox holds no key for it`);
       const usage = o.usage ?? guessUsage(csr);
-      const signed = issueCertificate(ca, csr, { usage: pkiUsage(usage), now: engine.clock.now(), validityDays: o.validityDays ?? engine.st.certValidityDays, ocspUrl: ca.ocspUrl, defaultSan: true });
+      const signed = issueCertificate(ca, csr, {
+        usage: pkiUsage(usage),
+        now: engine.clock.now(),
+        validityDays: o.validityDays ?? engine.st.certValidityDays,
+        ocspUrl: ca.ocspUrl,
+        defaultSan: true,
+      });
       engine.recordIssued(ca, signed.der, signed.serial);
       engine.persist();
       return signed.certPem;
@@ -285,7 +331,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       if (path === '/faults' && method === 'GET') return { status: 200, body: faults.list() };
       if (path === '/faults' && method === 'POST') {
         const f = json() as unknown as FaultSpec;
-        if (typeof f.server !== 'string' || typeof f.operation !== 'string') throw new ApiError(400, 'validation_failure', ['server and operation are required']);
+        if (typeof f.server !== 'string' || typeof f.operation !== 'string')
+          throw new ApiError(400, 'validation_failure', ['server and operation are required']);
         return { status: 201, body: { id: faults.add(f) } };
       }
       if (path === '/faults' && method === 'DELETE') {
@@ -293,7 +340,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         return { status: 204 };
       }
       const fm = /^\/faults\/([^/]+)$/.exec(path);
-      if (fm && method === 'DELETE') return faults.remove(decodeURIComponent(fm[1]!)) ? { status: 204 } : { status: 404, body: { status: 404, error: { code: 'fault_not_found' } } };
+      if (fm && method === 'DELETE')
+        return faults.remove(decodeURIComponent(fm[1]!)) ? { status: 204 } : { status: 404, body: { status: 404, error: { code: 'fault_not_found' } } };
       if (path === '/clock' && method === 'GET') return { status: 200, body: { now: engine.clock.now().toISOString(), offset_ms: engine.st.clockOffsetMs } };
       if (path === '/clock' && method === 'POST') {
         const b = json();
@@ -315,7 +363,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         const csr = b.csr.includes('-----BEGIN') ? b.csr : Buffer.from(b.csr, 'base64');
         const usage = b.usage === 'SIGNING' || b.usage === 'AUTHENTICATION' ? b.usage : undefined;
         try {
-          return { status: 200, body: { certificate: caApi.sign(csr, { usage, validityDays: typeof b.validity_days === 'number' ? b.validity_days : undefined, ca: typeof b.ca === 'string' ? b.ca : undefined }) } };
+          return {
+            status: 200,
+            body: {
+              certificate: caApi.sign(csr, {
+                usage,
+                validityDays: typeof b.validity_days === 'number' ? b.validity_days : undefined,
+                ca: typeof b.ca === 'string' ? b.ca : undefined,
+              }),
+            },
+          };
         } catch (e) {
           throw new ApiError(400, 'invalid_csr', [e instanceof Error ? e.message : 'invalid']);
         }
@@ -325,7 +382,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         const id = typeof b.hash === 'string' ? b.hash : typeof b.serial === 'string' ? b.serial : '';
         return caApi.revoke(id) ? { status: 204 } : { status: 404, body: { status: 404, error: { code: 'certificate_not_found' } } };
       }
-      if (path === '/ca/certificate' && method === 'GET') return { status: 200, raw: Buffer.from(caApi.certPem(query.get('ca') ?? undefined)), headers: { 'content-type': 'application/x-pem-file' } };
+      if (path === '/ca/certificate' && method === 'GET')
+        return { status: 200, raw: Buffer.from(caApi.certPem(query.get('ca') ?? undefined)), headers: { 'content-type': 'application/x-pem-file' } };
       if (path === '/anchor' && method === 'GET') return { status: 200, raw: Buffer.from(anchorXml(engine)), headers: { 'content-type': 'application/xml' } };
       if (path === '/globalconf/wait' && method === 'POST') {
         await engine.waitForGlobalConf();
@@ -333,7 +391,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       }
       if (path === '/globalconf' && method === 'POST') {
         const b = json();
-        if (typeof b.server !== 'string' || typeof b.download_failing !== 'boolean' || !engine.st.ss.some((x) => x.name === b.server)) throw new ApiError(400, 'validation_failure', ['server (ss name) and download_failing (boolean) required']);
+        if (typeof b.server !== 'string' || typeof b.download_failing !== 'boolean' || !engine.st.ss.some((x) => x.name === b.server))
+          throw new ApiError(400, 'validation_failure', ['server (ss name) and download_failing (boolean) required']);
         if (b.download_failing) engine.gcDownloadFailing.add(b.server);
         else engine.gcDownloadFailing.delete(b.server);
         return { status: 204 };
@@ -344,11 +403,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       }
       if (path === '/ocsp' && method === 'POST') {
         const b = json();
-        if (typeof b.ca !== 'string' || typeof b.failing !== 'boolean' || !engine.caByName(b.ca)) throw new ApiError(400, 'validation_failure', ['ca (a CA name) and failing (boolean) required']);
+        if (typeof b.ca !== 'string' || typeof b.failing !== 'boolean' || !engine.caByName(b.ca))
+          throw new ApiError(400, 'validation_failure', ['ca (a CA name) and failing (boolean) required']);
         setOcspFailing(engine, b.ca, b.failing);
         return { status: 204 };
       }
-      if (path === '/info' && method === 'GET') return { status: 200, body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() } };
+      if (path === '/info' && method === 'GET')
+        return {
+          status: 200,
+          body: { server: name, instance: engine.st.instance, gc_interval_ms: engine.st.gcIntervalMs, now: engine.clock.now().toISOString() },
+        };
       return { status: 404, body: { status: 404, error: { code: 'not_found' } } };
     } catch (e) {
       if (e instanceof ApiError) return { status: e.status, body: e.toBody() };
@@ -367,7 +431,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     };
     const compiled = compileRoutes([...withCommonRoutes(routes), ...notModelledRoutes(name === 'cs' ? 'cs' : 'ss')]);
     const api = name === 'cs' ? 'cs' : 'ss';
-    const principals = (): Record<string, string> => Object.fromEntries(Object.values(engine.st.apiKeys[name] ?? {}).map((key, i) => [key, `api-key-${i + 1}`]));
+    const principals = (): Record<string, string> =>
+      Object.fromEntries(Object.values(engine.st.apiKeys[name] ?? {}).map((key, i) => [key, `api-key-${i + 1}`]));
     const handler = makeHandler({
       server: name,
       routes: compiled,
@@ -438,7 +503,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
             return;
           }
           try {
-            const out = await ocspRespond(engine.st.cas.filter((c) => !c.external), der, engine.clock.now());
+            const out = await ocspRespond(
+              engine.st.cas.filter((c) => !c.external),
+              der,
+              engine.clock.now(),
+            );
             res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': String(out.length) }).end(out);
           } catch {
             res.writeHead(500).end();
@@ -468,15 +537,27 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       const port = await mkListener(ss.name, ssRoutes(engine, ss), portFor(ss.name));
       const ownerId = `${engine.st.instance}:${ss.ownerClass ?? 'GOV'}:${ss.ownerCode ?? String(1000 + ss.index)}`;
       ssInfos.push({
-        name: ss.name, kind: 'security', url: `https://127.0.0.1:${port}/api/v1`, fingerprint: sha256Fingerprint(pemToDer(engine.st.tls[ss.name]!.certPem)),
-        apiKeys: { ...engine.st.apiKeys[ss.name]! }, serverId: `${ownerId}:${ss.serverCode ?? `SS${ss.index}`}`, ownerId, tokenPin: pinsOf(engine.st)[ss.name], address: ss.address,
+        name: ss.name,
+        kind: 'security',
+        url: `https://127.0.0.1:${port}/api/v1`,
+        fingerprint: sha256Fingerprint(pemToDer(engine.st.tls[ss.name]!.certPem)),
+        apiKeys: { ...engine.st.apiKeys[ss.name]! },
+        serverId: `${ownerId}:${ss.serverCode ?? `SS${ss.index}`}`,
+        ownerId,
+        tokenPin: pinsOf(engine.st)[ss.name],
+        address: ss.address,
       });
     }
     engine.persist();
     engine.start();
     handle = {
       cs: {
-        name: 'cs', kind: 'central', url: `https://127.0.0.1:${csPort}/api/v1`, fingerprint: sha256Fingerprint(pemToDer(engine.st.tls.cs!.certPem)), apiKeys: { ...engine.st.apiKeys.cs! }, address: engine.st.cs.address,
+        name: 'cs',
+        kind: 'central',
+        url: `https://127.0.0.1:${csPort}/api/v1`,
+        fingerprint: sha256Fingerprint(pemToDer(engine.st.tls.cs!.certPem)),
+        apiKeys: { ...engine.st.apiKeys.cs! },
+        address: engine.st.cs.address,
         // the CS token's PIN (a blank CS gets the one POST /initialization sets: this is a suggestion)
         ...(pinsOf(engine.st).cs ? { tokenPin: pinsOf(engine.st).cs } : {}),
       },
@@ -498,10 +579,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         engine.stop();
         for (const r of hanging) r.destroy();
         hanging.clear();
-        await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeAllConnections();
-        })));
+        await Promise.all(
+          servers.map(
+            (s) =>
+              new Promise<void>((resolve) => {
+                s.close(() => resolve());
+                s.closeAllConnections();
+              }),
+          ),
+        );
         engine.persist();
         engine.stopPersisting();
       },
@@ -531,7 +617,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   return handle;
 }
 
-
 /** Wipe a sandbox state directory (the sandbox must be stopped). */
 export function resetSandbox(dir: string): void {
   for (const f of ['state.json', 'sandbox.json', 'secrets.json', 'anchor.xml']) {
@@ -549,9 +634,25 @@ export function certHash(input: Buffer | string): string {
  * The operations the sandbox serves (for docs and table-driven tests): server kind, method, path template, operationId,
  * write; `modelled: false` for the spec operations it answers 501 (not-modelled.ts).
  */
-export function routeTable(): Array<{ server: 'cs' | 'ss'; method: string; path: string; operationId: string; write: boolean; upload: boolean; modelled: boolean }> {
+export function routeTable(): Array<{
+  server: 'cs' | 'ss';
+  method: string;
+  path: string;
+  operationId: string;
+  write: boolean;
+  upload: boolean;
+  modelled: boolean;
+}> {
   const fake = { st: { instance: 'DEV' } } as unknown as Engine;
   const ss = [...withCommonRoutes(ssRoutes(fake, {} as SsState)), ...notModelledRoutes('ss')].map((r) => ({ server: 'ss' as const, r }));
   const cs = [...withCommonRoutes(csAllRoutes(fake)), ...notModelledRoutes('cs')].map((r) => ({ server: 'cs' as const, r }));
-  return [...ss, ...cs].map(({ server, r }) => ({ server, method: r.method, path: r.path, operationId: r.op, write: !!r.write, upload: !!r.upload, modelled: !r.notModelled }));
+  return [...ss, ...cs].map(({ server, r }) => ({
+    server,
+    method: r.method,
+    path: r.path,
+    operationId: r.op,
+    write: !!r.write,
+    upload: !!r.upload,
+    modelled: !r.notModelled,
+  }));
 }

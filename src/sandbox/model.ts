@@ -79,7 +79,12 @@ export interface ClientState {
   tlsCerts: string[]; // DER b64
 }
 
-export interface EndpointState { id: string; method: EndpointMethod; path: string; generated: boolean }
+export interface EndpointState {
+  id: string;
+  method: EndpointMethod;
+  path: string;
+  generated: boolean;
+}
 export interface ServiceState {
   serviceCode: string;
   version?: string;
@@ -100,7 +105,13 @@ export interface ServiceDescriptionState {
   refreshedAt: string;
   services: ServiceState[];
 }
-export interface AclState { clientId: string; serviceCode: string; endpointId?: string; subjectId: string; givenAt: string }
+export interface AclState {
+  clientId: string;
+  serviceCode: string;
+  endpointId?: string;
+  subjectId: string;
+  givenAt: string;
+}
 export interface LocalGroupState {
   id: string;
   clientId: string;
@@ -149,7 +160,10 @@ export interface SsState {
   maintenanceMessage?: string;
   maintenancePending?: 'ENABLE' | 'DISABLE';
   gc: {
-    downloaded?: GcSnapshot; downloadedAt?: string; reconciledVersion: number; reconciledAt?: string;
+    downloaded?: GcSnapshot;
+    downloadedAt?: string;
+    reconciledVersion: number;
+    reconciledAt?: string;
     /** verification certificates learned from configurations this SS verified */
     learnedSigners?: string[];
     /** the last download did not verify against this SS's anchor (and what it learned) */
@@ -169,9 +183,24 @@ export interface BackupState {
 
 export type ConfigurationSource = 'INTERNAL' | 'EXTERNAL';
 /** a CS configuration signing key (cs-signing.ts): on the CS token, one active per source */
-export interface SigningKeyState { id: string; source: ConfigurationSource; label: string; keyPem: string; certPem: string; certHash: string; createdAt: string; active: boolean }
+export interface SigningKeyState {
+  id: string;
+  source: ConfigurationSource;
+  label: string;
+  keyPem: string;
+  certPem: string;
+  certHash: string;
+  createdAt: string;
+  active: boolean;
+}
 
-export interface CsMember { memberClass: string; memberCode: string; name: string; createdAt: string; subsystems: Array<{ code: string; name?: string; createdAt: string }> }
+export interface CsMember {
+  memberClass: string;
+  memberCode: string;
+  name: string;
+  createdAt: string;
+  subsystems: Array<{ code: string; name?: string; createdAt: string }>;
+}
 export interface CsServer {
   ownerClass: string;
   ownerCode: string;
@@ -225,7 +254,10 @@ export interface CsState {
   published?: GcSnapshot;
 }
 
-export interface AdminTls { keyPem: string; certPem: string }
+export interface AdminTls {
+  keyPem: string;
+  certPem: string;
+}
 
 export interface State {
   format: 'xrdctl-sandbox/1';
@@ -248,7 +280,12 @@ export interface State {
 }
 
 // ---------- ids ----------
-export interface ClientIdParts { instance: string; memberClass: string; memberCode: string; subsystemCode?: string }
+export interface ClientIdParts {
+  instance: string;
+  memberClass: string;
+  memberCode: string;
+  subsystemCode?: string;
+}
 
 export function parseClientId(id: string): ClientIdParts | undefined {
   const p = id.split(':');

@@ -1,7 +1,11 @@
 /** A small multipart/form-data reader for upload routes: parts by name, bounded in count. */
 import { bad } from './http.js';
 
-export interface FormPart { name: string; filename?: string; data: Buffer }
+export interface FormPart {
+  name: string;
+  filename?: string;
+  data: Buffer;
+}
 
 export function parseMultipart(contentType: string, body: Buffer, maxParts = 32): Map<string, FormPart> {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);

@@ -12,10 +12,21 @@ import { parseCertificate } from '../pki/x509.js';
 import type { CaState } from './model.js';
 
 export type OcspAnswer = 'GOOD' | 'REVOKED' | 'UNKNOWN';
-export interface ResponderState { url: string; ok: boolean; at?: Date; error?: string }
+export interface ResponderState {
+  url: string;
+  ok: boolean;
+  at?: Date;
+  error?: string;
+}
 
 async function post(url: string, body: Buffer, timeoutMs: number): Promise<Buffer> {
-  const r = await requestBytes(url, { body, contentType: 'application/ocsp-request', accept: 'application/ocsp-response', timeoutMs, what: `OCSP responder ${url}` });
+  const r = await requestBytes(url, {
+    body,
+    contentType: 'application/ocsp-request',
+    accept: 'application/ocsp-response',
+    timeoutMs,
+    what: `OCSP responder ${url}`,
+  });
   if (r.status !== 200) throw new Error(`OCSP responder answered HTTP ${r.status}`);
   return r.body;
 }
@@ -32,7 +43,12 @@ export class OcspClient {
   private cache = new Map<string, { status: OcspAnswer; at: number }>();
   private inflight = new Map<string, Promise<OcspAnswer>>();
   readonly responders = new Map<string, ResponderState>();
-  constructor(private now: () => Date, public cacheMs: number, public timeoutMs: number, private onChange: () => void = () => {}) {}
+  constructor(
+    private now: () => Date,
+    public cacheMs: number,
+    public timeoutMs: number,
+    private onChange: () => void = () => {},
+  ) {}
 
   /** cached answer (undefined if none or older than cacheMs of sandbox time) */
   cached(hash: string): OcspAnswer | undefined {

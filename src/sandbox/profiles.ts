@@ -42,11 +42,14 @@ const get = (subject: SubjectAttr[], n: string) => subject.find((a) => a.name ==
 export const EJBCA: CertificateProfile = {
   name: 'EJBCA',
   className: 'ee.ria.xroad.common.certificateprofile.impl.EjbcaCertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('CN', 'SERVER_CODE', c.serverCode, true)]
-    : [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('O', 'MEMBER_CLASS', c.memberClass, true), f('CN', 'MEMBER_CODE', c.memberCode, true)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('CN', 'SERVER_CODE', c.serverCode, true)]
+      : [f('C', 'INSTANCE_IDENTIFIER', c.instance, true), f('O', 'MEMBER_CLASS', c.memberClass, true), f('CN', 'MEMBER_CODE', c.memberCode, true)],
   signMemberId: (_i, s) => {
-    const c = get(s, 'C'), o = get(s, 'O'), cn = get(s, 'CN');
+    const c = get(s, 'C'),
+      o = get(s, 'O'),
+      cn = get(s, 'CN');
     return c && o && cn ? `${c}:${o}:${cn}` : undefined;
   },
 };
@@ -55,11 +58,24 @@ export const EJBCA: CertificateProfile = {
 export const BASIC: CertificateProfile = {
   name: 'BASIC',
   className: 'ee.ria.xroad.common.certificateprofile.impl.BasicCertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('C', 'COUNTRY_CODE', undefined, false), f('O', 'ORGANIZATION_NAME', c.ownerName, true), f('serialNumber', 'MEMBER_CODE', c.ownerCode, true), f('CN', 'SERVER_DNS_NAME', c.address || undefined, false)]
-    : [f('C', 'COUNTRY_CODE', undefined, false), f('O', 'ORGANIZATION_NAME', c.memberName, true), f('businessCategory', 'MEMBER_CLASS', c.memberClass, true), f('serialNumber', 'MEMBER_CODE', c.memberCode, true), f('CN', 'MEMBER_NAME', c.memberName, true)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [
+          f('C', 'COUNTRY_CODE', undefined, false),
+          f('O', 'ORGANIZATION_NAME', c.ownerName, true),
+          f('serialNumber', 'MEMBER_CODE', c.ownerCode, true),
+          f('CN', 'SERVER_DNS_NAME', c.address || undefined, false),
+        ]
+      : [
+          f('C', 'COUNTRY_CODE', undefined, false),
+          f('O', 'ORGANIZATION_NAME', c.memberName, true),
+          f('businessCategory', 'MEMBER_CLASS', c.memberClass, true),
+          f('serialNumber', 'MEMBER_CODE', c.memberCode, true),
+          f('CN', 'MEMBER_NAME', c.memberName, true),
+        ],
   signMemberId: (instance, s) => {
-    const cls = get(s, 'businessCategory'), code = get(s, 'serialNumber');
+    const cls = get(s, 'businessCategory'),
+      code = get(s, 'serialNumber');
     return cls && code ? `${instance}:${cls}:${code}` : undefined;
   },
   san: (usage, s) => (usage === 'AUTHENTICATION' && get(s, 'CN') ? [get(s, 'CN')!] : []),
@@ -68,7 +84,9 @@ export const BASIC: CertificateProfile = {
 const IMPL = 'ee.ria.xroad.common.certificateprofile.impl.';
 const shortServerId = (c: ProfileContext) => `${c.instance}/${c.ownerClass ?? c.memberClass}/${c.ownerCode}/${c.serverCode}`;
 const byCnOuO = (s: SubjectAttr[]) => {
-  const o = get(s, 'O'), ou = get(s, 'OU'), cn = get(s, 'CN');
+  const o = get(s, 'O'),
+    ou = get(s, 'OU'),
+    cn = get(s, 'CN');
   return o && ou && cn ? `${o}:${ou}:${cn}` : undefined;
 };
 
@@ -79,24 +97,49 @@ const byCnOuO = (s: SubjectAttr[]) => {
 export const BASIC_ACME: CertificateProfile = {
   name: 'BASIC_ACME',
   className: IMPL + 'BasicACMECertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('C', 'COUNTRY_CODE', '', false), f('O', 'ORGANIZATION_NAME', c.ownerName, true), f('serialNumber', 'MEMBER_CODE_SN', c.ownerCode, true), f('CN', 'SERVER_DNS_NAME', '', false), f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false)]
-    : [f('C', 'COUNTRY_CODE', '', false), f('O', 'ORGANIZATION_NAME', c.memberName, true), f('businessCategory', 'MEMBER_CLASS_BC', c.memberClass, true), f('serialNumber', 'MEMBER_CODE_SN', c.memberCode, true),
-      f('CN', 'ORGANIZATION_NAME_CN', c.memberName, true), f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [
+          f('C', 'COUNTRY_CODE', '', false),
+          f('O', 'ORGANIZATION_NAME', c.ownerName, true),
+          f('serialNumber', 'MEMBER_CODE_SN', c.ownerCode, true),
+          f('CN', 'SERVER_DNS_NAME', '', false),
+          f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false),
+        ]
+      : [
+          f('C', 'COUNTRY_CODE', '', false),
+          f('O', 'ORGANIZATION_NAME', c.memberName, true),
+          f('businessCategory', 'MEMBER_CLASS_BC', c.memberClass, true),
+          f('serialNumber', 'MEMBER_CODE_SN', c.memberCode, true),
+          f('CN', 'ORGANIZATION_NAME_CN', c.memberName, true),
+          f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false),
+        ],
   signMemberId: BASIC.signMemberId,
 };
 /** FiVRKCertificateProfileInfoProvider (the Finnish profile, NIIS's own test CA): C=FI, serialNumber INST/SERVERCODE/CLASS */
 export const FIVRK: CertificateProfile = {
   name: 'FIVRK',
   className: IMPL + 'FiVRKCertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('C', 'COUNTRY_CODE', 'FI', true), f('O', 'ORGANIZATION_NAME', '', false), f('serialNumber', 'SERIAL_NUMBER', `${c.instance}/${c.serverCode}/${c.memberClass}`, true),
-      f('CN', 'SERVER_DNS_NAME', '', false), f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false)]
-    : [f('C', 'COUNTRY_CODE', 'FI', true), f('O', 'ORGANIZATION_NAME', '', false), f('serialNumber', 'SERIAL_NUMBER', `${c.instance}/${c.serverCode}/${c.memberClass}`, true),
-      f('CN', 'MEMBER_CODE', c.memberCode, true), f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [
+          f('C', 'COUNTRY_CODE', 'FI', true),
+          f('O', 'ORGANIZATION_NAME', '', false),
+          f('serialNumber', 'SERIAL_NUMBER', `${c.instance}/${c.serverCode}/${c.memberClass}`, true),
+          f('CN', 'SERVER_DNS_NAME', '', false),
+          f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false),
+        ]
+      : [
+          f('C', 'COUNTRY_CODE', 'FI', true),
+          f('O', 'ORGANIZATION_NAME', '', false),
+          f('serialNumber', 'SERIAL_NUMBER', `${c.instance}/${c.serverCode}/${c.memberClass}`, true),
+          f('CN', 'MEMBER_CODE', c.memberCode, true),
+          f('subjectAltName', 'SUBJECT_ALTERNATIVE_NAME', '', false),
+        ],
   // FISubjectClientIdDecoder: serialNumber INSTANCE/SERVERCODE/CLASS, CN the member code
   signMemberId: (_i, s) => {
-    const sn = get(s, 'serialNumber')?.split('/'), cn = get(s, 'CN');
+    const sn = get(s, 'serialNumber')?.split('/'),
+      cn = get(s, 'CN');
     return sn?.length === 3 && cn ? `${sn[0]}:${sn[2]}:${cn}` : undefined;
   },
 };
@@ -104,29 +147,42 @@ export const FIVRK: CertificateProfile = {
 export const FO: CertificateProfile = {
   name: 'FO',
   className: IMPL + 'FoCertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('C', 'COUNTRY_CODE', 'FO', true), f('O', 'INSTANCE_IDENTIFIER_O', c.instance, true), f('CN', 'COMMON_NAME', shortServerId(c), true)]
-    : [f('C', 'COUNTRY_CODE', 'FO', true), f('O', 'INSTANCE_IDENTIFIER_O', c.instance, true), f('OU', 'MEMBER_CLASS_OU', c.memberClass, true), f('CN', 'MEMBER_CODE', c.memberCode, true),
-      f('serialNumber', 'SERIAL_NUMBER', shortServerId(c), false)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [f('C', 'COUNTRY_CODE', 'FO', true), f('O', 'INSTANCE_IDENTIFIER_O', c.instance, true), f('CN', 'COMMON_NAME', shortServerId(c), true)]
+      : [
+          f('C', 'COUNTRY_CODE', 'FO', true),
+          f('O', 'INSTANCE_IDENTIFIER_O', c.instance, true),
+          f('OU', 'MEMBER_CLASS_OU', c.memberClass, true),
+          f('CN', 'MEMBER_CODE', c.memberCode, true),
+          f('serialNumber', 'SERIAL_NUMBER', shortServerId(c), false),
+        ],
   signMemberId: (_i, s) => byCnOuO(s),
 };
 /** IsCertificateProfileInfoProvider (Iceland) */
 export const IS: CertificateProfile = {
   name: 'IS',
   className: IMPL + 'IsCertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('C', 'COUNTRY_CODE', 'IS', true), f('CN', 'SERVER_DNS_NAME', '', false), f('serialNumber', 'SERIAL_NUMBER', shortServerId(c), true)]
-    : [f('C', 'COUNTRY_CODE', 'IS', true), f('O', 'INSTANCE_IDENTIFIER_O', c.instance, true), f('OU', 'MEMBER_CLASS_OU', c.memberClass, true), f('CN', 'MEMBER_CODE', c.memberCode, true),
-      f('serialNumber', 'SERIAL_NUMBER', shortServerId(c), true)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [f('C', 'COUNTRY_CODE', 'IS', true), f('CN', 'SERVER_DNS_NAME', '', false), f('serialNumber', 'SERIAL_NUMBER', shortServerId(c), true)]
+      : [
+          f('C', 'COUNTRY_CODE', 'IS', true),
+          f('O', 'INSTANCE_IDENTIFIER_O', c.instance, true),
+          f('OU', 'MEMBER_CLASS_OU', c.memberClass, true),
+          f('CN', 'MEMBER_CODE', c.memberCode, true),
+          f('serialNumber', 'SERIAL_NUMBER', shortServerId(c), true),
+        ],
   signMemberId: (_i, s) => byCnOuO(s),
 };
 /** SkKlass3CertificateProfileInfoProvider (Estonia, SK ID Solutions class 3): SN = member code, CN = member name */
 export const SK_KLASS3: CertificateProfile = {
   name: 'SK_KLASS3',
   className: IMPL + 'SkKlass3CertificateProfileInfoProvider',
-  fields: (usage, c) => usage === 'AUTHENTICATION'
-    ? [f('SN', 'SERIAL_NUMBER_SN', c.ownerCode, true), f('CN', 'COMMON_NAME', c.ownerName, true)]
-    : [f('SN', 'SERIAL_NUMBER_SN', c.memberCode, true), f('CN', 'COMMON_NAME', c.memberName, true)],
+  fields: (usage, c) =>
+    usage === 'AUTHENTICATION'
+      ? [f('SN', 'SERIAL_NUMBER_SN', c.ownerCode, true), f('CN', 'COMMON_NAME', c.ownerName, true)]
+      : [f('SN', 'SERIAL_NUMBER_SN', c.memberCode, true), f('CN', 'COMMON_NAME', c.memberName, true)],
   // by serialNumber: 8 digits, the class from the first digit (1–6 COM, 7 GOV, 8–9 NGO)
   signMemberId: (instance, s) => {
     const sn = get(s, 'serialNumber') ?? get(s, 'SN');

@@ -32,7 +32,8 @@ export function optInt(o: Record<string, unknown>, k: string, obj: string, min: 
 export function enumOf<T extends string>(o: Record<string, unknown>, k: string, obj: string, values: readonly T[]): T {
   const v = o[k];
   if (v === undefined || v === null) throw validation(`${obj}.${k}`, 'NotNull');
-  if (typeof v !== 'string' || !values.includes(v as T)) throw new ApiError(400, 'validation_failure', [`${k}: invalid value`], undefined, { [`${obj}.${k}`]: ['InvalidEnumValue'] });
+  if (typeof v !== 'string' || !values.includes(v as T))
+    throw new ApiError(400, 'validation_failure', [`${k}: invalid value`], undefined, { [`${obj}.${k}`]: ['InvalidEnumValue'] });
   return v as T;
 }
 export function optEnum<T extends string>(o: Record<string, unknown>, k: string, obj: string, values: readonly T[]): T | undefined {
@@ -99,7 +100,22 @@ export function qInt(q: URLSearchParams, k: string, def: number, min = 0): numbe
 }
 /** X-Road identifier parts must not contain these characters (UG-SS §19.4) */
 export function identifierPart(v: string, field: string): string {
-  if (/[:;/\\%]/.test(v) || hasControlChars(v)) throw new ApiError(400, 'validation_failure', undefined, undefined, { [field]: [/:/.test(v) ? 'NoColons' : /;/.test(v) ? 'NoSemicolons' : /\//.test(v) ? 'NoForwardslashes' : /\\/.test(v) ? 'NoBackslashes' : /%/.test(v) ? 'NoPercents' : 'NoControlChars'] });
+  if (/[:;/\\%]/.test(v) || hasControlChars(v))
+    throw new ApiError(400, 'validation_failure', undefined, undefined, {
+      [field]: [
+        /:/.test(v)
+          ? 'NoColons'
+          : /;/.test(v)
+            ? 'NoSemicolons'
+            : /\//.test(v)
+              ? 'NoForwardslashes'
+              : /\\/.test(v)
+                ? 'NoBackslashes'
+                : /%/.test(v)
+                  ? 'NoPercents'
+                  : 'NoControlChars',
+      ],
+    });
   return v;
 }
 

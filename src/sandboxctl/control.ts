@@ -3,7 +3,20 @@ import { READ_LIMITS, readBoundedFile, writeFileSafe } from '../fs/files.js';
 import type { FaultSpec } from '../sandbox/http.js';
 import { UsageError } from '../errors/index.js';
 import { parseDuration } from '../model/duration.js';
-import { controlClient, readInfo, readOutages, readSecrets, runForeground, runningInfo, sandboxDir, startDetached, writeSandboxContexts, type SandboxInfoFile, type SandboxOutage, type StartOptions } from './index.js';
+import {
+  controlClient,
+  readInfo,
+  readOutages,
+  readSecrets,
+  runForeground,
+  runningInfo,
+  sandboxDir,
+  startDetached,
+  writeSandboxContexts,
+  type SandboxInfoFile,
+  type SandboxOutage,
+  type StartOptions,
+} from './index.js';
 
 /**
  * The typed client of a running sandbox's control API (/__sandbox/*): clock, faults, CA, status,
@@ -44,10 +57,18 @@ export class SandboxControl {
     await this.call('DELETE', '/faults', 'sandbox-fault-clear', undefined, { server });
   }
   /** sign a CSR file ('-': stdin) with the sandbox CA; the certificate goes to `out` when given */
-  async sign(csrFile: string, o: { usage?: 'auth' | 'sign'; ca?: string; validityDays?: number; out?: string }): Promise<{ file: string | null; certificate: string }> {
+  async sign(
+    csrFile: string,
+    o: { usage?: 'auth' | 'sign'; ca?: string; validityDays?: number; out?: string },
+  ): Promise<{ file: string | null; certificate: string }> {
     const csr = csrFile === '-' ? readFileSync(0) : readBoundedFile(csrFile, { maxBytes: READ_LIMITS.certificate, what: 'CSR' });
     const text = csr.toString('utf8');
-    const body = { csr: text.includes('-----BEGIN') ? text : csr.toString('base64'), usage: o.usage === 'auth' ? 'AUTHENTICATION' : o.usage === 'sign' ? 'SIGNING' : undefined, ca: o.ca, validity_days: o.validityDays };
+    const body = {
+      csr: text.includes('-----BEGIN') ? text : csr.toString('base64'),
+      usage: o.usage === 'auth' ? 'AUTHENTICATION' : o.usage === 'sign' ? 'SIGNING' : undefined,
+      ca: o.ca,
+      validity_days: o.validityDays,
+    };
     const r = await this.call<{ certificate: string }>('POST', '/ca/sign', 'sandbox-ca-sign', body);
     if (o.out) writeFileSafe(o.out, r.certificate, { overwrite: true, what: 'certificate', mode: 0o644 });
     return { file: o.out ?? null, certificate: r.certificate };
@@ -86,7 +107,14 @@ export async function sandboxStatus(dirFlag?: string): Promise<SandboxStatus> {
   const ctl = SandboxControl.open(dirFlag);
   try {
     const [r, outages] = await Promise.all([ctl.info(), ctl.outages()]);
-    return { dir, running: true, pid: info.pid, now: r.now, servers: [info.cs, ...info.ss].map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint })), outages };
+    return {
+      dir,
+      running: true,
+      pid: info.pid,
+      now: r.now,
+      servers: [info.cs, ...info.ss].map((s) => ({ name: s.name, url: s.url, fingerprint: s.fingerprint })),
+      outages,
+    };
   } finally {
     ctl.close();
   }
@@ -143,7 +171,11 @@ async function describeStart(dir: string, info: SandboxInfoFile, detached: boole
  * sandbox start: in the background (returns once it is ready), or in the foreground until it stops
  * (`onReady` shows it meanwhile); contexts and key display as asked.
  */
-export async function startSandboxCli(opts: StartOptions, o: { detach?: boolean; writeContexts?: boolean; showKeys?: boolean }, onReady: (r: StartResult) => void): Promise<{ result: StartResult; exitCode?: number }> {
+export async function startSandboxCli(
+  opts: StartOptions,
+  o: { detach?: boolean; writeContexts?: boolean; showKeys?: boolean },
+  onReady: (r: StartResult) => void,
+): Promise<{ result: StartResult; exitCode?: number }> {
   const dir = opts.dir;
   if (o.detach) return { result: await describeStart(dir, await startDetached(opts), true, o) };
   let result: StartResult | undefined;
@@ -153,5 +185,8 @@ export async function startSandboxCli(opts: StartOptions, o: { detach?: boolean;
       onReady(r);
     });
   });
-  return { result: result ?? { dir, pid: 0, detached: false, cs: { name: 'cs', url: '', fingerprint: '' }, ss: [], contexts: [], apiKeys: null }, exitCode: code !== 0 && code !== 130 && code !== 143 ? 1 : undefined };
+  return {
+    result: result ?? { dir, pid: 0, detached: false, cs: { name: 'cs', url: '', fingerprint: '' }, ss: [], contexts: [], apiKeys: null },
+    exitCode: code !== 0 && code !== 130 && code !== 143 ? 1 : undefined,
+  };
 }

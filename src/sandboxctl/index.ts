@@ -44,7 +44,14 @@ export function readInfo(dir: string): SandboxInfoFile | undefined {
       started_at?: string;
       servers: { name: string; kind: string; url: string; fingerprint: string; server_id?: string; owner_id?: string; address?: string }[];
     };
-    const map = (x: (typeof raw.servers)[number]) => ({ name: x.name, url: x.url, fingerprint: x.fingerprint, serverId: x.server_id, ownerId: x.owner_id, address: x.address });
+    const map = (x: (typeof raw.servers)[number]) => ({
+      name: x.name,
+      url: x.url,
+      fingerprint: x.fingerprint,
+      serverId: x.server_id,
+      ownerId: x.owner_id,
+      address: x.address,
+    });
     const cs = raw.servers.find((x) => x.kind === 'central');
     if (!cs) return undefined;
     return { pid: raw.pid, startedAt: raw.started_at, cs: map(cs), ss: raw.servers.filter((x) => x.kind === 'security').map(map) };
@@ -54,7 +61,13 @@ export function readInfo(dir: string): SandboxInfoFile | undefined {
 }
 
 /** One outage of the sandbox's rehearsal referee (src/sandbox/outages.ts; same shape). */
-export interface SandboxOutage { server: string; member?: string; kind: 'auth' | 'sign' | 'globalconf'; from: string; to: string | null }
+export interface SandboxOutage {
+  server: string;
+  member?: string;
+  kind: 'auth' | 'sign' | 'globalconf';
+  from: string;
+  to: string | null;
+}
 
 /** The outage record persisted in <dir>/state.json (for a stopped sandbox; a running one answers GET /outages). */
 export function readOutages(dir: string): SandboxOutage[] {
@@ -71,11 +84,18 @@ export function readOutages(dir: string): SandboxOutage[] {
 export function readSecrets(dir: string, o: { register?: boolean } = {}): SandboxSecretsFile {
   const p = join(dir, 'secrets.json');
   try {
-    const raw = JSON.parse(readFileSync(p, 'utf8')) as { control_token: string; servers: Record<string, { api_keys: Record<string, string>; token_pin?: string }> };
+    const raw = JSON.parse(readFileSync(p, 'utf8')) as {
+      control_token: string;
+      servers: Record<string, { api_keys: Record<string, string>; token_pin?: string }>;
+    };
     const s: SandboxSecretsFile = {
       controlToken: raw.control_token,
       apiKeys: Object.fromEntries(Object.entries(raw.servers).map(([n, v]) => [n, v.api_keys])),
-      pins: Object.fromEntries(Object.entries(raw.servers).filter(([, v]) => v.token_pin).map(([n, v]) => [n, v.token_pin!])),
+      pins: Object.fromEntries(
+        Object.entries(raw.servers)
+          .filter(([, v]) => v.token_pin)
+          .map(([n, v]) => [n, v.token_pin!]),
+      ),
     };
     if (o.register === false) return s;
     registerSecret(s.controlToken);
@@ -83,7 +103,9 @@ export function readSecrets(dir: string, o: { register?: boolean } = {}): Sandbo
     for (const pin of Object.values(s.pins ?? {})) registerSecret(pin);
     return s;
   } catch (e) {
-    throw new UsageError(`${p}: cannot read the sandbox secrets: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'is a sandbox running with this --dir?' });
+    throw new UsageError(`${p}: cannot read the sandbox secrets: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'is a sandbox running with this --dir?',
+    });
   }
 }
 
@@ -145,7 +167,9 @@ export async function startDetached(o: StartOptions, timeoutMs = 60_000): Promis
   }
   const log = existsSync(join(o.dir, 'sandbox.log')) ? readFileSync(join(o.dir, 'sandbox.log'), 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
   if (exited === null && child.pid) process.kill(child.pid, 'SIGTERM');
-  throw new NetworkError(`the sandbox did not come up${exited !== null ? ` (exit ${exited})` : ` within ${timeoutMs / 1000} s`}${log ? `: ${log}` : ''}`, { step: 'sandbox-start' });
+  throw new NetworkError(`the sandbox did not come up${exited !== null ? ` (exit ${exited})` : ` within ${timeoutMs / 1000} s`}${log ? `: ${log}` : ''}`, {
+    step: 'sandbox-start',
+  });
 }
 
 /** Run the sandbox in the foreground until SIGINT/SIGTERM; calls onReady once it serves. */
@@ -205,7 +229,10 @@ export function controlClient(dir: string): { http: HttpClient; info: SandboxInf
   if (!info) throw new UsageError(`no sandbox is running in ${dir}`, { hint: 'xrdctl sandbox start --detach' });
   const secrets = readSecrets(dir);
   const base = info.cs.url.replace(/\/api\/v1\/?$/, '/__sandbox');
-  return { info, http: new HttpClient({ baseUrl: base, server: 'sandbox', apiKey: secrets.controlToken, authScheme: 'bearer', tlsFingerprint: info.cs.fingerprint }) };
+  return {
+    info,
+    http: new HttpClient({ baseUrl: base, server: 'sandbox', apiKey: secrets.controlToken, authScheme: 'bearer', tlsFingerprint: info.cs.fingerprint }),
+  };
 }
 
 /**
@@ -225,7 +252,10 @@ export async function writeSandboxContexts(dir: string, info: SandboxInfoFile, p
   const csName = `${prefix}${info.cs.name}`;
   const csKey = secrets.apiKeys[info.cs.name]?.admin;
   if (!csKey) throw new UsageError('the sandbox secrets have no CS admin key');
-  await addContext({ name: csName, kind: 'central', url: info.cs.url, apiKey: `file:${put(`${info.cs.name}.key`, csKey)}`, tlsFingerprint: info.cs.fingerprint }, { overwrite: true });
+  await addContext(
+    { name: csName, kind: 'central', url: info.cs.url, apiKey: `file:${put(`${info.cs.name}.key`, csKey)}`, tlsFingerprint: info.cs.fingerprint },
+    { overwrite: true },
+  );
   names.push(csName);
   for (const ss of info.ss) {
     const key = secrets.apiKeys[ss.name]?.admin;

@@ -56,7 +56,11 @@ export async function listAccessRights(api: SecurityServerApi, clientId: string)
   const out = [];
   for (const sc of subjects) {
     const rights = await api.getServiceClientAccessRights(clientId, sc.id);
-    out.push({ subject: sc.service_client_type === 'LOCALGROUP' && sc.local_group_code ? `local:${sc.local_group_code}` : sc.id, type: sc.service_client_type ?? 'SUBSYSTEM', services: rights.map((r) => r.service_code).sort() });
+    out.push({
+      subject: sc.service_client_type === 'LOCALGROUP' && sc.local_group_code ? `local:${sc.local_group_code}` : sc.id,
+      type: sc.service_client_type ?? 'SUBSYSTEM',
+      services: rights.map((r) => r.service_code).sort(),
+    });
   }
   return out;
 }

@@ -51,7 +51,9 @@ function withCrashPoint(onEvent: (e: ApplyEvent) => void, env: NodeJS.ProcessEnv
 
 /** Changes that cannot be undone: unregistering or deleting registered objects, pruning. */
 export function irreversibleChanges(plan: Plan): string[] {
-  return plan.servers.flatMap((s) => s.changes.filter((c) => runnable(c) && (c.op === 'delete' || c.action?.type === 'rotate-cert')).map((c) => `${s.server}: ${c.summary}`));
+  return plan.servers.flatMap((s) =>
+    s.changes.filter((c) => runnable(c) && (c.op === 'delete' || c.action?.type === 'rotate-cert')).map((c) => `${s.server}: ${c.summary}`),
+  );
 }
 
 /**
@@ -76,12 +78,34 @@ export async function runApply(req: ApplyRequest, hooks: ApplyHooks): Promise<Ap
   try {
     const failedReads = plan.servers.filter((s) => s.error).length;
     const pending = pendingChanges(plan);
-    if (req.check || pending === 0 || failedReads) return { check: req.check, changed: req.check ? pending > 0 : false, plan, result: null, requests: session.requestCount(), failedReads };
+    if (req.check || pending === 0 || failedReads)
+      return { check: req.check, changed: req.check ? pending > 0 : false, plan, result: null, requests: session.requestCount(), failedReads };
     hooks.showPlan?.(plan);
     await hooks.confirm(plan, pending, irreversibleChanges(plan));
     const names = plan.servers.filter((s) => s.changes.some(runnable)).map((s) => s.server);
-    const rotate = rotateForApply(desired, session, saved ? undefined : req.inputs, { propagationMs: null, timeoutMs: req.timeoutMs }, { ...hooks.rotation, stopped: hooks.stopped, confirm: async () => {}, consent: () => {} } /* confirmed with the plan: its irreversible changes are listed there */);
-    const result = await hooks.lanes(names, (onEvent) => applyPlan(plan, desired, session, { concurrency: req.concurrency, timeoutMs: req.timeoutMs, prompt: req.session.prompt, warn: req.session.warn, onEvent: withCrashPoint(onEvent), stopped: hooks.stopped, rotate }));
+    const rotate = rotateForApply(
+      desired,
+      session,
+      saved ? undefined : req.inputs,
+      { propagationMs: null, timeoutMs: req.timeoutMs },
+      {
+        ...hooks.rotation,
+        stopped: hooks.stopped,
+        confirm: async () => {},
+        consent: () => {},
+      } /* confirmed with the plan: its irreversible changes are listed there */,
+    );
+    const result = await hooks.lanes(names, (onEvent) =>
+      applyPlan(plan, desired, session, {
+        concurrency: req.concurrency,
+        timeoutMs: req.timeoutMs,
+        prompt: req.session.prompt,
+        warn: req.session.warn,
+        onEvent: withCrashPoint(onEvent),
+        stopped: hooks.stopped,
+        rotate,
+      }),
+    );
     return { check: false, changed: result.changed, plan, result, requests: session.requestCount(), failedReads };
   } finally {
     session.close();

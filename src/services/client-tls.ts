@@ -12,7 +12,11 @@ export interface TlsCertRow {
 /** The information-system TLS certificates of a client. */
 export async function listClientTls(api: SecurityServerApi, client: string): Promise<{ server: string; client: string; certificates: TlsCertRow[] }> {
   const rows = await api.getClientTlsCertificates(client);
-  return { server: api.server, client, certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name ?? '', notAfter: c.not_after ?? '' })) };
+  return {
+    server: api.server,
+    client,
+    certificates: rows.map((c) => ({ hash: c.hash, subject: c.subject_distinguished_name ?? '', notAfter: c.not_after ?? '' })),
+  };
 }
 
 /** Add an information system's TLS certificate to a client: parsed and checked locally first; one already there is `changed: false`. */

@@ -13,7 +13,9 @@ export interface CsKeyRow {
 }
 
 /** The central server's tokens and configuration signing keys, and which key is active per source. */
-export async function listCsKeys(cs: CentralServerApi): Promise<{ server: string; keys: CsKeyRow[]; active: { INTERNAL: string | null; EXTERNAL: string | null } }> {
+export async function listCsKeys(
+  cs: CentralServerApi,
+): Promise<{ server: string; keys: CsKeyRow[]; active: { INTERNAL: string | null; EXTERNAL: string | null } }> {
   const tokens = await cs.getTokens();
   const keys = tokens.flatMap((t) =>
     (t.configuration_signing_keys ?? []).map((k) => ({

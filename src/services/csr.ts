@@ -59,14 +59,39 @@ export async function submitKeyCsr(api: SecurityServerApi, r: SubmitRequest, pro
  */
 export async function createKeyCsr(
   connect: () => Promise<SecurityServerApi>,
-  o: { usage: string; ca: string; member?: string; tokenId?: string; keyId?: string; label?: string; format?: 'PEM' | 'DER'; subject?: string[]; address?: string; out?: string },
+  o: {
+    usage: string;
+    ca: string;
+    member?: string;
+    tokenId?: string;
+    keyId?: string;
+    label?: string;
+    format?: 'PEM' | 'DER';
+    subject?: string[];
+    address?: string;
+    out?: string;
+  },
   step: (title: string, run: (update: (m: string) => void) => Promise<void>) => Promise<void>,
 ) {
   if (o.out) checkWriteTarget(o.out, { overwrite: true, what: 'CSR' });
   const api = await connect();
   let res!: Awaited<ReturnType<typeof createCsr>>;
   await step(`create ${o.usage} key and CSR on ${api.server}`, async (update) => {
-    res = await createCsr(api, { usage: usageType(o.usage), ca: o.ca, member: o.member, tokenId: o.tokenId, keyId: o.keyId, label: o.label, format: o.format, subject: parseSubjectOverrides(o.subject), address: o.address }, update);
+    res = await createCsr(
+      api,
+      {
+        usage: usageType(o.usage),
+        ca: o.ca,
+        member: o.member,
+        tokenId: o.tokenId,
+        keyId: o.keyId,
+        label: o.label,
+        format: o.format,
+        subject: parseSubjectOverrides(o.subject),
+        address: o.address,
+      },
+      update,
+    );
   });
   if (o.out) writeFileSafe(o.out, res.csr, { overwrite: true, what: 'CSR', mode: 0o644 });
   const { csr, ...rest } = res;

@@ -56,13 +56,24 @@ const desiredSchema = {
   required: ['instance', 'servers'],
   properties: {
     instance: { type: 'string', minLength: 1 },
-    central: { type: 'object', required: ['name', 'conn', 'approveRequests', 'members', 'subsystems'], properties: { name: { type: 'string' }, conn: { $ref: '#/$defs/conn' } } },
+    central: {
+      type: 'object',
+      required: ['name', 'conn', 'approveRequests', 'members', 'subsystems'],
+      properties: { name: { type: 'string' }, conn: { $ref: '#/$defs/conn' } },
+    },
     servers: {
       type: 'array',
       items: {
         type: 'object',
         required: ['name', 'conn', 'id', 'token', 'certificates', 'clients'],
-        properties: { name: { type: 'string', minLength: 1 }, id: { type: 'string', minLength: 1 }, conn: { $ref: '#/$defs/conn' }, token: { type: 'object', required: ['id'] }, certificates: { type: 'array' }, clients: { type: 'array' } },
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          id: { type: 'string', minLength: 1 },
+          conn: { $ref: '#/$defs/conn' },
+          token: { type: 'object', required: ['id'] },
+          certificates: { type: 'array' },
+          clients: { type: 'array' },
+        },
       },
     },
   },
@@ -92,13 +103,15 @@ export function readSavedPlan(file: string, env: NodeJS.ProcessEnv = process.env
     validators = { plan: ajv.compile({ ...planSchema({ desired: { type: 'object' } }), additionalProperties: true }), desired: ajv.compile(desiredSchema) };
   }
   const { desired, ...plan } = data;
-  if (!validators.plan({ ...plan, desired: desired ?? null })) throw bad(`${validators.plan.errors?.[0]?.instancePath || '/'} ${validators.plan.errors?.[0]?.message}`);
+  if (!validators.plan({ ...plan, desired: desired ?? null }))
+    throw bad(`${validators.plan.errors?.[0]?.instancePath || '/'} ${validators.plan.errors?.[0]?.message}`);
   if (!validators.desired(desired)) throw bad(`desired${validators.desired.errors?.[0]?.instancePath ?? ''} ${validators.desired.errors?.[0]?.message}`);
   const names = new Set([...(desired.central ? [desired.central.name] : []), ...desired.servers.map((s) => s.name)]);
   for (const sp of data.servers) {
     if (!names.has(sp.server)) throw bad(`server ${JSON.stringify(sp.server)} is not in its desired state`);
     for (const c of sp.changes) {
-      if (c.action && !kindOf(c.action.type)) throw bad(`change ${JSON.stringify(c.id)}: no kind of the engine defines the action ${JSON.stringify(c.action.type)}`);
+      if (c.action && !kindOf(c.action.type))
+        throw bad(`change ${JSON.stringify(c.id)}: no kind of the engine defines the action ${JSON.stringify(c.action.type)}`);
       if (c.server !== sp.server) throw bad(`change ${JSON.stringify(c.id)} is filed under ${sp.server} but names ${c.server}`);
     }
   }
@@ -106,7 +119,8 @@ export function readSavedPlan(file: string, env: NodeJS.ProcessEnv = process.env
   const expand = (v: string) =>
     v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
       const val = env[name];
-      if (val === undefined) throw new UsageError(`${file}: \${${name}} is not set in the environment`, { hint: `export ${name}=… (the plan was made with it)` });
+      if (val === undefined)
+        throw new UsageError(`${file}: \${${name}} is not set in the environment`, { hint: `export ${name}=… (the plan was made with it)` });
       return val;
     });
   data.desired = mapStrings(data.desired, expand) as DesiredInstance;
@@ -138,7 +152,11 @@ export async function assertNoDrift(saved: SavedPlan, session: Session): Promise
       now = digest(await readServer(api, d, saved.desired.instance));
     }
     if (now !== sp.stateDigest) {
-      throw new ConflictError(`${sp.server} changed since the plan was made`, { server: sp.server, step: 'check-drift', hint: 'make a new plan (xrdctl plan … --out plan.json) and review it' });
+      throw new ConflictError(`${sp.server} changed since the plan was made`, {
+        server: sp.server,
+        step: 'check-drift',
+        hint: 'make a new plan (xrdctl plan … --out plan.json) and review it',
+      });
     }
   }
 }

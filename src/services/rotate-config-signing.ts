@@ -34,7 +34,10 @@ interface Connected {
 
 async function connect(files: string[], hooks: RotateHooks): Promise<Connected> {
   const desired = await desiredFrom(files);
-  if (!desired.central) throw new UsageError(`${files.join(', ')}: no centralServer: the configuration signing keys are the central server’s`, { hint: 'add centralServer (url, apiKey, tlsFingerprint) to the manifest' });
+  if (!desired.central)
+    throw new UsageError(`${files.join(', ')}: no centralServer: the configuration signing keys are the central server’s`, {
+      hint: 'add centralServer (url, apiKey, tlsFingerprint) to the manifest',
+    });
   // one retry per request: the runbook's own polling retries, and an unreachable server is told apart in a second, not
   // after four backed-off attempts per read (500 servers of which some are down is the night this is for)
   const session = await openSession(desired, { prompt: hooks.prompt, warn: hooks.warn, retries: 1 });
@@ -59,13 +62,21 @@ async function preflight(cs: CentralServerApi, tokenId: string): Promise<void> {
     });
   }
   const token = (await cs.getTokens()).find((t) => t.id === tokenId);
-  if (!token) throw new UsageError(`the central server ${cs.server} has no token ${tokenId}`, { server: cs.server, step: 'preflight', hint: 'xrdctl cs key list lists its tokens; set centralServer.configurationSigning.internal.token' });
-  if (!token.logged_in) {
-    throw new ConflictError(`token ${tokenId} of the central server ${cs.server} is logged out: adding, activating and deleting signing keys needs it logged in`, {
+  if (!token)
+    throw new UsageError(`the central server ${cs.server} has no token ${tokenId}`, {
       server: cs.server,
       step: 'preflight',
-      hint: 'log in to the token on the central server (UI, or PUT /tokens/{id}/login), then run again',
+      hint: 'xrdctl cs key list lists its tokens; set centralServer.configurationSigning.internal.token',
     });
+  if (!token.logged_in) {
+    throw new ConflictError(
+      `token ${tokenId} of the central server ${cs.server} is logged out: adding, activating and deleting signing keys needs it logged in`,
+      {
+        server: cs.server,
+        step: 'preflight',
+        hint: 'log in to the token on the central server (UI, or PUT /tokens/{id}/login), then run again',
+      },
+    );
   }
 }
 
@@ -108,12 +119,23 @@ export async function startConfigSigning(req: ConfigSigningRequest, hooks: Rotat
   const c = await connect(req.manifest, hooks);
   try {
     const name = c.desired.central!.name;
-    const busy = listJournals(env).filter(isConfigSigning).find((j) => j.server === name && j.configSource === req.source && j.status !== 'done' && j.status !== 'aborted');
-    if (busy) throw new ConflictError(`${name} has an unfinished ${req.source.toLowerCase()} signing key change ${busy.id} (${busy.status}${busy.waitingOn ? `, waiting on ${busy.waitingOn}` : ''})`, { server: name, step: 'start', hint: `xrdctl rotate resume ${busy.id}, or xrdctl rotate abort ${busy.id}` });
+    const busy = listJournals(env)
+      .filter(isConfigSigning)
+      .find((j) => j.server === name && j.configSource === req.source && j.status !== 'done' && j.status !== 'aborted');
+    if (busy)
+      throw new ConflictError(
+        `${name} has an unfinished ${req.source.toLowerCase()} signing key change ${busy.id} (${busy.status}${busy.waitingOn ? `, waiting on ${busy.waitingOn}` : ''})`,
+        { server: name, step: 'start', hint: `xrdctl rotate resume ${busy.id}, or xrdctl rotate abort ${busy.id}` },
+      );
     const tokenId = c.desired.central!.configurationSigning?.[req.source]?.token ?? '0';
     await preflight(c.cs, tokenId);
     const active = (await sourceKeys(c.cs, req.source)).find((k) => k.active);
-    if (!active) throw new UsageError(`the ${req.source.toLowerCase()} source of ${name} has no active signing key to replace`, { server: name, step: 'start', hint: 'xrdctl cs key list' });
+    if (!active)
+      throw new UsageError(`the ${req.source.toLowerCase()} source of ${name} has no active signing key to replace`, {
+        server: name,
+        step: 'start',
+        hint: 'xrdctl cs key list',
+      });
     const id = journalId(name, req.source, req.emergency);
     const j: ConfigSigningJournal = {
       format: 'xrdctl-rotation/1',
@@ -162,7 +184,10 @@ export async function abortConfigSigning(j: ConfigSigningJournal, hooks: RotateH
   });
   try {
     const k = j.new.keyId ? (await sourceKeys(c.cs, j.configSource)).find((x) => x.id === j.new.keyId) : undefined;
-    if (k?.active) kept.push(`the new key ${k.id} signs already: it stays (the old one ${j.old?.keyId ?? '?'} is ${j.steps.some((s) => s.name === 'delete-old-key' && s.status === 'done') ? 'deleted' : 'kept'})`);
+    if (k?.active)
+      kept.push(
+        `the new key ${k.id} signs already: it stays (the old one ${j.old?.keyId ?? '?'} is ${j.steps.some((s) => s.name === 'delete-old-key' && s.status === 'done') ? 'deleted' : 'kept'})`,
+      );
     else if (k) {
       await hooks.confirm(j, 'delete-old-key', `delete the new signing key ${k.id} of ${j.server} (abort)`);
       await c.cs.deleteSigningKey(k.id);

@@ -8,7 +8,17 @@ import { resolveSecret } from '../config/secrets.js';
 import { ConflictError, UsageError } from '../errors/index.js';
 import type { RotateCertRequest } from '../engine/types.js';
 import type { DesiredCert, DesiredInstance } from '../model/desired.js';
-import { listJournals, loadJournal, saveJournal, acquireLock, isCertificate, isConfigSigning, type JournalIssuer, type RotationJournal, type RotationUsage } from '../rotation/journal.js';
+import {
+  listJournals,
+  loadJournal,
+  saveJournal,
+  acquireLock,
+  isCertificate,
+  isConfigSigning,
+  type JournalIssuer,
+  type RotationJournal,
+  type RotationUsage,
+} from '../rotation/journal.js';
 import { runRotations } from '../rotation/run.js';
 import { chooseCertificates, runbook, step, type RotationContext, type RotationStepName } from '../rotation/steps.js';
 import { desiredFrom } from './plan.js';
@@ -72,10 +82,20 @@ async function contextTarget(name: string | undefined, csName: string | undefine
   return { server: ctx.name, api, cs, approve: !!cs, source: { context: ctx.name, csContext: csCtx }, tokenId: '0' };
 }
 
-async function manifestTargets(files: string[], names: string[] | undefined, usage: RotationUsage, member: string | undefined, closers: Closer[], hooks: RotateHooks): Promise<{ desired: DesiredInstance; targets: Target[] }> {
+async function manifestTargets(
+  files: string[],
+  names: string[] | undefined,
+  usage: RotationUsage,
+  member: string | undefined,
+  closers: Closer[],
+  hooks: RotateHooks,
+): Promise<{ desired: DesiredInstance; targets: Target[] }> {
   const desired = await desiredFrom(files);
   const unknown = (names ?? []).filter((n) => !desired.servers.some((s) => s.name === n));
-  if (unknown.length) throw new UsageError(`${unknown.join(', ')}: not a security server of ${files.join(', ')}`, { hint: `servers there: ${desired.servers.map((s) => s.name).join(', ')}` });
+  if (unknown.length)
+    throw new UsageError(`${unknown.join(', ')}: not a security server of ${files.join(', ')}`, {
+      hint: `servers there: ${desired.servers.map((s) => s.name).join(', ')}`,
+    });
   const session = await openSession(desired, { prompt: hooks.prompt, warn: hooks.warn });
   closers.push(() => session.close());
   const abs = files.map((f) => resolve(f));
@@ -129,11 +149,14 @@ function context(t: Target, hooks: RotateHooks, j: () => RotationJournal): Rotat
 /** Start rotations: validate everything, write one journal per rotation, then run them on the engine. */
 export async function startRotation(req: RotateRequest, hooks: RotateHooks): Promise<RotateResult> {
   if (req.cutNow && !req.emergency) throw new UsageError('--cut-now is part of an emergency rotation', { hint: 'add --emergency' });
-  if (req.usage === 'sign' && 'context' in req.target && !req.member) throw new UsageError('rotate sign needs --member INSTANCE:CLASS:CODE (the sign certificate’s owner)');
+  if (req.usage === 'sign' && 'context' in req.target && !req.member)
+    throw new UsageError('rotate sign needs --member INSTANCE:CLASS:CODE (the sign certificate’s owner)');
   const closers: Closer[] = [];
   try {
     const targets =
-      'manifest' in req.target ? (await manifestTargets(req.target.manifest, req.target.servers, req.usage, req.member, closers, hooks)).targets : [await contextTarget(req.target.context, req.target.csContext, closers, hooks)];
+      'manifest' in req.target
+        ? (await manifestTargets(req.target.manifest, req.target.servers, req.usage, req.member, closers, hooks)).targets
+        : [await contextTarget(req.target.context, req.target.csContext, closers, hooks)];
     return await rotateTargets(targets, req, hooks);
   } finally {
     for (const c of closers) c();
@@ -141,28 +164,57 @@ export async function startRotation(req: RotateRequest, hooks: RotateHooks): Pro
 }
 
 /** Journal and run the rotations of connected servers (the part start and apply share). */
-async function rotateTargets(targets: Target[], req: Omit<RotateRequest, 'target'> & { target?: RotateRequest['target'] }, hooks: RotateHooks): Promise<RotateResult> {
+async function rotateTargets(
+  targets: Target[],
+  req: Omit<RotateRequest, 'target'> & { target?: RotateRequest['target'] },
+  hooks: RotateHooks,
+): Promise<RotateResult> {
   const env = hooks.env ?? process.env;
   {
-    const unfinished = listJournals(env).filter(isCertificate).filter((j) => j.status !== 'done' && j.status !== 'aborted');
+    const unfinished = listJournals(env)
+      .filter(isCertificate)
+      .filter((j) => j.status !== 'done' && j.status !== 'aborted');
     const items: { journal: RotationJournal; ctx: RotationContext }[] = [];
     for (const t of targets) {
       const members = req.usage === 'sign' ? (req.member ? [req.member] : await manifestMembers(t, req)) : [undefined];
       for (const member of members) {
         const busy = unfinished.find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? '') === (member ?? ''));
-        if (busy) throw new ConflictError(`${t.server} has an unfinished ${req.usage} rotation ${busy.id} (${busy.status}${busy.waitingOn ? `, waiting on ${busy.waitingOn}` : ''})`, { server: t.server, step: 'start', hint: `xrdctl rotate resume ${busy.id}, or xrdctl rotate abort ${busy.id}` });
+        if (busy)
+          throw new ConflictError(
+            `${t.server} has an unfinished ${req.usage} rotation ${busy.id} (${busy.status}${busy.waitingOn ? `, waiting on ${busy.waitingOn}` : ''})`,
+            { server: t.server, step: 'start', hint: `xrdctl rotate resume ${busy.id}, or xrdctl rotate abort ${busy.id}` },
+          );
         const tokens = await t.api.getTokens();
         const now = t.api.http.serverNow();
         const { old, renewed } = chooseCertificates(tokens, req.usage, member, now, req.cert);
-        if (req.cert && !old) throw new UsageError(`no ${req.usage} certificate ${req.cert} on ${t.server}`, { server: t.server, step: 'start', hint: 'xrdctl cert list' });
-        if (!old) throw new UsageError(`${t.server} has no ${req.usage} certificate${member ? ` for ${member}` : ''} to rotate`, { server: t.server, step: 'start', hint: req.usage === 'sign' ? 'issue one first: xrdctl csr create --usage sign --member …, or apply with an issuer' : 'issue one first: xrdctl csr create --usage auth, or apply with an issuer' });
+        if (req.cert && !old)
+          throw new UsageError(`no ${req.usage} certificate ${req.cert} on ${t.server}`, { server: t.server, step: 'start', hint: 'xrdctl cert list' });
+        if (!old)
+          throw new UsageError(`${t.server} has no ${req.usage} certificate${member ? ` for ${member}` : ''} to rotate`, {
+            server: t.server,
+            step: 'start',
+            hint:
+              req.usage === 'sign'
+                ? 'issue one first: xrdctl csr create --usage sign --member …, or apply with an issuer'
+                : 'issue one first: xrdctl csr create --usage auth, or apply with an issuer',
+          });
         const renewBefore = t.desired?.renewBeforeDays ?? 30;
         if (req.target && 'manifest' in req.target && req.target.all && !req.emergency && !due(old, renewBefore)) continue;
         const id = journalId(t.server, req.usage, member);
         const ca = req.ca ?? t.desired?.ca;
-        if (!ca) throw new UsageError(`which CA signs the new ${req.usage} certificate of ${t.server}?`, { server: t.server, step: 'start', hint: 'pass --ca NAME, or give the manifest’s certificate a ca' });
+        if (!ca)
+          throw new UsageError(`which CA signs the new ${req.usage} certificate of ${t.server}?`, {
+            server: t.server,
+            step: 'start',
+            hint: 'pass --ca NAME, or give the manifest’s certificate a ca',
+          });
         const issuer = (req.issuer ? await req.issuer(id) : undefined) ?? issuerOfManifest(t.desired, id);
-        if (!issuer && !renewed) throw new UsageError(`how does the CSR of ${t.server} reach ${ca}?`, { server: t.server, step: 'start', hint: 'pass --adapter (server-acme, acme, command, manual), or give the manifest’s certificate an issuer' });
+        if (!issuer && !renewed)
+          throw new UsageError(`how does the CSR of ${t.server} reach ${ca}?`, {
+            server: t.server,
+            step: 'start',
+            hint: 'pass --adapter (server-acme, acme, command, manual), or give the manifest’s certificate an issuer',
+          });
         const key = findKey(tokens, old.keyId);
         const j: RotationJournal = {
           format: 'xrdctl-rotation/1',
@@ -191,12 +243,17 @@ async function rotateTargets(targets: Target[], req: Omit<RotateRequest, 'target
           createdAt: new Date().toISOString(),
           updatedAt: new Date().toISOString(),
         };
-        if (renewed) for (const name of ['new-key', 'ca', 'import'] as RotationStepName[]) if (runbook(j).includes(name)) j.steps.push({ name, status: 'skipped', message: `renewed by the server (${renewed.hash.slice(0, 16)}…)` });
+        if (renewed)
+          for (const name of ['new-key', 'ca', 'import'] as RotationStepName[])
+            if (runbook(j).includes(name)) j.steps.push({ name, status: 'skipped', message: `renewed by the server (${renewed.hash.slice(0, 16)}…)` });
         items.push({ journal: j, ctx: context(t, hooks, () => j) });
       }
     }
     if (!items.length) return { status: 'done', rotations: [] };
-    await preconfirm(items.map((i) => i.journal), hooks);
+    await preconfirm(
+      items.map((i) => i.journal),
+      hooks,
+    );
     for (const it of items) saveJournal(it.journal, env);
     return summarize(await runRotations(items, { concurrency: hooks.concurrency, onEvent: hooks.onEvent, stopped: hooks.stopped, env }));
   }
@@ -204,7 +261,13 @@ async function rotateTargets(targets: Target[], req: Omit<RotateRequest, 'target
 
 async function manifestMembers(t: Target, req: { member?: string }): Promise<string[]> {
   const tokens = await t.api.getTokens();
-  const owners = [...new Set(certRows(t.server, tokens).filter((r) => r.usage === 'sign' && r.ownerId).map((r) => r.ownerId!))];
+  const owners = [
+    ...new Set(
+      certRows(t.server, tokens)
+        .filter((r) => r.usage === 'sign' && r.ownerId)
+        .map((r) => r.ownerId!),
+    ),
+  ];
   return req.member ? [req.member] : owners;
 }
 
@@ -221,7 +284,13 @@ async function preconfirm(journals: RotationJournal[], hooks: RotateHooks): Prom
  * session, with the same journal as xrdctl rotate (an unfinished rotation of it is resumed, not
  * started twice). A rotation that is left waiting (the CA, an approval) fails the change with the id.
  */
-export function rotateForApply(desired: DesiredInstance, session: { central?: CentralServerApi; security: Map<string, SecurityServerApi> }, manifest: string[] | undefined, settings: Omit<RotateSettings, 'keepOldMs'>, hooks: RotateHooks) {
+export function rotateForApply(
+  desired: DesiredInstance,
+  session: { central?: CentralServerApi; security: Map<string, SecurityServerApi> },
+  manifest: string[] | undefined,
+  settings: Omit<RotateSettings, 'keepOldMs'>,
+  hooks: RotateHooks,
+) {
   return async (req: RotateCertRequest, progress: (m: string) => void): Promise<void> => {
     const env = hooks.env ?? process.env;
     const s = desired.servers.find((x) => x.name === req.server)!;
@@ -236,18 +305,37 @@ export function rotateForApply(desired: DesiredInstance, session: { central?: Ce
       address: s.address,
     };
     const h: RotateHooks = { ...hooks, onEvent: (e) => e.type !== 'start' && progress(`${e.step}: ${e.type === 'end' ? e.status : e.message}`) };
-    const open = listJournals(env).filter(isCertificate).find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? null) === req.member && j.status !== 'done' && j.status !== 'aborted');
+    const open = listJournals(env)
+      .filter(isCertificate)
+      .find((j) => j.server === t.server && j.usage === req.usage && (j.member ?? null) === req.member && j.status !== 'done' && j.status !== 'aborted');
     let r: RotateResult;
     if (open) {
       progress(`resuming rotation ${open.id}`);
       await preconfirm([open], h);
       r = summarize(await runRotations([{ journal: open, ctx: context(t, h, () => open) }], { onEvent: h.onEvent, stopped: h.stopped, env }));
     } else {
-      r = await rotateTargets([t], { usage: req.usage, member: req.member ?? undefined, cert: req.certHash, emergency: false, cutNow: false, ca: req.ca, settings: { ...settings, keepOldMs: req.keepReplacedMs } }, h);
+      r = await rotateTargets(
+        [t],
+        {
+          usage: req.usage,
+          member: req.member ?? undefined,
+          cert: req.certHash,
+          emergency: false,
+          cutNow: false,
+          ca: req.ca,
+          settings: { ...settings, keepOldMs: req.keepReplacedMs },
+        },
+        h,
+      );
     }
     if (r.error) throw r.error;
     const j = r.rotations[0];
-    if (j && j.status === 'waiting') throw new ConflictError(`rotation ${j.id} is waiting on ${j.waitingOn}`, { server: t.server, step: 'rotate-cert', hint: `xrdctl rotate resume ${j.id} (or apply again) once it is there` });
+    if (j && j.status === 'waiting')
+      throw new ConflictError(`rotation ${j.id} is waiting on ${j.waitingOn}`, {
+        server: t.server,
+        step: 'rotate-cert',
+        hint: `xrdctl rotate resume ${j.id} (or apply again) once it is there`,
+      });
   };
 }
 
@@ -286,13 +374,16 @@ export async function abortRotation(id: string, hooks: RotateHooks): Promise<Rot
   const j = loadJournal(id, env);
   const undone: string[] = [];
   const kept: string[] = [];
-  if (j.status === 'done' || j.status === 'aborted') return { status: j.status, rotations: [j], undone, kept: [`rotation ${j.id} is ${j.status}: nothing to abort`] };
+  if (j.status === 'done' || j.status === 'aborted')
+    return { status: j.status, rotations: [j], undone, kept: [`rotation ${j.id} is ${j.status}: nothing to abort`] };
   if (isConfigSigning(j)) return (await import('./rotate-config-signing.js')).abortConfigSigning(j, hooks);
   const closers: Closer[] = [];
   const release = acquireLock(j.server, j.id, env);
   try {
     const t = await reconnect(j, closers, hooks);
-    const touchedOld = j.steps.some((s) => ['cut-old', 'disable-old', 'unregister-old', 'cs-delete-old', 'revoke-old', 'delete-old'].includes(s.name) && s.status === 'done');
+    const touchedOld = j.steps.some(
+      (s) => ['cut-old', 'disable-old', 'unregister-old', 'cs-delete-old', 'revoke-old', 'delete-old'].includes(s.name) && s.status === 'done',
+    );
     if (touchedOld) kept.push(`the old certificate ${j.old?.hash.slice(0, 16)}… was already taken out of use: the new one stays`);
     else if (j.new.keyId && !j.new.renewedByServer) {
       const tokens = await t.api.getTokens();
@@ -311,7 +402,8 @@ export async function abortRotation(id: string, hooks: RotateHooks): Promise<Rot
         undone.push(`new key ${j.new.keyId} deleted with its CSR and certificate`);
       } else undone.push('the new key is not on the server');
     } else if (j.new.renewedByServer) kept.push('the new certificate was renewed by the server itself: kept');
-    if (j.steps.some((s) => s.name === 'ca' && s.status === 'done') && j.issuer.type !== 'server-acme') kept.push('the CA issued a certificate for the new key: revoke it there if policy asks');
+    if (j.steps.some((s) => s.name === 'ca' && s.status === 'done') && j.issuer.type !== 'server-acme')
+      kept.push('the CA issued a certificate for the new key: revoke it there if policy asks');
     j.status = 'aborted';
     saveJournal(j, env);
     return { status: 'aborted', rotations: [j], undone, kept };
@@ -323,6 +415,10 @@ export async function abortRotation(id: string, hooks: RotateHooks): Promise<Rot
 
 export function rotationStatus(id: string | undefined, env: NodeJS.ProcessEnv = process.env): RotateResult {
   const rotations = id ? [loadJournal(id, env)] : listJournals(env);
-  const worst = rotations.some((j) => j.status === 'failed') ? 'failed' : rotations.some((j) => j.status === 'waiting' || j.status === 'running') ? 'waiting' : 'done';
+  const worst = rotations.some((j) => j.status === 'failed')
+    ? 'failed'
+    : rotations.some((j) => j.status === 'waiting' || j.status === 'running')
+      ? 'waiting'
+      : 'done';
   return { status: worst, rotations };
 }

@@ -29,4 +29,3 @@ export function summarize(results: { journal: AnyJournal; error?: unknown }[]): 
   const status = rotations.some((j) => j.status === 'failed') ? 'failed' : rotations.some((j) => j.status === 'waiting') ? 'waiting' : 'done';
   return { status, rotations, error: err instanceof XrdError ? err : err ? new ConflictError(String(err)) : undefined };
 }
-

@@ -19,7 +19,11 @@ describe('contexts', () => {
     const env = fresh();
     await addContext(ctx('ss1'), { env, use: true });
     await addContext(ctx('ss2'), { env });
-    expect(listContexts(env).contexts.map((c) => c.name).sort()).toEqual(['ss1', 'ss2']);
+    expect(
+      listContexts(env)
+        .contexts.map((c) => c.name)
+        .sort(),
+    ).toEqual(['ss1', 'ss2']);
     expect(listContexts(env).current).toBe('ss1');
     await useContext('ss2', env);
     expect(showContext(undefined, env).name).toBe('ss2');
@@ -68,7 +72,9 @@ describe('secret references', () => {
     writeFileSync(f, 'from-a-file\n', { mode: 0o600 });
     expect(await resolveSecret('env:K', { what: 'API key', env: { K: 'from-env' } })).toBe('from-env');
     expect(await resolveSecret(`file:${f}`, { what: 'API key', env: {} })).toBe('from-a-file');
-    await expect(resolveSecret('env:MISSING', { what: 'API key of ss1', env: { K: 'from-env' } })).rejects.toThrow(/API key of ss1: environment variable MISSING is not set/);
+    await expect(resolveSecret('env:MISSING', { what: 'API key of ss1', env: { K: 'from-env' } })).rejects.toThrow(
+      /API key of ss1: environment variable MISSING is not set/,
+    );
     await expect(resolveSecret(`file:${join(dir, 'nope')}`, { what: 'PIN', env: {} })).rejects.toThrow(/PIN/);
   });
 

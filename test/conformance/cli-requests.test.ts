@@ -70,7 +70,20 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     await run(['client', 'add', C, '--name', 'Audit', '-c', 'ss1']);
     await run(['client', 'register', C, '--approve', '-c', 'ss1']);
     await run(['client', 'list', '-c', 'ss1']);
-    await run(['service', 'add-description', '--client', C, '--type', 'OPENAPI3', '--url', 'https://audit.example.org/openapi.yaml', '--rest-code', 'audit', '-c', 'ss1']);
+    await run([
+      'service',
+      'add-description',
+      '--client',
+      C,
+      '--type',
+      'OPENAPI3',
+      '--url',
+      'https://audit.example.org/openapi.yaml',
+      '--rest-code',
+      'audit',
+      '-c',
+      'ss1',
+    ]);
     await run(['service', 'set', '--client', C, '--code', 'audit', '--timeout', '45', '--ssl-auth', '-c', 'ss1']);
     await run(['service', 'list', '--client', C, '-c', 'ss1']);
     await run(['endpoint', 'add', '--client', C, '--code', 'audit', '--method', 'POST', '--path', '/reports', '-c', 'ss1']);
@@ -93,7 +106,11 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     writeFileSync(join(E.work, 'n.crt'), E.sb.ca.sign(next.csr, { usage: 'AUTHENTICATION' }));
     const n2 = (await run(['cert', 'import', '-c', 'ss1', 'n.crt', '--json'])).json();
     await run(['cert', 'register', '-c', 'ss1', n2.hash]);
-    for (const args of [['health', '--all-contexts', '--json'], ['health', '-f', join(repoRoot, 'examples/small/manifest.yaml'), '--json'], ['cert', 'expiry', '--all-contexts', '--json']]) {
+    for (const args of [
+      ['health', '--all-contexts', '--json'],
+      ['health', '-f', join(repoRoot, 'examples/small/manifest.yaml'), '--json'],
+      ['cert', 'expiry', '--all-contexts', '--json'],
+    ]) {
       const r = await E.runIn(args, { env });
       expect([0, 1, 2], `${args.join(' ')}: ${r.stderr}`).toContain(r.exitCode);
       expect(r.json().servers.length).toBeGreaterThan(0);
@@ -119,10 +136,24 @@ describe.skipIf(!haveSpecs).each<Mode>(['real', 'strict'])('CLI requests conform
     // the operations this walk covers (a regression here means a path stopped being exercised)
     expect(ops.size).toBeGreaterThan(30);
     // the reads of xrdctl health (and cert expiry) on both servers
-    expect([...ops]).toEqual(expect.arrayContaining([
-      'getGlobalConfDiagnostics', 'getGlobalConfStatus', 'getOcspRespondersDiagnostics', 'getTimestampingServicesDiagnostics', 'getAddOnDiagnostics',
-      'getAuthCertReqStatus', 'getProxyMemoryUsage', 'maintenanceMode', 'getInitializationStatus', 'systemVersion',
-      'getSystemStatus', 'getHighAvailabilityClusterStatus', 'getConfigurationParts', 'findManagementRequests', 'getManagementRequest',
-    ]));
+    expect([...ops]).toEqual(
+      expect.arrayContaining([
+        'getGlobalConfDiagnostics',
+        'getGlobalConfStatus',
+        'getOcspRespondersDiagnostics',
+        'getTimestampingServicesDiagnostics',
+        'getAddOnDiagnostics',
+        'getAuthCertReqStatus',
+        'getProxyMemoryUsage',
+        'maintenanceMode',
+        'getInitializationStatus',
+        'systemVersion',
+        'getSystemStatus',
+        'getHighAvailabilityClusterStatus',
+        'getConfigurationParts',
+        'findManagementRequests',
+        'getManagementRequest',
+      ]),
+    );
   }, 120_000);
 });

@@ -27,7 +27,14 @@ function session(name: string) {
   for (const entry of readdirSync(repoRoot).filter((e) => !['.git', 'node_modules'].includes(e))) symlinkSync(join(repoRoot, entry), join(root, entry));
   writeFileSync(join(dir, 'bin', 'xrdctl'), `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`);
   chmodSync(join(dir, 'bin', 'xrdctl'), 0o755);
-  const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, HOME: dir, XRDCTL_CONFIG_DIR: join(dir, 'config'), XRDCTL_STATE_DIR: join(dir, 'state'), TMPDIR: dir, LANG: 'C.UTF-8' };
+  const env = {
+    PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+    HOME: dir,
+    XRDCTL_CONFIG_DIR: join(dir, 'config'),
+    XRDCTL_STATE_DIR: join(dir, 'state'),
+    TMPDIR: dir,
+    LANG: 'C.UTF-8',
+  };
   return { root, env };
 }
 
@@ -35,13 +42,25 @@ const blocks = pages.flatMap((page) => shellBlocks(join(repoRoot, page)).map((b)
 for (const b of blocks) registered.add(b.id);
 
 describe.concurrent('README.md and docs/ run as written', () => {
-  it.each(blocks.map((b) => [b.id, b] as const))('%s', async (id, block) => {
-    const { root, env } = session(id);
-    const r = await execa('bash', ['-euo', 'pipefail', '-c', `${block.code}\n`], { stdin: 'ignore', cwd: join(root, block.cwd), reject: false, timeout: 240_000, extendEnv: false, env, all: true });
-    // a failed block must not leave its sandbox running
-    if (r.exitCode !== 0) await execa('bash', ['-c', 'xrdctl sandbox stop || true'], { cwd: root, reject: false, extendEnv: false, env });
-    expect(r.exitCode, `${id} failed:\n${String(r.all).slice(-4000)}`).toBe(0);
-  }, 300_000);
+  it.each(blocks.map((b) => [b.id, b] as const))(
+    '%s',
+    async (id, block) => {
+      const { root, env } = session(id);
+      const r = await execa('bash', ['-euo', 'pipefail', '-c', `${block.code}\n`], {
+        stdin: 'ignore',
+        cwd: join(root, block.cwd),
+        reject: false,
+        timeout: 240_000,
+        extendEnv: false,
+        env,
+        all: true,
+      });
+      // a failed block must not leave its sandbox running
+      if (r.exitCode !== 0) await execa('bash', ['-c', 'xrdctl sandbox stop || true'], { cwd: root, reject: false, extendEnv: false, env });
+      expect(r.exitCode, `${id} failed:\n${String(r.all).slice(-4000)}`).toBe(0);
+    },
+    300_000,
+  );
 });
 
 describe('the examples test covers the documentation', () => {
@@ -54,7 +73,8 @@ describe('the examples test covers the documentation', () => {
       lines.forEach((l, i) => {
         if (!open && /^```/.test(l)) {
           open = true;
-          if (/^```(sh|bash|shell|console)\s*$/.test(l) && !/<!--\s*excerpt/.test(lines.slice(Math.max(0, i - 2), i).join('\n'))) expected.push(`${page}:${i + 2}`);
+          if (/^```(sh|bash|shell|console)\s*$/.test(l) && !/<!--\s*excerpt/.test(lines.slice(Math.max(0, i - 2), i).join('\n')))
+            expected.push(`${page}:${i + 2}`);
         } else if (open && /^```\s*$/.test(l)) open = false;
       });
       for (const b of allShellBlocks(join(repoRoot, page)).filter((x) => x.excerpt)) {

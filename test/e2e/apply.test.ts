@@ -46,14 +46,26 @@ describe('validate, plan, apply against the sandbox (2 security servers)', () =>
     await expectConforms('apply', r.json());
     expect(r.json()).toMatchObject({ changed: true, result: { ok: true } });
     // JSON events went to stderr, one per line
-    const events = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const events = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(events.some((e) => e.type === 'done')).toBe(true);
     const certs = await E.run(['cert', 'list', '-c', 'ss1', '--json']);
-    expect(certs.json().certificates.map((c: any) => [c.usage, c.status, c.active])).toEqual(expect.arrayContaining([['auth', 'REGISTERED', true], ['sign', 'REGISTERED', true]]));
+    expect(certs.json().certificates.map((c: any) => [c.usage, c.status, c.active])).toEqual(
+      expect.arrayContaining([
+        ['auth', 'REGISTERED', true],
+        ['sign', 'REGISTERED', true],
+      ]),
+    );
     const reqs = await E.run(['cs', 'request', 'list', '-c', 'cs', '--json']);
-    expect(reqs.json().requests.filter((q: any) => q.status === 'APPROVED').map((q: any) => q.type).sort()).toEqual([
-      'AUTH_CERT_REGISTRATION_REQUEST', 'AUTH_CERT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST',
-    ]);
+    expect(
+      reqs
+        .json()
+        .requests.filter((q: any) => q.status === 'APPROVED')
+        .map((q: any) => q.type)
+        .sort(),
+    ).toEqual(['AUTH_CERT_REGISTRATION_REQUEST', 'AUTH_CERT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST', 'CLIENT_REGISTRATION_REQUEST']);
   });
 
   it('a second apply sends no write request and reports changed: false', async () => {
@@ -67,7 +79,9 @@ describe('validate, plan, apply against the sandbox (2 security servers)', () =>
   });
 
   it('changing one service timeout plans exactly that change, and apply makes it', async () => {
-    const m = editedManifest(E.work, 'timeout.yaml', (doc) => doc.setIn(['securityServers', 1, 'clients', 0, 'serviceDescriptions', 0, 'services', 0, 'timeout'], 45));
+    const m = editedManifest(E.work, 'timeout.yaml', (doc) =>
+      doc.setIn(['securityServers', 1, 'clients', 0, 'serviceDescriptions', 0, 'services', 0, 'timeout'], 45),
+    );
     const p = await E.run(['plan', m, '--json'], { env });
     const changes = p.json().servers.flatMap((s: any) => s.changes);
     expect(changes).toEqual([expect.objectContaining({ server: 'ss2', kind: 'service', op: 'update', diff: { timeout: { from: 30, to: 45 } } })]);
@@ -85,7 +99,10 @@ describe('validate, plan, apply against the sandbox (2 security servers)', () =>
     const keep = editedManifest(E.work, 'keep.yaml', dropped(false));
     const p = await E.run(['plan', keep, '--json'], { env });
     // (ss2's service timeout was changed by the test before; only ss1 matters here)
-    const ch = p.json().servers.filter((s: any) => s.server === 'ss1').flatMap((s: any) => s.changes);
+    const ch = p
+      .json()
+      .servers.filter((s: any) => s.server === 'ss1')
+      .flatMap((s: any) => s.changes);
     expect(ch).toEqual([expect.objectContaining({ kind: 'access-right', op: 'keep' })]);
     E.sb.clearRequests();
     expect((await E.run(['apply', keep, '--yes'], { env })).exitCode).toBe(0);
@@ -101,12 +118,16 @@ describe('validate, plan, apply against the sandbox (2 security servers)', () =>
   });
 
   it('a saved plan runs only if the servers did not drift since', async () => {
-    const m = editedManifest(E.work, 'saved.yaml', (doc) => doc.setIn(['securityServers', 1, 'clients', 0, 'serviceDescriptions', 0, 'services', 0, 'timeout'], 50));
+    const m = editedManifest(E.work, 'saved.yaml', (doc) =>
+      doc.setIn(['securityServers', 1, 'clients', 0, 'serviceDescriptions', 0, 'services', 0, 'timeout'], 50),
+    );
     const planFile = join(E.work, 'plan.json');
     const p = await E.run(['plan', m, '--out', planFile], { env });
     expect(p.exitCode, p.stderr).toBe(0);
     // drift: someone changes the server behind our back
-    const drift = editedManifest(E.work, 'drift.yaml', (doc) => doc.setIn(['securityServers', 1, 'clients', 0, 'serviceDescriptions', 0, 'services', 0, 'timeout'], 55));
+    const drift = editedManifest(E.work, 'drift.yaml', (doc) =>
+      doc.setIn(['securityServers', 1, 'clients', 0, 'serviceDescriptions', 0, 'services', 0, 'timeout'], 55),
+    );
     expect((await E.run(['apply', drift, '--yes'], { env })).exitCode).toBe(0);
     const refused = await E.run(['apply', planFile, '--yes'], { env });
     expect(refused.exitCode).toBe(1);
@@ -128,7 +149,9 @@ describe('validate, plan, apply against the sandbox (2 security servers)', () =>
 
   it('no secret appears in plan or apply output', async () => {
     const r = await E.run(['apply', example, '--check', '--json', '--verbose'], { env });
-    const secrets = Object.entries(env).filter(([k]) => /API_KEY|PIN/.test(k)).map(([, v]) => v);
+    const secrets = Object.entries(env)
+      .filter(([k]) => /API_KEY|PIN/.test(k))
+      .map(([, v]) => v);
     for (const s of secrets) expect(r.stdout + r.stderr).not.toContain(s);
   });
 });

@@ -15,7 +15,10 @@ function localCert(opts: { expired?: boolean } = {}): string {
   const now = Date.now();
   c.validity.notBefore = new Date(now - (opts.expired ? 10 : 1) * 86_400_000);
   c.validity.notAfter = new Date(now + (opts.expired ? -2 : 30) * 86_400_000);
-  const attrs = [{ name: 'commonName', value: 'rogue' }, { name: 'countryName', value: 'EE' }];
+  const attrs = [
+    { name: 'commonName', value: 'rogue' },
+    { name: 'countryName', value: 'EE' },
+  ];
   c.setSubject(attrs);
   c.setIssuer(attrs);
   c.setExtensions([{ name: 'keyUsage', digitalSignature: true, keyEncipherment: true }]);
@@ -109,7 +112,12 @@ describe('certificate lifecycle through the CLI against the sandbox', () => {
       expect(r.exitCode, args.join(' ')).toBe(5);
       expect(r.json().error.code).toBe('safety');
     }
-    expect(E.sb.requests().slice(before).filter((e) => e.write)).toEqual([]);
+    expect(
+      E.sb
+        .requests()
+        .slice(before)
+        .filter((e) => e.write),
+    ).toEqual([]);
     // --force off a terminal still needs --yes, named in the error
     const forced = await run(['cert', 'disable', '-c', 'ss1', authHash, '--force']);
     expect(forced.exitCode).toBe(2);
@@ -142,7 +150,10 @@ describe('certificate lifecycle through the CLI against the sandbox', () => {
     const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const csr = forge.pki.createCertificationRequest();
     csr.publicKey = forge.pki.publicKeyFromPem(kp.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    csr.setSubject([{ name: 'commonName', value: 'SS9' }, { name: 'countryName', value: 'DEV' }]);
+    csr.setSubject([
+      { name: 'commonName', value: 'SS9' },
+      { name: 'countryName', value: 'DEV' },
+    ]);
     csr.sign(forge.pki.privateKeyFromPem(kp.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), forge.md.sha256.create());
     writeFileSync(join(E.work, 'other-key.crt'), E.sb.ca.sign(forge.pki.certificationRequestToPem(csr), { usage: 'AUTHENTICATION' }));
     const other = await run(['cert', 'import', '-c', 'ss1', 'other-key.crt']);

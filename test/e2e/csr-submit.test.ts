@@ -32,10 +32,14 @@ describe('csr submit → import → register --approve --activate, through the C
     await run(['token', 'login', '-c', 'ss1']);
     const sign = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'sign', '--member', 'DEV:GOV:1001', '--ca', 'Sandbox CA', '--json'])).json();
     const cmd = `${process.execPath} ${script} {csr} {cert} {usage}`;
-    const s = (await run(['csr', 'submit', '-c', 'ss1', '--key', sign.keyId, '--adapter', 'command', '--command', cmd, ...passEnv, '--import', '--json'])).json();
+    const s = (
+      await run(['csr', 'submit', '-c', 'ss1', '--key', sign.keyId, '--adapter', 'command', '--command', cmd, ...passEnv, '--import', '--json'])
+    ).json();
     expect(s.imported).toMatchObject({ usage: 'sign', status: 'REGISTERED', active: true });
     const auth = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox CA', '--json'])).json();
-    const a = (await run(['csr', 'submit', '-c', 'ss1', '--key', auth.keyId, '--adapter', 'command', '--command', cmd, ...passEnv, '--import', '--json'])).json();
+    const a = (
+      await run(['csr', 'submit', '-c', 'ss1', '--key', auth.keyId, '--adapter', 'command', '--command', cmd, ...passEnv, '--import', '--json'])
+    ).json();
     expect(a.imported).toMatchObject({ usage: 'auth', status: 'SAVED', active: false });
     const reg = (await run(['cert', 'register', '-c', 'ss1', a.imported.hash, '--approve', '--activate', '--json'])).json();
     expect(reg).toMatchObject({ status: 'REGISTERED', active: true, approved: true });
@@ -48,7 +52,23 @@ describe('csr submit → import → register --approve --activate, through the C
     expect(r.imported).toMatchObject({ usage: 'sign', status: 'REGISTERED' });
     const k2 = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox CA', '--json'])).json();
     const before = (await run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates.length;
-    const bad = await E.run(['csr', 'submit', '-c', 'ss1', '--key', k2.keyId, '--adapter', 'command', '--command', `${process.execPath} ${script} {csr} {cert} {usage}`, ...passEnv, '--import'], { env: { ...env, XRD_SANDBOX_CONTROL_TOKEN: 'wrong-token-000' } });
+    const bad = await E.run(
+      [
+        'csr',
+        'submit',
+        '-c',
+        'ss1',
+        '--key',
+        k2.keyId,
+        '--adapter',
+        'command',
+        '--command',
+        `${process.execPath} ${script} {csr} {cert} {usage}`,
+        ...passEnv,
+        '--import',
+      ],
+      { env: { ...env, XRD_SANDBOX_CONTROL_TOKEN: 'wrong-token-000' } },
+    );
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/CA command .* failed \(exit 1\): sandbox CA refused: 401/);
     expect((await run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates.length).toBe(before);

@@ -25,7 +25,10 @@ describe('foundations: CLI as a process against a local HTTPS server', () => {
       },
     });
     cfg = tempConfigDir();
-    const add = await runCli(['context', 'add', 'ss1', '--kind', 'security', '--url', srv.url, '--api-key', 'env:XRD_KEY', '--tls-fingerprint', srv.fingerprint, '--json'], { configDir: cfg });
+    const add = await runCli(
+      ['context', 'add', 'ss1', '--kind', 'security', '--url', srv.url, '--api-key', 'env:XRD_KEY', '--tls-fingerprint', srv.fingerprint, '--json'],
+      { configDir: cfg },
+    );
     expect(add.exitCode, add.stderr).toBe(0);
     await expectConforms('context:add', add.json());
   });
@@ -100,8 +103,12 @@ describe('foundations: CLI as a process against a local HTTPS server', () => {
     chmodSync(keyFile, 0o600);
     const c4 = tempConfigDir();
     const badUrl = srv.url.replace('/api/v1', '/api/v1/echo-key');
-    await runCli(['context', 'add', 'f', '--kind', 'security', '--url', badUrl, '--api-key', `file:${keyFile}`, '--tls-fingerprint', srv.fingerprint], { configDir: c4 });
-    await runCli(['context', 'add', 'e', '--kind', 'security', '--url', badUrl, '--api-key', 'env:XRD_KEY', '--tls-fingerprint', srv.fingerprint], { configDir: c4 });
+    await runCli(['context', 'add', 'f', '--kind', 'security', '--url', badUrl, '--api-key', `file:${keyFile}`, '--tls-fingerprint', srv.fingerprint], {
+      configDir: c4,
+    });
+    await runCli(['context', 'add', 'e', '--kind', 'security', '--url', badUrl, '--api-key', 'env:XRD_KEY', '--tls-fingerprint', srv.fingerprint], {
+      configDir: c4,
+    });
     for (const ctx of ['f', 'e']) {
       for (const extra of [[], ['--json'], ['--verbose'], ['--json', '--verbose']]) {
         const r = await runCli(['server', 'info', '--context', ctx, ...extra], { configDir: c4, env: env() });
@@ -116,7 +123,9 @@ describe('foundations: CLI as a process against a local HTTPS server', () => {
 
   it('a prompt off a terminal fails naming what to pass, exit 2', async () => {
     const c5 = tempConfigDir();
-    await runCli(['context', 'add', 'p', '--kind', 'security', '--url', srv.url, '--api-key', 'prompt', '--tls-fingerprint', srv.fingerprint], { configDir: c5 });
+    await runCli(['context', 'add', 'p', '--kind', 'security', '--url', srv.url, '--api-key', 'prompt', '--tls-fingerprint', srv.fingerprint], {
+      configDir: c5,
+    });
     const r = await runCli(['server', 'info'], { configDir: c5 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/no prompt can be shown/);
@@ -143,11 +152,15 @@ describe('foundations: CLI as a process against a local HTTPS server', () => {
       expect(r.stdout).toBe('');
     }
     // missing env var and unreadable secret file
-    await runCli(['context', 'add', 'm', '--kind', 'security', '--url', srv.url, '--api-key', 'env:XRD_MISSING', '--tls-fingerprint', srv.fingerprint], { configDir: c6 });
+    await runCli(['context', 'add', 'm', '--kind', 'security', '--url', srv.url, '--api-key', 'env:XRD_MISSING', '--tls-fingerprint', srv.fingerprint], {
+      configDir: c6,
+    });
     const m = await runCli(['server', 'info', '--context', 'm'], { configDir: c6 });
     expect(m.exitCode).toBe(2);
     expect(m.stderr).toMatch(/environment variable XRD_MISSING is not set/);
-    await runCli(['context', 'add', 'u', '--kind', 'security', '--url', srv.url, '--api-key', 'file:/nonexistent/key', '--tls-fingerprint', srv.fingerprint], { configDir: c6 });
+    await runCli(['context', 'add', 'u', '--kind', 'security', '--url', srv.url, '--api-key', 'file:/nonexistent/key', '--tls-fingerprint', srv.fingerprint], {
+      configDir: c6,
+    });
     const u = await runCli(['server', 'info', '--context', 'u', '--json'], { configDir: c6 });
     expect(u.exitCode).toBe(2);
     expect(u.json().error.message).toMatch(/cannot read secret file \/nonexistent\/key: ENOENT/);
@@ -158,7 +171,9 @@ describe('foundations: CLI as a process against a local HTTPS server', () => {
     writeFileSync(keyFile, API_KEY);
     chmodSync(keyFile, 0o644);
     const c7 = tempConfigDir();
-    await runCli(['context', 'add', 'l', '--kind', 'security', '--url', srv.url, '--api-key', `file:${keyFile}`, '--tls-fingerprint', srv.fingerprint], { configDir: c7 });
+    await runCli(['context', 'add', 'l', '--kind', 'security', '--url', srv.url, '--api-key', `file:${keyFile}`, '--tls-fingerprint', srv.fingerprint], {
+      configDir: c7,
+    });
     const r = await runCli(['server', 'info', '--json'], { configDir: c7 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/readable by group or others/);

@@ -12,7 +12,12 @@ describe('client, service, endpoint, access, group and cs member commands', () =
   const run = async (args: string[], code = 0) => {
     const r = await E.run([...args, '--json']);
     expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(code);
-    await expectConforms(args.slice(0, args.findIndex((a) => a.startsWith('-') || /[:/]/.test(a)) === -1 ? args.length : args.findIndex((a) => a.startsWith('-') || /[:/]/.test(a))).join(':'), r.json());
+    await expectConforms(
+      args
+        .slice(0, args.findIndex((a) => a.startsWith('-') || /[:/]/.test(a)) === -1 ? args.length : args.findIndex((a) => a.startsWith('-') || /[:/]/.test(a)))
+        .join(':'),
+      r.json(),
+    );
     return r.json();
   };
 
@@ -42,29 +47,52 @@ describe('client, service, endpoint, access, group and cs member commands', () =
 
   it('service description, service parameters, endpoints', async () => {
     const url = 'https://reports.example.org/api';
-    expect(await run(['service', 'add-description', '--client', C, '--type', 'REST', '--url', url, '--rest-code', 'reports', '-c', 'ss1'])).toMatchObject({ changed: true });
-    expect(await run(['service', 'add-description', '--client', C, '--type', 'REST', '--url', url, '--rest-code', 'reports', '-c', 'ss1'])).toMatchObject({ changed: false });
+    expect(await run(['service', 'add-description', '--client', C, '--type', 'REST', '--url', url, '--rest-code', 'reports', '-c', 'ss1'])).toMatchObject({
+      changed: true,
+    });
+    expect(await run(['service', 'add-description', '--client', C, '--type', 'REST', '--url', url, '--rest-code', 'reports', '-c', 'ss1'])).toMatchObject({
+      changed: false,
+    });
     expect(await run(['service', 'set', '--client', C, '--code', 'reports', '--timeout', '90', '-c', 'ss1'])).toMatchObject({ changed: true });
     expect(await run(['service', 'set', '--client', C, '--code', 'reports', '--timeout', '90', '-c', 'ss1'])).toMatchObject({ changed: false });
     const svc = (await run(['service', 'list', '--client', C, '-c', 'ss1'])).services[0];
     expect(svc).toMatchObject({ code: 'reports', timeout: 90, disabled: false });
-    expect(await run(['endpoint', 'add', '--client', C, '--code', 'reports', '--method', 'GET', '--path', '/monthly/*', '-c', 'ss1'])).toMatchObject({ changed: true });
+    expect(await run(['endpoint', 'add', '--client', C, '--code', 'reports', '--method', 'GET', '--path', '/monthly/*', '-c', 'ss1'])).toMatchObject({
+      changed: true,
+    });
     expect((await run(['endpoint', 'list', '--client', C, '--code', 'reports', '-c', 'ss1'])).endpoints).toContain('GET /monthly/*');
-    expect(await run(['endpoint', 'delete', '--client', C, '--code', 'reports', '--method', 'GET', '--path', '/monthly/*', '-c', 'ss1'])).toMatchObject({ changed: true });
+    expect(await run(['endpoint', 'delete', '--client', C, '--code', 'reports', '--method', 'GET', '--path', '/monthly/*', '-c', 'ss1'])).toMatchObject({
+      changed: true,
+    });
     expect(await run(['service', 'disable', '--client', C, '--url', url, '-c', 'ss1', '--yes'])).toMatchObject({ changed: true });
     expect(await run(['service', 'enable', '--client', C, '--url', url, '-c', 'ss1'])).toMatchObject({ changed: true });
   });
 
   it('local groups and access rights', async () => {
-    expect(await run(['group', 'add', '--client', C, '--code', 'readers', '--description', 'Readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1'])).toMatchObject({ changed: true });
-    expect((await run(['group', 'list', '--client', C, '-c', 'ss1'])).groups).toEqual([{ code: 'readers', description: 'Readers', members: ['DEV:GOV:1002:TAXES'] }]);
-    expect(await run(['group', 'remove-members', '--client', C, '--code', 'readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1'])).toMatchObject({ changed: true });
-    expect(await run(['group', 'add-members', '--client', C, '--code', 'readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1'])).toMatchObject({ changed: true });
+    expect(
+      await run(['group', 'add', '--client', C, '--code', 'readers', '--description', 'Readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1']),
+    ).toMatchObject({ changed: true });
+    expect((await run(['group', 'list', '--client', C, '-c', 'ss1'])).groups).toEqual([
+      { code: 'readers', description: 'Readers', members: ['DEV:GOV:1002:TAXES'] },
+    ]);
+    expect(await run(['group', 'remove-members', '--client', C, '--code', 'readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1'])).toMatchObject({
+      changed: true,
+    });
+    expect(await run(['group', 'add-members', '--client', C, '--code', 'readers', '--member', 'DEV:GOV:1002:TAXES', '-c', 'ss1'])).toMatchObject({
+      changed: true,
+    });
     expect(await run(['access', 'grant', '--client', C, '--subject', 'local:readers', '--code', 'reports', '-c', 'ss1'])).toMatchObject({ changed: true });
     expect(await run(['access', 'grant', '--client', C, '--subject', 'DEV:GOV:1002:TAXES', '--code', 'reports', '-c', 'ss1'])).toMatchObject({ changed: true });
     const rights = (await run(['access', 'list', '--client', C, '-c', 'ss1'])).rights;
-    expect(rights.map((r: any) => [r.subject, r.services])).toEqual(expect.arrayContaining([['local:readers', ['reports']], ['DEV:GOV:1002:TAXES', ['reports']]]));
-    expect(await run(['access', 'revoke', '--client', C, '--subject', 'DEV:GOV:1002:TAXES', '--code', 'reports', '-c', 'ss1', '--yes'])).toMatchObject({ changed: true });
+    expect(rights.map((r: any) => [r.subject, r.services])).toEqual(
+      expect.arrayContaining([
+        ['local:readers', ['reports']],
+        ['DEV:GOV:1002:TAXES', ['reports']],
+      ]),
+    );
+    expect(await run(['access', 'revoke', '--client', C, '--subject', 'DEV:GOV:1002:TAXES', '--code', 'reports', '-c', 'ss1', '--yes'])).toMatchObject({
+      changed: true,
+    });
     const bad = await E.run(['access', 'grant', '--client', C, '--subject', 'local:nosuch', '--code', 'reports', '-c', 'ss1']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/local group nosuch of DEV:GOV:1001:REPORTS does not exist/);

@@ -36,7 +36,12 @@ describe('from uninitialised security servers to a working instance (sandbox --p
       expect(info.initialization).toMatchObject({ anchorImported: true, serverCodeInitialized: true, ownerInitialized: true, softwareToken: 'INITIALIZED' });
     }
     const certs = (await E.run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates;
-    expect(certs.map((c: any) => [c.usage, c.status, c.active])).toEqual(expect.arrayContaining([['auth', 'REGISTERED', true], ['sign', 'REGISTERED', true]]));
+    expect(certs.map((c: any) => [c.usage, c.status, c.active])).toEqual(
+      expect.arrayContaining([
+        ['auth', 'REGISTERED', true],
+        ['sign', 'REGISTERED', true],
+      ]),
+    );
     E.sb.clearRequests();
     const again = await E.run(['apply', fresh, '--yes', '--json'], { env });
     expect(again.exitCode, again.stderr).toBe(0);

@@ -16,12 +16,25 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
   let env: Record<string, string>;
   const manifest = join(repoRoot, 'examples/small/manifest.yaml');
   const writes = () => E.sb.requests().filter((r) => r.write);
-  const baseEnv = () => ({ PATH: process.env.PATH!, HOME: process.env.HOME!, XRDCTL_CONFIG_DIR: E.configDir, XRDCTL_STATE_DIR: join(E.configDir, 'state'), ...env });
+  const baseEnv = () => ({
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    XRDCTL_CONFIG_DIR: E.configDir,
+    XRDCTL_STATE_DIR: join(E.configDir, 'state'),
+    ...env,
+  });
 
   /** The CLI on a pseudo-terminal: answers `answer` once `when` shows on the screen. */
   const tty = async (args: string[], answer?: { when: RegExp; text: string }, term = 'dumb') => {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const p = execa('script', ['-qfec', 'stty cols 160 rows 50; ' + ['node', binPath, ...args].map(q).join(' '), '/dev/null'], { env: { ...baseEnv(), TERM: term }, extendEnv: false, reject: false, cwd: E.work, timeout: 30_000, stdin: 'pipe' });
+    const p = execa('script', ['-qfec', 'stty cols 160 rows 50; ' + ['node', binPath, ...args].map(q).join(' '), '/dev/null'], {
+      env: { ...baseEnv(), TERM: term },
+      extendEnv: false,
+      reject: false,
+      cwd: E.work,
+      timeout: 30_000,
+      stdin: 'pipe',
+    });
     let screen = '';
     let sent = false;
     p.stdout!.on('data', (c: Buffer) => {
@@ -77,7 +90,12 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
   });
 
   it('problem 7: a reader that closes stdout early (| true) ends the CLI quietly with exit 141', async () => {
-    const r = await execa('bash', ['-c', `node ${binPath} cs request list -c cs --json | true; echo "rc=\${PIPESTATUS[0]}" >&2`], { env: baseEnv(), extendEnv: false, reject: false, cwd: E.work });
+    const r = await execa('bash', ['-c', `node ${binPath} cs request list -c cs --json | true; echo "rc=\${PIPESTATUS[0]}" >&2`], {
+      env: baseEnv(),
+      extendEnv: false,
+      reject: false,
+      cwd: E.work,
+    });
     expect(r.stderr.trim()).toBe('rc=141');
   });
 
@@ -199,7 +217,20 @@ describe('operator experience: signals, confirmations, idempotence, visibility, 
 
   it('problem 10: --tls-fingerprint takes openssl output; cs request list on a security server context uses its central context', async () => {
     const colons = E.sb.ss[0]!.fingerprint.toUpperCase().replace(/:/g, '').match(/../g)!.join(':');
-    const add = await E.run(['context', 'add', 'ss1-openssl', '--kind', 'security', '--url', E.sb.ss[0]!.url, '--api-key', 'env:XRD_SS1_API_KEY', '--tls-fingerprint', `SHA256 Fingerprint=${colons}`, '--json']);
+    const add = await E.run([
+      'context',
+      'add',
+      'ss1-openssl',
+      '--kind',
+      'security',
+      '--url',
+      E.sb.ss[0]!.url,
+      '--api-key',
+      'env:XRD_SS1_API_KEY',
+      '--tls-fingerprint',
+      `SHA256 Fingerprint=${colons}`,
+      '--json',
+    ]);
     expect(add.exitCode, add.stderr).toBe(0);
     const t = await E.run(['token', 'list', '-c', 'ss1-openssl', '--json'], { env });
     expect(t.exitCode, t.stderr).toBe(0);
@@ -251,7 +282,9 @@ describe('problem 3 and 9: typos, -h, --json errors, help examples (in process)'
         for (const w of words) {
           const [name] = w.replace(/^-+/, '').split('=');
           const negated = name!.startsWith('no-') && c.flags[name!.slice(3)]?.allowNo;
-          const ok = w.startsWith('--') ? c.flags[name!] || negated || global.has(name!) : Object.values<any>(c.flags).some((f) => f.char === name) || ['c', 'y', 'v', 'q', 'h'].includes(name!);
+          const ok = w.startsWith('--')
+            ? c.flags[name!] || negated || global.has(name!)
+            : Object.values<any>(c.flags).some((f) => f.char === name) || ['c', 'y', 'v', 'q', 'h'].includes(name!);
           if (!ok) problems.push(`${c.id}: example names ${w}: ${e}`);
         }
       }

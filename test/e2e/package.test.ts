@@ -14,7 +14,13 @@ import { repoRoot } from '../support/cli.js';
 describe('the packed tarball installs and runs', () => {
   const work = mkdtempSync(join(tmpdir(), 'xrdctl-pack-'));
   const prefix = join(work, 'prefix');
-  const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, XRDCTL_CONFIG_DIR: join(work, 'config'), XRDCTL_STATE_DIR: join(work, 'state'), XRDCTL_SANDBOX_DIR: join(work, 'sandbox') };
+  const env = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    XRDCTL_CONFIG_DIR: join(work, 'config'),
+    XRDCTL_STATE_DIR: join(work, 'state'),
+    XRDCTL_SANDBOX_DIR: join(work, 'sandbox'),
+  };
   const xrdctl = (args: string[]) => execa(join(prefix, 'bin', 'xrdctl'), args, { env, extendEnv: false, reject: false, cwd: work, timeout: 60_000 });
   afterAll(async () => {
     if (existsSync(join(prefix, 'bin', 'xrdctl'))) await xrdctl(['sandbox', 'stop']);
@@ -26,12 +32,29 @@ describe('the packed tarball installs and runs', () => {
     expect(pack.exitCode, pack.stderr).toBe(0);
     const [info] = JSON.parse(pack.stdout);
     const files: string[] = info.files.map((f: { path: string }) => f.path);
-    for (const want of ['LICENSE', 'README.md', 'CHANGELOG.md', 'bin/run.js', 'oclif.manifest.json', 'docs/manifest.md', 'docs/commands.md', 'examples/small/manifest.yaml', 'completions/xrdctl.bash', 'schema/manifest.schema.json', 'dist/commands/apply.js']) expect(files, want).toContain(want);
+    for (const want of [
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+      'bin/run.js',
+      'oclif.manifest.json',
+      'docs/manifest.md',
+      'docs/commands.md',
+      'examples/small/manifest.yaml',
+      'completions/xrdctl.bash',
+      'schema/manifest.schema.json',
+      'dist/commands/apply.js',
+    ])
+      expect(files, want).toContain(want);
     expect(files).not.toContain('bin/dev.js');
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.endsWith('.ts'))).toEqual(['examples/generate-large.ts']);
     expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the xrdctl authors/);
 
-    const inst = await execa('npm', ['install', '-g', '--prefix', prefix, join(work, info.filename), '--prefer-offline', '--no-audit', '--no-fund'], { cwd: work, reject: false, timeout: 120_000 });
+    const inst = await execa('npm', ['install', '-g', '--prefix', prefix, join(work, info.filename), '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: work,
+      reject: false,
+      timeout: 120_000,
+    });
     expect(inst.exitCode, inst.stderr).toBe(0);
 
     const help = await xrdctl(['--help']);

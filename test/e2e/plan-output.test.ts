@@ -28,13 +28,17 @@ describe('plan output', () => {
     const plan = r.json();
     const all = plan.servers.flatMap((s: { changes: { op: string; step?: boolean; summary: string }[] }) => s.changes);
     const steps = all.filter((c: { step?: boolean }) => c.step);
-    expect(steps.map((c: { summary: string }) => c.summary)).toEqual(expect.arrayContaining(['log in to token 0', expect.stringMatching(/^wait for global configuration/)]));
+    expect(steps.map((c: { summary: string }) => c.summary)).toEqual(
+      expect.arrayContaining(['log in to token 0', expect.stringMatching(/^wait for global configuration/)]),
+    );
     expect(plan.summary.steps).toBe(steps.length);
     expect(plan.summary.update).toBe(all.filter((c: { op: string; step?: boolean }) => c.op === 'update' && !c.step).length);
 
     const human = await xrdctl(['plan', example]);
     expect(human.stdout).toMatch(/\n {2}> log in to token 0 \(step\)\n/);
-    expect(human.stdout).toMatch(new RegExp(`Plan: ${plan.summary.create} to create, ${plan.summary.update} to change, 0 to delete; ${steps.length} step\\(s\\) on the way`));
+    expect(human.stdout).toMatch(
+      new RegExp(`Plan: ${plan.summary.create} to create, ${plan.summary.update} to change, 0 to delete; ${steps.length} step\\(s\\) on the way`),
+    );
   });
 
   it('every update shows before → after; objects the manifest does not declare are listed as left alone, endpoints included', async () => {
@@ -50,7 +54,9 @@ describe('plan output', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/~ member DEV:GOV:1001: name\n\s+name: "Ministry of Finance" → "Ministry of Finance and Economy"\n/);
     expect(r.stdout).toMatch(/timeout: 60 → 90\n/);
-    expect(r.stdout).toMatch(/Left alone \(not in the manifest, not pruned\):\n(.*\n)*\s+= ss1: endpoint POST \/extra\/\* of budget \(DEV:GOV:1001:BUDGET\): not in the manifest, left alone/);
+    expect(r.stdout).toMatch(
+      /Left alone \(not in the manifest, not pruned\):\n(.*\n)*\s+= ss1: endpoint POST \/extra\/\* of budget \(DEV:GOV:1001:BUDGET\): not in the manifest, left alone/,
+    );
     expect(r.stdout).toMatch(/Plan: 0 to create, 2 to change, 0 to delete\. 1 left alone \(=\)\./);
   });
 

@@ -19,7 +19,10 @@ describe('sandbox commands', () => {
     await expectConforms('sandbox:start', r.json());
     const doc = r.json();
     expect(doc).toMatchObject({ detached: true, contexts: ['sandbox-cs', 'sandbox-ss1', 'sandbox-ss2'], apiKeys: null });
-    expect(doc.ss.map((s: any) => s.url)).toEqual([expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/api\/v1$/), expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/api\/v1$/)]);
+    expect(doc.ss.map((s: any) => s.url)).toEqual([
+      expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/api\/v1$/),
+      expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/api\/v1$/),
+    ]);
     expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
     const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'));
     const key = secrets.servers.ss1.api_keys.admin;
@@ -38,7 +41,22 @@ describe('sandbox commands', () => {
     const before = Date.parse(st.json().now);
     const clock = await run(['sandbox', 'clock', '--advance', '30d', '--json']);
     expect(Date.parse(clock.json().now) - before).toBeGreaterThan(29 * 86_400_000);
-    const add = await run(['sandbox', 'fault', 'add', '--server', 'ss1', '--operation', 'getTokens', '--status', '503', '--code', 'signer_unavailable', '--times', '5', '--json']);
+    const add = await run([
+      'sandbox',
+      'fault',
+      'add',
+      '--server',
+      'ss1',
+      '--operation',
+      'getTokens',
+      '--status',
+      '503',
+      '--code',
+      'signer_unavailable',
+      '--times',
+      '5',
+      '--json',
+    ]);
     expect(add.exitCode, add.stderr).toBe(0);
     const list = await run(['sandbox', 'fault', 'list', '--json']);
     expect(list.json().faults).toEqual([expect.objectContaining({ server: 'ss1', operation: 'getTokens', status: 503 })]);

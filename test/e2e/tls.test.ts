@@ -19,13 +19,34 @@ describe('information-system TLS: local key and CSR, certificate added to a clie
     expect(statSync(join(E.work, 'is.key')).mode & 0o777).toBe(0o600);
     expect(k.stdout).not.toMatch(/PRIVATE KEY/);
     expect((await E.run(['tls', 'keygen', '--out', 'is.key'])).exitCode).toBe(2);
-    const c = await E.run(['tls', 'csr', '--key', 'is.key', '--subject', 'CN=is.example.org', '--subject', 'O=Ministry', '--san', 'DNS:is.example.org', '--out', 'is.csr', '--json']);
+    const c = await E.run([
+      'tls',
+      'csr',
+      '--key',
+      'is.key',
+      '--subject',
+      'CN=is.example.org',
+      '--subject',
+      'O=Ministry',
+      '--san',
+      'DNS:is.example.org',
+      '--out',
+      'is.csr',
+      '--json',
+    ]);
     expect(c.exitCode, c.stderr).toBe(0);
-    const text = execFileSync('openssl', ['req', '-in', join(E.work, 'is.csr'), '-noout', '-verify', '-subject', '-text'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync('openssl', ['req', '-in', join(E.work, 'is.csr'), '-noout', '-verify', '-subject', '-text'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(text).toMatch(/CN\s*=\s*is\.example\.org/);
     expect(text).toMatch(/DNS:is\.example\.org/);
     // the information system's own CA (here: self-signed by openssl) issues the certificate
-    execFileSync('openssl', ['x509', '-req', '-in', join(E.work, 'is.csr'), '-signkey', join(E.work, 'is.key'), '-days', '30', '-out', join(E.work, 'is.crt')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['x509', '-req', '-in', join(E.work, 'is.csr'), '-signkey', join(E.work, 'is.key'), '-days', '30', '-out', join(E.work, 'is.crt')],
+      { stdio: 'ignore' },
+    );
     const add = await E.run(['client', 'tls', 'add', 'is.crt', '--client', 'DEV:GOV:1001', '-c', 'ss1', '--json']);
     expect(add.exitCode, add.stderr).toBe(0);
     await expectConforms('client:tls:add', add.json());

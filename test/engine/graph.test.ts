@@ -24,14 +24,42 @@ describe('engine graph', () => {
 
   it.each([
     ['a sign certificate waits for the token', ch('ss1/sign', 'ss1', 'issue-cert', { usage: 'sign' }), ['ss1/token']],
-    ['an auth certificate waits for the token and every sign certificate of its server', ch('ss1/auth', 'ss1', 'issue-cert', { usage: 'auth' }), ['ss1/token', 'ss1/sign']],
-    ['a client waits for its member and subsystem at the central server', ch('ss1/client', 'ss1', 'add-client', { id: 'DEV:GOV:1:A' }), ['cs/member', 'cs/sub']],
-    ['a registration waits for its client, the central server and the certificates', ch('ss1/reg', 'ss1', 'register-client', { id: 'DEV:GOV:1:A' }), ['ss1/client', 'cs/member', 'cs/sub', 'ss1/sign', 'ss1/auth', 'ss1/token']],
+    [
+      'an auth certificate waits for the token and every sign certificate of its server',
+      ch('ss1/auth', 'ss1', 'issue-cert', { usage: 'auth' }),
+      ['ss1/token', 'ss1/sign'],
+    ],
+    [
+      'a client waits for its member and subsystem at the central server',
+      ch('ss1/client', 'ss1', 'add-client', { id: 'DEV:GOV:1:A' }),
+      ['cs/member', 'cs/sub'],
+    ],
+    [
+      'a registration waits for its client, the central server and the certificates',
+      ch('ss1/reg', 'ss1', 'register-client', { id: 'DEV:GOV:1:A' }),
+      ['ss1/client', 'cs/member', 'cs/sub', 'ss1/sign', 'ss1/auth', 'ss1/token'],
+    ],
     ['the wait for global configuration waits for the registrations', ch('ss1/wait', 'ss1', 'wait-clients-registered', { ids: ['DEV:GOV:1:A'] }), ['ss1/reg']],
-    ['a service update waits for its description', ch('ss1/svc', 'ss1', 'update-service', { clientId: 'DEV:GOV:1:A', sdUrl: 'https://x/o.yaml', code: 'c' }), ['ss1/client', 'ss1/sd']],
-    ['an endpoint waits for its description and its service update', ch('ss1/ep', 'ss1', 'add-endpoint', { clientId: 'DEV:GOV:1:A', sdUrl: 'https://x/o.yaml/', code: 'c' }), ['ss1/client', 'ss1/sd', 'ss1/svc']],
-    ['a grant to another server’s subsystem waits for that registration', ch('ss1/grant', 'ss1', 'grant-access', { clientId: 'DEV:GOV:1:A', subject: 'DEV:GOV:2:B', codes: ['c'] }), ['ss1/client', 'ss1/sd', 'ss1/svc', 'ss2/reg']],
-    ['a grant to a local group waits for the group', ch('ss1/grant2', 'ss1', 'grant-access', { clientId: 'DEV:GOV:1:A', subject: 'local:G', codes: ['c'] }), ['ss1/client', 'ss1/sd', 'ss1/svc', 'ss1/group']],
+    [
+      'a service update waits for its description',
+      ch('ss1/svc', 'ss1', 'update-service', { clientId: 'DEV:GOV:1:A', sdUrl: 'https://x/o.yaml', code: 'c' }),
+      ['ss1/client', 'ss1/sd'],
+    ],
+    [
+      'an endpoint waits for its description and its service update',
+      ch('ss1/ep', 'ss1', 'add-endpoint', { clientId: 'DEV:GOV:1:A', sdUrl: 'https://x/o.yaml/', code: 'c' }),
+      ['ss1/client', 'ss1/sd', 'ss1/svc'],
+    ],
+    [
+      'a grant to another server’s subsystem waits for that registration',
+      ch('ss1/grant', 'ss1', 'grant-access', { clientId: 'DEV:GOV:1:A', subject: 'DEV:GOV:2:B', codes: ['c'] }),
+      ['ss1/client', 'ss1/sd', 'ss1/svc', 'ss2/reg'],
+    ],
+    [
+      'a grant to a local group waits for the group',
+      ch('ss1/grant2', 'ss1', 'grant-access', { clientId: 'DEV:GOV:1:A', subject: 'local:G', codes: ['c'] }),
+      ['ss1/client', 'ss1/sd', 'ss1/svc', 'ss1/group'],
+    ],
     ['a token login needs nothing', ch('ss1/token2', 'ss1', 'token-login', { tokenId: '1' }), []],
   ])('%s', (_name, change, want) => {
     const plan = [
@@ -98,7 +126,11 @@ describe('engine graph', () => {
 
   it('an interrupted walk starts nothing new; dependencies outside the plan count as in place; a cycle is refused', async () => {
     let stop = false;
-    const out = await walk([ch('a', 's', 'x', {}, ['gone']), ch('b', 's', 'x', {}, ['a'])], async () => void (stop = true), { concurrency: 1, perServer: 1, stopped: () => stop });
+    const out = await walk([ch('a', 's', 'x', {}, ['gone']), ch('b', 's', 'x', {}, ['a'])], async () => void (stop = true), {
+      concurrency: 1,
+      perServer: 1,
+      stopped: () => stop,
+    });
     expect(out.get('a')!.status).toBe('done');
     expect(out.get('b')).toEqual({ status: 'skipped', because: 'interrupted' });
     const cyc = [ch('a', 's', 'x', {}, ['b']), ch('b', 's', 'x', {}, ['a'])];

@@ -56,7 +56,8 @@ beforeAll(async () => {
   const s3 = await authWithValidity(E.sb, 2, 365);
   await loginToken(E.sb, 3);
   declinedHash = await authWithValidity(E.sb, 3, 365);
-  const api3 = ssApi(E.sb.ss[2]!), api4 = ssApi(E.sb.ss[3]!);
+  const api3 = ssApi(E.sb.ss[2]!),
+    api4 = ssApi(E.sb.ss[3]!);
   // a registration is signed with the owner's sign certificate: both need one first
   const { keyCsrSignImport } = await import('../sandbox/scenario.js');
   await keyCsrSignImport(E.sb, 2, 'SIGNING', E.sb.ss[2]!.ownerId);
@@ -78,9 +79,15 @@ beforeAll(async () => {
   writeFileSync(obsKey, E.sb.ss[0]!.apiKeys.XROAD_SECURITYSERVER_OBSERVER!, { mode: 0o600 });
   E.secrets.push(E.sb.ss[0]!.apiKeys.XROAD_SECURITYSERVER_OBSERVER!);
   const ss1Key = join(E.work, 'keys', 'ss1.key');
-  await addContext({ name: 'gone', kind: 'security', url: `https://127.0.0.1:${closedPort}/api/v1`, apiKey: `file:${ss1Key}`, tlsFingerprint: E.sb.ss[0]!.fingerprint }, { env });
+  await addContext(
+    { name: 'gone', kind: 'security', url: `https://127.0.0.1:${closedPort}/api/v1`, apiKey: `file:${ss1Key}`, tlsFingerprint: E.sb.ss[0]!.fingerprint },
+    { env },
+  );
   await addContext({ name: 'badpin', kind: 'security', url: E.sb.ss[0]!.url, apiKey: `file:${ss1Key}`, tlsFingerprint: E.sb.cs.fingerprint }, { env });
-  await addContext({ name: 'nosecret', kind: 'security', url: E.sb.ss[0]!.url, apiKey: 'env:XRD_HEALTH_TEST_UNSET', tlsFingerprint: E.sb.ss[0]!.fingerprint }, { env });
+  await addContext(
+    { name: 'nosecret', kind: 'security', url: E.sb.ss[0]!.url, apiKey: 'env:XRD_HEALTH_TEST_UNSET', tlsFingerprint: E.sb.ss[0]!.fingerprint },
+    { env },
+  );
   await addContext({ name: 'observer', kind: 'security', url: E.sb.ss[0]!.url, apiKey: `file:${obsKey}`, tlsFingerprint: E.sb.ss[0]!.fingerprint }, { env });
 }, 120_000);
 
@@ -95,7 +102,26 @@ describe('xrdctl health', () => {
     const f = await allFormats(['-c', 'ss1'], 0);
     expect(f.doc.status).toBe('OK');
     const names = f.doc.servers[0].checks.map((c: any) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['reachability', 'tls', 'api-key', 'version', 'initialization', 'maintenance-mode', 'token 0', 'auth-cert', 'sign-cert DEV:GOV:1001', 'globalconf', 'globalconf-urls', 'ocsp xrdctl Sandbox CA', 'timestamping', 'auth-cert-req-status', 'clients', 'proxy-memory']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'reachability',
+        'tls',
+        'api-key',
+        'version',
+        'initialization',
+        'maintenance-mode',
+        'token 0',
+        'auth-cert',
+        'sign-cert DEV:GOV:1001',
+        'globalconf',
+        'globalconf-urls',
+        'ocsp xrdctl Sandbox CA',
+        'timestamping',
+        'auth-cert-req-status',
+        'clients',
+        'proxy-memory',
+      ]),
+    );
     for (const c of f.doc.servers[0].checks) expect(c.status, `${c.name}: ${c.message}`).toBe('OK');
     expect(f.nagios.stdout).toMatch(/^XRDCTL OK - 1 server\(s\) OK \| .*'ss1 auth-cert days'=36[45];30:;7:/);
     expect(f.human.stdout).toMatch(/^OK: 1 server\(s\): 1 OK/);
@@ -126,7 +152,10 @@ describe('xrdctl health', () => {
       expect(checkOf(warn.doc, 'ss1', 'auth-cert').status).toBe('WARNING');
       const m = join(E.work, 'health.yaml');
       const ss = E.sb.ss[0]!;
-      writeFileSync(m, `apiVersion: xrdctl/v1\ninstance: DEV\nhealth: { critDays: 2, warnDays: 10 }\nsecurityServers:\n  - name: ss1\n    url: ${ss.url}\n    apiKey: { file: ${join(E.work, 'keys', 'ss1.key')} }\n    tlsFingerprint: "${ss.fingerprint}"\n    id: ${ss.serverId}\n`);
+      writeFileSync(
+        m,
+        `apiVersion: xrdctl/v1\ninstance: DEV\nhealth: { critDays: 2, warnDays: 10 }\nsecurityServers:\n  - name: ss1\n    url: ${ss.url}\n    apiKey: { file: ${join(E.work, 'keys', 'ss1.key')} }\n    tlsFingerprint: "${ss.fingerprint}"\n    id: ${ss.serverId}\n`,
+      );
       const man = await healthJson(['-f', m, '--only', 'certificates']);
       expect(man.exitCode, man.stderr).toBe(1);
       expect(checkOf(man.doc, 'ss1', 'auth-cert').perfdata[0]).toMatchObject({ warn: '10:', crit: '2:' });
@@ -138,16 +167,33 @@ describe('xrdctl health', () => {
   it('with -f, every declared client and service description must exist, be registered and enabled', async () => {
     const ss = E.sb.ss[0]!;
     const m = join(E.work, 'declared.yaml');
-    writeFileSync(m, [
-      'apiVersion: xrdctl/v1', 'instance: DEV', 'securityServers:', '  - name: ss1', `    url: ${ss.url}`,
-      `    apiKey: { file: ${join(E.work, 'keys', 'ss1.key')} }`, `    tlsFingerprint: "${ss.fingerprint}"`, `    id: ${ss.serverId}`,
-      '    clients:', `      - id: "${ss.ownerId}"`, '      - id: "DEV:GOV:1001:MISSING"', '        serviceDescriptions:',
-      '          - { type: OPENAPI3, url: https://missing.example.org/openapi.yaml, restServiceCode: m, services: [{ code: m }] }', '',
-    ].join('\n'));
+    writeFileSync(
+      m,
+      [
+        'apiVersion: xrdctl/v1',
+        'instance: DEV',
+        'securityServers:',
+        '  - name: ss1',
+        `    url: ${ss.url}`,
+        `    apiKey: { file: ${join(E.work, 'keys', 'ss1.key')} }`,
+        `    tlsFingerprint: "${ss.fingerprint}"`,
+        `    id: ${ss.serverId}`,
+        '    clients:',
+        `      - id: "${ss.ownerId}"`,
+        '      - id: "DEV:GOV:1001:MISSING"',
+        '        serviceDescriptions:',
+        '          - { type: OPENAPI3, url: https://missing.example.org/openapi.yaml, restServiceCode: m, services: [{ code: m }] }',
+        '',
+      ].join('\n'),
+    );
     const r = await healthJson(['-f', m, '--only', 'clients']);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(checkOf(r.doc, 'ss1', `declared ${ss.ownerId}`)).toMatchObject({ status: 'OK' });
-    expect(checkOf(r.doc, 'ss1', 'declared DEV:GOV:1001:MISSING')).toMatchObject({ status: 'WARNING', message: 'declared in the manifest but missing on the server', remedy: 'xrdctl apply MANIFEST' });
+    expect(checkOf(r.doc, 'ss1', 'declared DEV:GOV:1001:MISSING')).toMatchObject({
+      status: 'WARNING',
+      message: 'declared in the manifest but missing on the server',
+      remedy: 'xrdctl apply MANIFEST',
+    });
     // colour comes from the output layer's decisions: forced on, or off with NO_COLOR
     const colored = await health(['-f', m, '--only', 'clients'], { FORCE_COLOR: '1' });
     expect(colored.stdout).toContain('\u001b[33mWARNING');
@@ -162,7 +208,11 @@ describe('xrdctl health', () => {
     expect(c.status).toBe('CRITICAL');
     expect(c.message).toBe(`no working auth certificate: ${ss2.authHash.slice(0, 16)} is REVOKED by its CA (OCSP)`);
     expect(c.remedy).toMatch(/^the CA revoked it: bring a new auth certificate to REGISTERED and active: xrdctl csr create -c ss2/);
-    expect(f.doc.servers[0].certificates.find((x: any) => x.hash === ss2.authHash)).toMatchObject({ counts: true, severity: 'CRITICAL', ocspStatus: 'OCSP_RESPONSE_REVOKED' });
+    expect(f.doc.servers[0].certificates.find((x: any) => x.hash === ss2.authHash)).toMatchObject({
+      counts: true,
+      severity: 'CRITICAL',
+      ocspStatus: 'OCSP_RESPONSE_REVOKED',
+    });
   });
 
   it('after a rotation the old certificate is informational: a new working one makes it OK again', async () => {
@@ -171,13 +221,19 @@ describe('xrdctl health', () => {
     expect((await api('PUT', `/token-certificates/${fresh}/register`, { address: E.sb.ss[1]!.address })).status).toBe(204);
     const { until } = await import('../sandbox/helpers.js');
     await approveFor(E.sb, E.sb.ss[1]!.serverId!);
-    await until(() => api('GET', `/token-certificates/${fresh}`), (r) => r.json?.status === 'REGISTERED');
+    await until(
+      () => api('GET', `/token-certificates/${fresh}`),
+      (r) => r.json?.status === 'REGISTERED',
+    );
     expect((await api('PUT', `/token-certificates/${fresh}/activate`)).status).toBe(204);
     const r = await healthJson(['-c', 'ss2', '--only', 'certificates']);
     const c = checkOf(r.doc, 'ss2', 'auth-cert');
     expect(c.message).toMatch(new RegExp(`^${fresh.slice(0, 16)} in use`));
     // the revoked old one is still active: a WARNING to disable it, not a CRITICAL
-    expect(checkOf(r.doc, 'ss2', 'auth-cert-revoked')).toMatchObject({ status: 'WARNING', remedy: `disable it: xrdctl cert disable -c ss2 ${ss2.authHash.slice(0, 16)}` });
+    expect(checkOf(r.doc, 'ss2', 'auth-cert-revoked')).toMatchObject({
+      status: 'WARNING',
+      remedy: `disable it: xrdctl cert disable -c ss2 ${ss2.authHash.slice(0, 16)}`,
+    });
     expect((await api('PUT', `/token-certificates/${ss2.authHash}/disable`)).status).toBe(204);
     const after = await healthJson(['-c', 'ss2', '--only', 'certificates']);
     expect(after.exitCode, JSON.stringify(after.doc)).toBe(0);
@@ -188,9 +244,15 @@ describe('xrdctl health', () => {
     expect((await ssApi(E.sb.ss[0]!)('PUT', '/tokens/0/logout')).status).toBe(200);
     try {
       const f = await allFormats(['-c', 'ss1', '--only', 'token', '--only', 'certificates'], 2);
-      expect(checkOf(f.doc, 'ss1', 'token 0')).toMatchObject({ status: 'CRITICAL', message: 'softToken-0 is logged out: its keys (auth and sign) cannot be used', remedy: 'xrdctl token login -c ss1 --token 0' });
+      expect(checkOf(f.doc, 'ss1', 'token 0')).toMatchObject({
+        status: 'CRITICAL',
+        message: 'softToken-0 is logged out: its keys (auth and sign) cannot be used',
+        remedy: 'xrdctl token login -c ss1 --token 0',
+      });
       expect(checkOf(f.doc, 'ss1', 'auth-cert').message).toMatch(/its token 0 is logged out/);
-      expect(f.nagios.stdout.split('\n')).toContain('CRITICAL: ss1 token 0: softToken-0 is logged out: its keys (auth and sign) cannot be used / remedy: xrdctl token login -c ss1 --token 0');
+      expect(f.nagios.stdout.split('\n')).toContain(
+        'CRITICAL: ss1 token 0: softToken-0 is logged out: its keys (auth and sign) cannot be used / remedy: xrdctl token login -c ss1 --token 0',
+      );
       expect(gauge(f.families, 'xrdctl_health_check_status', { server: 'ss1', check: 'token 0' })).toBe('2');
     } finally {
       await loginToken(E.sb, 0);
@@ -235,7 +297,9 @@ describe('xrdctl health', () => {
     const f = await allFormats(['-c', 'ss4', '--only', 'certificates'], 2);
     const c = checkOf(f.doc, 'ss4', 'auth-cert');
     expect(c.status).toBe('CRITICAL');
-    expect(c.message).toMatch(new RegExp(`^no working auth certificate: ${declinedHash.slice(0, 16)}: registration request #\\d+ was DECLINED at the central server`));
+    expect(c.message).toMatch(
+      new RegExp(`^no working auth certificate: ${declinedHash.slice(0, 16)}: registration request #\\d+ was DECLINED at the central server`),
+    );
     expect(c.remedy).toMatch(/mark .* for deletion .*xrdctl cert delete -c ss4/);
   });
 
@@ -259,13 +323,19 @@ describe('xrdctl health', () => {
 
   it('an unreachable port, a wrong pin and an unresolvable secret are rows; the other servers are still checked', async () => {
     const f = await allFormats(['-c', 'gone', '-c', 'badpin', '-c', 'nosecret', '-c', 'ss1'], 3);
-    expect(checkOf(f.doc, 'gone', 'reachability')).toMatchObject({ status: 'UNKNOWN', message: `cannot reach it: connection refused by 127.0.0.1:${closedPort}` });
+    expect(checkOf(f.doc, 'gone', 'reachability')).toMatchObject({
+      status: 'UNKNOWN',
+      message: `cannot reach it: connection refused by 127.0.0.1:${closedPort}`,
+    });
     expect(checkOf(f.doc, 'gone', 'reachability').remedy).toMatch(/is the server running and the URL right\?/);
     const tls = checkOf(f.doc, 'badpin', 'tls');
     expect(tls.status).toBe('CRITICAL');
     expect(tls.message).toMatch(/^TLS certificate fingerprint mismatch: expected [0-9A-F:]{95}, server presented [0-9A-F:]{95}$/);
     expect(tls.remedy).toMatch(/re-pin: xrdctl context add badpin … --tls-fingerprint NEW --overwrite/);
-    expect(checkOf(f.doc, 'nosecret', 'api-key')).toMatchObject({ status: 'UNKNOWN', message: 'the API key cannot be read: context nosecret api key: environment variable XRD_HEALTH_TEST_UNSET is not set' });
+    expect(checkOf(f.doc, 'nosecret', 'api-key')).toMatchObject({
+      status: 'UNKNOWN',
+      message: 'the API key cannot be read: context nosecret api key: environment variable XRD_HEALTH_TEST_UNSET is not set',
+    });
     expect(f.doc.servers.find((s: any) => s.server === 'ss1').status).toBe('OK');
     expect(gauge(f.families, 'xrdctl_health_scrape_success', { server: 'gone' })).toBe('0');
     expect(gauge(f.families, 'xrdctl_health_scrape_success', { server: 'ss1' })).toBe('1');
@@ -285,7 +355,10 @@ describe('xrdctl health', () => {
       const r = await healthJson(['-c', 'ss1', '-c', 'ss3', '--timeout', '3']);
       const ms = Date.now() - t1;
       expect(r.exitCode).toBe(3);
-      expect(checkOf(r.doc, 'ss3', 'reachability')).toMatchObject({ status: 'UNKNOWN', message: 'no complete answer within 3 s (the server is hung or very slow)' });
+      expect(checkOf(r.doc, 'ss3', 'reachability')).toMatchObject({
+        status: 'UNKNOWN',
+        message: 'no complete answer within 3 s (the server is hung or very slow)',
+      });
       expect(r.doc.servers.find((s: any) => s.server === 'ss1').status).toBe('OK');
       expect(ms - baseMs).toBeLessThan(3000 + 1500);
       expect(ms).toBeGreaterThanOrEqual(3000);

@@ -19,7 +19,10 @@ export async function workingServer(sb: SandboxHandle, i: number, o: { authValid
   const reg = await api('PUT', `/token-certificates/${auth}/register`, { address: ss.address });
   expect(reg.status, reg.text).toBe(204); // the real server's status (the spec says 200)
   await approveFor(sb, ss.serverId!);
-  await until(() => api('GET', `/token-certificates/${auth}`), (r) => r.json?.status === 'REGISTERED');
+  await until(
+    () => api('GET', `/token-certificates/${auth}`),
+    (r) => r.json?.status === 'REGISTERED',
+  );
   expect((await api('PUT', `/token-certificates/${auth}/activate`)).status).toBe(204);
   const tsa = (await api('GET', '/timestamping-services')).json[0];
   expect((await api('POST', '/system/timestamping-services', tsa)).status).toBe(201);
@@ -38,7 +41,10 @@ export async function approveFor(sb: SandboxHandle, serverId: string): Promise<v
 /** A new auth key + certificate of the given validity, imported (SAVED) */
 export async function authWithValidity(sb: SandboxHandle, i: number, days: number): Promise<string> {
   const api = ssApi(sb.ss[i]!);
-  const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: `auth-${Date.now()}`, csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } });
+  const kc = await api('POST', '/tokens/0/keys-with-csrs', {
+    key_label: `auth-${Date.now()}`,
+    csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} },
+  });
   expect(kc.status, kc.text).toBe(200); // the real server's status (the spec says 201)
   const csr = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
   const pem = sb.ca.sign(csr.text, { usage: 'AUTHENTICATION', validityDays: days });
@@ -59,4 +65,5 @@ export function checkOf(doc: any, server: string, name: string): any {
 }
 
 /** nagios status line grammar (monitoring-plugins guidelines): STATUS text, then optional perfdata */
-export const NAGIOS_LINE = /^XRDCTL (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+?(?: \| (?:(?:'[^'=]+'|[^'=\s]+)=-?\d+(?:\.\d+)?(?:s|ms|us|%|B|KB|MB|TB|c)?(?:;(?:@?-?[\d.~]*:?-?[\d.]*)?){0,4} ?)+)?$/;
+export const NAGIOS_LINE =
+  /^XRDCTL (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+?(?: \| (?:(?:'[^'=]+'|[^'=\s]+)=-?\d+(?:\.\d+)?(?:s|ms|us|%|B|KB|MB|TB|c)?(?:;(?:@?-?[\d.~]*:?-?[\d.]*)?){0,4} ?)+)?$/;

@@ -16,7 +16,8 @@ describe('HttpClient', () => {
       handler: (req) => {
         if (req.method === 'POST' && req.url.endsWith('/flaky')) return (posts++, { status: 503, body: { status: 503 } });
         if (req.url.endsWith('/slow')) return { status: 200, body: {}, delayMs: 1500 };
-        if (req.url.endsWith('/limited') && srv.received.filter((r) => r.url.endsWith('/limited')).length === 1) return { status: 429, body: { status: 429 }, headers: { 'retry-after': '1' } };
+        if (req.url.endsWith('/limited') && srv.received.filter((r) => r.url.endsWith('/limited')).length === 1)
+          return { status: 429, body: { status: 429 }, headers: { 'retry-after': '1' } };
         if (req.url.endsWith('/echo-key')) return { status: 400, body: { status: 400, error: { code: 'bad', metadata: [`token=${KEY}`] } } };
         return undefined;
       },
@@ -67,7 +68,7 @@ describe('HttpClient', () => {
     c.close();
   });
 
-  it('429 is retried after the server\'s Retry-After, even for a write (the server did nothing)', async () => {
+  it("429 is retried after the server's Retry-After, even for a write (the server did nothing)", async () => {
     const c = client();
     const t0 = Date.now();
     const r = await c.request({ method: 'PUT', path: '/limited', body: {}, step: 'limited' }).catch((e: unknown) => e);

@@ -14,11 +14,33 @@ async function errorsOf(files: string[], env: Record<string, string> = {}) {
 
 describe('manifest loading: every problem at file:line:col, no stack trace', () => {
   const cases: [string, RegExp[]][] = [
-    ['unknown-key.yaml', [/^test\/fixtures\/manifests\/bad\/unknown-key\.yaml:10:9 securityServers\[0\]\.clients\[0\]\.serviceDescriptoins: unknown key 'serviceDescriptoins'$/]],
-    ['wrong-types.yaml', [/wrong-types\.yaml:8:18 securityServers\[0\]\.token\.id: must be a string, not number 123$/, /wrong-types\.yaml:9:14 securityServers\[0\]\.clients: must be a list, not a string$/]],
+    [
+      'unknown-key.yaml',
+      [/^test\/fixtures\/manifests\/bad\/unknown-key\.yaml:10:9 securityServers\[0\]\.clients\[0\]\.serviceDescriptoins: unknown key 'serviceDescriptoins'$/],
+    ],
+    [
+      'wrong-types.yaml',
+      [
+        /wrong-types\.yaml:8:18 securityServers\[0\]\.token\.id: must be a string, not number 123$/,
+        /wrong-types\.yaml:9:14 securityServers\[0\]\.clients: must be a list, not a string$/,
+      ],
+    ],
     ['inline-secret.yaml', [/inline-secret\.yaml:5:11 centralServer\.apiKey: a secret written inline; secrets are only referenced$/]],
-    ['duplicates.yaml', [/duplicates\.yaml:10:13 securityServers\[0\]\.clients\[1\]\.id: client DEV:GOV:1001:A is declared twice on ss1$/, /duplicates\.yaml:11:11 securityServers\[1\]\.name: server name ss1 is used twice/]],
-    ['dangling.yaml', [/dangling\.yaml:18:43 .*accessRights\[0\]: local group nobody is not declared/, /dangling\.yaml:18:59 .*accessRights\[1\]: DEV:GOV:1002 is a member/, /dangling\.yaml:10:21 securityServers\[0\]\.certificates\.sign\[0\]\.member: sign certificate for DEV:COM:9999/]],
+    [
+      'duplicates.yaml',
+      [
+        /duplicates\.yaml:10:13 securityServers\[0\]\.clients\[1\]\.id: client DEV:GOV:1001:A is declared twice on ss1$/,
+        /duplicates\.yaml:11:11 securityServers\[1\]\.name: server name ss1 is used twice/,
+      ],
+    ],
+    [
+      'dangling.yaml',
+      [
+        /dangling\.yaml:18:43 .*accessRights\[0\]: local group nobody is not declared/,
+        /dangling\.yaml:18:59 .*accessRights\[1\]: DEV:GOV:1002 is a member/,
+        /dangling\.yaml:10:21 securityServers\[0\]\.certificates\.sign\[0\]\.member: sign certificate for DEV:COM:9999/,
+      ],
+    ],
     ['malformed.yaml', [/malformed\.yaml:6:1: YAML: /]],
     ['duplicate-key.yaml', [/duplicate-key\.yaml:3:1: YAML: Map keys must be unique/]],
     ['wrong-instance.yaml', [/wrong-instance\.yaml:7:9 securityServers\[0\]\.id: server id EE:GOV:1001:SS1 is not of instance DEV/]],
@@ -27,13 +49,23 @@ describe('manifest loading: every problem at file:line:col, no stack trace', () 
     ['empty.yaml', [/empty\.yaml:1:1: empty manifest file/]],
     ['binary.yaml', [/binary\.yaml:1:1: binary data, not YAML/]],
     ['alias-bomb.yaml', [/alias-bomb\.yaml:1:1: YAML: Excessive alias count/]],
-    ['config-signing.yaml', [/config-signing\.yaml:7:\d+ centralServer\.configurationSigning\.internal\.renewAfterDays: /, /config-signing\.yaml:8:5 centralServer\.configurationSigning\.intrenal: unknown key 'intrenal'$/]],
+    [
+      'config-signing.yaml',
+      [
+        /config-signing\.yaml:7:\d+ centralServer\.configurationSigning\.internal\.renewAfterDays: /,
+        /config-signing\.yaml:8:5 centralServer\.configurationSigning\.intrenal: unknown key 'intrenal'$/,
+      ],
+    ],
   ];
   for (const [file, expected] of cases) {
     it(file, async () => {
       const errs = await errorsOf([bad(file)]);
       expect(errs).toHaveLength(expected.length);
-      for (const re of expected) expect(errs.some((e) => re.test(e)), `${re} in\n${errs.join('\n')}`).toBe(true);
+      for (const re of expected)
+        expect(
+          errs.some((e) => re.test(e)),
+          `${re} in\n${errs.join('\n')}`,
+        ).toBe(true);
     });
   }
 
@@ -59,7 +91,11 @@ describe('manifest loading: every problem at file:line:col, no stack trace', () 
     expect(r.manifest!.servers.map((s) => `${s.name} ${s.conn.url}`)).toEqual(['ss1 https://ss1.example.org:4000', 'ss2 https://ss2.example.org:4000']);
     expect(r.manifest!.central!.members).toHaveLength(1);
     const two = await errorsOf(['test/fixtures/manifests/good/split', bad('second-central.yaml')], { SS1_HOST: 'x' });
-    expect(two).toEqual([expect.stringMatching(/second-central\.yaml:4:3 centralServer: a second centralServer \(the first is in test\/fixtures\/manifests\/good\/split\/10-central\.yaml:4\)/)]);
+    expect(two).toEqual([
+      expect.stringMatching(
+        /second-central\.yaml:4:3 centralServer: a second centralServer \(the first is in test\/fixtures\/manifests\/good\/split\/10-central\.yaml:4\)/,
+      ),
+    ]);
   });
 
   it('missing paths and directories-with-nothing are errors too', async () => {
@@ -68,7 +104,12 @@ describe('manifest loading: every problem at file:line:col, no stack trace', () 
   });
 
   it('the example manifests validate', async () => {
-    const env = Object.fromEntries(['CS', 'SS1', 'SS2'].flatMap((n) => [[`XRD_${n}_URL`, `https://127.0.0.1:4000`], [`XRD_${n}_TLS_FINGERPRINT`, 'AB:'.repeat(31) + 'AB']]));
+    const env = Object.fromEntries(
+      ['CS', 'SS1', 'SS2'].flatMap((n) => [
+        [`XRD_${n}_URL`, `https://127.0.0.1:4000`],
+        [`XRD_${n}_TLS_FINGERPRINT`, 'AB:'.repeat(31) + 'AB'],
+      ]),
+    );
     expect(await errorsOf(['examples/small/manifest.yaml'], env)).toEqual([]);
   });
 

@@ -7,7 +7,11 @@ import { runInProcess } from '../support/inproc.js';
 
 /** `xrdctl validate` (issue 12, problem 5): one pass, hints in human output too, offline without any variable. */
 const dir = mkdtempSync(join(tmpdir(), 'xrdctl-validate-'));
-const noXrdEnv = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('XRD_')).map((k) => [k, undefined]));
+const noXrdEnv = Object.fromEntries(
+  Object.keys(process.env)
+    .filter((k) => k.startsWith('XRD_'))
+    .map((k) => [k, undefined]),
+);
 const write = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);
@@ -70,7 +74,10 @@ describe('validate', () => {
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.json()).toMatchObject({ valid: true, offline: true, securityServers: 2 });
 
-    const bad = write('badref.yaml', 'apiVersion: xrdctl/v1\ninstance: DEV\nsecurityServers:\n  - { name: ss1, id: "DEV:GOV:1001:SS1", url: "https://${XRD SS1}:4000", apiKey: { env: K } }\n');
+    const bad = write(
+      'badref.yaml',
+      'apiVersion: xrdctl/v1\ninstance: DEV\nsecurityServers:\n  - { name: ss1, id: "DEV:GOV:1001:SS1", url: "https://${XRD SS1}:4000", apiKey: { env: K } }\n',
+    );
     const b = await runInProcess(['validate', bad], noXrdEnv);
     expect(b.exitCode).toBe(2);
     expect(b.stderr).toMatch(/badref\.yaml:4:\d+ securityServers\[0\]\.url: '\$\{XRD SS1\}' is not a variable reference/);

@@ -12,7 +12,10 @@ describe.skipIf(!havePebble)('csr submit --adapter acme against pebble, CSR from
   let E: SandboxEnv;
   let pebble: Pebble;
   beforeAll(async () => {
-    [E, pebble] = await Promise.all([sandboxWithContexts({ securityServers: 1 }), startPebble({ alwaysValid: true, eab: { 'kid-7': Buffer.from('a-mac-key-for-the-eab-test-000000').toString('base64url') } })]);
+    [E, pebble] = await Promise.all([
+      sandboxWithContexts({ securityServers: 1 }),
+      startPebble({ alwaysValid: true, eab: { 'kid-7': Buffer.from('a-mac-key-for-the-eab-test-000000').toString('base64url') } }),
+    ]);
   });
   afterAll(async () => {
     await pebble?.stop();
@@ -27,7 +30,24 @@ describe.skipIf(!havePebble)('csr submit --adapter acme against pebble, CSR from
     const csr = await E.run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox Basic CA', '--subject', 'C=EE', '--json']);
     expect(csr.exitCode, csr.stderr).toBe(0);
     const { keyId } = csr.json();
-    const args = ['csr', 'submit', '-c', 'ss1', '--key', keyId, '--adapter', 'acme', '--acme-directory', pebble.directoryUrl, '--acme-ca-file', pebble.caFile, '--acme-account-key', join(E.work, 'acme.key'), '--acme-eab-kid', 'kid-7'];
+    const args = [
+      'csr',
+      'submit',
+      '-c',
+      'ss1',
+      '--key',
+      keyId,
+      '--adapter',
+      'acme',
+      '--acme-directory',
+      pebble.directoryUrl,
+      '--acme-ca-file',
+      pebble.caFile,
+      '--acme-account-key',
+      join(E.work, 'acme.key'),
+      '--acme-eab-kid',
+      'kid-7',
+    ];
     const noMac = await E.run(args);
     expect(noMac.exitCode).toBe(2);
     expect(noMac.stderr).toMatch(/--acme-eab-kid needs --acme-eab-hmac/);
@@ -45,7 +65,28 @@ describe.skipIf(!havePebble)('csr submit --adapter acme against pebble, CSR from
   it('an ACME server that refuses the account (wrong EAB MAC) is a one-line error naming the step', async () => {
     writeFileSync(join(E.work, 'bad.mac'), Buffer.from('wrong').toString('base64url'), { mode: 0o600 });
     const csr = await E.run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', 'Sandbox Basic CA', '--subject', 'C=EE', '--json']);
-    const r = await E.run(['csr', 'submit', '-c', 'ss1', '--key', csr.json().keyId, '--adapter', 'acme', '--acme-directory', pebble.directoryUrl, '--acme-ca-file', pebble.caFile, '--acme-account-key', join(E.work, 'acme-bad.key'), '--acme-eab-kid', 'kid-7', '--acme-eab-hmac', `file:${join(E.work, 'bad.mac')}`, '--out', 'x.crt']);
+    const r = await E.run([
+      'csr',
+      'submit',
+      '-c',
+      'ss1',
+      '--key',
+      csr.json().keyId,
+      '--adapter',
+      'acme',
+      '--acme-directory',
+      pebble.directoryUrl,
+      '--acme-ca-file',
+      pebble.caFile,
+      '--acme-account-key',
+      join(E.work, 'acme-bad.key'),
+      '--acme-eab-kid',
+      'kid-7',
+      '--acme-eab-hmac',
+      `file:${join(E.work, 'bad.mac')}`,
+      '--out',
+      'x.crt',
+    ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/^error: step acme-order: ACME server refused the account: \S/m);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);

@@ -10,11 +10,21 @@ describe('csr submit --adapter acme: flags checked before any server is contacte
   const dir = ['--acme-directory', 'https://127.0.0.1:1/dir'];
   const cases: [string, string[], Record<string, string>, RegExp][] = [
     ['no directory', [], {}, /^error: --adapter acme needs --acme-directory URL$/m],
-    ['a directory that is not https', ['--acme-directory', 'http://ca.example.org/dir'], {}, /^error: --acme-directory http:\/\/ca\.example\.org\/dir: ACME needs https:\/\/$/m],
+    [
+      'a directory that is not https',
+      ['--acme-directory', 'http://ca.example.org/dir'],
+      {},
+      /^error: --acme-directory http:\/\/ca\.example\.org\/dir: ACME needs https:\/\/$/m,
+    ],
     ['a directory that is not a URL', ['--acme-directory', 'ca.example.org'], {}, /^error: --acme-directory ca\.example\.org: not a URL$/m],
     ['an EAB key id without its MAC key', [...dir, '--acme-eab-kid', 'kid-1'], {}, /^error: --acme-eab-kid needs --acme-eab-hmac env:NAME or file:PATH$/m],
     ['an EAB MAC key without its key id', [...dir, '--acme-eab-hmac', 'env:EAB'], { EAB: 'x' }, /^error: --acme-eab-hmac needs --acme-eab-kid/m],
-    ['an EAB MAC reference to an unset variable', [...dir, '--acme-eab-kid', 'k', '--acme-eab-hmac', 'env:XRDCTL_TEST_UNSET_EAB'], {}, /^error: ACME EAB MAC key \(--acme-eab-hmac\): environment variable XRDCTL_TEST_UNSET_EAB is not set$/m],
+    [
+      'an EAB MAC reference to an unset variable',
+      [...dir, '--acme-eab-kid', 'k', '--acme-eab-hmac', 'env:XRDCTL_TEST_UNSET_EAB'],
+      {},
+      /^error: ACME EAB MAC key \(--acme-eab-hmac\): environment variable XRDCTL_TEST_UNSET_EAB is not set$/m,
+    ],
     ['a port out of range', [...dir, '--acme-http-port', '70000'], {}, /^error: --acme-http-port 70000: not a port \(1-65535\)$/m],
     ['a CA bundle that does not exist', [...dir, '--acme-ca-file', '/nonexistent/ca.pem'], {}, /^error: --acme-ca-file \/nonexistent\/ca\.pem: no such file$/m],
   ];

@@ -59,13 +59,21 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     writeFileSync(join(dir, 'root.pem'), rootX.toString());
     writeFileSync(join(dir, 'chain.pem'), Buffer.concat(r1.chain!));
     writeFileSync(join(dir, 'leaf.pem'), r1.certificate);
-    const out = execFileSync('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'leaf.pem')], { encoding: 'utf8', timeout: 10_000 });
+    const out = execFileSync('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'leaf.pem')], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(out.trim()).toBe(`${join(dir, 'leaf.pem')}: OK`);
   });
 
   it('real http-01: pebble fetches the key authorization from our 127.0.0.1 challenge server', async () => {
     pebble = await startPebble({ alwaysValid: false });
-    const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'account2.key'), challenge: { type: 'http-01', listen: { host: '127.0.0.1', port: pebble.httpPort } } });
+    const a = new AcmeAdapter({
+      directoryUrl: pebble.directoryUrl,
+      caBundleFile: pebble.caFile,
+      accountKeyFile: join(dir, 'account2.key'),
+      challenge: { type: 'http-01', listen: { host: '127.0.0.1', port: pebble.httpPort } },
+    });
     const r = await a.submit(csr('ss2.example.org'), { usage: 'auth', csrFormat: 'PEM' });
     expect(parseCertificate(r.certificate).san).toContain('DNS:ss2.example.org');
   });
@@ -73,10 +81,22 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
   it('External Account Binding: accepted with the right MAC; a wrong MAC is a one-line refusal without the key', async () => {
     const mac = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64url');
     pebble = await startPebble({ alwaysValid: true, eab: { 'kid-1': mac } });
-    const ok = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'eab.key'), challenge: { type: 'none' }, eab: { kid: 'kid-1', hmacKey: mac } });
+    const ok = new AcmeAdapter({
+      directoryUrl: pebble.directoryUrl,
+      caBundleFile: pebble.caFile,
+      accountKeyFile: join(dir, 'eab.key'),
+      challenge: { type: 'none' },
+      eab: { kid: 'kid-1', hmacKey: mac },
+    });
     expect((await ok.submit(csr('ss3.example.org'), { usage: 'auth', csrFormat: 'PEM' })).certificate.length).toBeGreaterThan(100);
     const wrong = Buffer.from('ffffffffffffffffffffffffffffffff').toString('base64url');
-    const bad = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'eab-bad.key'), challenge: { type: 'none' }, eab: { kid: 'kid-1', hmacKey: wrong } });
+    const bad = new AcmeAdapter({
+      directoryUrl: pebble.directoryUrl,
+      caBundleFile: pebble.caFile,
+      accountKeyFile: join(dir, 'eab-bad.key'),
+      challenge: { type: 'none' },
+      eab: { kid: 'kid-1', hmacKey: wrong },
+    });
     const err = await bad.submit(csr('ss3.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).toBeInstanceOf(NetworkError);
@@ -88,16 +108,30 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
 
   it('an unreachable directory or an untrusted TLS certificate fails clearly', async () => {
     const port = await freePort();
-    const a = new AcmeAdapter({ directoryUrl: `https://127.0.0.1:${port}/dir`, accountKeyFile: join(dir, 'x.key'), challenge: { type: 'none' }, timeoutMs: 3000 });
-    await expect(a.submit(csr('ss4.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^cannot reach the ACME directory https:\/\/127\.0\.0\.1:\d+\/dir: ECONNREFUSED$/);
+    const a = new AcmeAdapter({
+      directoryUrl: `https://127.0.0.1:${port}/dir`,
+      accountKeyFile: join(dir, 'x.key'),
+      challenge: { type: 'none' },
+      timeoutMs: 3000,
+    });
+    await expect(a.submit(csr('ss4.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(
+      /^cannot reach the ACME directory https:\/\/127\.0\.0\.1:\d+\/dir: ECONNREFUSED$/,
+    );
     pebble = await startPebble({ alwaysValid: true });
     const untrusted = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, accountKeyFile: join(dir, 'y.key'), challenge: { type: 'none' } });
-    await expect(untrusted.submit(csr('ss4.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/cannot reach the ACME directory .*: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/);
+    await expect(untrusted.submit(csr('ss4.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(
+      /cannot reach the ACME directory .*: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/,
+    );
   });
 
   it('a CA that validates, with no challenge answered: pebble fails http-01, one line with a hint (poll bounded)', async () => {
     pebble = await startPebble({ alwaysValid: false });
-    const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'novalidation.key'), challenge: { type: 'none' } });
+    const a = new AcmeAdapter({
+      directoryUrl: pebble.directoryUrl,
+      caBundleFile: pebble.caFile,
+      accountKeyFile: join(dir, 'novalidation.key'),
+      challenge: { type: 'none' },
+    });
     const t0 = Date.now();
     const err = (await a.submit(csr('ss5.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: unknown) => e)) as NetworkError;
     expect(err).toBeInstanceOf(NetworkError);
@@ -115,12 +149,21 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       if (req.url !== '/dir') return; // hang
       const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ newNonce: `${base}/nonce`, newAccount: `${base}/acct`, newOrder: `${base}/order` }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ newNonce: `${base}/nonce`, newAccount: `${base}/acct`, newOrder: `${base}/order` }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/dir`;
-      const a = new AcmeAdapter({ directoryUrl: url, caBundleFile: join(dir, 'hang-ca.pem'), accountKeyFile: join(dir, 'hang.key'), challenge: { type: 'none' }, timeoutMs: 300, orderTimeoutMs: 1500 });
+      const a = new AcmeAdapter({
+        directoryUrl: url,
+        caBundleFile: join(dir, 'hang-ca.pem'),
+        accountKeyFile: join(dir, 'hang.key'),
+        challenge: { type: 'none' },
+        timeoutMs: 300,
+        orderTimeoutMs: 1500,
+      });
       const t0 = Date.now();
       const err = (await a.submit(csr('ss6.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: unknown) => e)) as NetworkError;
       const took = Date.now() - t0;
@@ -129,7 +172,14 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
       expect(err.message).toMatch(/^ACME account failed: no usable answer from the CA \(timed out after 0\.3 s, or the connection failed\)$/);
       expect(took).toBeLessThan(3000);
       // a deadline shorter than one request: the deadline ends the order
-      const b = new AcmeAdapter({ directoryUrl: url, caBundleFile: join(dir, 'hang-ca.pem'), accountKeyFile: join(dir, 'hang.key'), challenge: { type: 'none' }, timeoutMs: 5000, orderTimeoutMs: 800 });
+      const b = new AcmeAdapter({
+        directoryUrl: url,
+        caBundleFile: join(dir, 'hang-ca.pem'),
+        accountKeyFile: join(dir, 'hang.key'),
+        challenge: { type: 'none' },
+        timeoutMs: 5000,
+        orderTimeoutMs: 800,
+      });
       await expect(b.submit(csr('ss6.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^the ACME order did not finish within 0\.8 s$/);
     } finally {
       server.closeAllConnections();
@@ -143,7 +193,9 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     writeFileSync(shared, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o644 });
     chmodSync(shared, 0o644);
     const a = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: shared, challenge: { type: 'none' } });
-    await expect(a.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(/^ACME account key .*shared\.key is readable by group or others$/);
+    await expect(a.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' })).rejects.toThrow(
+      /^ACME account key .*shared\.key is readable by group or others$/,
+    );
     const junk = join(dir, 'junk.key');
     writeFileSync(junk, 'not a key\n', { mode: 0o600 });
     const j = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: junk, challenge: { type: 'none' } });
@@ -153,7 +205,12 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     try {
       const port = (busy.address() as AddressInfo).port;
-      const b = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'busy.key'), challenge: { type: 'http-01', listen: { host: '127.0.0.1', port } } });
+      const b = new AcmeAdapter({
+        directoryUrl: pebble.directoryUrl,
+        caBundleFile: pebble.caFile,
+        accountKeyFile: join(dir, 'busy.key'),
+        challenge: { type: 'http-01', listen: { host: '127.0.0.1', port } },
+      });
       const err = (await b.submit(csr('ss7.example.org'), { usage: 'auth', csrFormat: 'PEM' }).catch((e: unknown) => e)) as UsageError;
       expect(err).toBeInstanceOf(UsageError);
       expect(err.message).toBe(`cannot serve http-01 on 127.0.0.1:${port}: EADDRINUSE`);
@@ -165,11 +222,27 @@ describe.skipIf(!havePebble)('acme adapter against a real pebble', () => {
     const kp = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const c = forge.pki.createCertificationRequest();
     c.publicKey = forge.pki.publicKeyFromPem(kp.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    c.setSubject([{ name: 'countryName', value: 'EE' }, { type: '2.5.4.5', value: 'DEV/SS1/GOV' }, { name: 'commonName', value: 'DEV/GOV/1001' }]);
+    c.setSubject([
+      { name: 'countryName', value: 'EE' },
+      { type: '2.5.4.5', value: 'DEV/SS1/GOV' },
+      { name: 'commonName', value: 'DEV/GOV/1001' },
+    ]);
     c.sign(forge.pki.privateKeyFromPem(kp.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), forge.md.sha256.create());
-    const n = new AcmeAdapter({ directoryUrl: pebble.directoryUrl, caBundleFile: pebble.caFile, accountKeyFile: join(dir, 'n.key'), challenge: { type: 'none' } });
+    const n = new AcmeAdapter({
+      directoryUrl: pebble.directoryUrl,
+      caBundleFile: pebble.caFile,
+      accountKeyFile: join(dir, 'n.key'),
+      challenge: { type: 'none' },
+    });
     await expect(n.submit(Buffer.from(forge.pki.certificationRequestToPem(c)), { usage: 'sign', csrFormat: 'PEM' })).rejects.toThrow(UsageError);
 
-    expect(() => new AcmeAdapter({ directoryUrl: pebble!.directoryUrl, accountKeyFile: join(dir, 'h.key'), challenge: { type: 'http-01', listen: { host: '0.0.0.0' as '127.0.0.1', port: 8080 } } })).toThrow(/127\.0\.0\.1 only/);
+    expect(
+      () =>
+        new AcmeAdapter({
+          directoryUrl: pebble!.directoryUrl,
+          accountKeyFile: join(dir, 'h.key'),
+          challenge: { type: 'http-01', listen: { host: '0.0.0.0' as '127.0.0.1', port: 8080 } },
+        }),
+    ).toThrow(/127\.0\.0\.1 only/);
   });
 });

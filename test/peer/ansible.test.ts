@@ -36,7 +36,13 @@ describe.skipIf(!haveAnsible)('ansible-core drives xrdctl through the xroad.xrdc
   const xrdctlVar = `xrdctl='${process.execPath} ${binPath}'`;
   // exactly the README's command line, run from the repository root
   const play = (extra: string[] = []) =>
-    execa('ansible-playbook', ['-i', 'examples/ansible/inventory.ini', 'examples/ansible/playbook.yml', '-e', xrdctlVar, ...extra], { cwd: repoRoot, env, reject: false, timeout: 180_000, all: true });
+    execa('ansible-playbook', ['-i', 'examples/ansible/inventory.ini', 'examples/ansible/playbook.yml', '-e', xrdctlVar, ...extra], {
+      cwd: repoRoot,
+      env,
+      reject: false,
+      timeout: 180_000,
+      all: true,
+    });
   const recap = (out: string) => /localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=0\s+failed=(\d+)/.exec(out)?.slice(1).map(Number);
   const noSecrets = (out: string) => {
     for (const s of E.secrets) expect(out.includes(s), 'a secret in Ansible output').toBe(false);
@@ -80,8 +86,14 @@ describe.skipIf(!haveAnsible)('ansible-core drives xrdctl through the xroad.xrdc
 
   it('xrdctl_rotate: a crashed rotation is resumed (resume: auto), then there is nothing left to resume', async () => {
     const adhoc = (args: string) =>
-      execa('ansible', ['localhost', '-i', 'examples/ansible/inventory.ini', '-m', 'xroad.xrdctl.xrdctl_rotate', '-a', `xrdctl='${process.execPath} ${binPath}' ${args}`], { cwd: repoRoot, env, reject: false, timeout: 120_000, all: true });
-    const crashed = await adhoc("usage=auth context=ss1 adapter=server-acme ca='Sandbox CA' extra_args='--propagation,0' environment='{\"XRDCTL_CRASH_AFTER_STEP\": \"activate\"}'");
+      execa(
+        'ansible',
+        ['localhost', '-i', 'examples/ansible/inventory.ini', '-m', 'xroad.xrdctl.xrdctl_rotate', '-a', `xrdctl='${process.execPath} ${binPath}' ${args}`],
+        { cwd: repoRoot, env, reject: false, timeout: 120_000, all: true },
+      );
+    const crashed = await adhoc(
+      "usage=auth context=ss1 adapter=server-acme ca='Sandbox CA' extra_args='--propagation,0' environment='{\"XRDCTL_CRASH_AFTER_STEP\": \"activate\"}'",
+    );
     expect(crashed.exitCode, crashed.all).not.toBe(0);
     const resumed = await adhoc('resume=auto');
     expect(resumed.exitCode, resumed.all).toBe(0);

@@ -36,21 +36,57 @@ describe.skipIf(!havePeer('openssl'))('emergency auth rotation with a real opens
     const sign = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'sign', '--member', 'DEV:GOV:1001', '--ca', 'Sandbox CA', '--json'])).json();
     await run(['csr', 'submit', '-c', 'ss1', '--key', sign.keyId, '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--activate']);
     const first = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', caName, '--json'])).json();
-    const sub = (await run(['csr', 'submit', '-c', 'ss1', '--key', first.keyId, '--adapter', 'command', '--command', quote(ca.commandArgv), '--import', '--json'])).json();
+    const sub = (
+      await run(['csr', 'submit', '-c', 'ss1', '--key', first.keyId, '--adapter', 'command', '--command', quote(ca.commandArgv), '--import', '--json'])
+    ).json();
     await run(['cert', 'register', '-c', 'ss1', sub.imported.hash, '--approve', '--activate']);
     const old = (await run(['cert', 'show', '-c', 'ss1', sub.imported.hash, '--json'])).json();
     expect(old.ocspStatus).toBe('OCSP_RESPONSE_GOOD');
 
-    const r = await run(['rotate', 'auth', '-c', 'ss1', '--emergency', '--ca', caName, '--adapter', 'command', '--command', quote(ca.commandArgv), '--revoke-command', quote(ca.revokeArgv), '--timeout', '60', '--yes', '--json']);
+    const r = await run([
+      'rotate',
+      'auth',
+      '-c',
+      'ss1',
+      '--emergency',
+      '--ca',
+      caName,
+      '--adapter',
+      'command',
+      '--command',
+      quote(ca.commandArgv),
+      '--revoke-command',
+      quote(ca.revokeArgv),
+      '--timeout',
+      '60',
+      '--yes',
+      '--json',
+    ]);
     const j = r.json().rotations[0];
     expect(j.mode).toBe('emergency');
     expect(j.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual([
-      'new-key:done', 'ca:done', 'import:done', 'register:done', 'approve:done', 'wait-registered:done', 'activate:done', 'verify:done', 'disable-old:done', 'unregister-old:done', 'cs-delete-old:done', 'revoke-old:done', 'delete-old:done',
+      'new-key:done',
+      'ca:done',
+      'import:done',
+      'register:done',
+      'approve:done',
+      'wait-registered:done',
+      'activate:done',
+      'verify:done',
+      'disable-old:done',
+      'unregister-old:done',
+      'cs-delete-old:done',
+      'revoke-old:done',
+      'delete-old:done',
     ]);
     const certs = (await run(['cert', 'list', '-c', 'ss1', '--json'])).json().certificates;
-    expect(certs.filter((c: any) => c.usage === 'auth').map((c: any) => [c.hash === j.new.hash, c.status, c.active, c.ocspStatus])).toEqual([[true, 'REGISTERED', true, 'OCSP_RESPONSE_GOOD']]);
+    expect(certs.filter((c: any) => c.usage === 'auth').map((c: any) => [c.hash === j.new.hash, c.status, c.active, c.ocspStatus])).toEqual([
+      [true, 'REGISTERED', true, 'OCSP_RESPONSE_GOOD'],
+    ]);
     // the central server no longer lists the old certificate; openssl's responder says REVOKED
-    const pem = readdirSync(join(ca.dir, 'newcerts')).map((f) => readFileSync(join(ca.dir, 'newcerts', f))).find((b) => parseCertificate(b).sha256Hex.toUpperCase() === old.hash)!;
+    const pem = readdirSync(join(ca.dir, 'newcerts'))
+      .map((f) => readFileSync(join(ca.dir, 'newcerts', f)))
+      .find((b) => parseCertificate(b).sha256Hex.toUpperCase() === old.hash)!;
     expect(pem).toBeDefined();
     const status = await queryOcsp(ca.ocspUrl, pem, readFileSync(ca.caCert), { timeoutMs: 10_000 });
     expect(status.status).toBe('revoked');

@@ -37,7 +37,9 @@ describe.skipIf(!havePeer('openssl'))('openssl ca end to end through the CLI and
 
     const cas = (await run(['csr', 'create', '-c', 'ss1', '--usage', 'auth', '--ca', caName, '--json'])).json();
     const command = ca.commandArgv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
-    const sub = (await run(['csr', 'submit', '-c', 'ss1', '--key', cas.keyId, '--adapter', 'command', '--command', command, '--out', 'auth.crt', '--import', '--json'])).json();
+    const sub = (
+      await run(['csr', 'submit', '-c', 'ss1', '--key', cas.keyId, '--adapter', 'command', '--command', command, '--out', 'auth.crt', '--import', '--json'])
+    ).json();
     expect(sub.imported).toMatchObject({ usage: 'auth', status: 'SAVED', issuer: expect.stringMatching(/xrdctl Test OpenSSL CA/) });
     const reg = (await run(['cert', 'register', '-c', 'ss1', sub.imported.hash, '--approve', '--activate', '--json'])).json();
     expect(reg).toMatchObject({ status: 'REGISTERED', active: true, approved: true });
@@ -57,6 +59,10 @@ describe.skipIf(!havePeer('openssl'))('openssl ca end to end through the CLI and
     // the only auth certificate is revoked: it counts, CRITICAL, and cert expiry exits 2 (like health)
     const expRun = await E.run(['cert', 'expiry', '-c', 'ss1', '--json']);
     expect(expRun.exitCode).toBe(2);
-    expect(expRun.json().certificates.find((c: any) => c.hash === sub.imported.hash)).toMatchObject({ severity: 'CRITICAL', counts: true, reason: `${sub.imported.hash.slice(0, 16)} is REVOKED by its CA (OCSP)` });
+    expect(expRun.json().certificates.find((c: any) => c.hash === sub.imported.hash)).toMatchObject({
+      severity: 'CRITICAL',
+      counts: true,
+      reason: `${sub.imported.hash.slice(0, 16)} is REVOKED by its CA (OCSP)`,
+    });
   }, 120_000);
 });

@@ -61,7 +61,9 @@ describe.skipIf(!haveOpenssl)('command adapter with a real openssl ca; OCSP from
     const certFile = join(ca.dir, 'leaf.crt');
     writeFileSync(certFile, r.certificate);
     // async: the responder runs in this process
-    const status = async () => (await execa('openssl', ['ocsp', '-issuer', ca.caCert, '-cert', certFile, '-url', ca.ocspUrl, '-CAfile', ca.caCert, '-no_nonce'], { timeout: 20_000 })).stdout;
+    const status = async () =>
+      (await execa('openssl', ['ocsp', '-issuer', ca.caCert, '-cert', certFile, '-url', ca.ocspUrl, '-CAfile', ca.caCert, '-no_nonce'], { timeout: 20_000 }))
+        .stdout;
     expect(await status()).toMatch(/leaf\.crt: good/);
     ca.revoke(certFile);
     expect(await status()).toMatch(/leaf\.crt: revoked/);
@@ -74,7 +76,11 @@ describe.skipIf(!haveOpenssl)('command adapter with a real openssl ca; OCSP from
     writeFileSync(join(ca.dir, 'a.crt'), a.certificate);
     writeFileSync(join(ca.dir, 'b.crt'), b.certificate);
     ca.revoke(parseCertificate(a.certificate).serialHex);
-    const r = await execa('openssl', ['ocsp', '-issuer', ca.caCert, '-cert', join(ca.dir, 'a.crt'), '-cert', join(ca.dir, 'b.crt'), '-url', ca.ocspUrl, '-CAfile', ca.caCert, '-no_nonce'], { timeout: 20_000 });
+    const r = await execa(
+      'openssl',
+      ['ocsp', '-issuer', ca.caCert, '-cert', join(ca.dir, 'a.crt'), '-cert', join(ca.dir, 'b.crt'), '-url', ca.ocspUrl, '-CAfile', ca.caCert, '-no_nonce'],
+      { timeout: 20_000 },
+    );
     expect(r.stdout).toMatch(/a\.crt: revoked/);
     expect(r.stdout).toMatch(/b\.crt: good/);
     expect(r.stderr).toMatch(/Response verify OK/);

@@ -8,7 +8,13 @@ describe('CertificateAuthority', () => {
   const root = CertificateAuthority.create('Test Root');
   const ca = CertificateAuthority.create('Test Intermediate', { parent: root });
   const kp = generateRsaKeyPair(2048);
-  const csr = createCsr(kp.privateKeyPem, { subject: [{ name: 'C', value: 'FI' }, { name: 'O', value: 'GOV' }, { name: 'serialNumber', value: 'DEV/SS1/GOV' }] }).pem;
+  const csr = createCsr(kp.privateKeyPem, {
+    subject: [
+      { name: 'C', value: 'FI' },
+      { name: 'O', value: 'GOV' },
+      { name: 'serialNumber', value: 'DEV/SS1/GOV' },
+    ],
+  }).pem;
 
   it('issues X-Road auth and sign certificates that parse, classify, chain and match the key', () => {
     const auth = parseCertificate(ca.signCsr(csr, { usage: 'auth', validityDays: 30 }));

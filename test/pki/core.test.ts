@@ -61,7 +61,14 @@ describe('pki core', () => {
     const hex = 'ab'.repeat(32);
     const colons = hex.toUpperCase().match(/../g)!.join(':');
     // the last two are what `openssl x509 -noout -fingerprint -sha256` prints (OpenSSL 1.1 and 3)
-    for (const s of [hex, `sha256:${hex}`, `SHA256=${hex.toUpperCase()}`, hex.match(/../g)!.join(':'), `SHA256 Fingerprint=${colons}`, `sha256 Fingerprint=${colons}\n`]) {
+    for (const s of [
+      hex,
+      `sha256:${hex}`,
+      `SHA256=${hex.toUpperCase()}`,
+      hex.match(/../g)!.join(':'),
+      `SHA256 Fingerprint=${colons}`,
+      `sha256 Fingerprint=${colons}\n`,
+    ]) {
       expect(normalizeFingerprintOrThrow(s)).toBe(colons);
     }
     expect(() => normalizeFingerprintOrThrow('xyz')).toThrow(UsageError);

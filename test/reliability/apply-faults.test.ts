@@ -21,7 +21,14 @@ describe('a failure at any apply step, then a rerun, converges to the clean resu
     const r = await clean.run(['apply', example, '--yes', '--json'], { env: manifestEnv(clean.sb) });
     expect(r.exitCode, r.stderr).toBe(0);
     const expected = await serverState(clean, example);
-    const ops = [...new Set(clean.sb.requests().filter((q) => q.write).map((q) => q.operationId!))];
+    const ops = [
+      ...new Set(
+        clean.sb
+          .requests()
+          .filter((q) => q.write)
+          .map((q) => q.operationId!),
+      ),
+    ];
     expect(ops.length).toBeGreaterThan(10);
     await clean.stop();
 

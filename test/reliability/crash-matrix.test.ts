@@ -19,7 +19,10 @@ describe('crash matrix: SIGKILL after every change of an apply, then rerun', () 
   afterAll(async () => Promise.all(envs.map((e) => e.stop())));
 
   it('converges to the uninterrupted result with nothing lost', async () => {
-    const [clean, E] = await Promise.all([sandboxWithContexts({ securityServers: 2, gcIntervalMs: 100 }), sandboxWithContexts({ securityServers: 2, gcIntervalMs: 100 })]);
+    const [clean, E] = await Promise.all([
+      sandboxWithContexts({ securityServers: 2, gcIntervalMs: 100 }),
+      sandboxWithContexts({ securityServers: 2, gcIntervalMs: 100 }),
+    ]);
     envs.push(clean, E);
     const ref = await clean.runIn(['apply', example, '--yes', '--json'], { env: manifestEnv(clean.sb) });
     expect(ref.exitCode, ref.stderr).toBe(0);

@@ -55,26 +55,150 @@ interface Op {
 }
 
 const OPS: Op[] = [
-  { name: 'server info', op: 'systemVersion', method: 'GET', path: /^\/api\/v1\/system\/version$/, step: 'get-version', server: 'ss1', args: () => ['server', 'info'] },
-  { name: 'server info', op: 'getInitializationStatus', method: 'GET', path: /^\/api\/v1\/initialization\/status$/, step: 'get-initialization-status', server: 'ss1', args: () => ['server', 'info'] },
-  { name: 'server info (cs)', op: 'getSystemStatus', method: 'GET', path: /^\/api\/v1\/system\/status$/, step: 'get-system-status', server: 'cs', args: () => ['server', 'info'] },
+  {
+    name: 'server info',
+    op: 'systemVersion',
+    method: 'GET',
+    path: /^\/api\/v1\/system\/version$/,
+    step: 'get-version',
+    server: 'ss1',
+    args: () => ['server', 'info'],
+  },
+  {
+    name: 'server info',
+    op: 'getInitializationStatus',
+    method: 'GET',
+    path: /^\/api\/v1\/initialization\/status$/,
+    step: 'get-initialization-status',
+    server: 'ss1',
+    args: () => ['server', 'info'],
+  },
+  {
+    name: 'server info (cs)',
+    op: 'getSystemStatus',
+    method: 'GET',
+    path: /^\/api\/v1\/system\/status$/,
+    step: 'get-system-status',
+    server: 'cs',
+    args: () => ['server', 'info'],
+  },
   { name: 'token list', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['token', 'list'] },
   { name: 'cert list', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['cert', 'list'] },
-  { name: 'cert expiry', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['cert', 'expiry'], monitoring: true },
+  {
+    name: 'cert expiry',
+    op: 'getTokens',
+    method: 'GET',
+    path: /^\/api\/v1\/tokens$/,
+    step: 'list-tokens',
+    server: 'ss1',
+    args: () => ['cert', 'expiry'],
+    monitoring: true,
+  },
   { name: 'key list', op: 'getTokens', method: 'GET', path: /^\/api\/v1\/tokens$/, step: 'list-tokens', server: 'ss1', args: () => ['key', 'list'] },
-  { name: 'client list', op: 'findClients', method: 'GET', path: /^\/api\/v1\/clients(\?|$)/, step: 'list-clients', server: 'ss1', args: () => ['client', 'list'] },
-  { name: 'service list', op: 'getClientServiceDescriptions', method: 'GET', path: /\/service-descriptions$/, step: 'list-service-descriptions', server: 'ss1', args: () => ['service', 'list', '--client', C] },
-  { name: 'group list', op: 'getClientLocalGroups', method: 'GET', path: /\/local-groups$/, step: 'list-local-groups', server: 'ss1', args: () => ['group', 'list', '--client', C] },
-  { name: 'access list', op: 'getClientServiceClients', method: 'GET', path: /\/service-clients$/, step: 'list-service-clients', server: 'ss1', args: () => ['access', 'list', '--client', C] },
-  { name: 'cs request list', op: 'findManagementRequests', method: 'GET', path: /^\/api\/v1\/management-requests/, step: 'list-management-requests', server: 'cs', args: () => ['cs', 'request', 'list'] },
-  { name: 'token login', op: 'loginToken', method: 'PUT', path: /\/tokens\/0\/login$/, step: 'token-login', server: 'ss1', args: () => ['token', 'login'], before: 'logout' },
-  { name: 'key create', op: 'addKey', method: 'POST', path: /\/tokens\/0\/keys$/, step: 'create-key', server: 'ss1', args: (i) => ['key', 'create', '--label', `fm-${i}`], before: 'login' },
-  { name: 'csr create', op: 'addKeyAndCsr', method: 'POST', path: /\/keys-with-csrs$/, step: 'create-key-and-csr', server: 'ss1', args: () => ['csr', 'create', '--usage', 'sign', '--member', 'DEV:GOV:1001', '--ca', 'Sandbox CA'], before: 'login' },
-  { name: 'client add', op: 'addClient', method: 'POST', path: /^\/api\/v1\/clients$/, step: 'add-client', server: 'ss1', args: (i) => ['client', 'add', `DEV:GOV:1001:FM${i}`] },
-  { name: 'group add', op: 'addClientLocalGroup', method: 'POST', path: /\/local-groups$/, step: 'add-local-group', server: 'ss1', args: (i) => ['group', 'add', '--client', C, '--code', `fm${i}`, '--description', 'fault matrix'] },
-  { name: 'cs member add', op: 'addMember', method: 'POST', path: /^\/api\/v1\/members$/, step: 'add-member', server: 'cs', args: (i) => ['cs', 'member', 'add', `DEV:COM:9${String(i).padStart(3, '0')}`, '--name', 'Fault Matrix Ltd'],
+  {
+    name: 'client list',
+    op: 'findClients',
+    method: 'GET',
+    path: /^\/api\/v1\/clients(\?|$)/,
+    step: 'list-clients',
+    server: 'ss1',
+    args: () => ['client', 'list'],
+  },
+  {
+    name: 'service list',
+    op: 'getClientServiceDescriptions',
+    method: 'GET',
+    path: /\/service-descriptions$/,
+    step: 'list-service-descriptions',
+    server: 'ss1',
+    args: () => ['service', 'list', '--client', C],
+  },
+  {
+    name: 'group list',
+    op: 'getClientLocalGroups',
+    method: 'GET',
+    path: /\/local-groups$/,
+    step: 'list-local-groups',
+    server: 'ss1',
+    args: () => ['group', 'list', '--client', C],
+  },
+  {
+    name: 'access list',
+    op: 'getClientServiceClients',
+    method: 'GET',
+    path: /\/service-clients$/,
+    step: 'list-service-clients',
+    server: 'ss1',
+    args: () => ['access', 'list', '--client', C],
+  },
+  {
+    name: 'cs request list',
+    op: 'findManagementRequests',
+    method: 'GET',
+    path: /^\/api\/v1\/management-requests/,
+    step: 'list-management-requests',
+    server: 'cs',
+    args: () => ['cs', 'request', 'list'],
+  },
+  {
+    name: 'token login',
+    op: 'loginToken',
+    method: 'PUT',
+    path: /\/tokens\/0\/login$/,
+    step: 'token-login',
+    server: 'ss1',
+    args: () => ['token', 'login'],
+    before: 'logout',
+  },
+  {
+    name: 'key create',
+    op: 'addKey',
+    method: 'POST',
+    path: /\/tokens\/0\/keys$/,
+    step: 'create-key',
+    server: 'ss1',
+    args: (i) => ['key', 'create', '--label', `fm-${i}`],
+    before: 'login',
+  },
+  {
+    name: 'csr create',
+    op: 'addKeyAndCsr',
+    method: 'POST',
+    path: /\/keys-with-csrs$/,
+    step: 'create-key-and-csr',
+    server: 'ss1',
+    args: () => ['csr', 'create', '--usage', 'sign', '--member', 'DEV:GOV:1001', '--ca', 'Sandbox CA'],
+    before: 'login',
+  },
+  {
+    name: 'client add',
+    op: 'addClient',
+    method: 'POST',
+    path: /^\/api\/v1\/clients$/,
+    step: 'add-client',
+    server: 'ss1',
+    args: (i) => ['client', 'add', `DEV:GOV:1001:FM${i}`],
+  },
+  {
+    name: 'group add',
+    op: 'addClientLocalGroup',
+    method: 'POST',
+    path: /\/local-groups$/,
+    step: 'add-local-group',
+    server: 'ss1',
+    args: (i) => ['group', 'add', '--client', C, '--code', `fm${i}`, '--description', 'fault matrix'],
+  },
+  {
+    name: 'cs member add',
+    op: 'addMember',
+    method: 'POST',
+    path: /^\/api\/v1\/members$/,
+    step: 'add-member',
+    server: 'cs',
+    args: (i) => ['cs', 'member', 'add', `DEV:COM:9${String(i).padStart(3, '0')}`, '--name', 'Fault Matrix Ltd'],
     // the add is idempotent: a 409 is read as "the member exists" (src/engine/kinds/central.ts)
-    expect: { '409': 0 } },
+    expect: { '409': 0 },
+  },
 ];
 
 describe('fault matrix: every operation × every fault kind', () => {
@@ -99,7 +223,14 @@ describe('fault matrix: every operation × every fault kind', () => {
       const pin = s.tokenPin ? join(E.work, `h-${s.name}.pin`) : undefined;
       if (pin) writeFileSync(pin, s.tokenPin!, { mode: 0o600 });
       await addContext(
-        { name: `h${s.name}`, kind: s.name === 'cs' ? 'central' : 'security', url: h.url, apiKey: `file:${key}`, tlsFingerprint: h.fingerprint, tokenPin: pin ? `file:${pin}` : undefined },
+        {
+          name: `h${s.name}`,
+          kind: s.name === 'cs' ? 'central' : 'security',
+          url: h.url,
+          apiKey: `file:${key}`,
+          tlsFingerprint: h.fingerprint,
+          tokenPin: pin ? `file:${pin}` : undefined,
+        },
         { env: { XRDCTL_CONFIG_DIR: E.configDir } },
       );
     }
@@ -155,7 +286,13 @@ describe('fault matrix: every operation × every fault kind', () => {
         // the fault is gone: the same command again succeeds (writes converge: the thing exists, once)
         const rerun = await runInProcess(args, env());
         scan.text(`${args.join(' ')} rerun`, rerun.stdout + rerun.stderr);
-        if (rerun.exitCode !== 0) problems.push(`rerun exit ${rerun.exitCode}: ${rerun.stderr.split('\n').filter((l) => l.startsWith('error:')).join(' | ')}`);
+        if (rerun.exitCode !== 0)
+          problems.push(
+            `rerun exit ${rerun.exitCode}: ${rerun.stderr
+              .split('\n')
+              .filter((l) => l.startsWith('error:'))
+              .join(' | ')}`,
+          );
         row.set(f.kind, problems.length ? `✗ ${got.exitCode}` : `✓ ${got.exitCode}`);
         if (problems.length) failures.push(`${op.name} (${op.step}) × ${f.kind}: ${problems.join('; ')}`);
       }

@@ -24,7 +24,26 @@ const totals: string[] = [];
 
 const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('DEV:GOV:1001:BUDGET\u200b', 'DEV:GOV:1001:\u202eTEGDUB', 'DEV:GOV:1001:BUDG\u0415T', '..', '.', '%2e%2e', 'a/b', 'a\\b', 'x;y', '\u001b]0;t\u0007', '${UNSET_VAR}', '${A}${B}', 'toString', '__proto__', 'constructor', '', ' ', '\u0000'),
+  fc.constantFrom(
+    'DEV:GOV:1001:BUDGET\u200b',
+    'DEV:GOV:1001:\u202eTEGDUB',
+    'DEV:GOV:1001:BUDG\u0415T',
+    '..',
+    '.',
+    '%2e%2e',
+    'a/b',
+    'a\\b',
+    'x;y',
+    '\u001b]0;t\u0007',
+    '${UNSET_VAR}',
+    '${A}${B}',
+    'toString',
+    '__proto__',
+    'constructor',
+    '',
+    ' ',
+    '\u0000',
+  ),
   fc.string({ maxLength: 5000 }).map((s) => s.repeat(1 + (s.length % 3))),
 );
 const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
@@ -56,15 +75,19 @@ function setAt(root: unknown, p: Path, val: unknown, op: 'set' | 'delete' | 'add
   else if (op === 'delete') {
     if (Array.isArray(cur)) cur.splice(Number(last), 1);
     else delete cur[last];
-  }
-  else if (op === 'addKey' && cur[last] && typeof cur[last] === 'object' && !Array.isArray(cur[last])) (cur[last] as Record<string, unknown>)[key] = val;
+  } else if (op === 'addKey' && cur[last] && typeof cur[last] === 'object' && !Array.isArray(cur[last])) (cur[last] as Record<string, unknown>)[key] = val;
   else if (op === 'rename' && !Array.isArray(cur)) {
     cur[key] = cur[last];
     delete cur[last];
   }
   return copy;
 }
-const mutation = fc.record({ pick: fc.nat(), op: fc.constantFrom('set', 'set', 'delete', 'addKey', 'rename') as fc.Arbitrary<'set' | 'delete' | 'addKey' | 'rename'>, val: hostileValue, key: hostileString });
+const mutation = fc.record({
+  pick: fc.nat(),
+  op: fc.constantFrom('set', 'set', 'delete', 'addKey', 'rename') as fc.Arbitrary<'set' | 'delete' | 'addKey' | 'rename'>,
+  val: hostileValue,
+  key: hostileString,
+});
 const mutate = (base: unknown, muts: { pick: number; op: 'set' | 'delete' | 'addKey' | 'rename'; val: unknown; key: string }[]) =>
   muts.reduce((doc, m) => {
     const ps = paths(doc);
@@ -146,12 +169,18 @@ describe('fuzzing: manifests, contexts files, random bytes', () => {
   it('random bytes and random text as a manifest', async () => {
     let cases = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 4096 }), fc.string({ unit: 'binary', maxLength: 4096 }).map((s) => Buffer.from(s))), async (bytes) => {
-        cases++;
-        const file = join(work, `r${cases}.yaml`);
-        writeFileSync(file, bytes);
-        await checkLoad(file);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 4096 }),
+          fc.string({ unit: 'binary', maxLength: 4096 }).map((s) => Buffer.from(s)),
+        ),
+        async (bytes) => {
+          cases++;
+          const file = join(work, `r${cases}.yaml`);
+          writeFileSync(file, bytes);
+          await checkLoad(file);
+        },
+      ),
       { interruptAfterTimeLimit: TIME / 2, numRuns: 100_000 },
     );
     totals.push(`fuzz: ${cases} random byte/text manifests`);
@@ -159,30 +188,43 @@ describe('fuzzing: manifests, contexts files, random bytes', () => {
   }, 60_000);
 
   it('contexts files: mutations and random bytes give a ConfigError or a checked file; names of Object.prototype are never contexts', async () => {
-    const base = { current: 'ss1', contexts: { ss1: { kind: 'security', url: 'https://127.0.0.1:4000/api/v1', apiKey: 'env:K', tlsFingerprint: 'AB:'.repeat(31) + 'AB' }, cs: { kind: 'central', url: 'https://127.0.0.1:4001/api/v1', apiKey: 'file:/k' } } };
+    const base = {
+      current: 'ss1',
+      contexts: {
+        ss1: { kind: 'security', url: 'https://127.0.0.1:4000/api/v1', apiKey: 'env:K', tlsFingerprint: 'AB:'.repeat(31) + 'AB' },
+        cs: { kind: 'central', url: 'https://127.0.0.1:4001/api/v1', apiKey: 'file:/k' },
+      },
+    };
     let cases = 0;
     let accepted = 0;
     const names = fc.oneof(hostileString, fc.constantFrom('toString', 'constructor', '__proto__', 'hasOwnProperty', 'ss1', 'cs'));
     await fc.assert(
-      fc.property(fc.oneof(fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => JSON.stringify(mutate(base, m))), fc.string({ unit: 'binary', maxLength: 2000 })), names, (text, name) => {
-        cases++;
-        let file;
-        try {
-          file = parseContexts(text, 'contexts.json');
-        } catch (e) {
-          expect(e).toBeInstanceOf(ConfigError);
-          return;
-        }
-        accepted++;
-        expect(Object.getPrototypeOf(file.contexts)).toBe(null);
-        try {
-          const c = getContext(file, name);
-          expect(Object.hasOwn(file.contexts, c.name)).toBe(true);
-          expect(typeof c.url).toBe('string');
-        } catch (e) {
-          expect(e).toBeInstanceOf(XrdError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => JSON.stringify(mutate(base, m))),
+          fc.string({ unit: 'binary', maxLength: 2000 }),
+        ),
+        names,
+        (text, name) => {
+          cases++;
+          let file;
+          try {
+            file = parseContexts(text, 'contexts.json');
+          } catch (e) {
+            expect(e).toBeInstanceOf(ConfigError);
+            return;
+          }
+          accepted++;
+          expect(Object.getPrototypeOf(file.contexts)).toBe(null);
+          try {
+            const c = getContext(file, name);
+            expect(Object.hasOwn(file.contexts, c.name)).toBe(true);
+            expect(typeof c.url).toBe('string');
+          } catch (e) {
+            expect(e).toBeInstanceOf(XrdError);
+          }
+        },
+      ),
       { interruptAfterTimeLimit: TIME / 2, numRuns: 100_000 },
     );
     totals.push(`fuzz: ${cases} contexts files (${accepted} accepted after checks)`);
@@ -192,15 +234,19 @@ describe('fuzzing: manifests, contexts files, random bytes', () => {
   it('the CLI on fuzzed contexts files: exit codes within 0–5, never a stack trace', async () => {
     let cases = 0;
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 400 }), fc.constantFrom(['context', 'list'], ['context', 'show'], ['server', 'info', '-c', 'toString'], ['context', 'use', '__proto__']), async (text, args) => {
-        cases++;
-        const cfg = tempConfigDir();
-        writeFileSync(join(cfg, 'contexts.json'), text, { mode: 0o600 });
-        const r = await runInProcess([...args], { XRDCTL_CONFIG_DIR: cfg });
-        expect(r.exitCode).toBeGreaterThanOrEqual(0);
-        expect(r.exitCode).toBeLessThanOrEqual(5);
-        expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        fc.constantFrom(['context', 'list'], ['context', 'show'], ['server', 'info', '-c', 'toString'], ['context', 'use', '__proto__']),
+        async (text, args) => {
+          cases++;
+          const cfg = tempConfigDir();
+          writeFileSync(join(cfg, 'contexts.json'), text, { mode: 0o600 });
+          const r = await runInProcess([...args], { XRDCTL_CONFIG_DIR: cfg });
+          expect(r.exitCode).toBeGreaterThanOrEqual(0);
+          expect(r.exitCode).toBeLessThanOrEqual(5);
+          expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+        },
+      ),
       { interruptAfterTimeLimit: TIME / 3, numRuns: 100_000 },
     );
     totals.push(`fuzz: ${cases} CLI runs on fuzzed contexts files`);

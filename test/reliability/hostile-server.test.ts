@@ -74,7 +74,12 @@ describe('hostile server', () => {
     const wrong = await startHostileServer({});
     closers.push(wrong.close);
     const cfg = await contextFor(wrong.url, ss1.fingerprint);
-    for (const args of [['server', 'info'], ['token', 'list'], ['client', 'add', 'DEV:GOV:1001:X'], ['csr', 'create', '--usage', 'auth', '--ca', 'Sandbox CA']]) {
+    for (const args of [
+      ['server', 'info'],
+      ['token', 'list'],
+      ['client', 'add', 'DEV:GOV:1001:X'],
+      ['csr', 'create', '--usage', 'auth', '--ca', 'Sandbox CA'],
+    ]) {
       const r = await run(cfg, args);
       expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(3);
       expect(r.stderr).toMatch(/fingerprint mismatch/);
@@ -95,10 +100,15 @@ describe('hostile server', () => {
     // the key only ever travelled on connections that presented the pinned certificate
     const withKey = changing.received.filter((q) => q.authorization?.includes(key));
     expect(withKey.length).toBeGreaterThan(0);
-    expect(withKey.every((q) => q.certificate === changing.fingerprint), JSON.stringify(withKey.map((q) => q.certificate))).toBe(true);
+    expect(
+      withKey.every((q) => q.certificate === changing.fingerprint),
+      JSON.stringify(withKey.map((q) => q.certificate)),
+    ).toBe(true);
     const scan = new SecretScan([key]).text('1', first.stdout + first.stderr).text('2', second.stdout + second.stderr);
     expect(scan.findings).toEqual([]);
-    results.push(`  wrong certificate: exit 3 from 5 commands, ${wrong.received.length} requests reached it; changing certificate: exit ${first.exitCode} then ${second.exitCode}`);
+    results.push(
+      `  wrong certificate: exit 3 from 5 commands, ${wrong.received.length} requests reached it; changing certificate: exit ${first.exitCode} then ${second.exitCode}`,
+    );
   });
 
   it('control characters and look-alike ids in every string of every answer: never printed raw, never a stack trace', async () => {
@@ -106,7 +116,15 @@ describe('hostile server', () => {
     const h = await startHostileServer({ upstream: { url: ss1.url, fingerprint: ss1.fingerprint }, rule: () => 'control-chars' });
     closers.push(h.close);
     const cfg = await contextFor(h.url, h.fingerprint, ss1.apiKeys.admin!);
-    const cmds = [['server', 'info'], ['token', 'list'], ['key', 'list'], ['cert', 'list'], ['cert', 'expiry'], ['client', 'list'], ['csr', 'create', '--usage', 'auth', '--ca', 'Sandbox CA']];
+    const cmds = [
+      ['server', 'info'],
+      ['token', 'list'],
+      ['key', 'list'],
+      ['cert', 'list'],
+      ['cert', 'expiry'],
+      ['client', 'list'],
+      ['csr', 'create', '--usage', 'auth', '--ca', 'Sandbox CA'],
+    ];
     for (const args of cmds) {
       for (const json of [false, true]) {
         const r = await run(cfg, json ? [...args, '--json'] : args, '20');

@@ -35,7 +35,10 @@ describe('issue 13: hostile input, faults and crashes', () => {
     const configDir = tempConfigDir();
     const key = W(`h-${Date.now()}-${Math.random()}.key`);
     writeFileSync(key, ss1.apiKeys.admin!, { mode: 0o600 });
-    await addContext({ name: 'hs', kind: 'security', url: h.url, apiKey: `file:${key}`, tlsFingerprint: h.fingerprint }, { env: { XRDCTL_CONFIG_DIR: configDir } });
+    await addContext(
+      { name: 'hs', kind: 'security', url: h.url, apiKey: `file:${key}`, tlsFingerprint: h.fingerprint },
+      { env: { XRDCTL_CONFIG_DIR: configDir } },
+    );
     return { h, run: (args: string[]) => runCli([...args, '-c', 'hs'], { configDir, env: { XRDCTL_TIMEOUT: '5' } }) };
   };
 
@@ -88,7 +91,12 @@ describe('issue 13: hostile input, faults and crashes', () => {
     // flags too: one line, exit 2, nothing sent
     const f = await E.run(['client', 'add', 'DEV:GOV:1001:BUDGET\u200b', '-c', 'ss1']);
     expect(f.exitCode).toBe(2);
-    expect(f.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expect(
+      f.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:')),
+    ).toHaveLength(1);
     expect(f.stderr).toMatch(/U\+200B/);
     const g = await E.run(['access', 'grant', '--client', 'DEV:GOV:1001:BUD;GET', '--subject', 'DEV:GOV:1002:TAXES', '--service', 'x', '-c', 'ss1']);
     expect(g.exitCode).toBe(2);
@@ -121,7 +129,9 @@ describe('issue 13: hostile input, faults and crashes', () => {
   it('item 5: eight parallel context adds all survive (contexts.json is locked); a stale lock is broken, a live one waited for and bounded', async () => {
     const cfg = tempConfigDir();
     const rs = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => runCli(['context', 'add', `p${i}`, '--kind', 'security', '--url', 'https://127.0.0.1:4000', '--api-key', 'env:X'], { configDir: cfg })),
+      Array.from({ length: 8 }, (_, i) =>
+        runCli(['context', 'add', `p${i}`, '--kind', 'security', '--url', 'https://127.0.0.1:4000', '--api-key', 'env:X'], { configDir: cfg }),
+      ),
     );
     for (const r of rs) expect(r.exitCode, r.stderr).toBe(0);
     const names = Object.keys(JSON.parse(readFileSync(join(cfg, 'contexts.json'), 'utf8')).contexts).sort();
@@ -131,7 +141,9 @@ describe('issue 13: hostile input, faults and crashes', () => {
     const dead = execFileSync(process.execPath, ['-e', 'console.log(process.pid)']).toString().trim();
     writeFileSync(join(cfg, 'contexts.json.lock'), `${dead} ${Date.now()} x`);
     const t0 = Date.now();
-    const r = await runCli(['context', 'add', 'after-crash', '--kind', 'security', '--url', 'https://127.0.0.1:4000', '--api-key', 'env:X'], { configDir: cfg });
+    const r = await runCli(['context', 'add', 'after-crash', '--kind', 'security', '--url', 'https://127.0.0.1:4000', '--api-key', 'env:X'], {
+      configDir: cfg,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(existsSync(join(cfg, 'contexts.json.lock'))).toBe(false);
@@ -148,7 +160,12 @@ describe('issue 13: hostile input, faults and crashes', () => {
   it('item 6: control characters from a server (version, token and client names) never reach the terminal raw; JSON escapes them', async () => {
     const { h, run } = await viaHostile(() => 'control-chars');
     try {
-      for (const args of [['server', 'info'], ['token', 'list'], ['client', 'list'], ['key', 'list']]) {
+      for (const args of [
+        ['server', 'info'],
+        ['token', 'list'],
+        ['client', 'list'],
+        ['key', 'list'],
+      ]) {
         const human = await run(args);
         expect(human.exitCode, `${args.join(' ')}: ${human.stderr}`).toBe(0);
         expect(human.stdout + human.stderr, args.join(' ')).not.toMatch(RAW_CONTROL);
@@ -194,8 +211,14 @@ describe('issue 13: hostile input, faults and crashes', () => {
     const fifo = W('fifo');
     execFileSync('mkfifo', [fifo]);
     const cfg = tempConfigDir();
-    await addContext({ name: 'z', kind: 'security', url: E.sb.ss[0]!.url, apiKey: 'file:/dev/zero', tlsFingerprint: E.sb.ss[0]!.fingerprint }, { env: { XRDCTL_CONFIG_DIR: cfg } });
-    await addContext({ name: 'f', kind: 'security', url: E.sb.ss[0]!.url, apiKey: `file:${fifo}`, tlsFingerprint: E.sb.ss[0]!.fingerprint }, { env: { XRDCTL_CONFIG_DIR: cfg } });
+    await addContext(
+      { name: 'z', kind: 'security', url: E.sb.ss[0]!.url, apiKey: 'file:/dev/zero', tlsFingerprint: E.sb.ss[0]!.fingerprint },
+      { env: { XRDCTL_CONFIG_DIR: cfg } },
+    );
+    await addContext(
+      { name: 'f', kind: 'security', url: E.sb.ss[0]!.url, apiKey: `file:${fifo}`, tlsFingerprint: E.sb.ss[0]!.fingerprint },
+      { env: { XRDCTL_CONFIG_DIR: cfg } },
+    );
     const cases: [string, string[]][] = [
       ['manifest /dev/zero', ['validate', '/dev/zero']],
       ['manifest FIFO', ['validate', fifo]],
@@ -211,7 +234,11 @@ describe('issue 13: hostile input, faults and crashes', () => {
       expect(r.stderr, what).toMatch(/FIFO|character device|regular file/);
       expect(Date.now() - t0, what).toBeLessThan(15_000);
     }
-    const sub = execFileSync('bash', ['-c', `node ${binPath} validate <(cat ${join(repoRoot, 'examples/small/manifest.yaml')}); echo "exit=$?"`], { env: { PATH: process.env.PATH, HOME: process.env.HOME, XRDCTL_CONFIG_DIR: cfg }, timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const sub = execFileSync('bash', ['-c', `node ${binPath} validate <(cat ${join(repoRoot, 'examples/small/manifest.yaml')}); echo "exit=$?"`], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XRDCTL_CONFIG_DIR: cfg },
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
     expect(sub).toMatch(/exit=2/);
 
     const many = W('many.yaml');
@@ -237,17 +264,26 @@ describe('issue 13: hostile input, faults and crashes', () => {
     const cfg = tempConfigDir();
     await addContext({ name: 'real', kind: 'security', url: 'https://127.0.0.1:4000', apiKey: 'env:X' }, { env: { XRDCTL_CONFIG_DIR: cfg } });
     for (const n of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
-      for (const args of [['context', 'show', n], ['context', 'use', n], ['context', 'remove', n], ['server', 'info', '-c', n]]) {
+      for (const args of [
+        ['context', 'show', n],
+        ['context', 'use', n],
+        ['context', 'remove', n],
+        ['server', 'info', '-c', n],
+      ]) {
         const r = await runCli(args, { configDir: cfg });
         expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
         expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       }
     }
     // a contexts file that says __proto__ is data, not a prototype
-    writeFileSync(join(cfg, 'contexts.json'), '{"contexts": {"__proto__": {"kind": "security", "url": "https://127.0.0.1:1", "apiKey": "env:X"}}}', { mode: 0o600 });
+    writeFileSync(join(cfg, 'contexts.json'), '{"contexts": {"__proto__": {"kind": "security", "url": "https://127.0.0.1:1", "apiKey": "env:X"}}}', {
+      mode: 0o600,
+    });
     const l = await runCli(['context', 'list', '--json'], { configDir: cfg });
     expect(l.exitCode, l.stderr).toBe(2); // not a valid context name
-    const add = await runCli(['context', 'add', 'constructor', '--kind', 'security', '--url', 'https://127.0.0.1:4000', '--api-key', 'env:X'], { configDir: tempConfigDir() });
+    const add = await runCli(['context', 'add', 'constructor', '--kind', 'security', '--url', 'https://127.0.0.1:4000', '--api-key', 'env:X'], {
+      configDir: tempConfigDir(),
+    });
     expect(add.exitCode, add.stderr).toBe(0);
   });
 

@@ -34,13 +34,24 @@ describe('rotate config-signing', () => {
 
   /** the central server's signing keys as it answers GET /tokens (read in-process: a CLI run per look would only add time) */
   const keys = async (): Promise<Key[]> =>
-    ((await csCall('GET', '/tokens')) as { configuration_signing_keys?: { id: string; source_type: string; active: boolean }[] }[]).flatMap((t) => (t.configuration_signing_keys ?? []).map((k) => ({ id: k.id, source: k.source_type, active: k.active })));
+    ((await csCall('GET', '/tokens')) as { configuration_signing_keys?: { id: string; source_type: string; active: boolean }[] }[]).flatMap((t) =>
+      (t.configuration_signing_keys ?? []).map((k) => ({ id: k.id, source: k.source_type, active: k.active })),
+    );
   const internal = async () => (await keys()).filter((k) => k.source === 'INTERNAL');
   const globalconfOutages = () => E.sb.outages().filter((o) => o.kind === 'globalconf');
   /** every server of the manifest verifies global configuration, as health reads it (one run for all five) */
   const everyServerVerifies = async () => {
     const h = await E.run(['health', '-f', manifest, '--only', 'globalconf', '--json'], { env });
-    const rows = h.json().servers.filter((s: { kind: string }) => s.kind === 'security').map((s: { server: string; checks: { name: string; status: string }[] }) => `${s.server} ${s.checks.filter((c) => c.name.startsWith('globalconf')).map((c) => c.status).join(',')}`);
+    const rows = h
+      .json()
+      .servers.filter((s: { kind: string }) => s.kind === 'security')
+      .map(
+        (s: { server: string; checks: { name: string; status: string }[] }) =>
+          `${s.server} ${s.checks
+            .filter((c) => c.name.startsWith('globalconf'))
+            .map((c) => c.status)
+            .join(',')}`,
+      );
     expect(rows, JSON.stringify(h.json().servers)).toEqual(E.sb.ss.map((s) => expect.stringMatching(new RegExp(`^${s.name} (OK,?)+$`))));
   };
 
@@ -50,7 +61,13 @@ describe('rotate config-signing', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const j = r.json().rotations[0];
     expect(j.kind).toBe('config-signing');
-    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['add-key:done', 'wait-distributed:done', 'activate-key:done', 'verify-servers:done', 'delete-old-key:done']);
+    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'add-key:done',
+      'wait-distributed:done',
+      'activate-key:done',
+      'verify-servers:done',
+      'delete-old-key:done',
+    ]);
     expect(j.servers.map((s: { state: string }) => s.state)).toEqual(Array(5).fill('verified'));
     const after = await internal();
     expect(after).toHaveLength(1);
@@ -72,7 +89,15 @@ describe('rotate config-signing', () => {
     const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--emergency', ...fast, '--yes', '--json'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     const j = r.json().rotations[0];
-    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['add-key:done', 'activate-key:done', 'recreate-anchor:done', 'push-anchor:done', 'delete-old-key:done', 'seal-anchor:done', 'finish-servers:done']);
+    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'add-key:done',
+      'activate-key:done',
+      'recreate-anchor:done',
+      'push-anchor:done',
+      'delete-old-key:done',
+      'seal-anchor:done',
+      'finish-servers:done',
+    ]);
     const after = await internal();
     expect(after.map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
     expect(after[0]!.id).not.toBe(before!.id);
@@ -120,7 +145,9 @@ describe('rotate config-signing', () => {
 
   it('a central server key without the Security Officer role: exit 3 before anything changes', async () => {
     const before = await keys();
-    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--yes', '--json'], { env: { ...env, XRD_CS_API_KEY: E.sb.cs.apiKeys.XROAD_REGISTRATION_OFFICER! } });
+    const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--yes', '--json'], {
+      env: { ...env, XRD_CS_API_KEY: E.sb.cs.apiKeys.XROAD_REGISTRATION_OFFICER! },
+    });
     expect(r.exitCode, r.stderr).toBe(3);
     expect(r.json().error.message).toMatch(/XROAD_REGISTRATION_OFFICER.*XROAD_SECURITY_OFFICER/);
     expect(await keys()).toEqual(before);
@@ -158,32 +185,38 @@ describe('rotate config-signing', () => {
     expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
   }, 60_000);
 
-  it.each(['routine', 'emergency'] as const)('%s: SIGKILL after every step in turn, each time resumed, converges (new key signs, old deleted, every server verifies)', async (mode) => {
-    const names = configSigningRunbook({ mode });
-    const [old] = await internal();
-    const first = await E.run(['rotate', 'config-signing', '-f', manifest, ...(mode === 'emergency' ? ['--emergency'] : []), ...fast, '--yes', '--json'], { env: { ...env, XRDCTL_CRASH_AFTER_STEP: names[0] } });
-    expect(first.exitCode, first.stderr).not.toBe(0);
-    // the journals the killed process left (read in-process: a status run per step would only add time)
-    const stateEnv = { XRDCTL_STATE_DIR: join(E.configDir, 'state') } as NodeJS.ProcessEnv;
-    const open = listJournals(stateEnv).filter((j) => j.kind === 'config-signing' && j.status !== 'done' && j.status !== 'aborted');
-    expect(open).toHaveLength(1);
-    const id = open[0]!.id;
-    // killed after step i, resumed and killed after step i+1, …: every step is a crash point, one process each
-    for (const name of names.slice(1)) {
-      const r = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env: { ...env, XRDCTL_CRASH_AFTER_STEP: name } });
-      expect(r.exitCode, `${name}: ${r.stderr}`).not.toBe(0);
-      expect(loadJournal(id, stateEnv).steps.find((s) => s.name === name)?.status, name).toMatch(/done|skipped/);
-    }
-    const res = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env });
-    expect(res.exitCode, res.stderr).toBe(0);
-    const j = res.json().rotations[0];
-    expect(j.status).toBe('done');
-    expect((await internal()).map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
-    expect(j.new.keyId).not.toBe(old!.id);
-    // each server was seen verifying by its own diagnostics, and none is left unable to
-    expect(j.servers.map((s: { state: string }) => s.state)).toEqual(Array(5).fill('verified'));
-    expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
-  }, 60_000);
+  it.each(['routine', 'emergency'] as const)(
+    '%s: SIGKILL after every step in turn, each time resumed, converges (new key signs, old deleted, every server verifies)',
+    async (mode) => {
+      const names = configSigningRunbook({ mode });
+      const [old] = await internal();
+      const first = await E.run(['rotate', 'config-signing', '-f', manifest, ...(mode === 'emergency' ? ['--emergency'] : []), ...fast, '--yes', '--json'], {
+        env: { ...env, XRDCTL_CRASH_AFTER_STEP: names[0] },
+      });
+      expect(first.exitCode, first.stderr).not.toBe(0);
+      // the journals the killed process left (read in-process: a status run per step would only add time)
+      const stateEnv = { XRDCTL_STATE_DIR: join(E.configDir, 'state') } as NodeJS.ProcessEnv;
+      const open = listJournals(stateEnv).filter((j) => j.kind === 'config-signing' && j.status !== 'done' && j.status !== 'aborted');
+      expect(open).toHaveLength(1);
+      const id = open[0]!.id;
+      // killed after step i, resumed and killed after step i+1, …: every step is a crash point, one process each
+      for (const name of names.slice(1)) {
+        const r = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env: { ...env, XRDCTL_CRASH_AFTER_STEP: name } });
+        expect(r.exitCode, `${name}: ${r.stderr}`).not.toBe(0);
+        expect(loadJournal(id, stateEnv).steps.find((s) => s.name === name)?.status, name).toMatch(/done|skipped/);
+      }
+      const res = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env });
+      expect(res.exitCode, res.stderr).toBe(0);
+      const j = res.json().rotations[0];
+      expect(j.status).toBe('done');
+      expect((await internal()).map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
+      expect(j.new.keyId).not.toBe(old!.id);
+      // each server was seen verifying by its own diagnostics, and none is left unable to
+      expect(j.servers.map((s: { state: string }) => s.state)).toEqual(Array(5).fill('verified'));
+      expect(globalconfOutages().filter((o) => o.to === null)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('regular change with a server that cannot download: it waits (exit 4) with the old key signing; abort deletes the new key', async () => {
     const [old] = await internal();
@@ -195,7 +228,10 @@ describe('rotate config-signing', () => {
       expect(j).toMatchObject({ status: 'waiting', waitingOn: 'global configuration distribution' });
       expect(j.steps.find((s: { name: string }) => s.name === 'wait-distributed').message).toMatch(/not yet seen the new verification certificate: ss4/);
       // never activated: the old key still signs, the new one waits beside it
-      expect((await internal()).map((k) => [k.id, k.active])).toEqual([[old!.id, true], [j.new.keyId, false]]);
+      expect((await internal()).map((k) => [k.id, k.active])).toEqual([
+        [old!.id, true],
+        [j.new.keyId, false],
+      ]);
       const a = await E.run(['rotate', 'abort', j.id, '--yes', '--json'], { env });
       expect(a.exitCode, a.stderr).toBe(0);
       expect(a.stderr).toContain(`undone: new key ${j.new.keyId} deleted`);
@@ -214,7 +250,10 @@ describe('rotate config-signing', () => {
       return Object.fromEntries(h.json().servers.map((s: { server: string; checks: Check[] }) => [s.server, s.checks]));
     };
     const fresh = await checks();
-    expect(fresh.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({ status: 'OK', message: expect.stringMatching(/is 0 days old \(renewAfterDays 365\)/) });
+    expect(fresh.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({
+      status: 'OK',
+      message: expect.stringMatching(/is 0 days old \(renewAfterDays 365\)/),
+    });
     for (const ss of E.sb.ss) expect(fresh[ss.name]!.find((c) => c.name === 'anchor')?.status, ss.name).toBe('OK');
 
     E.sb.clock.advance(366 * 86_400_000);
@@ -223,14 +262,26 @@ describe('rotate config-signing', () => {
     expect(p1.exitCode, p1.stderr).toBe(0);
     const due = p1.json().servers.find((x: { server: string }) => x.server === 'cs').changes;
     // both sources are a year old (the external key was never changed here)
-    expect(due.map((c: { kind: string; key: string; op: string }) => `${c.kind} ${c.key} ${c.op}`)).toEqual(['config-signing INTERNAL unsafe', 'config-signing EXTERNAL unsafe']);
-    expect(due[0].summary).toMatch(new RegExp(`^internal configuration signing key \\d+ is 366 days old \\(renewAfterDays 365\\): run xrdctl rotate config-signing -f ${manifest}$`));
+    expect(due.map((c: { kind: string; key: string; op: string }) => `${c.kind} ${c.key} ${c.op}`)).toEqual([
+      'config-signing INTERNAL unsafe',
+      'config-signing EXTERNAL unsafe',
+    ]);
+    expect(due[0].summary).toMatch(
+      new RegExp(`^internal configuration signing key \\d+ is 366 days old \\(renewAfterDays 365\\): run xrdctl rotate config-signing -f ${manifest}$`),
+    );
     expect(due.every((c: { action?: unknown }) => c.action === undefined)).toBe(true);
     // the central server re-creates its anchor (say, an emergency change done by hand): every server's is stale
     await csCall('PUT', '/configuration-sources/INTERNAL/anchor/re-create');
     const old = await checks();
-    expect(old.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({ status: 'WARNING', remedy: expect.stringContaining('xrdctl rotate config-signing -f') });
-    for (const ss of E.sb.ss) expect(old[ss.name]!.find((c) => c.name === 'anchor'), ss.name).toMatchObject({ status: 'WARNING', message: expect.stringMatching(/^stale anchor/) });
+    expect(old.cs!.find((c) => c.name === 'signing-key-internal')).toMatchObject({
+      status: 'WARNING',
+      remedy: expect.stringContaining('xrdctl rotate config-signing -f'),
+    });
+    for (const ss of E.sb.ss)
+      expect(
+        old[ss.name]!.find((c) => c.name === 'anchor'),
+        ss.name,
+      ).toMatchObject({ status: 'WARNING', message: expect.stringMatching(/^stale anchor/) });
   }, 60_000);
 
   it('--source external: the external key changes; the security servers (internal source) are not involved', async () => {
@@ -239,7 +290,13 @@ describe('rotate config-signing', () => {
     const r = await E.run(['rotate', 'config-signing', '-f', manifest, '--source', 'external', ...fast, '--yes', '--json'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     const j = r.json().rotations[0];
-    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['add-key:done', 'wait-distributed:skipped', 'activate-key:done', 'verify-servers:skipped', 'delete-old-key:done']);
+    expect(j.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'add-key:done',
+      'wait-distributed:skipped',
+      'activate-key:done',
+      'verify-servers:skipped',
+      'delete-old-key:done',
+    ]);
     expect((await ext()).map((k) => [k.id, k.active])).toEqual([[j.new.keyId, true]]);
     expect(j.new.keyId).not.toBe(old!.id);
   }, 60_000);
@@ -259,7 +316,20 @@ describe('rotate config-signing', () => {
       problems.push(...check.entry(x));
     }
     expect(problems, problems.join('\n')).toEqual([]);
-    expect([...ops]).toEqual(expect.arrayContaining(['addKey', 'activateKey', 'deleteKey', 'reCreateAnchor', 'downloadAnchor', 'replaceAnchor', 'getGlobalConfDiagnostics', 'getConfigurationParts', 'getTokens', 'getAnchor']));
+    expect([...ops]).toEqual(
+      expect.arrayContaining([
+        'addKey',
+        'activateKey',
+        'deleteKey',
+        'reCreateAnchor',
+        'downloadAnchor',
+        'replaceAnchor',
+        'getGlobalConfDiagnostics',
+        'getConfigurationParts',
+        'getTokens',
+        'getAnchor',
+      ]),
+    );
   });
 
   /** A central server call with the admin key: what the CLI does not do (token logout/login), or a look at its keys. */
@@ -267,15 +337,19 @@ describe('rotate config-signing', () => {
     const { request } = await import('node:https');
     const url = new URL(E.sb.cs.url + path);
     return new Promise<unknown>((resolve, reject) => {
-      const req = request(url, { method, rejectUnauthorized: false, headers: { authorization: `X-Road-ApiKey token=${E.sb.cs.apiKeys.admin}`, 'content-type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode! >= 300) reject(new Error(`${method} ${path}: ${res.statusCode}`));
-          else resolve(text && /json/.test(String(res.headers['content-type'])) ? JSON.parse(text) : undefined);
-        });
-      });
+      const req = request(
+        url,
+        { method, rejectUnauthorized: false, headers: { authorization: `X-Road-ApiKey token=${E.sb.cs.apiKeys.admin}`, 'content-type': 'application/json' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode! >= 300) reject(new Error(`${method} ${path}: ${res.statusCode}`));
+            else resolve(text && /json/.test(String(res.headers['content-type'])) ? JSON.parse(text) : undefined);
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body ? JSON.stringify(body) : undefined);
     });

@@ -19,23 +19,38 @@ describe('emergency rotation: cut-off, SIGKILL after every step, --cut-now, a re
     expect(r.exitCode, r.stderr).toBe(0);
     const j = r.json().rotations[0];
     expect(j.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual([
-      'new-key:done', 'ca:done', 'import:done', 'register:done', 'approve:done', 'wait-registered:done', 'activate:done', 'verify:done', 'disable-old:done', 'unregister-old:done', 'cs-delete-old:done', 'revoke-old:skipped', 'delete-old:done',
+      'new-key:done',
+      'ca:done',
+      'import:done',
+      'register:done',
+      'approve:done',
+      'wait-registered:done',
+      'activate:done',
+      'verify:done',
+      'disable-old:done',
+      'unregister-old:done',
+      'cs-delete-old:done',
+      'revoke-old:skipped',
+      'delete-old:done',
     ]);
     expect(await certShape(E, 'ss1')).toEqual(reference);
     const cs = (await E.run(['cs', 'request', 'list', '-c', 'cs', '--json'])).json();
     expect(cs.requests.some((q: any) => q.type === 'AUTH_CERT_DELETION_REQUEST')).toBe(true);
   });
 
-  it.each(runbook({ usage: 'auth', mode: 'emergency', cutNow: false }))('SIGKILL right after %s of the emergency runbook, then resume: the same end state', async (name: RotationStepName) => {
-    const r = await E.run(['rotate', 'auth', '-c', 'ss1', '--emergency', ...acme, '--yes', '--json'], { env: { XRDCTL_CRASH_AFTER_STEP: name } });
-    expect(r.exitCode).not.toBe(0);
-    const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss1' && j.status !== 'done');
-    expect(open).toHaveLength(1);
-    const res = await E.runIn(['rotate', 'resume', open[0].id, '--yes', '--json']);
-    expect(res.exitCode, res.stderr).toBe(0);
-    expect(await certShape(E, 'ss1')).toEqual(reference);
-    expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);
-  });
+  it.each(runbook({ usage: 'auth', mode: 'emergency', cutNow: false }))(
+    'SIGKILL right after %s of the emergency runbook, then resume: the same end state',
+    async (name: RotationStepName) => {
+      const r = await E.run(['rotate', 'auth', '-c', 'ss1', '--emergency', ...acme, '--yes', '--json'], { env: { XRDCTL_CRASH_AFTER_STEP: name } });
+      expect(r.exitCode).not.toBe(0);
+      const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss1' && j.status !== 'done');
+      expect(open).toHaveLength(1);
+      const res = await E.runIn(['rotate', 'resume', open[0].id, '--yes', '--json']);
+      expect(res.exitCode, res.stderr).toBe(0);
+      expect(await certShape(E, 'ss1')).toEqual(reference);
+      expect(E.sb.outages().filter((o) => o.server === 'ss1')).toEqual([]);
+    },
+  );
 
   it('--cut-now needs the typed consent off a terminal, then disables the old certificate first', async () => {
     const refused = await E.run(['rotate', 'auth', '-c', 'ss2', '--emergency', '--cut-now', ...acme, '--yes']);

@@ -2,8 +2,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxEnv } from '../support/sandbox.js';
 import { certShape, sandboxWithCertificates } from './support.js';
 
-const rotate = ['rotate', 'auth', '-c', 'ss1', '--adapter', 'server-acme', '--ca', 'Sandbox CA', '--propagation', '0', '--timeout', '60', '--keep-old', '0', '--yes', '--json'];
-const WRITES = ['addKeyAndCsr', 'orderAcmeCertificate', 'registerCertificate', 'approveManagementRequest', 'activateCertificate', 'disableCertificate', 'unregisterAuthCertificate', 'deleteKey'];
+const rotate = [
+  'rotate',
+  'auth',
+  '-c',
+  'ss1',
+  '--adapter',
+  'server-acme',
+  '--ca',
+  'Sandbox CA',
+  '--propagation',
+  '0',
+  '--timeout',
+  '60',
+  '--keep-old',
+  '0',
+  '--yes',
+  '--json',
+];
+const WRITES = [
+  'addKeyAndCsr',
+  'orderAcmeCertificate',
+  'registerCertificate',
+  'approveManagementRequest',
+  'activateCertificate',
+  'disableCertificate',
+  'unregisterAuthCertificate',
+  'deleteKey',
+];
 
 /**
  * Every write of the auth runbook meets a reset connection, then a request that outlives the client's timeout
@@ -23,7 +49,12 @@ describe('rotation under connection resets and timeouts', () => {
   ]);
   it.each(cases)('%s: %s once, then resume', async (op, kind) => {
     const reference = ['auth REGISTERED active OCSP_RESPONSE_GOOD', 'sign REGISTERED active OCSP_RESPONSE_GOOD'];
-    E.sb.faults.add({ server: op === 'approveManagementRequest' ? 'cs' : 'ss1', operation: op, times: 1, ...(kind === 'reset' ? { reset: true } : { latencyMs: 4500 }) });
+    E.sb.faults.add({
+      server: op === 'approveManagementRequest' ? 'cs' : 'ss1',
+      operation: op,
+      times: 1,
+      ...(kind === 'reset' ? { reset: true } : { latencyMs: 4500 }),
+    });
     const r = await E.runIn(rotate, { env: { XRDCTL_TIMEOUT: '3' } });
     E.sb.faults.clear();
     if (r.exitCode !== 0) {

@@ -47,7 +47,16 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
   });
 
   it('every write of the runbook failing once (500): a one-line error naming server and step, and resume completes', async () => {
-    const ops = ['addKeyAndCsr', 'orderAcmeCertificate', 'registerCertificate', 'approveManagementRequest', 'activateCertificate', 'disableCertificate', 'unregisterAuthCertificate', 'deleteKey'];
+    const ops = [
+      'addKeyAndCsr',
+      'orderAcmeCertificate',
+      'registerCertificate',
+      'approveManagementRequest',
+      'activateCertificate',
+      'disableCertificate',
+      'unregisterAuthCertificate',
+      'deleteKey',
+    ];
     let failedOnce = 0;
     for (const op of ops) {
       E.sb.faults.add({ server: op === 'approveManagementRequest' ? 'cs' : 'ss2', operation: op, status: 500, times: 1 });
@@ -56,13 +65,21 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
       const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === 'ss2' && j.status !== 'done');
       if (r.exitCode !== 0) {
         failedOnce++;
-        expect(r.stderr.trim().split('\n').filter((l) => / ss2 | ss2:|ss2 step|cs step/.test(l)).length).toBeGreaterThan(0);
+        expect(
+          r.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => / ss2 | ss2:|ss2 step|cs step/.test(l)).length,
+        ).toBeGreaterThan(0);
         expect(open).toHaveLength(1);
         const res = await E.runIn(['rotate', 'resume', open[0].id, '--yes', '--json']);
         expect(res.exitCode, `${op}: ${res.stderr}`).toBe(0);
       } else expect(open).toHaveLength(0);
       expect(await certShape(E, 'ss2'), op).toEqual(reference);
-      expect(E.sb.outages().filter((o) => o.server === 'ss2'), op).toEqual([]);
+      expect(
+        E.sb.outages().filter((o) => o.server === 'ss2'),
+        op,
+      ).toEqual([]);
     }
     expect(failedOnce).toBeGreaterThan(0);
   }, 240_000);
@@ -93,7 +110,21 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     expect(b.exitCode).toBe(2);
     expect(b.stderr).toMatch(/ss1 has no sign certificate for DEV:GOV:4242 to rotate/);
     const before = await certShape(E, 'ss1');
-    const c = await E.run(['rotate', 'auth', '-c', 'ss1', '--adapter', 'command', '--command', 'sh -c "echo refused: bad subject >&2; exit 3"', '--ca', 'Sandbox CA', ...fast, '--yes', '--json']);
+    const c = await E.run([
+      'rotate',
+      'auth',
+      '-c',
+      'ss1',
+      '--adapter',
+      'command',
+      '--command',
+      'sh -c "echo refused: bad subject >&2; exit 3"',
+      '--ca',
+      'Sandbox CA',
+      ...fast,
+      '--yes',
+      '--json',
+    ]);
     expect(c.exitCode).toBe(1);
     expect(c.stderr).toMatch(/CA command sh failed \(exit 3\): refused: bad subject/);
     const cj = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.find((j: any) => j.server === 'ss1' && j.status === 'failed');
@@ -107,7 +138,10 @@ describe('rotation resilience: SIGKILL after every step, faults, a slow CA, bad 
     const dj = d.json().rotations[0];
     const other = (await E.run(['csr', 'create', '-c', 'ss2', '--usage', 'auth', '--ca', 'Sandbox CA', '--out', join(out, 'other.csr')])).exitCode;
     expect(other).toBe(0);
-    writeFileSync(join(out, `${dj.id}.crt`), E.sb.ca.sign(await import('node:fs').then((f) => f.readFileSync(join(out, 'other.csr'))), { usage: 'AUTHENTICATION' }));
+    writeFileSync(
+      join(out, `${dj.id}.crt`),
+      E.sb.ca.sign(await import('node:fs').then((f) => f.readFileSync(join(out, 'other.csr'))), { usage: 'AUTHENTICATION' }),
+    );
     const res = await E.runIn(['rotate', 'resume', dj.id, '--yes', '--json']);
     expect(res.exitCode).not.toBe(0);
     expect(res.stderr).toMatch(/import/);

@@ -22,7 +22,18 @@ describe('rotate auth|sign against the sandbox', () => {
     expect(out.status).toBe('done');
     const j = out.rotations[0];
     expect(j.steps.map((s: any) => `${s.name}:${s.status}`)).toEqual([
-      'new-key:done', 'ca:done', 'import:done', 'register:done', 'approve:done', 'wait-registered:done', 'activate:done', 'verify:done', 'propagate:done', 'disable-old:done', 'unregister-old:done', 'delete-old:skipped',
+      'new-key:done',
+      'ca:done',
+      'import:done',
+      'register:done',
+      'approve:done',
+      'wait-registered:done',
+      'activate:done',
+      'verify:done',
+      'propagate:done',
+      'disable-old:done',
+      'unregister-old:done',
+      'delete-old:skipped',
     ]);
     const after = await certs('ss1');
     const newOne = after.find((c) => c.hash === j.new.hash);
@@ -74,12 +85,19 @@ describe('declarative rotation: plan shows it, apply runs the runbook', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.json().result.ok).toBe(true);
     const st = (await E.runIn(['rotate', 'status', '--json'])).json();
-    expect(st.rotations.map((j: any) => `${j.server} ${j.usage} ${j.status}`).sort()).toEqual(['ss1 auth done', 'ss1 sign done', 'ss2 auth done', 'ss2 sign done']);
+    expect(st.rotations.map((j: any) => `${j.server} ${j.usage} ${j.status}`).sort()).toEqual([
+      'ss1 auth done',
+      'ss1 sign done',
+      'ss2 auth done',
+      'ss2 sign done',
+    ]);
     // sign ran before auth on each server (the registration is signed with the sign certificate)
     for (const s of ['ss1', 'ss2']) {
       const sign = st.rotations.find((j: any) => j.server === s && j.usage === 'sign');
       const auth = st.rotations.find((j: any) => j.server === s && j.usage === 'auth');
-      expect(Date.parse(sign.steps.find((x: any) => x.name === 'verify').endedAt)).toBeLessThanOrEqual(Date.parse(auth.steps.find((x: any) => x.name === 'new-key').startedAt));
+      expect(Date.parse(sign.steps.find((x: any) => x.name === 'verify').endedAt)).toBeLessThanOrEqual(
+        Date.parse(auth.steps.find((x: any) => x.name === 'new-key').startedAt),
+      );
     }
     const again = await E.run(['plan', manifest, '--detailed-exitcode'], { env });
     expect(again.exitCode, again.stdout).toBe(0);

@@ -18,6 +18,11 @@ export async function sandboxWithCertificates(): Promise<{ E: SandboxEnv; env: R
 
 /** What a server's certificates look like, independent of hashes: usage, status, active, OCSP per certificate. */
 export async function certShape(E: SandboxEnv, ctx: string): Promise<string[]> {
-  const certs = (await E.run(['cert', 'list', '-c', ctx, '--json'])).json().certificates as { usage: string; status: string; active: boolean; ocspStatus?: string }[];
+  const certs = (await E.run(['cert', 'list', '-c', ctx, '--json'])).json().certificates as {
+    usage: string;
+    status: string;
+    active: boolean;
+    ocspStatus?: string;
+  }[];
   return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
 }

@@ -22,16 +22,34 @@ beforeAll(async () => {
   await sb.waitForGlobalConf();
   expect((await api('PUT', '/tokens/0/login', { password: ss.tokenPin })).status).toBe(200);
   const sign = await keyCsrSignImport(sb, 0, 'SIGNING', ss.ownerId);
-  const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'a', csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } });
+  const kc = await api('POST', '/tokens/0/keys-with-csrs', {
+    key_label: 'a',
+    csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} },
+  });
   const sub = `${ss.ownerId}:SUB`;
   expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'SUB' } })).status).toBe(201);
   const sd = await api('POST', `/clients/${sub}/service-descriptions`, { url: 'https://is.example.org/api', type: 'REST', rest_service_code: 'svc' });
   const ep = await api('POST', `/services/${sub}:svc/endpoints`, { method: 'GET', path: '/x' });
   const lg = await api('POST', `/clients/${sub}/local-groups`, { code: 'g', description: 'G' });
-  expect((await call(sb.cs.url, sb.cs.apiKeys.admin, 'POST', '/subsystems', { subsystem_name: 'Sub', subsystem_id: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'SUB' } })).status).toBe(201);
+  expect(
+    (
+      await call(sb.cs.url, sb.cs.apiKeys.admin, 'POST', '/subsystems', {
+        subsystem_name: 'Sub',
+        subsystem_id: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'SUB' },
+      })
+    ).status,
+  ).toBe(201);
   Object.assign(ids, {
-    hash: sign.hash, keyId: kc.json.key.id, csrId: kc.json.csr_id, client: sub, sd: sd.json.id, service: `${sub}:svc`, endpoint: ep.json.id, group: lg.json.id,
-    member: ss.ownerId!, server: ss.serverId!,
+    hash: sign.hash,
+    keyId: kc.json.key.id,
+    csrId: kc.json.csr_id,
+    client: sub,
+    sd: sd.json.id,
+    service: `${sub}:svc`,
+    endpoint: ep.json.id,
+    group: lg.json.id,
+    member: ss.ownerId!,
+    server: ss.serverId!,
   });
 });
 afterAll(async () => {
@@ -40,9 +58,22 @@ afterAll(async () => {
 });
 
 const UNKNOWN: Record<string, string> = {
-  id: 'NOPE', hash: 'A'.repeat(64), csr_id: 'NOPE', sc_id: 'DEV:GOV:9999:NOPE', group_id: '999999', ca_name: 'No Such CA', code: 'NOPE',
-  management_request_id: '999999', member_id: 'DEV:GOV:999999', server_id: 'DEV:GOV:9999:NOPE', subsystem_id: 'DEV:GOV:9999:NOPE', certificate_id: '999999',
-  certification_service_id: '999', configuration_type: 'NOPE', group_code: 'NOPE', filename: 'nope',
+  id: 'NOPE',
+  hash: 'A'.repeat(64),
+  csr_id: 'NOPE',
+  sc_id: 'DEV:GOV:9999:NOPE',
+  group_id: '999999',
+  ca_name: 'No Such CA',
+  code: 'NOPE',
+  management_request_id: '999999',
+  member_id: 'DEV:GOV:999999',
+  server_id: 'DEV:GOV:9999:NOPE',
+  subsystem_id: 'DEV:GOV:9999:NOPE',
+  certificate_id: '999999',
+  certification_service_id: '999',
+  configuration_type: 'NOPE',
+  group_code: 'NOPE',
+  filename: 'nope',
 };
 /** a valid value for a path parameter, by route */
 function valid(server: string, path: string, param: string): string {
@@ -115,7 +146,12 @@ describe('bad input on every endpoint', () => {
   it('missing required fields → 400 ErrorInfo (or 404/409 when state forbids first)', async () => {
     for (const r of table) {
       if (!check.takesJson(r.server, r.operationId)) continue;
-      if (['disableServiceDescription', 'refreshServiceDescription', 'updateClient', 'addKey', 'enableMaintenanceMode', 'updateCertificationService'].includes(r.operationId)) continue; // every field optional
+      if (
+        ['disableServiceDescription', 'refreshServiceDescription', 'updateClient', 'addKey', 'enableMaintenanceMode', 'updateCertificationService'].includes(
+          r.operationId,
+        )
+      )
+        continue; // every field optional
       const { url, key } = target(r.server);
       const path = fill(r.server, r.path, (p) => valid(r.server, r.path, p));
       const res = await call(url, key, r.method, path, {}, { timeoutMs: 5000 });
@@ -124,8 +160,18 @@ describe('bad input on every endpoint', () => {
   });
 
   const enumCases: Array<[string, string, string, unknown]> = [
-    ['ss', 'POST', '/tokens/0/keys-with-csrs', { key_label: 'x', csr_generate_request: { key_usage_type: 'BOGUS', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } }],
-    ['ss', 'POST', '/tokens/0/keys-with-csrs', { key_label: 'x', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'XML', subject_field_values: {} } }],
+    [
+      'ss',
+      'POST',
+      '/tokens/0/keys-with-csrs',
+      { key_label: 'x', csr_generate_request: { key_usage_type: 'BOGUS', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } },
+    ],
+    [
+      'ss',
+      'POST',
+      '/tokens/0/keys-with-csrs',
+      { key_label: 'x', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'XML', subject_field_values: {} } },
+    ],
     ['ss', 'POST', '/clients', { client: { member_class: 'GOV', member_code: '1', connection_type: 'FTP' } }],
     ['ss', 'POST', '/clients/{client}/service-descriptions', { url: 'https://x.example.org', type: 'SOAP' }],
     ['ss', 'POST', '/services/{service}/endpoints', { method: 'FETCH', path: '/x' }],
@@ -159,7 +205,9 @@ describe('bad input on every endpoint', () => {
       'loginToken: status 409', // already logged in → 409 action_not_possible
       'initCentralServer: status 409', // already initialized (init_already_initialized)
       'getManagementRequest: status 404', // management_request_not_found
-      'getOwnedServers: status 404', 'getUsedServers: status 404', 'getMemberGlobalGroups: status 404', // member_not_found
+      'getOwnedServers: status 404',
+      'getUsedServers: status 404',
+      'getMemberGlobalGroups: status 404', // member_not_found
       'findClients: status 400', // bad paging/sort/enum query parameters
     ]);
     const problems = new Set<string>();
@@ -194,18 +242,80 @@ describe('fuzzed JSON bodies never give a 500 or a hang', () => {
       return seed / 2147483648;
     };
     const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
-    const keys = ['key_label', 'csr_generate_request', 'key_usage_type', 'ca_name', 'csr_format', 'member_id', 'subject_field_values', 'client', 'member_class', 'member_code', 'subsystem_code', 'url', 'type', 'rest_service_code', 'items', 'id', 'service_code', 'method', 'path', 'timeout', 'ssl_auth', 'password', 'name', 'label', 'address', 'code', 'description', 'origin', 'security_server_id', 'client_id', 'member_id', 'subsystem_id', 'member_name', 'ignore_warnings', 'cost_type', 'message', 'old_pin', 'new_pin', 'csr_id'];
+    const keys = [
+      'key_label',
+      'csr_generate_request',
+      'key_usage_type',
+      'ca_name',
+      'csr_format',
+      'member_id',
+      'subject_field_values',
+      'client',
+      'member_class',
+      'member_code',
+      'subsystem_code',
+      'url',
+      'type',
+      'rest_service_code',
+      'items',
+      'id',
+      'service_code',
+      'method',
+      'path',
+      'timeout',
+      'ssl_auth',
+      'password',
+      'name',
+      'label',
+      'address',
+      'code',
+      'description',
+      'origin',
+      'security_server_id',
+      'client_id',
+      'member_id',
+      'subsystem_id',
+      'member_name',
+      'ignore_warnings',
+      'cost_type',
+      'message',
+      'old_pin',
+      'new_pin',
+      'csr_id',
+    ];
     const value = (depth: number): unknown => {
       const k = Math.floor(rnd() * (depth > 2 ? 6 : 9));
       switch (k) {
-        case 0: return null;
-        case 1: return Math.floor(rnd() * 2e9) - 1e9;
-        case 2: return rnd() < 0.5;
-        case 3: return pick(['', 'x', 'DEV:GOV:1001', 'AUTHENTICATION', 'SIGNING', 'PEM', 'REST', '*', 'ä€😀', 'a'.repeat(300), '../../etc', '%00', 'DEV:GOV:1001:SUB']);
-        case 4: return 1.5;
-        case 5: return 'DEV:GOV:1001:SUB:svc';
-        case 6: return Array.from({ length: Math.floor(rnd() * 3) }, () => value(depth + 1));
-        default: return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, () => [pick(keys), value(depth + 1)]));
+        case 0:
+          return null;
+        case 1:
+          return Math.floor(rnd() * 2e9) - 1e9;
+        case 2:
+          return rnd() < 0.5;
+        case 3:
+          return pick([
+            '',
+            'x',
+            'DEV:GOV:1001',
+            'AUTHENTICATION',
+            'SIGNING',
+            'PEM',
+            'REST',
+            '*',
+            'ä€😀',
+            'a'.repeat(300),
+            '../../etc',
+            '%00',
+            'DEV:GOV:1001:SUB',
+          ]);
+        case 4:
+          return 1.5;
+        case 5:
+          return 'DEV:GOV:1001:SUB:svc';
+        case 6:
+          return Array.from({ length: Math.floor(rnd() * 3) }, () => value(depth + 1));
+        default:
+          return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, () => [pick(keys), value(depth + 1)]));
       }
     };
     let sent = 0;
@@ -219,7 +329,8 @@ describe('fuzzed JSON bodies never give a 500 or a hang', () => {
         sent++;
         // the one documented 500 a well-formed call can get here: the SS cannot send a management request (§5)
         const documented500 = res.status === 500 && res.json?.error?.code === 'management_request_sending_failed';
-        if (!documented500) expect(res.status, `${r.server} ${r.method} ${path} ${JSON.stringify(body).slice(0, 200)} → ${res.text.slice(0, 200)}`).toBeLessThan(500);
+        if (!documented500)
+          expect(res.status, `${r.server} ${r.method} ${path} ${JSON.stringify(body).slice(0, 200)} → ${res.text.slice(0, 200)}`).toBeLessThan(500);
         if (res.status >= 400) expect(res.json?.status).toBe(res.status);
       }
     }

@@ -12,7 +12,10 @@ import { ssApi } from './scenario.js';
 let sb: SandboxHandle;
 let check: SandboxConformance;
 beforeAll(async () => {
-  [sb, check] = await Promise.all([startSandbox({ securityServers: 2, gcIntervalMs: 100, rateLimit: false, preset: 'initialized', record: true }), sandboxConformance('real')]);
+  [sb, check] = await Promise.all([
+    startSandbox({ securityServers: 2, gcIntervalMs: 100, rateLimit: false, preset: 'initialized', record: true }),
+    sandboxConformance('real'),
+  ]);
   await sb.waitForGlobalConf();
 });
 afterAll(async () => {
@@ -21,13 +24,17 @@ afterAll(async () => {
 });
 
 const cs = (m: string, p: string, b?: unknown) => call(sb.cs.url, sb.cs.apiKeys.admin, m, p, b);
-const keys = async () => (await cs('GET', '/tokens')).json[0].configuration_signing_keys as Array<{ id: string; active: boolean; source_type: string; key_hash: string }>;
+const keys = async () =>
+  (await cs('GET', '/tokens')).json[0].configuration_signing_keys as Array<{ id: string; active: boolean; source_type: string; key_hash: string }>;
 const diag = async (i: number) => (await ssApi(sb.ss[i]!)('GET', '/diagnostics/globalconf')).json;
 
 describe('configuration signing keys', () => {
   it('an initialised CS signs with an active internal and external key; every SS verifies against its anchor', async () => {
     const k = await keys();
-    expect(k.map((x) => [x.source_type, x.active])).toEqual([['INTERNAL', true], ['EXTERNAL', true]]);
+    expect(k.map((x) => [x.source_type, x.active])).toEqual([
+      ['INTERNAL', true],
+      ['EXTERNAL', true],
+    ]);
     for (const i of [0, 1]) expect((await diag(i)).status_class).toBe('OK');
     const anchor = await cs('GET', '/configuration-sources/INTERNAL/anchor/download');
     expect(anchor.text.match(/<verificationCert>/g)).toHaveLength(1);
@@ -58,7 +65,10 @@ describe('configuration signing keys', () => {
     for (const x of await keys()) if (x.source_type === 'INTERNAL' && !x.active) expect((await cs('DELETE', `/signing-keys/${x.id}`)).status).toBe(204);
     await sb.waitForGlobalConf();
     sb.globalConf.setDownloadFailing('ss1', false);
-    await until(() => diag(0), (d) => d.status_class === 'FAIL');
+    await until(
+      () => diag(0),
+      (d) => d.status_class === 'FAIL',
+    );
     const d = await diag(0);
     expect(d.error.code).toBe('signature_verification_failed');
     expect((await diag(1)).status_class).toBe('OK'); // ss2 learned the new key from a configuration the old one signed
@@ -68,7 +78,10 @@ describe('configuration signing keys', () => {
     sb.clock.advance(10 * 60_000);
     const api = ssApi(sb.ss[0]!);
     await api('PUT', '/tokens/0/login', { password: sb.ss[0]!.tokenPin });
-    const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'x', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'PEM', member_id: sb.ss[0]!.ownerId, subject_field_values: {} } });
+    const kc = await api('POST', '/tokens/0/keys-with-csrs', {
+      key_label: 'x',
+      csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'PEM', member_id: sb.ss[0]!.ownerId, subject_field_values: {} },
+    });
     const csr = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}`);
     const imp = await api('POST', '/token-certificates', Buffer.from(sb.ca.sign(csr.text, { usage: 'SIGNING' })), 'application/octet-stream');
     expect([imp.status, imp.json.error.code]).toEqual([409, 'global_conf_outdated']);
@@ -77,7 +90,10 @@ describe('configuration signing keys', () => {
     expect(re.status, re.text).toBe(200);
     const anchor = await cs('GET', '/configuration-sources/INTERNAL/anchor/download');
     expect((await api('PUT', '/system/anchor', anchor.buf, 'application/octet-stream')).status).toBe(201);
-    await until(() => diag(0), (x) => x.status_class === 'OK');
+    await until(
+      () => diag(0),
+      (x) => x.status_class === 'OK',
+    );
     const closed = sb.outages().filter((o) => o.kind === 'globalconf' && o.server === 'ss1');
     expect(closed).toHaveLength(1);
     expect(closed[0]!.to).not.toBeNull();
@@ -94,7 +110,10 @@ describe('configuration signing keys', () => {
   });
 
   it('every 2xx answer above conforms (default mode)', () => {
-    const problems = sb.requests().filter((e) => e.operationId && e.status < 300).flatMap((e) => check.entry(e));
+    const problems = sb
+      .requests()
+      .filter((e) => e.operationId && e.status < 300)
+      .flatMap((e) => check.entry(e));
     expect(problems, problems.join('\n')).toEqual([]);
   });
 });

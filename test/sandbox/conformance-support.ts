@@ -43,8 +43,14 @@ function userValid(body: unknown): boolean {
 const jsonOps = new Map<string, boolean>();
 function loadJsonOps(): void {
   if (jsonOps.size) return;
-  for (const [api, file] of [['ss', 'security-server-admin-api.yaml'], ['cs', 'central-server-admin-api.yaml']] as const) {
-    const doc = YAML.parse(readFileSync(join(openApiDir()!, file), 'utf8')) as { paths: Record<string, Record<string, { operationId?: string; requestBody?: { content?: Record<string, unknown>; $ref?: string } }>>; components?: { requestBodies?: Record<string, { content?: Record<string, unknown> }> } };
+  for (const [api, file] of [
+    ['ss', 'security-server-admin-api.yaml'],
+    ['cs', 'central-server-admin-api.yaml'],
+  ] as const) {
+    const doc = YAML.parse(readFileSync(join(openApiDir()!, file), 'utf8')) as {
+      paths: Record<string, Record<string, { operationId?: string; requestBody?: { content?: Record<string, unknown>; $ref?: string } }>>;
+      components?: { requestBodies?: Record<string, { content?: Record<string, unknown> }> };
+    };
     for (const item of Object.values(doc.paths)) {
       for (const op of Object.values(item)) {
         if (!op?.operationId) continue;
@@ -66,7 +72,9 @@ export async function sandboxConformance(mode: Mode = 'real'): Promise<SandboxCo
       return userValid(parsed) ? [] : [`${api} getUser 200 response: not a common-admin-api User (${JSON.stringify(parsed).slice(0, 200)})`];
     }
     const op = validator.findOperation(api, method, path);
-    const omitted = OMISSIONS.filter((o) => o.api === api && op && o.operationIds.includes(op.operationId)).map((o) => `body.${o.property}: required but missing`);
+    const omitted = OMISSIONS.filter((o) => o.api === api && op && o.operationIds.includes(op.operationId)).map(
+      (o) => `body.${o.property}: required but missing`,
+    );
     const allowed = (problems: string[]) => problems.filter((p) => !omitted.some((o) => p.endsWith(o)));
     const dev = mode === 'real' && op ? DEVIATIONS.find((d) => d.api === api && d.operationId === op.operationId && d.realStatus === status) : undefined;
     if (!dev) return allowed(validator.validateResponse({ api, method, path, status, body, contentType }));

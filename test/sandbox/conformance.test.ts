@@ -59,7 +59,10 @@ describe.each<Mode>(['real', 'strict'])('sandbox conformance scenario (%s mode)'
 
     // client add → register → approve → REGISTERED
     const sub = `${ss.ownerId}:PERSONS`;
-    const add = await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'PERSONS', subsystem_name: 'Persons', connection_type: 'HTTPS' }, ignore_warnings: false });
+    const add = await api('POST', '/clients', {
+      client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'PERSONS', subsystem_name: 'Persons', connection_type: 'HTTPS' },
+      ignore_warnings: false,
+    });
     expect(add.status, add.text).toBe(201);
     expect(add.json.status).toBe('SAVED');
     expect((await api('PUT', `/clients/${sub}/register`)).status).toBe(204);
@@ -69,7 +72,12 @@ describe.each<Mode>(['real', 'strict'])('sandbox conformance scenario (%s mode)'
     expect((await api('GET', `/clients/${sub}`)).json.status).toBe('REGISTERED');
 
     // service descriptions
-    const sd = await api('POST', `/clients/${sub}/service-descriptions`, { url: 'https://is.example.org/openapi.yaml', type: 'OPENAPI3', rest_service_code: 'persons', ignore_warnings: false });
+    const sd = await api('POST', `/clients/${sub}/service-descriptions`, {
+      url: 'https://is.example.org/openapi.yaml',
+      type: 'OPENAPI3',
+      rest_service_code: 'persons',
+      ignore_warnings: false,
+    });
     expect(sd.status, sd.text).toBe(201);
     expect(sd.json).toMatchObject({ type: 'OPENAPI3', disabled: true, disabled_notice: 'Out of order' });
     const rest = await api('POST', `/clients/${sub}/service-descriptions`, { url: 'http://is.example.org/rest', type: 'REST', rest_service_code: 'tax' });
@@ -90,7 +98,9 @@ describe.each<Mode>(['real', 'strict'])('sandbox conformance scenario (%s mode)'
     const lg = await api('POST', `/clients/${sub}/local-groups`, { code: 'staff', description: 'Staff' });
     expect(lg.status).toBe(201);
     expect((await api('POST', `/local-groups/${lg.json.id}/members`, { items: [sub] })).status).toBe(201);
-    const grant = await api('POST', `/services/${serviceId}/service-clients`, { items: [{ id: sub }, { id: 'DEV:security-server-owners' }, { id: lg.json.id }] });
+    const grant = await api('POST', `/services/${serviceId}/service-clients`, {
+      items: [{ id: sub }, { id: 'DEV:security-server-owners' }, { id: lg.json.id }],
+    });
     expect(grant.status, grant.text).toBe(real('addServiceServiceClients', 201));
     expect(grant.json.map((x: { service_client_type: string }) => x.service_client_type).sort()).toEqual(['GLOBALGROUP', 'LOCALGROUP', 'SUBSYSTEM']);
     const dup = await api('POST', `/services/${serviceId}/service-clients`, { items: [{ id: sub }] });
@@ -98,7 +108,9 @@ describe.each<Mode>(['real', 'strict'])('sandbox conformance scenario (%s mode)'
     expect(dup.json.error.code).toBe('duplicate_accessright');
     const ar = await api('POST', `/clients/${sub}/service-clients/${encodeURIComponent(sub)}/access-rights`, { items: [{ service_code: 'tax' }] });
     expect(ar.status, ar.text).toBe(201);
-    expect((await api('GET', `/clients/${sub}/service-clients/${sub}/access-rights`)).json.map((a: { service_code: string }) => a.service_code).sort()).toEqual(['persons', 'tax']);
+    expect((await api('GET', `/clients/${sub}/service-clients/${sub}/access-rights`)).json.map((a: { service_code: string }) => a.service_code).sort()).toEqual(
+      ['persons', 'tax'],
+    );
     expect((await api('GET', `/clients/${sub}/service-clients`)).json.length).toBe(3);
     expect((await api('GET', `/services/${serviceId}/service-clients`)).json.length).toBe(3);
     expect((await api('GET', `/clients/${sub}/service-client-candidates`)).status).toBe(200);
@@ -106,27 +118,87 @@ describe.each<Mode>(['real', 'strict'])('sandbox conformance scenario (%s mode)'
     // timestamping + diagnostics + system
     const tsa = (await api('GET', '/timestamping-services')).json[0];
     expect((await api('POST', '/system/timestamping-services', tsa)).status).toBe(201);
-    for (const p of ['/diagnostics/globalconf', '/diagnostics/ocsp-responders', '/diagnostics/timestamping-services', '/diagnostics/auth-cert-req-status', '/system/version', '/system/server-address', '/tokens', '/clients', '/initialization/status',
-      '/diagnostics/global-conf-status', '/diagnostics/addon-status', '/diagnostics/message-log-encryption-status', '/diagnostics/backup-encryption-status', '/diagnostics/proxy-memory-usage-status', '/diagnostics/info/download',
+    for (const p of [
+      '/diagnostics/globalconf',
+      '/diagnostics/ocsp-responders',
+      '/diagnostics/timestamping-services',
+      '/diagnostics/auth-cert-req-status',
+      '/system/version',
+      '/system/server-address',
+      '/tokens',
+      '/clients',
+      '/initialization/status',
+      '/diagnostics/global-conf-status',
+      '/diagnostics/addon-status',
+      '/diagnostics/message-log-encryption-status',
+      '/diagnostics/backup-encryption-status',
+      '/diagnostics/proxy-memory-usage-status',
+      '/diagnostics/info/download',
       `/diagnostics/other-security-server-status?protocol_type=REST&client_id=${ss.ownerId}&target_client_id=${sub}&security_server_id=${ss.serverId}`,
-      '/backups', '/system/certificate', '/mail/mail-notification-status', '/certificate-authorities/ocsp-prioritization-strategy', '/system/timestamping-services/prioritization-strategy',
-      '/system/maintenance-mode', '/system/node-type', '/xroad-instances', '/member-classes', '/security-servers', `/security-servers/${ss.serverId}`, '/system/anchor', '/timestamping-services', '/system/timestamping-services',
-      `/clients/${sub}/sign-certificates`, `/clients/${sub}/security-servers`, `/clients/${sub}/tls-certificates`, `/clients/${sub}/local-groups`, `/clients/${sub}/service-descriptions`, `/clients/${ss.ownerId}/orphans`,
-      `/keys/${(await api('GET', '/tokens')).json[0].keys[0].id}/possible-actions`, `/token-certificates/${authHash}/possible-actions`, `/service-descriptions/${sd.json.id}/services`, `/endpoints/${ep.json.id}/service-clients`,
-      `/certificate-authorities/${encodeURIComponent(CA)}/has-acme-eab-credentials?key_usage_type=AUTHENTICATION`]) {
+      '/backups',
+      '/system/certificate',
+      '/mail/mail-notification-status',
+      '/certificate-authorities/ocsp-prioritization-strategy',
+      '/system/timestamping-services/prioritization-strategy',
+      '/system/maintenance-mode',
+      '/system/node-type',
+      '/xroad-instances',
+      '/member-classes',
+      '/security-servers',
+      `/security-servers/${ss.serverId}`,
+      '/system/anchor',
+      '/timestamping-services',
+      '/system/timestamping-services',
+      `/clients/${sub}/sign-certificates`,
+      `/clients/${sub}/security-servers`,
+      `/clients/${sub}/tls-certificates`,
+      `/clients/${sub}/local-groups`,
+      `/clients/${sub}/service-descriptions`,
+      `/clients/${ss.ownerId}/orphans`,
+      `/keys/${(await api('GET', '/tokens')).json[0].keys[0].id}/possible-actions`,
+      `/token-certificates/${authHash}/possible-actions`,
+      `/service-descriptions/${sd.json.id}/services`,
+      `/endpoints/${ep.json.id}/service-clients`,
+      `/certificate-authorities/${encodeURIComponent(CA)}/has-acme-eab-credentials?key_usage_type=AUTHENTICATION`,
+    ]) {
       expect((await api('GET', p)).status, p).toBe(200);
     }
     expect((await api('GET', '/diagnostics/globalconf')).json.status_class).toBe('OK');
-    for (const p of ['/system/status', '/system/version', '/members/' + ss.ownerId, '/security-servers', '/certification-services', '/management-requests?limit=5&offset=0&sort=created_at&desc=true', '/clients?limit=50', `/security-servers/${ss.serverId}/clients`, '/management-requests/1',
-      '/initialization/status', '/system/high-availability-cluster/status', '/member-classes', `/members/${ss.ownerId}/subsystems`, `/members/${ss.ownerId}/owned-servers`, `/members/${ss.ownerId}/used-servers`, `/members/${ss.ownerId}/global-groups`,
-      '/certification-services/1', '/certification-services/1/certificate', '/certification-services/1/ocsp-responders', '/certification-services/1/intermediate-cas', '/global-groups', '/global-groups/security-server-owners',
-      '/configuration-sources/INTERNAL/anchor', '/configuration-sources/INTERNAL/anchor/download', '/configuration-sources/INTERNAL/download-url']) {
+    for (const p of [
+      '/system/status',
+      '/system/version',
+      '/members/' + ss.ownerId,
+      '/security-servers',
+      '/certification-services',
+      '/management-requests?limit=5&offset=0&sort=created_at&desc=true',
+      '/clients?limit=50',
+      `/security-servers/${ss.serverId}/clients`,
+      '/management-requests/1',
+      '/initialization/status',
+      '/system/high-availability-cluster/status',
+      '/member-classes',
+      `/members/${ss.ownerId}/subsystems`,
+      `/members/${ss.ownerId}/owned-servers`,
+      `/members/${ss.ownerId}/used-servers`,
+      `/members/${ss.ownerId}/global-groups`,
+      '/certification-services/1',
+      '/certification-services/1/certificate',
+      '/certification-services/1/ocsp-responders',
+      '/certification-services/1/intermediate-cas',
+      '/global-groups',
+      '/global-groups/security-server-owners',
+      '/configuration-sources/INTERNAL/anchor',
+      '/configuration-sources/INTERNAL/anchor/download',
+      '/configuration-sources/INTERNAL/download-url',
+    ]) {
       expect((await csApi('GET', p)).status, p).toBe(200);
     }
 
     // CS: members and subsystems
     expect((await csApi('POST', '/members', { member_name: 'Tax Board', member_id: { member_class: 'GOV', member_code: '5678' } })).status).toBe(201);
-    expect((await csApi('POST', '/subsystems', { subsystem_name: 'Tax', subsystem_id: { member_class: 'GOV', member_code: '5678', subsystem_code: 'TAX' } })).status).toBe(201);
+    expect(
+      (await csApi('POST', '/subsystems', { subsystem_name: 'Tax', subsystem_id: { member_class: 'GOV', member_code: '5678', subsystem_code: 'TAX' } })).status,
+    ).toBe(201);
     expect((await csApi('GET', '/members/DEV:GOV:5678/subsystems')).json[0].subsystem_id.encoded_id).toBe('DEV:GOV:5678:TAX');
     await sb.waitForGlobalConf();
     const ext = await api('POST', `/services/${serviceId}/service-clients`, { items: [{ id: 'DEV:GOV:5678:TAX' }] });
@@ -203,13 +275,19 @@ describe.each<Mode>(['real', 'strict'])('sandbox conformance scenario (%s mode)'
   it('short-lived certs expire when the clock moves', async () => {
     const ss = sb.ss[0]!;
     const api = ssApi(ss);
-    const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'short', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: CA, csr_format: 'PEM', member_id: ss.ownerId, subject_field_values: {} } });
+    const kc = await api('POST', '/tokens/0/keys-with-csrs', {
+      key_label: 'short',
+      csr_generate_request: { key_usage_type: 'SIGNING', ca_name: CA, csr_format: 'PEM', member_id: ss.ownerId, subject_field_values: {} },
+    });
     const csr = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}`);
     const pem = sb.ca.sign(csr.text, { usage: 'SIGNING', validityDays: 2 });
     const imp = await api('POST', '/token-certificates', Buffer.from(pem), 'application/octet-stream');
     expect(imp.json.ocsp_status).toBe('OCSP_RESPONSE_GOOD');
     sb.clock.advance(3 * 86_400_000);
-    await until(() => api('GET', `/token-certificates/${imp.json.certificate_details.hash}`), (r) => r.json.ocsp_status === 'EXPIRED');
+    await until(
+      () => api('GET', `/token-certificates/${imp.json.certificate_details.hash}`),
+      (r) => r.json.ocsp_status === 'EXPIRED',
+    );
     sb.clock.set(new Date());
   });
 });

@@ -28,8 +28,14 @@ afterAll(async () => {
 
 /** the spec's operations per API: its own file plus the common admin API (getUser) both servers serve */
 function specOps(api: 'ss' | 'cs'): string[] {
-  const common = YAML.parse(readFileSync(join(openApiDir()!, 'common-admin-api.yaml'), 'utf8')) as { paths: Record<string, Record<string, { operationId?: string }>> };
-  const commonOps = Object.values(common.paths).flatMap((p) => Object.values(p).map((o) => o.operationId).filter((x): x is string => !!x));
+  const common = YAML.parse(readFileSync(join(openApiDir()!, 'common-admin-api.yaml'), 'utf8')) as {
+    paths: Record<string, Record<string, { operationId?: string }>>;
+  };
+  const commonOps = Object.values(common.paths).flatMap((p) =>
+    Object.values(p)
+      .map((o) => o.operationId)
+      .filter((x): x is string => !!x),
+  );
   return [...new Set([...v.operationIds(api), ...commonOps])].sort();
 }
 
@@ -41,9 +47,18 @@ describe('sandbox coverage of the X-Road 7.8 admin APIs', () => {
       const spec = specOps(api);
       const modelled = new Set(table.filter((r) => r.server === api && r.modelled).map((r) => r.operationId));
       const left = new Set(NOT_MODELLED.filter((n) => n.api === api).map((n) => n.operationId));
-      expect(spec.filter((op) => !modelled.has(op) && !left.has(op)), `${api}: neither modelled nor in not-modelled.ts`).toEqual([]);
-      expect([...modelled].filter((op) => left.has(op)), `${api}: modelled and listed as not modelled`).toEqual([]);
-      expect([...modelled, ...left].filter((op) => !spec.includes(op)), `${api}: served but not in the spec`).toEqual([]);
+      expect(
+        spec.filter((op) => !modelled.has(op) && !left.has(op)),
+        `${api}: neither modelled nor in not-modelled.ts`,
+      ).toEqual([]);
+      expect(
+        [...modelled].filter((op) => left.has(op)),
+        `${api}: modelled and listed as not modelled`,
+      ).toEqual([]);
+      expect(
+        [...modelled, ...left].filter((op) => !spec.includes(op)),
+        `${api}: served but not in the spec`,
+      ).toEqual([]);
       for (const n of NOT_MODELLED.filter((x) => x.api === api)) expect(n.why.length, n.operationId).toBeGreaterThan(10);
       const n = spec.filter((op) => modelled.has(op)).length;
       figures.push(`${api.toUpperCase()} ${n}/${spec.length} (${((100 * n) / spec.length).toFixed(0)}%)`);
@@ -56,7 +71,12 @@ describe('sandbox coverage of the X-Road 7.8 admin APIs', () => {
       const info = n.api === 'cs' ? sb.cs : sb.ss[0]!;
       const path = n.path.replace(/\{[a-z_]+\}/g, 'x');
       const r = await call(info.url, info.apiKeys.admin, n.method, path, n.method === 'GET' || n.method === 'DELETE' ? undefined : {});
-      expect([r.status, r.json?.status, r.json?.error?.code, r.json?.error?.metadata?.[0]], `${n.method} ${path}`).toEqual([501, 501, 'not_modelled', n.operationId]);
+      expect([r.status, r.json?.status, r.json?.error?.code, r.json?.error?.metadata?.[0]], `${n.method} ${path}`).toEqual([
+        501,
+        501,
+        'not_modelled',
+        n.operationId,
+      ]);
     }
   });
 
@@ -64,7 +84,12 @@ describe('sandbox coverage of the X-Road 7.8 admin APIs', () => {
     for (const d of DEVIATIONS) {
       const op = v.findOperation(d.api, d.method, `/api/v1${d.path.replace(/\{[a-z_]+\}/g, 'x')}`);
       expect(op?.operationId, `${d.api} ${d.method} ${d.path}`).toBe(d.operationId);
-      expect(v.validateResponse({ api: d.api, method: d.method, path: `/api/v1${d.path.replace(/\{[a-z_]+\}/g, 'x')}`, status: d.specStatus }).some((p) => /is not declared/.test(p)), `${d.operationId} ${d.specStatus}`).toBe(false);
+      expect(
+        v
+          .validateResponse({ api: d.api, method: d.method, path: `/api/v1${d.path.replace(/\{[a-z_]+\}/g, 'x')}`, status: d.specStatus })
+          .some((p) => /is not declared/.test(p)),
+        `${d.operationId} ${d.specStatus}`,
+      ).toBe(false);
     }
   });
 

@@ -43,7 +43,10 @@ describe('sandbox envelope', () => {
     expect((await call(ss.url, ss.apiKeys.XROAD_SECURITYSERVER_OBSERVER, 'GET', '/diagnostics/globalconf')).status).toBe(200);
     expect((await call(ss.url, ss.apiKeys.XROAD_SECURITYSERVER_OBSERVER, 'PUT', '/tokens/0/login', { password: 'x' })).status).toBe(403);
     // registration officer may not generate auth CSRs (GENERATE_AUTH_CERT_REQ is SO only)
-    const ro = await call(ss.url, ss.apiKeys.XROAD_REGISTRATION_OFFICER, 'POST', '/tokens/0/keys-with-csrs', { key_label: 'x', csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} } });
+    const ro = await call(ss.url, ss.apiKeys.XROAD_REGISTRATION_OFFICER, 'POST', '/tokens/0/keys-with-csrs', {
+      key_label: 'x',
+      csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox CA', csr_format: 'PEM', subject_field_values: {} },
+    });
     expect(ro.status).toBe(403);
     // every role may read the version
     for (const role of Object.keys(ss.apiKeys)) expect((await call(ss.url, ss.apiKeys[role], 'GET', '/system/version')).status).toBe(200);
@@ -118,7 +121,8 @@ describe('sandbox envelope', () => {
 
   it('control endpoints: faults, clock, request log; they need the control token', async () => {
     const ss = sb.ss[0]!;
-    const ctl = (m: string, p: string, b?: unknown, token = sb.controlToken) => call(ss.url.replace(/\/api\/v1$/, ''), undefined, m, `/__sandbox${p}`, b, { headers: { authorization: `Bearer ${token}` } });
+    const ctl = (m: string, p: string, b?: unknown, token = sb.controlToken) =>
+      call(ss.url.replace(/\/api\/v1$/, ''), undefined, m, `/__sandbox${p}`, b, { headers: { authorization: `Bearer ${token}` } });
     expect((await ctl('GET', '/faults', undefined, 'wrong')).status).toBe(401);
     const add = await ctl('POST', '/faults', { server: 'ss1', operation: 'getTokens', status: 500, times: 1 });
     expect(add.status).toBe(201);
@@ -133,7 +137,10 @@ describe('sandbox envelope', () => {
     await ssApi(ss)('GET', '/tokens');
     await ssApi(ss)('PATCH', '/tokens/0', { name: 'renamed' });
     const log = (await ctl('GET', '/requests')).json;
-    expect(log.map((e: { operationId: string; write: boolean }) => [e.operationId, e.write])).toEqual([['getTokens', false], ['updateToken', true]]);
+    expect(log.map((e: { operationId: string; write: boolean }) => [e.operationId, e.write])).toEqual([
+      ['getTokens', false],
+      ['updateToken', true],
+    ]);
     expect(sb.requests().filter((e) => e.write)).toHaveLength(1);
   });
 
@@ -141,7 +148,14 @@ describe('sandbox envelope', () => {
     const ss = limited.ss[0]!;
     const api = ssApi(ss);
     await new Promise((r) => setTimeout(r, 1100)); // out of the 429 test's window
-    expect((await call(limited.cs.url, limited.cs.apiKeys.admin, 'POST', '/members', { member_name: 'Later', member_id: { member_class: 'COM', member_code: '7777' } })).status).toBe(201);
+    expect(
+      (
+        await call(limited.cs.url, limited.cs.apiKeys.admin, 'POST', '/members', {
+          member_name: 'Later',
+          member_id: { member_class: 'COM', member_code: '7777' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await api('GET', '/member-names?member_class=COM&member_code=7777')).status).toBe(404);
     await new Promise((r) => setTimeout(r, 300));
     expect((await api('GET', '/member-names?member_class=COM&member_code=7777')).status).toBe(404); // real time alone does not get there

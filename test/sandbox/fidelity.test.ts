@@ -19,7 +19,10 @@ let sb: SandboxHandle;
 let check: SandboxConformance;
 const problems: string[] = [];
 beforeAll(async () => {
-  [sb, check] = await Promise.all([startSandbox({ securityServers: 2, gcIntervalMs: 100, rateLimit: false, preset: 'initialized' }), sandboxConformance('real')]);
+  [sb, check] = await Promise.all([
+    startSandbox({ securityServers: 2, gcIntervalMs: 100, rateLimit: false, preset: 'initialized' }),
+    sandboxConformance('real'),
+  ]);
 });
 afterAll(async () => {
   await sb?.stop();
@@ -31,7 +34,16 @@ async function checked(server: 'cs' | number, method: string, path: string, body
   const info = server === 'cs' ? sb.cs : sb.ss[server]!;
   const r = await call(info.url, opts.key ?? info.apiKeys.admin, method, path, body, { contentType: opts.contentType });
   const ct = r.headers['content-type']?.toString().split(';')[0];
-  problems.push(...check.response(server === 'cs' ? 'cs' : 'ss', method, `/api/v1${path}`, r.status, r.buf.length ? (ct?.includes('json') ? r.json : r.buf) : undefined, ct));
+  problems.push(
+    ...check.response(
+      server === 'cs' ? 'cs' : 'ss',
+      method,
+      `/api/v1${path}`,
+      r.status,
+      r.buf.length ? (ct?.includes('json') ? r.json : r.buf) : undefined,
+      ct,
+    ),
+  );
   return r;
 }
 
@@ -49,7 +61,10 @@ async function workingServer(i: number): Promise<void> {
   const auth = await keyCsrSignImport(sb, i, 'AUTHENTICATION');
   expect((await api('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
   await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
-  await until(() => api('GET', `/token-certificates/${auth.hash}`), (r) => r.json?.status === 'REGISTERED');
+  await until(
+    () => api('GET', `/token-certificates/${auth.hash}`),
+    (r) => r.json?.status === 'REGISTERED',
+  );
   expect((await api('PUT', `/token-certificates/${auth.hash}/activate`)).status).toBe(204);
 }
 
@@ -58,7 +73,7 @@ describe('issue 14 fidelity', () => {
     for (const info of [sb.cs, ...sb.ss]) for (const key of Object.values(info.apiKeys)) expect(key).toMatch(UUID);
   });
 
-  it('2. GET /user on SS and CS: the key\'s username, roles and permissions (common admin API getUser)', async () => {
+  it("2. GET /user on SS and CS: the key's username, roles and permissions (common admin API getUser)", async () => {
     const obs = await checked(0, 'GET', '/user', undefined, { key: sb.ss[0]!.apiKeys.XROAD_SECURITYSERVER_OBSERVER });
     expect(obs.status).toBe(200);
     expect(obs.json.roles).toEqual(['XROAD_SECURITYSERVER_OBSERVER']);
@@ -91,7 +106,10 @@ describe('issue 14 fidelity', () => {
   it('5. default mode answers the real statuses; --strict-spec exactly the spec', async () => {
     const api = ssApi(sb.ss[0]!);
     await login(0);
-    const body = { key_label: 'st', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: CA, csr_format: 'PEM', member_id: sb.ss[0]!.ownerId, subject_field_values: {} } };
+    const body = {
+      key_label: 'st',
+      csr_generate_request: { key_usage_type: 'SIGNING', ca_name: CA, csr_format: 'PEM', member_id: sb.ss[0]!.ownerId, subject_field_values: {} },
+    };
     const kc = await api('POST', '/tokens/0/keys-with-csrs', body);
     expect(kc.status).toBe(200);
     expect((await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}`)).status).toBe(200);
@@ -100,7 +118,10 @@ describe('issue 14 fidelity', () => {
       const sapi = ssApi(strict.ss[0]!);
       await strict.waitForGlobalConf();
       expect((await sapi('PUT', '/tokens/0/login', { password: strict.ss[0]!.tokenPin })).status).toBe(200);
-      const skc = await sapi('POST', '/tokens/0/keys-with-csrs', { ...body, csr_generate_request: { ...body.csr_generate_request, member_id: strict.ss[0]!.ownerId } });
+      const skc = await sapi('POST', '/tokens/0/keys-with-csrs', {
+        ...body,
+        csr_generate_request: { ...body.csr_generate_request, member_id: strict.ss[0]!.ownerId },
+      });
       expect(skc.status).toBe(201);
       expect((await sapi('GET', `/keys/${skc.json.key.id}/csrs/${skc.json.csr_id}`)).status).toBe(201);
     } finally {
@@ -128,13 +149,18 @@ describe('issue 14 fidelity', () => {
     expect(files.get('cert.pem')!.toString()).toContain('BEGIN CERTIFICATE');
     const csr = await checked(0, 'POST', '/system/certificate/csr', { name: 'CN=ss1.example.org, O=Sandbox' });
     expect(csr.status).toBe(real('generateSystemCertificateRequest', 201));
-    expect(parseCsr(csr.buf).subject).toEqual([{ name: 'CN', value: 'ss1.example.org' }, { name: 'O', value: 'Sandbox' }]);
+    expect(parseCsr(csr.buf).subject).toEqual([
+      { name: 'CN', value: 'ss1.example.org' },
+      { name: 'O', value: 'Sandbox' },
+    ]);
     const pem = sb.ca.sign(csr.buf, { usage: 'AUTHENTICATION' });
     const imp = await checked(0, 'POST', '/system/certificate/import', Buffer.from(pem), { contentType: 'application/octet-stream' });
     expect(imp.status, imp.text).toBe(200);
     expect((await checked(0, 'GET', '/system/certificate')).json.issuer_common_name).toMatch(/Sandbox CA/);
     // a certificate for another key is refused
-    const wrong = await call(sb.ss[0]!.url, sb.ss[0]!.apiKeys.admin, 'POST', '/system/certificate/import', Buffer.from(sb.ca.certPem()), { contentType: 'application/octet-stream' });
+    const wrong = await call(sb.ss[0]!.url, sb.ss[0]!.apiKeys.admin, 'POST', '/system/certificate/import', Buffer.from(sb.ca.certPem()), {
+      contentType: 'application/octet-stream',
+    });
     expect([wrong.status, wrong.json.error.code]).toEqual([400, 'keys_not_match']);
   });
 
@@ -161,7 +187,11 @@ describe('issue 14 fidelity', () => {
     expect(restore.status).toBe(200);
     expect(restore.json).toEqual({ hsm_tokens_logged_out: false });
     expect((await api('GET', '/tokens')).json[0]).toMatchObject({ keys: [], logged_in: false });
-    const lost = sb.outages().filter((o) => o.server === 'ss2' && o.to === null).map((o) => o.kind).sort();
+    const lost = sb
+      .outages()
+      .filter((o) => o.server === 'ss2' && o.to === null)
+      .map((o) => o.kind)
+      .sort();
     expect(lost).toEqual(['auth', 'sign']);
   });
 
@@ -173,10 +203,18 @@ describe('issue 14 fidelity', () => {
     const reg = await checked('cs', 'POST', '/management-services-configuration/register-provider', { security_server_id: sb.ss[1]!.serverId });
     expect(reg.status, reg.text).toBe(200);
     expect((await checked('cs', 'GET', '/management-services-configuration')).json.security_server_id).toBe(sb.ss[1]!.serverId);
-    expect((await checked('cs', 'GET', `/security-servers/${sb.ss[1]!.serverId}/clients`)).json.map((c: { client_id: { encoded_id: string } }) => c.client_id.encoded_id)).toContain(provider);
+    expect(
+      (await checked('cs', 'GET', `/security-servers/${sb.ss[1]!.serverId}/clients`)).json.map(
+        (c: { client_id: { encoded_id: string } }) => c.client_id.encoded_id,
+      ),
+    ).toContain(provider);
     // TSA
     const tsaCert = sb.ca.certPem();
-    const form = multipart([{ name: 'url', value: 'http://127.0.0.1:9/tsa' }, { name: 'cost_type', value: 'FREE' }, { name: 'certificate', value: Buffer.from(tsaCert), filename: 'tsa.pem' }]);
+    const form = multipart([
+      { name: 'url', value: 'http://127.0.0.1:9/tsa' },
+      { name: 'cost_type', value: 'FREE' },
+      { name: 'certificate', value: Buffer.from(tsaCert), filename: 'tsa.pem' },
+    ]);
     const tsa = await checked('cs', 'POST', '/timestamping-services', form.body, { contentType: form.ct });
     expect(tsa.status, tsa.text).toBe(201);
     expect((await checked('cs', 'GET', '/timestamping-services')).json.map((t: { url: string }) => t.url)).toEqual(['http://127.0.0.1:9/tsa']);
@@ -199,51 +237,113 @@ describe('issue 14 fidelity', () => {
   it('8. the certificate profiles X-Road 7.8 ships, FiVRK among them, each with its subject fields', async () => {
     const impl = 'ee.ria.xroad.common.certificateprofile.impl.';
     const want: Record<string, [string[], string[]]> = {
-      FiVRKCertificateProfileInfoProvider: [['C', 'O', 'serialNumber', 'CN', 'subjectAltName'], ['C', 'O', 'serialNumber', 'CN', 'subjectAltName']],
-      BasicACMECertificateProfileInfoProvider: [['C', 'O', 'serialNumber', 'CN', 'subjectAltName'], ['C', 'O', 'businessCategory', 'serialNumber', 'CN', 'subjectAltName']],
-      FoCertificateProfileInfoProvider: [['C', 'O', 'CN'], ['C', 'O', 'OU', 'CN', 'serialNumber']],
-      IsCertificateProfileInfoProvider: [['C', 'CN', 'serialNumber'], ['C', 'O', 'OU', 'CN', 'serialNumber']],
-      SkKlass3CertificateProfileInfoProvider: [['SN', 'CN'], ['SN', 'CN']],
+      FiVRKCertificateProfileInfoProvider: [
+        ['C', 'O', 'serialNumber', 'CN', 'subjectAltName'],
+        ['C', 'O', 'serialNumber', 'CN', 'subjectAltName'],
+      ],
+      BasicACMECertificateProfileInfoProvider: [
+        ['C', 'O', 'serialNumber', 'CN', 'subjectAltName'],
+        ['C', 'O', 'businessCategory', 'serialNumber', 'CN', 'subjectAltName'],
+      ],
+      FoCertificateProfileInfoProvider: [
+        ['C', 'O', 'CN'],
+        ['C', 'O', 'OU', 'CN', 'serialNumber'],
+      ],
+      IsCertificateProfileInfoProvider: [
+        ['C', 'CN', 'serialNumber'],
+        ['C', 'O', 'OU', 'CN', 'serialNumber'],
+      ],
+      SkKlass3CertificateProfileInfoProvider: [
+        ['SN', 'CN'],
+        ['SN', 'CN'],
+      ],
       SkEsteIdCertificateProfileInfoProvider: [[], []],
-      EjbcaCertificateProfileInfoProvider: [['C', 'CN'], ['C', 'O', 'CN']],
-      BasicCertificateProfileInfoProvider: [['C', 'O', 'serialNumber', 'CN'], ['C', 'O', 'businessCategory', 'serialNumber', 'CN']],
+      EjbcaCertificateProfileInfoProvider: [
+        ['C', 'CN'],
+        ['C', 'O', 'CN'],
+      ],
+      BasicCertificateProfileInfoProvider: [
+        ['C', 'O', 'serialNumber', 'CN'],
+        ['C', 'O', 'businessCategory', 'serialNumber', 'CN'],
+      ],
     };
     const ss = sb.ss[0]!;
-    const fields = (usage: string) => checked(0, 'GET', `/certificate-authorities/${encodeURIComponent('Sandbox Basic CA')}/csr-subject-fields?key_usage_type=${usage}&member_id=${ss.ownerId}`);
+    const fields = (usage: string) =>
+      checked(
+        0,
+        'GET',
+        `/certificate-authorities/${encodeURIComponent('Sandbox Basic CA')}/csr-subject-fields?key_usage_type=${usage}&member_id=${ss.ownerId}`,
+      );
     for (const [cls, [auth, sign]] of Object.entries(want)) {
       const p = await checked('cs', 'PATCH', '/certification-services/2', { certificate_profile_info: impl + cls });
       expect(p.status, `${cls}: ${p.text}`).toBe(200);
       await sb.waitForGlobalConf();
-      expect((await fields('AUTHENTICATION')).json.map((f: { id: string }) => f.id), cls).toEqual(auth);
-      expect((await fields('SIGNING')).json.map((f: { id: string }) => f.id), cls).toEqual(sign);
+      expect(
+        (await fields('AUTHENTICATION')).json.map((f: { id: string }) => f.id),
+        cls,
+      ).toEqual(auth);
+      expect(
+        (await fields('SIGNING')).json.map((f: { id: string }) => f.id),
+        cls,
+      ).toEqual(sign);
     }
     // FiVRK: C=FI and serialNumber INSTANCE/SERVERCODE/CLASS read-only; subjectAltName goes into the SAN extension
     await checked('cs', 'PATCH', '/certification-services/2', { certificate_profile_info: impl + 'FiVRKCertificateProfileInfoProvider' });
     const f = (await fields('AUTHENTICATION')).json;
     expect(f.find((x: { id: string }) => x.id === 'serialNumber')).toMatchObject({ default_value: 'DEV/SS1/GOV', read_only: true });
     const kc = await ssApi(ss)('POST', '/tokens/0/keys-with-csrs', {
-      key_label: 'fi', csr_generate_request: { key_usage_type: 'AUTHENTICATION', ca_name: 'Sandbox Basic CA', csr_format: 'PEM', subject_field_values: { O: 'Sandbox Oy', CN: 'ss1.example.fi', subjectAltName: 'ss1.example.fi' } },
+      key_label: 'fi',
+      csr_generate_request: {
+        key_usage_type: 'AUTHENTICATION',
+        ca_name: 'Sandbox Basic CA',
+        csr_format: 'PEM',
+        subject_field_values: { O: 'Sandbox Oy', CN: 'ss1.example.fi', subjectAltName: 'ss1.example.fi' },
+      },
     });
     expect(kc.status, kc.text).toBe(real('addKeyAndCsr', 201));
     const csr = parseCsr((await ssApi(ss)('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`)).text);
-    expect(csr.subject).toEqual([{ name: 'C', value: 'FI' }, { name: 'O', value: 'Sandbox Oy' }, { name: 'serialNumber', value: 'DEV/SS1/GOV' }, { name: 'CN', value: 'ss1.example.fi' }]);
+    expect(csr.subject).toEqual([
+      { name: 'C', value: 'FI' },
+      { name: 'O', value: 'Sandbox Oy' },
+      { name: 'serialNumber', value: 'DEV/SS1/GOV' },
+      { name: 'CN', value: 'ss1.example.fi' },
+    ]);
     expect(csr.san).toEqual(['ss1.example.fi']);
     await checked('cs', 'PATCH', '/certification-services/2', { certificate_profile_info: impl + 'BasicCertificateProfileInfoProvider' });
   });
 
   it('9. --preset blank: the CS really uninitialised (no member classes), real CS error codes; empty keeps an initialised CS', async () => {
-    expect((await call(sb.cs.url, sb.cs.apiKeys.admin, 'POST', '/initialization', { instance_identifier: 'DEV', central_server_address: 'cs.example.org', software_token_pin: 'Secret-1234' })).json.error.code).toBe('init_already_initialized');
+    expect(
+      (
+        await call(sb.cs.url, sb.cs.apiKeys.admin, 'POST', '/initialization', {
+          instance_identifier: 'DEV',
+          central_server_address: 'cs.example.org',
+          software_token_pin: 'Secret-1234',
+        })
+      ).json.error.code,
+    ).toBe('init_already_initialized');
     const blank = await startSandbox({ securityServers: 1, gcIntervalMs: 100, rateLimit: false, preset: 'blank' });
     try {
       const cs = (m: string, p: string, b?: unknown) => call(blank.cs.url, blank.cs.apiKeys.admin, m, p, b);
       expect((await cs('GET', '/initialization/status')).json.software_token_init_status).toBe('NOT_INITIALIZED');
       expect((await cs('GET', '/member-classes')).json.error.code).toBe('init_not_initialized');
-      const init = await cs('POST', '/initialization', { instance_identifier: 'DEV', central_server_address: 'cs.example.org', software_token_pin: 'Secret-1234' });
+      const init = await cs('POST', '/initialization', {
+        instance_identifier: 'DEV',
+        central_server_address: 'cs.example.org',
+        software_token_pin: 'Secret-1234',
+      });
       expect(init.status, init.text).toBe(real('initCentralServer', 201, 'cs'));
-      expect((await cs('GET', '/initialization/status')).json).toMatchObject({ software_token_init_status: 'INITIALIZED', central_server_address: 'cs.example.org' });
+      expect((await cs('GET', '/initialization/status')).json).toMatchObject({
+        software_token_init_status: 'INITIALIZED',
+        central_server_address: 'cs.example.org',
+      });
       expect((await cs('GET', '/member-classes')).json).toEqual([]);
       expect((await cs('GET', '/members/DEV:GOV:1001')).status).toBe(404);
-      const again = await cs('POST', '/initialization', { instance_identifier: 'DEV', central_server_address: 'cs.example.org', software_token_pin: 'Secret-1234' });
+      const again = await cs('POST', '/initialization', {
+        instance_identifier: 'DEV',
+        central_server_address: 'cs.example.org',
+        software_token_pin: 'Secret-1234',
+      });
       expect([again.status, again.json.error.code]).toEqual([409, 'init_already_initialized']);
     } finally {
       await blank.stop();

@@ -3,7 +3,13 @@ import { request, Agent } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { realStatus } from '../../src/sandbox/deviations.js';
 
-export interface Res { status: number; headers: Record<string, string | string[] | undefined>; buf: Buffer; text: string; json: any }
+export interface Res {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  buf: Buffer;
+  text: string;
+  json: any;
+}
 
 const agents = new Map<string, Agent>();
 function agentFor(url: string): Agent {
@@ -18,7 +24,14 @@ function agentFor(url: string): Agent {
   return a;
 }
 
-export function call(base: string, key: string | undefined, method: string, path: string, body?: unknown, opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string } = {}): Promise<Res> {
+export function call(
+  base: string,
+  key: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { contentType?: string; timeoutMs?: number; headers?: Record<string, string>; fingerprint?: string } = {},
+): Promise<Res> {
   const url = new URL(base + path);
   let payload: Buffer | undefined;
   let ct = opts.contentType;
@@ -99,7 +112,11 @@ export function multipart(parts: Array<{ name: string; value: string | Buffer; f
   const b = `----xrdctl${Date.now().toString(16)}`;
   const chunks: Buffer[] = [];
   for (const p of parts) {
-    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`,
+      ),
+    );
     chunks.push(Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value));
     chunks.push(Buffer.from('\r\n'));
   }

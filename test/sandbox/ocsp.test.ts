@@ -33,7 +33,13 @@ afterAll(async () => {
 describe('sandbox OCSP responder', () => {
   it.skipIf(!hasOpenssl)('openssl ocsp: good, then revoked after revocation (signature verified against the CA)', async () => {
     const kp = generateRsaKeyPair();
-    const csr = createCsr(kp.privateKeyPem, { subject: [{ name: 'C', value: 'DEV' }, { name: 'CN', value: 'SS9' }], usage: 'auth' });
+    const csr = createCsr(kp.privateKeyPem, {
+      subject: [
+        { name: 'C', value: 'DEV' },
+        { name: 'CN', value: 'SS9' },
+      ],
+      usage: 'auth',
+    });
     const cert = sb.ca.sign(csr.pem);
     const d = mkdtempSync(join(tmpdir(), 'xrdctl-ocsp-'));
     writeFileSync(join(d, 'ca.pem'), sb.ca.certPem());
@@ -56,7 +62,10 @@ describe('sandbox OCSP responder', () => {
     const ss = sb.ss[0]!;
     const api = ssApi(ss);
     if (!(await api('GET', '/initialization/status')).json.is_anchor_imported) await initAndLogin(sb, 0);
-    const kc = await api('POST', '/tokens/0/keys-with-csrs', { key_label: 'peer', csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'PEM', member_id: ss.ownerId, subject_field_values: {} } });
+    const kc = await api('POST', '/tokens/0/keys-with-csrs', {
+      key_label: 'peer',
+      csr_generate_request: { key_usage_type: 'SIGNING', ca_name: 'Sandbox CA', csr_format: 'PEM', member_id: ss.ownerId, subject_field_values: {} },
+    });
     expect(kc.status).toBe(real('addKeyAndCsr', 201));
     const d = mkdtempSync(join(tmpdir(), 'xrdctl-csr-'));
     const pem = await api('GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);

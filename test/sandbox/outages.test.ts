@@ -27,7 +27,10 @@ async function newWorkingAuth(i: number): Promise<string> {
   const fresh = await keyCsrSignImport(sb, i, 'AUTHENTICATION');
   expect((await api('PUT', `/token-certificates/${fresh.hash}/register`, { address: ss.address })).status).toBeLessThan(300);
   await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
-  await until(() => api('GET', `/token-certificates/${fresh.hash}`), (r) => r.json?.status === 'REGISTERED');
+  await until(
+    () => api('GET', `/token-certificates/${fresh.hash}`),
+    (r) => r.json?.status === 'REGISTERED',
+  );
   expect((await api('PUT', `/token-certificates/${fresh.hash}/activate`)).status).toBe(204);
   await sb.waitForGlobalConf();
   return fresh.hash;
@@ -88,13 +91,20 @@ describe('outage record', () => {
     const before = sb.outages().length;
     expect((await api('PUT', '/tokens/0/logout')).status).toBe(200);
     const added = sb.outages().slice(before);
-    expect(added.map((o) => [o.server, o.kind, o.member, o.to])).toEqual(expect.arrayContaining([
-      ['ss2', 'auth', undefined, null],
-      ['ss2', 'sign', ss.ownerId, null],
-    ]));
+    expect(added.map((o) => [o.server, o.kind, o.member, o.to])).toEqual(
+      expect.arrayContaining([
+        ['ss2', 'auth', undefined, null],
+        ['ss2', 'sign', ss.ownerId, null],
+      ]),
+    );
     expect(added).toHaveLength(2);
     expect((await api('PUT', '/tokens/0/login', { password: ss.tokenPin })).status).toBe(200);
-    expect(sb.outages().slice(before).every((o) => o.to !== null)).toBe(true);
+    expect(
+      sb
+        .outages()
+        .slice(before)
+        .every((o) => o.to !== null),
+    ).toBe(true);
   });
 
   it('a revoked sign cert is a sign outage once OCSP answers REVOKED', async () => {
@@ -145,7 +155,12 @@ describe('outage record', () => {
     const after = sb.outages();
     expect(after.slice(0, recorded.length)).toEqual(recorded);
     const fresh = after.slice(recorded.length);
-    expect(fresh.filter((o) => o.kind === 'auth').map((o) => o.server).sort()).toEqual(['ss1', 'ss2', 'ss3']);
+    expect(
+      fresh
+        .filter((o) => o.kind === 'auth')
+        .map((o) => o.server)
+        .sort(),
+    ).toEqual(['ss1', 'ss2', 'ss3']);
     expect(fresh.every((o) => o.to === null)).toBe(true);
   });
 });

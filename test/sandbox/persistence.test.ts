@@ -37,7 +37,10 @@ describe('sandbox persistence', () => {
       expect((await ssApi(s2)('GET', `/token-certificates/${auth.hash}`)).json.status).toBe('REGISTRATION_IN_PROGRESS');
       // the waiting request survived at the CS and approving it still works
       await approveWaiting(sb2, 'AUTH_CERT_REGISTRATION_REQUEST');
-      await until(() => ssApi(s2)('GET', `/token-certificates/${auth.hash}`), (r) => r.json.status === 'REGISTERED');
+      await until(
+        () => ssApi(s2)('GET', `/token-certificates/${auth.hash}`),
+        (r) => r.json.status === 'REGISTERED',
+      );
       // log in again (as after a reboot without autologin) and carry on
       expect((await ssApi(s2)('PUT', '/tokens/0/login', { password: s2.tokenPin })).status).toBe(200);
       expect((await ssApi(s2)('PUT', `/token-certificates/${auth.hash}/activate`)).status).toBe(204);
@@ -58,7 +61,24 @@ describe('sandbox persistence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xrdctl-sb-daemon-'));
     const root = resolve(import.meta.dirname, '../..');
     const start = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/sandbox/daemon.ts'), '--dir', dir, '--security-servers', '1', '--preset', 'initialized', '--no-rate-limit', '--gc-interval-ms', '200'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(root, 'src/sandbox/daemon.ts'),
+          '--dir',
+          dir,
+          '--security-servers',
+          '1',
+          '--preset',
+          'initialized',
+          '--no-rate-limit',
+          '--gc-interval-ms',
+          '200',
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const ready = new Promise<Record<string, unknown>>((res, rej) => {
         let buf = '';
         child.stdout.on('data', (d: Buffer) => {
@@ -97,7 +117,12 @@ describe('sandbox persistence', () => {
         }
       }
     });
-    await until(async () => n, (v) => v >= 20, 20_000, 10);
+    await until(
+      async () => n,
+      (v) => v >= 20,
+      20_000,
+      10,
+    );
     d1.child.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);

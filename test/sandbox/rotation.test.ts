@@ -19,12 +19,17 @@ describe('rotation rehearsal', () => {
     const api = ssApi(ss);
     const cs = sb.cs;
     const { authHash: oldHash } = await registeredServer(sb, 0);
-    const oldKey = (await api('GET', '/tokens')).json[0].keys.find((k: { certificates: Array<{ certificate_details: { hash: string } }> }) => k.certificates.some((c) => c.certificate_details.hash === oldHash)).id;
+    const oldKey = (await api('GET', '/tokens')).json[0].keys.find((k: { certificates: Array<{ certificate_details: { hash: string } }> }) =>
+      k.certificates.some((c) => c.certificate_details.hash === oldHash),
+    ).id;
     // A1–A7
     const fresh = await keyCsrSignImport(sb, 0, 'AUTHENTICATION');
     expect((await api('PUT', `/token-certificates/${fresh.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
     await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
-    await until(() => api('GET', `/token-certificates/${fresh.hash}`), (r) => r.json.status === 'REGISTERED');
+    await until(
+      () => api('GET', `/token-certificates/${fresh.hash}`),
+      (r) => r.json.status === 'REGISTERED',
+    );
     expect((await api('PUT', `/token-certificates/${fresh.hash}/activate`)).status).toBe(204);
     const certs = await call(cs.url, cs.apiKeys.admin, 'GET', `/security-servers/${ss.serverId}/authentication-certificates`);
     expect(certs.json.map((c: { hash: string }) => c.hash).sort()).toEqual([oldHash, fresh.hash].sort());
@@ -39,7 +44,9 @@ describe('rotation rehearsal', () => {
     expect((await api('DELETE', `/token-certificates/${oldHash}`)).status).toBe(204);
     expect((await api('DELETE', `/keys/${oldKey}`)).status).toBe(204);
     // the server still works: a client registration goes through
-    expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'AFTER' } })).status).toBe(201);
+    expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'AFTER' } })).status).toBe(
+      201,
+    );
     expect((await api('PUT', `/clients/${ss.ownerId}:AFTER/register`)).status).toBe(204);
   });
 
@@ -47,7 +54,9 @@ describe('rotation rehearsal', () => {
     const ss = sb.ss[1]!;
     const api = ssApi(ss);
     const { authHash, signHash } = await registeredServer(sb, 1);
-    expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'LOST' } })).status).toBe(201);
+    expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'LOST' } })).status).toBe(
+      201,
+    );
     const sub = `${ss.ownerId}:LOST`;
     // disabling the only auth cert: no X-Road-message requests, not even unregistering it
     expect((await api('PUT', `/token-certificates/${authHash}/disable`)).status).toBe(204);
@@ -67,7 +76,11 @@ describe('rotation rehearsal', () => {
     expect(r2.json.error.metadata[0]).toMatch(/no suitable certificates/);
     // sign rotation S1–S5 restores it
     const newSign = await keyCsrSignImport(sb, 1, 'SIGNING', ss.ownerId);
-    expect((await api('GET', `/token-certificates/${newSign.hash}`)).json).toMatchObject({ active: true, status: 'REGISTERED', ocsp_status: 'OCSP_RESPONSE_GOOD' });
+    expect((await api('GET', `/token-certificates/${newSign.hash}`)).json).toMatchObject({
+      active: true,
+      status: 'REGISTERED',
+      ocsp_status: 'OCSP_RESPONSE_GOOD',
+    });
     expect((await api('GET', `/clients/${ss.ownerId}`)).json.has_valid_local_sign_cert).toBe(true);
     expect((await api('PUT', `/token-certificates/${spare.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
     expect((await api('PUT', `/clients/${sub}/register`)).status).toBe(204);
@@ -82,13 +95,18 @@ describe('rotation rehearsal', () => {
     const ss = sb.ss[0]!; // registered and rotated in the first test
     const api = ssApi(ss);
     const cs = sb.cs;
-    expect((await call(cs.url, cs.apiKeys.admin, 'POST', '/members', { member_name: 'New Owner', member_id: { member_class: 'COM', member_code: '777' } })).status).toBe(201);
+    expect(
+      (await call(cs.url, cs.apiKeys.admin, 'POST', '/members', { member_name: 'New Owner', member_id: { member_class: 'COM', member_code: '777' } })).status,
+    ).toBe(201);
     await sb.waitForGlobalConf();
     expect((await api('POST', '/clients', { client: { member_class: 'COM', member_code: '777' } })).status).toBe(201);
     await keyCsrSignImport(sb, 0, 'SIGNING', 'DEV:COM:777');
     expect((await api('PUT', '/clients/DEV:COM:777/register')).status).toBe(204);
     await approveAll(sb, 'CLIENT_REGISTRATION_REQUEST');
-    await until(() => api('GET', '/clients/DEV:COM:777'), (r) => r.json.status === 'REGISTERED');
+    await until(
+      () => api('GET', '/clients/DEV:COM:777'),
+      (r) => r.json.status === 'REGISTERED',
+    );
     expect((await api('PUT', '/clients/DEV:COM:777/make-owner')).status).toBe(204);
     expect(await approveAll(sb, 'OWNER_CHANGE_REQUEST')).toHaveLength(1);
     await sb.waitForGlobalConf();
@@ -98,7 +116,9 @@ describe('rotation rehearsal', () => {
     expect((await api('GET', '/clients/DEV:COM:777')).json).toMatchObject({ owner: true, status: 'REGISTERED' });
     expect((await api('GET', `/clients/${ss.ownerId}`)).json).toMatchObject({ owner: false, status: 'REGISTERED' });
     const tokens = (await api('GET', '/tokens')).json;
-    const auth = tokens[0].keys.filter((k: { usage?: string }) => k.usage === 'AUTHENTICATION').flatMap((k: { certificates: Array<{ status: string; active: boolean }> }) => k.certificates);
+    const auth = tokens[0].keys
+      .filter((k: { usage?: string }) => k.usage === 'AUTHENTICATION')
+      .flatMap((k: { certificates: Array<{ status: string; active: boolean }> }) => k.certificates);
     expect(auth.some((c: { status: string; active: boolean }) => c.status === 'REGISTERED' && c.active)).toBe(true);
   });
 });
@@ -116,11 +136,19 @@ describe('CS auto-approve settings', () => {
       expect((await api('PUT', `/token-certificates/${a.hash}/register`, { address: ss.address })).status).toBe(real('registerCertificate', 200));
       const reqs = await call(auto.cs.url, auto.cs.apiKeys.admin, 'GET', '/management-requests');
       expect(reqs.json.items.map((x: { status: string }) => x.status)).toEqual(['APPROVED']);
-      await until(() => api('GET', `/token-certificates/${a.hash}`), (r) => r.json.status === 'REGISTERED');
+      await until(
+        () => api('GET', `/token-certificates/${a.hash}`),
+        (r) => r.json.status === 'REGISTERED',
+      );
       expect((await api('PUT', `/token-certificates/${a.hash}/activate`)).status).toBe(204);
-      expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'AUTO' } })).status).toBe(201);
+      expect((await api('POST', '/clients', { client: { member_class: 'GOV', member_code: ss.ownerId!.split(':')[2], subsystem_code: 'AUTO' } })).status).toBe(
+        201,
+      );
       expect((await api('PUT', `/clients/${ss.ownerId}:AUTO/register`)).status).toBe(204);
-      await until(() => api('GET', `/clients/${ss.ownerId}:AUTO`), (r) => r.json.status === 'REGISTERED');
+      await until(
+        () => api('GET', `/clients/${ss.ownerId}:AUTO`),
+        (r) => r.json.status === 'REGISTERED',
+      );
     } finally {
       await auto.stop();
     }

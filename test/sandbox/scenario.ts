@@ -15,7 +15,12 @@ export async function initAndLogin(sb: SandboxHandle, i = 0): Promise<void> {
   const api = ssApi(ss);
   const p = ss.serverId!.split(':');
   expect((await api('POST', '/system/anchor', Buffer.from(sb.anchor()), 'application/octet-stream')).status).toBe(201);
-  const init = await api('POST', '/initialization', { owner_member_class: p[1], owner_member_code: p[2], security_server_code: p[3], software_token_pin: ss.tokenPin });
+  const init = await api('POST', '/initialization', {
+    owner_member_class: p[1],
+    owner_member_code: p[2],
+    security_server_code: p[3],
+    software_token_pin: ss.tokenPin,
+  });
   expect(init.status, init.text).toBe(201);
   const login = await api('PUT', '/tokens/0/login', { password: ss.tokenPin });
   expect(login.status, login.text).toBe(200);
@@ -23,7 +28,12 @@ export async function initAndLogin(sb: SandboxHandle, i = 0): Promise<void> {
 }
 
 /** key + CSR → download → sandbox CA signs → import; returns the cert hash */
-export async function keyCsrSignImport(sb: SandboxHandle, i: number, usage: 'AUTHENTICATION' | 'SIGNING', memberId?: string): Promise<{ hash: string; keyId: string }> {
+export async function keyCsrSignImport(
+  sb: SandboxHandle,
+  i: number,
+  usage: 'AUTHENTICATION' | 'SIGNING',
+  memberId?: string,
+): Promise<{ hash: string; keyId: string }> {
   const ss = sb.ss[i]!;
   const api = ssApi(ss);
   const kc = await api('POST', '/tokens/0/keys-with-csrs', {
@@ -62,7 +72,10 @@ export async function registeredServer(sb: SandboxHandle, i = 0): Promise<{ auth
   const reg = await api('PUT', `/token-certificates/${auth.hash}/register`, { address: ss.address });
   expect(reg.status, reg.text).toBe(real('registerCertificate', 200));
   await approveWaiting(sb, 'AUTH_CERT_REGISTRATION_REQUEST');
-  await until(() => api('GET', `/token-certificates/${auth.hash}`), (r) => r.json?.status === 'REGISTERED');
+  await until(
+    () => api('GET', `/token-certificates/${auth.hash}`),
+    (r) => r.json?.status === 'REGISTERED',
+  );
   expect((await api('PUT', `/token-certificates/${auth.hash}/activate`)).status).toBe(204);
   return { authHash: auth.hash, signHash: sign.hash };
 }

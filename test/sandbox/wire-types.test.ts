@@ -12,7 +12,13 @@ import { openApiDir } from '../support/openapi.js';
 
 const SPEC_DIR = openApiDir() ?? '';
 
-type Schema = { $ref?: string; allOf?: Schema[]; properties?: Record<string, Schema>; required?: string[]; discriminator?: { mapping?: Record<string, string> } };
+type Schema = {
+  $ref?: string;
+  allOf?: Schema[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  discriminator?: { mapping?: Record<string, string> };
+};
 
 function interfaces(file: string): Map<string, Map<string, boolean>> {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
@@ -72,7 +78,10 @@ const DEVIATIONS = new Set([
 ]);
 
 describe('wire types match the OpenAPI schemas', () => {
-  for (const [kind, tsFile, spec] of [['ss', 'src/api/types/ss.ts', 'security-server-admin-api.yaml'], ['cs', 'src/api/types/cs.ts', 'central-server-admin-api.yaml']] as const) {
+  for (const [kind, tsFile, spec] of [
+    ['ss', 'src/api/types/ss.ts', 'security-server-admin-api.yaml'],
+    ['cs', 'src/api/types/cs.ts', 'central-server-admin-api.yaml'],
+  ] as const) {
     it(`${tsFile} ↔ ${spec}`, async () => {
       const get = await schemas(spec);
       const problems: string[] = [];

@@ -18,7 +18,10 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a child process: no TTY, no stdin, a clean environment. */
-export async function runCli(args: string[], opts: { env?: Record<string, string | undefined>; configDir?: string; input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; configDir?: string; input?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliResult> {
   const configDir = opts.configDir ?? tempConfigDir();
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,

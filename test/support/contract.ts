@@ -15,7 +15,14 @@ export function compiledCommandIds(): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.js')) out.push(relative(root, p).replace(/\.js$/, '').replace(/\/index$/, '').split('/').join(':'));
+      else if (e.name.endsWith('.js'))
+        out.push(
+          relative(root, p)
+            .replace(/\.js$/, '')
+            .replace(/\/index$/, '')
+            .split('/')
+            .join(':'),
+        );
     }
   };
   walk(root);
@@ -34,6 +41,8 @@ export async function expectConforms(id: string, doc: unknown): Promise<void> {
   const schema = isError ? errorDocumentSchema : cls.resultSchema;
   const validate = ajv.compile(schema);
   if (!validate(doc)) {
-    throw new Error(`${id} --json output does not match its ${isError ? 'error' : 'result'} schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(doc, null, 2).slice(0, 2000)}`);
+    throw new Error(
+      `${id} --json output does not match its ${isError ? 'error' : 'result'} schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(doc, null, 2).slice(0, 2000)}`,
+    );
   }
 }

@@ -85,7 +85,8 @@ export async function startHostileServer(opts: HostileOptions = {}) {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const h: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') h[k] = v;
+            for (const [k, v] of Object.entries(res.headers))
+              if (typeof v === 'string' && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') h[k] = v;
             resolve({ status: res.statusCode ?? 502, headers: h, body: Buffer.concat(chunks) });
           });
           res.on('error', reject);
@@ -102,7 +103,12 @@ export async function startHostileServer(opts: HostileOptions = {}) {
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const hr: HostileRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, certificate: presented.get(req.socket) };
+    const hr: HostileRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      certificate: presented.get(req.socket),
+    };
     received.push(hr);
     const kind = opts.rule?.(hr);
     const json = (status: number, text: string, type = 'application/json') => {

@@ -38,8 +38,14 @@ async function runOne(args: string[], env: Record<string, string | undefined>): 
   const err: string[] = [];
   const ow = process.stdout.write.bind(process.stdout);
   const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8')), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8')), true)) as typeof process.stderr.write;
+  process.stdout.write = ((c: string | Uint8Array) => (
+    out.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8')),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => (
+    err.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8')),
+    true
+  )) as typeof process.stderr.write;
   process.exitCode = undefined;
   let exitCode = 0;
   try {

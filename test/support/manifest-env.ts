@@ -18,7 +18,12 @@ export function manifestEnv(sb: SandboxHandle): Record<string, string> {
 }
 
 /** A copy of an example manifest, changed through the YAML document API (comments and positions kept). */
-export function editedManifest(dir: string, name: string, edit: (doc: ReturnType<typeof parseDocument>) => void, source = 'examples/small/manifest.yaml'): string {
+export function editedManifest(
+  dir: string,
+  name: string,
+  edit: (doc: ReturnType<typeof parseDocument>) => void,
+  source = 'examples/small/manifest.yaml',
+): string {
   const doc = parseDocument(readFileSync(join(repoRoot, source), 'utf8'));
   edit(doc);
   const out = join(dir, name);

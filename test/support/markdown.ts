@@ -33,7 +33,13 @@ export function allShellBlocks(file: string): ShellBlock[] {
     if ((SHELL_LANGS as readonly string[]).includes(lang)) {
       const before = lines.slice(Math.max(0, i - MARK_WINDOW), i).join('\n');
       const body = lines.slice(i + 1, end);
-      const code = lang === 'console' ? body.filter((l) => /^\$ /.test(l)).map((l) => l.slice(2)).join('\n') : body.join('\n');
+      const code =
+        lang === 'console'
+          ? body
+              .filter((l) => /^\$ /.test(l))
+              .map((l) => l.slice(2))
+              .join('\n')
+          : body.join('\n');
       out.push({ line: i + 2, lang, code, excerpt: /<!--\s*excerpt\b[^>]*-->/.test(before), cwd: /<!--\s*run from:\s*(\S+)\s*-->/.exec(before)?.[1] ?? '.' });
     }
     i = end;

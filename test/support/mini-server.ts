@@ -36,14 +36,43 @@ export async function startMiniServer(opts: { apiKey: string; handler?: Handler 
       if (r.authorization !== `X-Road-ApiKey token=${opts.apiKey}`) return send(401, { status: 401 });
       const path = (r.url.split('?')[0] ?? '').replace(/^\/api\/v1/, '');
       if (path === '/system/version') {
-        if (flaky < 0) { flaky++; return send(503, { status: 503 }); }
-        return send(200, { info: '7.8.1-sandbox', java_version: 21, min_java_version: 17, max_java_version: 21, using_supported_java_version: true, java_vendor: 'x', java_runtime_version: '21' });
+        if (flaky < 0) {
+          flaky++;
+          return send(503, { status: 503 });
+        }
+        return send(200, {
+          info: '7.8.1-sandbox',
+          java_version: 21,
+          min_java_version: 17,
+          max_java_version: 21,
+          using_supported_java_version: true,
+          java_vendor: 'x',
+          java_runtime_version: '21',
+        });
       }
       if (path === '/initialization/status') {
-        return send(200, { is_anchor_imported: true, is_server_code_initialized: true, is_server_owner_initialized: true, software_token_init_status: 'INITIALIZED', enforce_token_pin_policy: false });
+        return send(200, {
+          is_anchor_imported: true,
+          is_server_code_initialized: true,
+          is_server_owner_initialized: true,
+          software_token_init_status: 'INITIALIZED',
+          enforce_token_pin_policy: false,
+        });
       }
       if (path === '/tokens') {
-        return send(200, [{ id: '0', name: 'softToken-0', type: 'SOFTWARE', keys: [], status: 'OK', logged_in: false, available: true, saved_to_configuration: true, read_only: false }]);
+        return send(200, [
+          {
+            id: '0',
+            name: 'softToken-0',
+            type: 'SOFTWARE',
+            keys: [],
+            status: 'OK',
+            logged_in: false,
+            available: true,
+            saved_to_configuration: true,
+            read_only: false,
+          },
+        ]);
       }
       send(404, { status: 404, error: { code: 'not_found' } });
     });

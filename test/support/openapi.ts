@@ -134,8 +134,25 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
 const NO_OP_FORMATS = ['text', 'enum', 'hash', 'hex', 'sha-256', 'DER', 'PEM', 'filename', 'test', 'binary', 'password'];
 /** JSON Schema keywords passed to ajv as they are */
 const PLAIN_KEYWORDS = new Set([
-  'type', 'enum', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'default', 'title', 'description',
+  'type',
+  'enum',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'default',
+  'title',
+  'description',
 ]);
 /** OpenAPI keywords with no validation meaning (or handled elsewhere) */
 const DROPPED_KEYWORDS = new Set(['example', 'examples', 'xml', 'externalDocs', 'deprecated', 'nullable', 'discriminator', 'readOnly', 'writeOnly']);
@@ -232,10 +249,12 @@ class Translator {
     for (const [k, v] of Object.entries<Json>(s)) {
       if (PLAIN_KEYWORDS.has(k)) out[k] = v;
       else if (DROPPED_KEYWORDS.has(k) || k.startsWith('x-')) continue;
-      else if (k === 'properties') out.properties = Object.fromEntries(Object.entries<Json>(v).map(([n, p]) => [n, this.translate(spec, p, mode, `${where}.${n}`)]));
+      else if (k === 'properties')
+        out.properties = Object.fromEntries(Object.entries<Json>(v).map(([n, p]) => [n, this.translate(spec, p, mode, `${where}.${n}`)]));
       else if (k === 'items' || k === 'not') out[k] = this.translate(spec, v, mode, `${where}.${k}`);
       else if (k === 'additionalProperties') out[k] = typeof v === 'boolean' ? v : this.translate(spec, v, mode, `${where}.additionalProperties`);
-      else if (k === 'allOf' || k === 'oneOf' || k === 'anyOf') out[k] = (v as Json[]).map((p, i) => this.translate(spec, p, mode, `${where}.${k}[${i}]`, k === 'allOf'));
+      else if (k === 'allOf' || k === 'oneOf' || k === 'anyOf')
+        out[k] = (v as Json[]).map((p, i) => this.translate(spec, p, mode, `${where}.${k}[${i}]`, k === 'allOf'));
       else if (k === 'required') {
         const skip = mode === 'req' ? 'readOnly' : 'writeOnly';
         const req = (v as string[]).filter((n) => {
@@ -403,7 +422,15 @@ export function createOpenApiValidator(opts: { dir?: string } = {}): Promise<Ope
 function build(dir: string): OpenApiValidator {
   const specs = new Specs(dir);
   const main: Record<ApiKind, SpecDoc> = { ss: specs.load(SPEC_FILES.ss), cs: specs.load(SPEC_FILES.cs) };
-  const ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strictSchema: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    validateFormats: true,
+  });
   (addFormatsImport as unknown as (a: Ajv) => void)(ajv);
   for (const f of NO_OP_FORMATS) ajv.addFormat(f, true);
   // ajv-formats' `url` refuses private and loopback hosts (http://10.0.0.5/ocsp, http://127.0.0.1:8888): X-Road's
@@ -424,17 +451,18 @@ function build(dir: string): OpenApiValidator {
         '^' +
           escapeRe(prefix) +
           segs
-            .map((seg) =>
-              '/' +
-              seg
-                .split(/(\{[^}]+\})/)
-                .map((part) => {
-                  const m = /^\{([^}]+)\}$/.exec(part);
-                  if (!m) return escapeRe(part);
-                  names.push(m[1]!);
-                  return '([^/]+)';
-                })
-                .join(''),
+            .map(
+              (seg) =>
+                '/' +
+                seg
+                  .split(/(\{[^}]+\})/)
+                  .map((part) => {
+                    const m = /^\{([^}]+)\}$/.exec(part);
+                    if (!m) return escapeRe(part);
+                    names.push(m[1]!);
+                    return '([^/]+)';
+                  })
+                  .join(''),
             )
             .join('') +
           '$',
@@ -627,7 +655,8 @@ function build(dir: string): OpenApiValidator {
       if (op.apiKey) {
         const auth = h.get('authorization');
         if (!auth) errs.push('header Authorization: required (X-Road-ApiKey token=<key>) but missing');
-        else if (!/^X-Road-ApiKey token=\S+$/.test(auth)) errs.push(`header Authorization: must be "X-Road-ApiKey token=<key>" (got "${auth.replace(/token=.*/, 'token=…').slice(0, 40)}")`);
+        else if (!/^X-Road-ApiKey token=\S+$/.test(auth))
+          errs.push(`header Authorization: must be "X-Road-ApiKey token=<key>" (got "${auth.replace(/token=.*/, 'token=…').slice(0, 40)}")`);
       }
     }
     return errs;
@@ -692,7 +721,15 @@ function build(dir: string): OpenApiValidator {
         return [`${where} body: not valid JSON (${preview(body)})`];
       }
     }
-    if (r.status >= 400 && !isEmpty(body) && isJsonType(ct) && body && typeof body === 'object' && typeof (body as { status?: unknown }).status === 'number' && (body as { status: number }).status !== r.status) {
+    if (
+      r.status >= 400 &&
+      !isEmpty(body) &&
+      isJsonType(ct) &&
+      body &&
+      typeof body === 'object' &&
+      typeof (body as { status?: unknown }).status === 'number' &&
+      (body as { status: number }).status !== r.status
+    ) {
       errs.push(`${where} body.status: ErrorInfo says ${(body as { status: number }).status} but the HTTP status is ${r.status}`);
     }
     if (!content || !Object.keys(content).length) {
@@ -727,15 +764,18 @@ function build(dir: string): OpenApiValidator {
         for (const op of ops[api]) {
           for (const p of op.params) {
             if (p.in === 'path' || p.in === 'header') inline(`${api}|${op.operationId}|param|${p.in}:${p.name}`, p.spec, p.schema, 'req');
-            else if (p.in === 'query' && primitive(p.spec, p.schema) === 'object') for (const [k, v] of objectProps(p.spec, p.schema)) inline(`${api}|${op.operationId}|param|query:${p.name}.${k}`, v.spec, v.schema, 'req');
+            else if (p.in === 'query' && primitive(p.spec, p.schema) === 'object')
+              for (const [k, v] of objectProps(p.spec, p.schema)) inline(`${api}|${op.operationId}|param|query:${p.name}.${k}`, v.spec, v.schema, 'req');
             else if (p.in === 'query') inline(`${api}|${op.operationId}|param|query:${p.name}`, p.spec, p.schema, 'req');
           }
           for (const [ct, media] of Object.entries<Json>(op.requestBody?.content ?? {})) {
-            if (isJsonType(ct) && media?.schema) compiled(`req|${api}|${op.operationId}|body|${ct}`, () => translator.translate(op.spec, media.schema, 'req', ct));
+            if (isJsonType(ct) && media?.schema)
+              compiled(`req|${api}|${op.operationId}|body|${ct}`, () => translator.translate(op.spec, media.schema, 'req', ct));
           }
           for (const [status, r] of Object.entries(op.responses)) {
             for (const [ct, media] of Object.entries<Json>(r.content ?? {})) {
-              if (isJsonType(ct) && media?.schema) compiled(`res|${api}|${op.operationId}|${status}|${ct}`, () => translator.translate(op.spec, media.schema, 'res', ct));
+              if (isJsonType(ct) && media?.schema)
+                compiled(`res|${api}|${op.operationId}|${status}|${ct}`, () => translator.translate(op.spec, media.schema, 'res', ct));
             }
           }
         }
@@ -803,7 +843,11 @@ export interface ConformanceSummary {
  * grouped by exchange; returns what was covered when all conform. `requests: false` checks only the
  * answers (tests that send bad requests on purpose), `responses: false` only what was sent.
  */
-export function assertConforms(validator: OpenApiValidator, exchanges: readonly RecordedExchange[], opts: { requests?: boolean; responses?: boolean } = {}): ConformanceSummary {
+export function assertConforms(
+  validator: OpenApiValidator,
+  exchanges: readonly RecordedExchange[],
+  opts: { requests?: boolean; responses?: boolean } = {},
+): ConformanceSummary {
   const lines: string[] = [];
   const operations = new Set<string>();
   let bad = 0;
@@ -811,8 +855,19 @@ export function assertConforms(validator: OpenApiValidator, exchanges: readonly 
     const op = validator.findOperation(x.api, x.method, x.path);
     if (op) operations.add(`${x.api} ${op.operationId}`);
     const problems = [
-      ...(opts.requests !== false || !op ? validator.validateRequest({ api: x.api, method: x.method, path: x.path, headers: x.requestHeaders, body: x.requestBody, contentType: x.requestContentType }) : []),
-      ...(op && opts.responses !== false ? validator.validateResponse({ api: x.api, method: x.method, path: x.path, status: x.status, body: x.responseBody, contentType: x.responseContentType }) : []),
+      ...(opts.requests !== false || !op
+        ? validator.validateRequest({
+            api: x.api,
+            method: x.method,
+            path: x.path,
+            headers: x.requestHeaders,
+            body: x.requestBody,
+            contentType: x.requestContentType,
+          })
+        : []),
+      ...(op && opts.responses !== false
+        ? validator.validateResponse({ api: x.api, method: x.method, path: x.path, status: x.status, body: x.responseBody, contentType: x.responseContentType })
+        : []),
     ];
     if (!problems.length) return;
     bad++;

@@ -80,7 +80,9 @@ export class SecretScan {
     this.text(path, buf);
     this.scanned.texts--;
     const utf8 = buf.toString('utf8');
-    for (const [i, enc, f] of this.forms) if (utf8.includes(f) && !this.findings.some((x) => x.where === path && x.secret === i && x.encoding === enc)) this.findings.push({ where: path, encoding: enc, secret: i });
+    for (const [i, enc, f] of this.forms)
+      if (utf8.includes(f) && !this.findings.some((x) => x.where === path && x.secret === i && x.encoding === enc))
+        this.findings.push({ where: path, encoding: enc, secret: i });
     return this;
   }
 

@@ -18,7 +18,14 @@ export async function serverState(E: SandboxEnv, example: string): Promise<unkno
         loggedIn: a.tokens.map((t) => t.logged_in),
         certs: a.tokens.flatMap((t) => t.keys.flatMap((k) => k.certificates.map((c) => `${k.usage} ${c.status} ${c.active}`))).sort(),
         clients: a.clients.map((c) => `${c.member_class}:${c.member_code}:${c.subsystem_code ?? ''} ${c.status}`).sort(),
-        sds: [...a.serviceDescriptions.entries()].map(([id, sds]) => [id, sds.map((d) => ({ url: d.url, disabled: d.disabled, services: d.services.map((v) => [v.service_code, v.timeout, (v.endpoints ?? []).map((e) => `${e.method} ${e.path}`).sort()]) }))]),
+        sds: [...a.serviceDescriptions.entries()].map(([id, sds]) => [
+          id,
+          sds.map((d) => ({
+            url: d.url,
+            disabled: d.disabled,
+            services: d.services.map((v) => [v.service_code, v.timeout, (v.endpoints ?? []).map((e) => `${e.method} ${e.path}`).sort()]),
+          })),
+        ]),
         rights: [...a.accessRights.entries()].map(([id, m]) => [id, [...m.entries()].map(([k, v]) => [v.localGroupCode ?? k, v.codes.sort()]).sort()]),
         groups: [...a.localGroups.entries()].map(([id, gs]) => [id, gs.map((g) => [g.code, (g.members ?? []).map((m) => m.id).sort()])]),
       };
@@ -28,4 +35,3 @@ export async function serverState(E: SandboxEnv, example: string): Promise<unkno
   }
   return out;
 }
-

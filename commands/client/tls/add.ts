@@ -18,6 +18,10 @@ export default class ClientTlsAdd extends XrdCommand<typeof ClientTlsAdd, Result
   }
 
   protected override render(r: Result): void {
-    this.out.print(r.changed ? `TLS certificate ${r.hash.slice(0, 16)}… (${r.subject}) added to ${r.client}` : `${r.client} already has TLS certificate ${r.hash.slice(0, 16)}…`);
+    this.out.print(
+      r.changed
+        ? `TLS certificate ${r.hash.slice(0, 16)}… (${r.subject}) added to ${r.client}`
+        : `${r.client} already has TLS certificate ${r.hash.slice(0, 16)}…`,
+    );
   }
 }

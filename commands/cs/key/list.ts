@@ -10,7 +10,17 @@ export default class CsKeyList extends XrdCommand<typeof CsKeyList, Result> {
   static override resultSchema = S.obj({
     server: S.str(),
     keys: S.arr(
-      item({ token: S.str(), tokenLoggedIn: S.bool(), id: S.str(), label: S.str(), source: S.nullable(S.enum(['INTERNAL', 'EXTERNAL'])), active: S.bool(), available: S.bool(), createdAt: S.str(), keyHash: S.nullable(S.str()) }),
+      item({
+        token: S.str(),
+        tokenLoggedIn: S.bool(),
+        id: S.str(),
+        label: S.str(),
+        source: S.nullable(S.enum(['INTERNAL', 'EXTERNAL'])),
+        active: S.bool(),
+        available: S.bool(),
+        createdAt: S.str(),
+        keyHash: S.nullable(S.str()),
+      }),
     ),
     active: item({ INTERNAL: S.nullable(S.str()), EXTERNAL: S.nullable(S.str()) }),
   });

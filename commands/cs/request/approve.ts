@@ -13,7 +13,7 @@ export default class CsRequestApprove extends XrdCommand<typeof CsRequestApprove
 
   protected async execute(): Promise<Result> {
     const cs = await this.centralServer(this.centralContext());
-    
+
     return decideRequest(cs, this.args.id, 'approve');
   }
 

@@ -20,7 +20,10 @@ export default class CsRequestList extends XrdCommand<typeof CsRequestList, Resu
 
   protected async execute(): Promise<Result> {
     const cs = await this.centralServer(this.centralContext());
-    return { server: cs.server, requests: await listRequests(cs, { status: this.flags.status, types: this.flags.type, serverId: this.flags.server, max: this.flags.max }) };
+    return {
+      server: cs.server,
+      requests: await listRequests(cs, { status: this.flags.status, types: this.flags.type, serverId: this.flags.server, max: this.flags.max }),
+    };
   }
 
   protected override render(r: Result): void {

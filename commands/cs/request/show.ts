@@ -10,7 +10,12 @@ export default class CsRequestShow extends XrdCommand<typeof CsRequestShow, Resu
   static override summary = 'Show one management request.';
   static override examples = ['<%= config.bin %> cs request show -c cs 42'];
   static override args = { id: Args.integer({ required: true, description: 'request id' }) };
-  static override resultSchema = S.obj({ ...requestRowProps, comments: S.nullable(S.str()), certificateHash: S.nullable(S.str()), certificateSubject: S.nullable(S.str()) });
+  static override resultSchema = S.obj({
+    ...requestRowProps,
+    comments: S.nullable(S.str()),
+    certificateHash: S.nullable(S.str()),
+    certificateSubject: S.nullable(S.str()),
+  });
 
   protected async execute(): Promise<Result> {
     return showRequest(await this.centralServer(this.centralContext()), this.args.id);

@@ -23,7 +23,12 @@ export default class SandboxCaSign extends XrdCommand<typeof SandboxCaSign, Resu
   protected async execute(): Promise<Result> {
     const ctl = SandboxControl.open(this.flags.dir);
     this.onClose(() => ctl.close());
-    return ctl.sign(this.args.csr, { usage: this.flags.usage as 'auth' | 'sign' | undefined, ca: this.flags.ca, validityDays: this.flags['validity-days'], out: this.flags.out });
+    return ctl.sign(this.args.csr, {
+      usage: this.flags.usage as 'auth' | 'sign' | undefined,
+      ca: this.flags.ca,
+      validityDays: this.flags['validity-days'],
+      out: this.flags.out,
+    });
   }
 
   protected override render(r: Result): void {

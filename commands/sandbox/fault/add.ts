@@ -38,7 +38,18 @@ export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, 
     if (probability !== undefined && !(probability >= 0 && probability <= 1)) throw new UsageError('--probability must be a number from 0 to 1');
     const ctl = SandboxControl.open(f.dir);
     this.onClose(() => ctl.close());
-    return ctl.addFault({ server: f.server, operation: f.operation, status: f.status, code: f.code, latencyMs: f.latency, reset: f.reset || undefined, hang: f.hang || undefined, times: f.times, probability, seed: f.seed });
+    return ctl.addFault({
+      server: f.server,
+      operation: f.operation,
+      status: f.status,
+      code: f.code,
+      latencyMs: f.latency,
+      reset: f.reset || undefined,
+      hang: f.hang || undefined,
+      times: f.times,
+      probability,
+      seed: f.seed,
+    });
   }
 
   protected override render(r: Result): void {

@@ -24,7 +24,11 @@ export default class SandboxFaultList extends XrdCommand<typeof SandboxFaultList
       { header: 'ID', get: (f) => String(f.id ?? '') },
       { header: 'SERVER', get: (f) => String(f.server) },
       { header: 'OPERATION', get: (f) => String(f.operation) },
-      { header: 'EFFECT', get: (f) => [f.status && `status ${f.status}`, f.code, f.latencyMs && `+${f.latencyMs} ms`, f.reset && 'reset', f.hang && 'hang'].filter(Boolean).join(' ') },
+      {
+        header: 'EFFECT',
+        get: (f) =>
+          [f.status && `status ${f.status}`, f.code, f.latencyMs && `+${f.latencyMs} ms`, f.reset && 'reset', f.hang && 'hang'].filter(Boolean).join(' '),
+      },
       { header: 'LEFT', get: (f) => (f.times === undefined ? '∞' : String(f.times)) },
     ]);
   }

@@ -22,22 +22,61 @@ export interface SecurityServerId {
   server_code: string;
   encoded_id?: string;
 }
-export interface MemberId { member_class: string; member_code: string }
-export interface NewSubsystemId extends MemberId { subsystem_code: string }
+export interface MemberId {
+  member_class: string;
+  member_code: string;
+}
+export interface NewSubsystemId extends MemberId {
+  subsystem_code: string;
+}
 
-export interface Client { member_name?: string; client_id: ClientId }
-export interface MemberAdd { member_name?: string; member_id: MemberId }
-export interface MemberName { member_name?: string }
-export interface SubsystemAdd { subsystem_name?: string; subsystem_id: NewSubsystemId }
-export interface SubsystemName { subsystem_name?: string }
-export interface UsedSecurityServers { encoded_id?: string; server_code?: string; server_owner?: string; status?: string }
-export interface Subsystem { subsystem_name?: string; subsystem_id: ClientId; used_security_servers: UsedSecurityServers[] }
+export interface Client {
+  member_name?: string;
+  client_id: ClientId;
+}
+export interface MemberAdd {
+  member_name?: string;
+  member_id: MemberId;
+}
+export interface MemberName {
+  member_name?: string;
+}
+export interface SubsystemAdd {
+  subsystem_name?: string;
+  subsystem_id: NewSubsystemId;
+}
+export interface SubsystemName {
+  subsystem_name?: string;
+}
+export interface UsedSecurityServers {
+  encoded_id?: string;
+  server_code?: string;
+  server_owner?: string;
+  status?: string;
+}
+export interface Subsystem {
+  subsystem_name?: string;
+  subsystem_id: ClientId;
+  used_security_servers: UsedSecurityServers[];
+}
 export type ClientType = 'MEMBER' | 'SUBSYSTEM';
-export interface MemberClass { code: string; description: string }
+export interface MemberClass {
+  code: string;
+  description: string;
+}
 
-export interface PagingMetadata { total_items: number; items: number; limit: number; offset: number }
+export interface PagingMetadata {
+  total_items: number;
+  items: number;
+  limit: number;
+  offset: number;
+}
 /** the spec's properties say `clients`, its required list says `items`; the sandbox sends both */
-export interface PagedClients { clients?: Client[]; items?: Client[]; paging_metadata: PagingMetadata }
+export interface PagedClients {
+  clients?: Client[];
+  items?: Client[];
+  paging_metadata: PagingMetadata;
+}
 
 export interface SecurityServer {
   server_address: string;
@@ -48,8 +87,13 @@ export interface SecurityServer {
   in_maintenance_mode: boolean;
   maintenance_mode_message?: string;
 }
-export interface PagedSecurityServers { items: SecurityServer[]; paging_metadata: PagingMetadata }
-export interface SecurityServerAddress { server_address: string }
+export interface PagedSecurityServers {
+  items: SecurityServer[];
+  paging_metadata: PagingMetadata;
+}
+export interface SecurityServerAddress {
+  server_address: string;
+}
 
 export interface CertificateDetails {
   hash: string;
@@ -72,9 +116,16 @@ export interface CertificateDetails {
   version: number;
 }
 /** GET /security-servers/{id}/authentication-certificates items (CertificateDetails + id) */
-export interface SecurityServerAuthenticationCertificateDetails extends CertificateDetails { id?: number }
+export interface SecurityServerAuthenticationCertificateDetails extends CertificateDetails {
+  id?: number;
+}
 
-export interface ApprovedCertificationServiceListItem { id: number; name: string; not_after: string; not_before: string }
+export interface ApprovedCertificationServiceListItem {
+  id: number;
+  name: string;
+  not_after: string;
+  not_before: string;
+}
 export interface ApprovedCertificationService {
   id: number;
   name?: string;
@@ -90,12 +141,25 @@ export interface ApprovedCertificationService {
   authentication_certificate_profile_id?: string;
   signing_certificate_profile_id?: string;
 }
-export interface OcspResponder { id: number; url: string; cost_type: CostType; has_certificate?: boolean }
+export interface OcspResponder {
+  id: number;
+  url: string;
+  cost_type: CostType;
+  has_certificate?: boolean;
+}
 
 export type ManagementRequestType =
-  | 'AUTH_CERT_REGISTRATION_REQUEST' | 'CLIENT_REGISTRATION_REQUEST' | 'OWNER_CHANGE_REQUEST' | 'CLIENT_DELETION_REQUEST'
-  | 'CLIENT_DISABLE_REQUEST' | 'CLIENT_ENABLE_REQUEST' | 'CLIENT_RENAME_REQUEST' | 'AUTH_CERT_DELETION_REQUEST'
-  | 'ADDRESS_CHANGE_REQUEST' | 'MAINTENANCE_MODE_ENABLE_REQUEST' | 'MAINTENANCE_MODE_DISABLE_REQUEST';
+  | 'AUTH_CERT_REGISTRATION_REQUEST'
+  | 'CLIENT_REGISTRATION_REQUEST'
+  | 'OWNER_CHANGE_REQUEST'
+  | 'CLIENT_DELETION_REQUEST'
+  | 'CLIENT_DISABLE_REQUEST'
+  | 'CLIENT_ENABLE_REQUEST'
+  | 'CLIENT_RENAME_REQUEST'
+  | 'AUTH_CERT_DELETION_REQUEST'
+  | 'ADDRESS_CHANGE_REQUEST'
+  | 'MAINTENANCE_MODE_ENABLE_REQUEST'
+  | 'MAINTENANCE_MODE_DISABLE_REQUEST';
 export type ManagementRequestStatus = 'WAITING' | 'APPROVED' | 'DECLINED' | 'REVOKED' | 'SUBMITTED FOR APPROVAL';
 export type ManagementRequestOrigin = 'CENTER' | 'SECURITY_SERVER';
 
@@ -133,13 +197,30 @@ export interface ManagementRequestDetailedView extends ManagementRequestListView
   comments?: string;
   certificate_details?: CertificateDetails;
 }
-export interface PagedManagementRequests { items: ManagementRequestListView[]; paging_metadata: PagingMetadata }
+export interface PagedManagementRequests {
+  items: ManagementRequestListView[];
+  paging_metadata: PagingMetadata;
+}
 
-export interface InitializationStatus { instance_identifier: string; central_server_address: string; software_token_init_status: TokenInitStatus }
-export interface HighAvailabilityStatus { is_ha_configured?: boolean; node_name?: string }
-export interface SystemStatus { high_availability_status?: HighAvailabilityStatus; initialization_status?: InitializationStatus }
-export interface Version { info: string }
-export interface GlobalConfDownloadUrl { url: string }
+export interface InitializationStatus {
+  instance_identifier: string;
+  central_server_address: string;
+  software_token_init_status: TokenInitStatus;
+}
+export interface HighAvailabilityStatus {
+  is_ha_configured?: boolean;
+  node_name?: string;
+}
+export interface SystemStatus {
+  high_availability_status?: HighAvailabilityStatus;
+  initialization_status?: InitializationStatus;
+}
+export interface Version {
+  info: string;
+}
+export interface GlobalConfDownloadUrl {
+  url: string;
+}
 
 /** GET /tokens items: the CS token with its configuration signing keys */
 export interface ConfigurationSigningKey {
@@ -165,7 +246,21 @@ export interface CsToken {
   configuration_signing_keys?: ConfigurationSigningKey[];
 }
 export type HaNodeStatus = 'OK' | 'WARN' | 'ERROR' | 'UNKNOWN';
-export interface HaClusterNode { node_name?: string; node_address?: string; configuration_generated?: string; status?: HaNodeStatus }
-export interface HaClusterStatus extends HighAvailabilityStatus { nodes?: HaClusterNode[]; all_nodes_ok?: boolean }
+export interface HaClusterNode {
+  node_name?: string;
+  node_address?: string;
+  configuration_generated?: string;
+  status?: HaNodeStatus;
+}
+export interface HaClusterStatus extends HighAvailabilityStatus {
+  nodes?: HaClusterNode[];
+  all_nodes_ok?: boolean;
+}
 export type ConfigurationType = 'INTERNAL' | 'EXTERNAL';
-export interface ConfigurationPart { content_identifier: string; file_name: string; optional: boolean; file_updated_at: string; version: number }
+export interface ConfigurationPart {
+  content_identifier: string;
+  file_name: string;
+  optional: boolean;
+  file_updated_at: string;
+  version: number;
+}

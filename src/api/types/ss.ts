@@ -16,29 +16,46 @@ export interface ErrorInfo {
 }
 
 export type PossibleAction =
-  | 'DELETE' | 'ACTIVATE' | 'DISABLE' | 'LOGIN' | 'LOGOUT' | 'REGISTER' | 'UNREGISTER' | 'IMPORT_FROM_TOKEN'
-  | 'GENERATE_KEY' | 'EDIT_FRIENDLY_NAME' | 'GENERATE_AUTH_CSR' | 'GENERATE_SIGN_CSR' | 'TOKEN_CHANGE_PIN' | 'TOKEN_DELETE';
+  | 'DELETE'
+  | 'ACTIVATE'
+  | 'DISABLE'
+  | 'LOGIN'
+  | 'LOGOUT'
+  | 'REGISTER'
+  | 'UNREGISTER'
+  | 'IMPORT_FROM_TOKEN'
+  | 'GENERATE_KEY'
+  | 'EDIT_FRIENDLY_NAME'
+  | 'GENERATE_AUTH_CSR'
+  | 'GENERATE_SIGN_CSR'
+  | 'TOKEN_CHANGE_PIN'
+  | 'TOKEN_DELETE';
 export type PossibleActions = PossibleAction[];
 
 export type KeyUsageType = 'AUTHENTICATION' | 'SIGNING';
 export type KeyAlgorithm = 'RSA' | 'EC';
 export type CsrFormat = 'PEM' | 'DER';
 export type KeyUsage =
-  | 'DIGITAL_SIGNATURE' | 'NON_REPUDIATION' | 'KEY_ENCIPHERMENT' | 'DATA_ENCIPHERMENT' | 'KEY_AGREEMENT'
-  | 'KEY_CERT_SIGN' | 'CRL_SIGN' | 'ENCIPHER_ONLY' | 'DECIPHER_ONLY';
+  | 'DIGITAL_SIGNATURE'
+  | 'NON_REPUDIATION'
+  | 'KEY_ENCIPHERMENT'
+  | 'DATA_ENCIPHERMENT'
+  | 'KEY_AGREEMENT'
+  | 'KEY_CERT_SIGN'
+  | 'CRL_SIGN'
+  | 'ENCIPHER_ONLY'
+  | 'DECIPHER_ONLY';
 export type CertificateStatus = 'SAVED' | 'REGISTRATION_IN_PROGRESS' | 'REGISTERED' | 'DELETION_IN_PROGRESS' | 'GLOBAL_ERROR';
 export type CertificateOcspStatus =
-  | 'DISABLED' | 'EXPIRED' | 'OCSP_RESPONSE_UNKNOWN' | 'OCSP_RESPONSE_GOOD' | 'OCSP_RESPONSE_SUSPENDED' | 'OCSP_RESPONSE_REVOKED';
+  'DISABLED' | 'EXPIRED' | 'OCSP_RESPONSE_UNKNOWN' | 'OCSP_RESPONSE_GOOD' | 'OCSP_RESPONSE_SUSPENDED' | 'OCSP_RESPONSE_REVOKED';
 export type CertificateAuthorityOcspResponse =
-  | 'NOT_AVAILABLE' | 'OCSP_RESPONSE_UNKNOWN' | 'OCSP_RESPONSE_GOOD' | 'OCSP_RESPONSE_SUSPENDED' | 'OCSP_RESPONSE_REVOKED';
+  'NOT_AVAILABLE' | 'OCSP_RESPONSE_UNKNOWN' | 'OCSP_RESPONSE_GOOD' | 'OCSP_RESPONSE_SUSPENDED' | 'OCSP_RESPONSE_REVOKED';
 export type TokenStatus =
-  | 'OK' | 'USER_PIN_LOCKED' | 'USER_PIN_INCORRECT' | 'USER_PIN_INVALID' | 'USER_PIN_EXPIRED' | 'USER_PIN_COUNT_LOW'
-  | 'USER_PIN_FINAL_TRY' | 'NOT_INITIALIZED';
+  'OK' | 'USER_PIN_LOCKED' | 'USER_PIN_INCORRECT' | 'USER_PIN_INVALID' | 'USER_PIN_EXPIRED' | 'USER_PIN_COUNT_LOW' | 'USER_PIN_FINAL_TRY' | 'NOT_INITIALIZED';
 export type TokenType = 'SOFTWARE' | 'HARDWARE';
 export type TokenInitStatus = 'INITIALIZED' | 'NOT_INITIALIZED' | 'UNKNOWN';
 export type ClientStatus =
-  | 'REGISTERED' | 'SAVED' | 'GLOBAL_ERROR' | 'REGISTRATION_IN_PROGRESS' | 'DELETION_IN_PROGRESS' | 'DISABLED'
-  | 'DISABLING_IN_PROGRESS' | 'ENABLING_IN_PROGRESS';
+  'REGISTERED' | 'SAVED' | 'GLOBAL_ERROR' | 'REGISTRATION_IN_PROGRESS' | 'DELETION_IN_PROGRESS' | 'DISABLED' | 'DISABLING_IN_PROGRESS' | 'ENABLING_IN_PROGRESS';
 export type ConnectionType = 'HTTP' | 'HTTPS' | 'HTTPS_NO_AUTH';
 export type RenameStatus = 'NAME_SET' | 'NAME_SUBMITTED';
 export type ServiceType = 'WSDL' | 'REST' | 'OPENAPI3';
@@ -47,9 +64,12 @@ export type CostType = 'FREE' | 'PAID' | 'UNDEFINED';
 export type DiagnosticStatusClass = 'OK' | 'WAITING' | 'FAIL';
 export type EndpointMethod = '*' | 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS' | 'TRACE';
 export type MaintenanceModeStatus =
-  | 'PENDING_ENABLE_MAINTENANCE_MODE' | 'ENABLED_MAINTENANCE_MODE' | 'PENDING_DISABLE_MAINTENANCE_MODE' | 'DISABLED_MAINTENANCE_MODE';
+  'PENDING_ENABLE_MAINTENANCE_MODE' | 'ENABLED_MAINTENANCE_MODE' | 'PENDING_DISABLE_MAINTENANCE_MODE' | 'DISABLED_MAINTENANCE_MODE';
 
-export interface Anchor { hash: string; created_at: string }
+export interface Anchor {
+  hash: string;
+  created_at: string;
+}
 
 export interface CertificateDetails {
   issuer_distinguished_name: string;
@@ -108,7 +128,10 @@ export interface Key {
   key_algorithm: KeyAlgorithm;
 }
 
-export interface KeyValuePair { key: string; value: string }
+export interface KeyValuePair {
+  key: string;
+  value: string;
+}
 
 export interface Token {
   id: string;
@@ -125,11 +148,22 @@ export interface Token {
   possible_actions?: PossibleActions;
 }
 
-export interface TokenPassword { password?: string }
-export interface TokenPinUpdate { old_pin: string; new_pin: string }
-export interface TokenName { name: string }
-export interface KeyName { name: string }
-export interface KeyLabel { label?: string }
+export interface TokenPassword {
+  password?: string;
+}
+export interface TokenPinUpdate {
+  old_pin: string;
+  new_pin: string;
+}
+export interface TokenName {
+  name: string;
+}
+export interface KeyName {
+  name: string;
+}
+export interface KeyLabel {
+  label?: string;
+}
 
 export interface CsrGenerate {
   key_usage_type: KeyUsageType;
@@ -139,12 +173,27 @@ export interface CsrGenerate {
   subject_field_values: Record<string, string>;
   acme_order?: boolean;
 }
-export interface KeyLabelWithCsrGenerate { key_label: string; csr_generate_request: CsrGenerate }
-export interface KeyWithCertificateSigningRequestId { key: Key; csr_id: string }
-export interface AcmeOrder { csr_id: string; key_usage_type: KeyUsageType }
-export interface AcmeEabCredentialsStatus { acme_eab_required: boolean; has_acme_external_account_credentials: boolean }
+export interface KeyLabelWithCsrGenerate {
+  key_label: string;
+  csr_generate_request: CsrGenerate;
+}
+export interface KeyWithCertificateSigningRequestId {
+  key: Key;
+  csr_id: string;
+}
+export interface AcmeOrder {
+  csr_id: string;
+  key_usage_type: KeyUsageType;
+}
+export interface AcmeEabCredentialsStatus {
+  acme_eab_required: boolean;
+  has_acme_external_account_credentials: boolean;
+}
 
-export interface OcspResponder { url: string; cost_type: CostType }
+export interface OcspResponder {
+  url: string;
+  cost_type: CostType;
+}
 export interface CertificateAuthority {
   name: string;
   subject_distinguished_name: string;
@@ -200,10 +249,19 @@ export interface Client {
   connection_type?: ConnectionType;
   status?: ClientStatus;
 }
-export interface ClientAdd { client: Client; ignore_warnings?: boolean }
-export interface ClientName { client_name: string }
-export interface ConnectionTypeWrapper { connection_type?: ConnectionType }
-export interface OrphanInformation { orphans_exist?: boolean }
+export interface ClientAdd {
+  client: Client;
+  ignore_warnings?: boolean;
+}
+export interface ClientName {
+  client_name: string;
+}
+export interface ConnectionTypeWrapper {
+  connection_type?: ConnectionType;
+}
+export interface OrphanInformation {
+  orphans_exist?: boolean;
+}
 
 export interface Endpoint {
   id?: string;
@@ -212,7 +270,10 @@ export interface Endpoint {
   path: string;
   generated?: boolean;
 }
-export interface EndpointUpdate { method: EndpointMethod; path: string }
+export interface EndpointUpdate {
+  method: EndpointMethod;
+  path: string;
+}
 
 export interface Service {
   id: string;
@@ -244,7 +305,12 @@ export interface ServiceDescription {
   services: Service[];
   client_id: string;
 }
-export interface ServiceDescriptionAdd { url: string; rest_service_code?: string; ignore_warnings?: boolean; type: ServiceType }
+export interface ServiceDescriptionAdd {
+  url: string;
+  rest_service_code?: string;
+  ignore_warnings?: boolean;
+  type: ServiceType;
+}
 export interface ServiceDescriptionUpdate {
   url: string;
   rest_service_code?: string;
@@ -252,8 +318,12 @@ export interface ServiceDescriptionUpdate {
   ignore_warnings?: boolean;
   type: ServiceType;
 }
-export interface ServiceDescriptionDisabledNotice { disabled_notice?: string }
-export interface IgnoreWarnings { ignore_warnings?: boolean }
+export interface ServiceDescriptionDisabledNotice {
+  disabled_notice?: string;
+}
+export interface IgnoreWarnings {
+  ignore_warnings?: boolean;
+}
 
 export interface ServiceClient {
   id: string;
@@ -262,11 +332,24 @@ export interface ServiceClient {
   service_client_type?: ServiceClientType;
   rights_given_at?: string;
 }
-export interface ServiceClients { items?: ServiceClient[] }
-export interface AccessRight { service_code: string; service_title?: string; rights_given_at?: string }
-export interface AccessRights { items?: AccessRight[] }
+export interface ServiceClients {
+  items?: ServiceClient[];
+}
+export interface AccessRight {
+  service_code: string;
+  service_title?: string;
+  rights_given_at?: string;
+}
+export interface AccessRights {
+  items?: AccessRight[];
+}
 
-export interface GroupMember { id: string; member_name: string; subsystem_name?: string; created_at: string }
+export interface GroupMember {
+  id: string;
+  member_name: string;
+  subsystem_name?: string;
+  created_at: string;
+}
 export interface LocalGroup {
   id?: string;
   code: string;
@@ -275,13 +358,27 @@ export interface LocalGroup {
   updated_at?: string;
   members?: GroupMember[];
 }
-export interface LocalGroupAdd { code: string; description: string }
-export interface LocalGroupDescription { description: string }
-export interface Members { items?: string[] }
+export interface LocalGroupAdd {
+  code: string;
+  description: string;
+}
+export interface LocalGroupDescription {
+  description: string;
+}
+export interface Members {
+  items?: string[];
+}
 
-export interface TimestampingService { name: string; url: string; cost_type: CostType }
+export interface TimestampingService {
+  name: string;
+  url: string;
+  cost_type: CostType;
+}
 
-export interface ConnectionStatus { status_class: DiagnosticStatusClass; error: CodeWithDetails }
+export interface ConnectionStatus {
+  status_class: DiagnosticStatusClass;
+  error: CodeWithDetails;
+}
 export interface GlobalConfDiagnostics {
   status_class: DiagnosticStatusClass;
   prev_update_at: string;
@@ -289,7 +386,10 @@ export interface GlobalConfDiagnostics {
   last_successful_url?: string;
   error?: CodeWithDetails;
 }
-export interface GlobalConfConnectionStatus { download_url: string; connection_status: ConnectionStatus }
+export interface GlobalConfConnectionStatus {
+  download_url: string;
+  connection_status: ConnectionStatus;
+}
 export interface OcspResponderDiagnostics {
   url: string;
   cost_type?: CostType;
@@ -298,7 +398,10 @@ export interface OcspResponderDiagnostics {
   next_update_at: string;
   error?: CodeWithDetails;
 }
-export interface CaOcspDiagnostics { distinguished_name: string; ocsp_responders: OcspResponderDiagnostics[] }
+export interface CaOcspDiagnostics {
+  distinguished_name: string;
+  ocsp_responders: OcspResponderDiagnostics[];
+}
 export interface TimestampingServiceDiagnostics {
   url: string;
   cost_type?: CostType;
@@ -306,7 +409,10 @@ export interface TimestampingServiceDiagnostics {
   prev_update_at: string;
   error?: CodeWithDetails;
 }
-export interface AddOnStatus { messagelog_enabled: boolean; opmonitoring_enabled: boolean }
+export interface AddOnStatus {
+  messagelog_enabled: boolean;
+  opmonitoring_enabled: boolean;
+}
 
 export interface VersionInfo {
   info: string;
@@ -319,8 +425,13 @@ export interface VersionInfo {
   global_configuration_version?: number;
 }
 
-export interface SecurityServerAddress { address: string }
-export interface SecurityServerAddressStatus { current_address?: SecurityServerAddress; requested_change?: SecurityServerAddress }
+export interface SecurityServerAddress {
+  address: string;
+}
+export interface SecurityServerAddressStatus {
+  current_address?: SecurityServerAddress;
+  requested_change?: SecurityServerAddress;
+}
 export interface SecurityServer {
   id: string;
   instance_id?: string;
@@ -329,11 +440,24 @@ export interface SecurityServer {
   server_code?: string;
   server_address?: string;
 }
-export interface XRoadInstance { identifier: string; local: boolean }
-export interface MemberName { member_name?: string }
-export interface MaintenanceMode { status: MaintenanceModeStatus; message?: string; is_management_services_provider: boolean }
-export interface MaintenanceModeMessage { message?: string }
-export interface NodeTypeResponse { node_type: 'PRIMARY' | 'SECONDARY' | 'STANDALONE' }
+export interface XRoadInstance {
+  identifier: string;
+  local: boolean;
+}
+export interface MemberName {
+  member_name?: string;
+}
+export interface MaintenanceMode {
+  status: MaintenanceModeStatus;
+  message?: string;
+  is_management_services_provider: boolean;
+}
+export interface MaintenanceModeMessage {
+  message?: string;
+}
+export interface NodeTypeResponse {
+  node_type: 'PRIMARY' | 'SECONDARY' | 'STANDALONE';
+}
 export interface ProxyMemoryUsageStatus {
   max_memory: number;
   total_memory: number;

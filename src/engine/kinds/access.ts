@@ -15,20 +15,52 @@ export function diffLocalGroups({ server, actual }: KindContext): Change[] {
       const key = `${c.id} ${g.code}`;
       const base = { server: server.name, kind: 'local-group' as const, key, pos: g.pos };
       if (!a) {
-        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'create', summary: `add local group ${g.code} to ${c.id} (${g.members.length} members)`, dependsOn: [], action: act(actions, 'add-local-group', { clientId: c.id, code: g.code, description: g.description, members: g.members }) });
+        out.push({
+          ...base,
+          id: `${server.name}/local-group/${key}`,
+          op: 'create',
+          summary: `add local group ${g.code} to ${c.id} (${g.members.length} members)`,
+          dependsOn: [],
+          action: act(actions, 'add-local-group', { clientId: c.id, code: g.code, description: g.description, members: g.members }),
+        });
         continue;
       }
       if (a.description !== g.description) {
-        out.push({ ...base, id: `${server.name}/local-group/${key}`, op: 'update', summary: `local group ${g.code} of ${c.id}: description`, diff: { description: { from: a.description, to: g.description } }, dependsOn: [], action: act(actions, 'update-local-group', { clientId: c.id, code: g.code, description: g.description }) });
+        out.push({
+          ...base,
+          id: `${server.name}/local-group/${key}`,
+          op: 'update',
+          summary: `local group ${g.code} of ${c.id}: description`,
+          diff: { description: { from: a.description, to: g.description } },
+          dependsOn: [],
+          action: act(actions, 'update-local-group', { clientId: c.id, code: g.code, description: g.description }),
+        });
       }
       const members = (a.members ?? []).map((m) => m.id);
       const missing = g.members.filter((m) => !members.includes(m));
       if (missing.length) {
-        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}+`, op: 'create', summary: `add ${missing.join(', ')} to local group ${g.code} of ${c.id}`, dependsOn: [], action: act(actions, 'add-local-group-members', { clientId: c.id, code: g.code, members: missing }) });
+        out.push({
+          ...base,
+          kind: 'local-group-member',
+          id: `${server.name}/local-group-member/${key}+`,
+          op: 'create',
+          summary: `add ${missing.join(', ')} to local group ${g.code} of ${c.id}`,
+          dependsOn: [],
+          action: act(actions, 'add-local-group-members', { clientId: c.id, code: g.code, members: missing }),
+        });
       }
       const extra = members.filter((m) => !g.members.includes(m));
       if (extra.length && c.prune.localGroupMembers) {
-        out.push({ ...base, kind: 'local-group-member', id: `${server.name}/local-group-member/${key}-`, op: 'delete', prune: true, summary: `remove ${extra.join(', ')} from local group ${g.code} of ${c.id}`, dependsOn: [], action: act(actions, 'remove-local-group-members', { clientId: c.id, code: g.code, members: extra }) });
+        out.push({
+          ...base,
+          kind: 'local-group-member',
+          id: `${server.name}/local-group-member/${key}-`,
+          op: 'delete',
+          prune: true,
+          summary: `remove ${extra.join(', ')} from local group ${g.code} of ${c.id}`,
+          dependsOn: [],
+          action: act(actions, 'remove-local-group-members', { clientId: c.id, code: g.code, members: extra }),
+        });
       }
     }
   }
@@ -49,11 +81,13 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
   const out: Change[] = [];
   for (const c of server.clients) {
     const want = new Map<string, Set<string>>();
-    for (const d of c.serviceDescriptions) for (const s of d.services) for (const subj of s.accessRights) {
-      const k = subjectKey(subj);
-      if (!want.has(k)) want.set(k, new Set());
-      want.get(k)!.add(s.code);
-    }
+    for (const d of c.serviceDescriptions)
+      for (const s of d.services)
+        for (const subj of s.accessRights) {
+          const k = subjectKey(subj);
+          if (!want.has(k)) want.set(k, new Set());
+          want.get(k)!.add(s.code);
+        }
     const have = new Map<string, Set<string>>();
     for (const [scId, r] of actual.accessRights.get(c.id) ?? []) {
       const k = r.type === 'LOCALGROUP' && r.localGroupCode ? `local:${r.localGroupCode}` : scId;
@@ -64,7 +98,16 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
       const missing = [...codes].filter((x) => !have.get(subj)?.has(x)).sort();
       if (!missing.length) continue;
       const key = `${c.id} ${subj}`;
-      out.push({ id: `${server.name}/access-right/${key}+`, server: server.name, kind: 'access-right', key, op: 'create', summary: `grant ${subj} access to ${missing.join(', ')} of ${c.id}`, dependsOn: [], action: act(actions, 'grant-access', { clientId: c.id, subject: subj, codes: missing }) });
+      out.push({
+        id: `${server.name}/access-right/${key}+`,
+        server: server.name,
+        kind: 'access-right',
+        key,
+        op: 'create',
+        summary: `grant ${subj} access to ${missing.join(', ')} of ${c.id}`,
+        dependsOn: [],
+        action: act(actions, 'grant-access', { clientId: c.id, subject: subj, codes: missing }),
+      });
     }
     for (const [subj, codes] of have) {
       // only rights on services this manifest manages are ours to judge
@@ -72,9 +115,27 @@ export function diffAccessRights({ server, actual }: KindContext): Change[] {
       if (!extra.length) continue;
       const key = `${c.id} ${subj}`;
       if (c.prune.accessRights) {
-        out.push({ id: `${server.name}/access-right/${key}-`, server: server.name, kind: 'access-right', key, op: 'delete', prune: true, summary: `revoke ${subj} access to ${extra.join(', ')} of ${c.id}`, dependsOn: [], action: act(actions, 'revoke-access', { clientId: c.id, subject: subj, codes: extra }) });
+        out.push({
+          id: `${server.name}/access-right/${key}-`,
+          server: server.name,
+          kind: 'access-right',
+          key,
+          op: 'delete',
+          prune: true,
+          summary: `revoke ${subj} access to ${extra.join(', ')} of ${c.id}`,
+          dependsOn: [],
+          action: act(actions, 'revoke-access', { clientId: c.id, subject: subj, codes: extra }),
+        });
       } else {
-        out.push({ id: `${server.name}/access-right/${key}=`, server: server.name, kind: 'access-right', key, op: 'keep', summary: `${subj} may call ${extra.join(', ')} of ${c.id}: not in the manifest, left alone (prune.accessRights: true would revoke it)`, dependsOn: [] });
+        out.push({
+          id: `${server.name}/access-right/${key}=`,
+          server: server.name,
+          kind: 'access-right',
+          key,
+          op: 'keep',
+          summary: `${subj} may call ${extra.join(', ')} of ${c.id}: not in the manifest, left alone (prune.accessRights: true would revoke it)`,
+          dependsOn: [],
+        });
       }
     }
   }
@@ -94,7 +155,8 @@ async function whenKnown(ctx: ExecContext, subject: string, write: () => Promise
       await write();
       return;
     } catch (e) {
-      const unknown = e instanceof ApiError && (e.apiCode === 'service_client_not_found' || e.apiCode === 'client_not_found') && (e.status === 400 || e.status === 404);
+      const unknown =
+        e instanceof ApiError && (e.apiCode === 'service_client_not_found' || e.apiCode === 'client_not_found') && (e.status === 400 || e.status === 404);
       const wait = nextWait(i, deadline);
       if (!unknown || wait === undefined || i > 10_000) throw e;
       ctx.progress(`${subject} is not yet in global configuration on ${ctx.api.server}; waiting`);
@@ -184,7 +246,8 @@ export const accessKind = defineKind({
     const a = c.action;
     if (!a) return [];
     const client = clientAdded(ix, c.server, a.params.clientId);
-    const group = (code: string) => ix.find<{ clientId: string; code: string }>('add-local-group', (p) => p.clientId === a.params.clientId && p.code === code, c.server);
+    const group = (code: string) =>
+      ix.find<{ clientId: string; code: string }>('add-local-group', (p) => p.clientId === a.params.clientId && p.code === code, c.server);
     switch (a.type) {
       case 'add-local-group':
         return [...client, ...registrationsOf(ix, a.params.members)];

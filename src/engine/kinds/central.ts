@@ -21,7 +21,12 @@ const actions = {
   },
   'cs-add-subsystem': async (ctx: CentralExecContext, p: { id: string; name: string | null }) => {
     const id = parseClientId(p.id);
-    await tolerateExisting(() => ctx.cs.addSubsystem({ subsystem_id: { member_class: id.memberClass, member_code: id.memberCode, subsystem_code: id.subsystemCode! }, ...(p.name ? { subsystem_name: p.name } : {}) }));
+    await tolerateExisting(() =>
+      ctx.cs.addSubsystem({
+        subsystem_id: { member_class: id.memberClass, member_code: id.memberCode, subsystem_code: id.subsystemCode! },
+        ...(p.name ? { subsystem_name: p.name } : {}),
+      }),
+    );
   },
 };
 
@@ -40,12 +45,28 @@ export function diffCentral(d: DesiredCentral, a: ActualCentral, now: Date = new
     if (!a.members.has(m.id)) {
       out.push({ ...base, op: 'create', summary: `add member ${m.id} (${m.name})`, action: act(actions, 'cs-add-member', { id: m.id, name: m.name }) });
     } else if (a.memberNames.get(m.id) !== undefined && a.memberNames.get(m.id) !== m.name) {
-      out.push({ ...base, op: 'update', summary: `member ${m.id}: name`, diff: { name: { from: a.memberNames.get(m.id), to: m.name } }, action: act(actions, 'cs-rename-member', { id: m.id, name: m.name }) });
+      out.push({
+        ...base,
+        op: 'update',
+        summary: `member ${m.id}: name`,
+        diff: { name: { from: a.memberNames.get(m.id), to: m.name } },
+        action: act(actions, 'cs-rename-member', { id: m.id, name: m.name }),
+      });
     }
   }
   for (const s of d.subsystems) {
     if (a.subsystems.has(s.id)) continue;
-    out.push({ id: `${d.name}/subsystem/${s.id}`, server: d.name, kind: 'cs-subsystem', key: s.id, op: 'create', summary: `add subsystem ${s.id}`, dependsOn: [], action: act(actions, 'cs-add-subsystem', { id: s.id, name: s.name ?? null }), pos: s.pos });
+    out.push({
+      id: `${d.name}/subsystem/${s.id}`,
+      server: d.name,
+      kind: 'cs-subsystem',
+      key: s.id,
+      op: 'create',
+      summary: `add subsystem ${s.id}`,
+      dependsOn: [],
+      action: act(actions, 'cs-add-subsystem', { id: s.id, name: s.name ?? null }),
+      pos: s.pos,
+    });
   }
   return out;
 }
@@ -61,7 +82,15 @@ export function diffSigningKeys(d: DesiredCentral, a: ActualCentral, now: Date):
     const want = d.configurationSigning?.[source];
     if (!want || !a.signingKeys) continue;
     const active = a.signingKeys.find((k) => k.source === source && k.active);
-    const base = { id: `${d.name}/config-signing/${source}`, server: d.name, kind: 'config-signing' as const, key: source, op: 'unsafe' as const, dependsOn: [], pos: want.pos };
+    const base = {
+      id: `${d.name}/config-signing/${source}`,
+      server: d.name,
+      kind: 'config-signing' as const,
+      key: source,
+      op: 'unsafe' as const,
+      dependsOn: [],
+      pos: want.pos,
+    };
     const cmd = `xrdctl rotate config-signing -f ${want.pos?.file ?? 'MANIFEST'}${source === 'EXTERNAL' ? ' --source external' : ''}`;
     if (!active) {
       out.push({ ...base, summary: `the ${source.toLowerCase()} source has no active configuration signing key` });
@@ -69,7 +98,11 @@ export function diffSigningKeys(d: DesiredCentral, a: ActualCentral, now: Date):
     }
     const days = Math.floor((now.getTime() - Date.parse(active.createdAt)) / 86_400_000);
     if (days >= want.renewAfterDays) {
-      out.push({ ...base, summary: `${source.toLowerCase()} configuration signing key ${active.id} is ${days} days old (renewAfterDays ${want.renewAfterDays}): run ${cmd}`, diff: { age: { from: days, to: 0 } } });
+      out.push({
+        ...base,
+        summary: `${source.toLowerCase()} configuration signing key ${active.id} is ${days} days old (renewAfterDays ${want.renewAfterDays}): run ${cmd}`,
+        diff: { age: { from: days, to: 0 } },
+      });
     }
   }
   return out;

@@ -30,7 +30,12 @@ const actions = {
    * runbook: the same steps, journal and invariants as xrdctl rotate.
    */
   'rotate-cert': async (ctx: ExecContext, p: Omit<RotateCertRequest, 'server'>) => {
-    if (!ctx.rotate) throw new UsageError('a certificate rotation runs through the rotation runbook, which this command does not have', { server: ctx.api.server, step: 'rotate-cert', hint: 'xrdctl apply, or xrdctl rotate' });
+    if (!ctx.rotate)
+      throw new UsageError('a certificate rotation runs through the rotation runbook, which this command does not have', {
+        server: ctx.api.server,
+        step: 'rotate-cert',
+        hint: 'xrdctl apply, or xrdctl rotate',
+      });
     await ctx.rotate({ ...p, server: ctx.api.server }, ctx.progress);
   },
   /**
@@ -42,33 +47,71 @@ const actions = {
     const tokens = await ctx.api.getTokens();
     const now = ctx.api.http.serverNow();
     const register = (hash: string) =>
-      registerAuthCert(ctx.api, hash, { address: p.address ?? undefined, cs: ctx.approve ? ctx.cs : undefined, wait: true, activate: true, timeoutMs: ctx.timeoutMs }, ctx.progress);
+      registerAuthCert(
+        ctx.api,
+        hash,
+        { address: p.address ?? undefined, cs: ctx.approve ? ctx.cs : undefined, wait: true, activate: true, timeoutMs: ctx.timeoutMs },
+        ctx.progress,
+      );
     if (p.usage === 'auth') {
-      const pending = certRows(ctx.api.server, tokens, now).find((r) => r.usage === 'auth' && (r.status === 'SAVED' || r.status === 'REGISTRATION_IN_PROGRESS' || (r.status === 'REGISTERED' && !r.active)) && r.daysLeft >= 0);
+      const pending = certRows(ctx.api.server, tokens, now).find(
+        (r) =>
+          r.usage === 'auth' &&
+          (r.status === 'SAVED' || r.status === 'REGISTRATION_IN_PROGRESS' || (r.status === 'REGISTERED' && !r.active)) &&
+          r.daysLeft >= 0,
+      );
       if (pending) {
         await register(pending.hash);
         return;
       }
     } else {
-      const idle = certRows(ctx.api.server, tokens, now).find((r) => r.usage === 'sign' && r.ownerId === p.member && r.status === 'REGISTERED' && !r.active && r.daysLeft >= 0 && r.ocspStatus !== 'OCSP_RESPONSE_REVOKED');
+      const idle = certRows(ctx.api.server, tokens, now).find(
+        (r) =>
+          r.usage === 'sign' && r.ownerId === p.member && r.status === 'REGISTERED' && !r.active && r.daysLeft >= 0 && r.ocspStatus !== 'OCSP_RESPONSE_REVOKED',
+      );
       if (idle) {
         ctx.progress(`activating the sign certificate imported before (${idle.hash.slice(0, 16)}…)`);
         await ctx.api.activateCertificate(idle.hash);
         return;
       }
     }
-    const waiting = csrRows(ctx.api.server, tokens).find((c) => c.usage === p.usage && (p.usage === 'auth' || c.ownerId === p.member) && (findKey(tokens, c.keyId)?.key.certificates?.length ?? 0) === 0);
+    const waiting = csrRows(ctx.api.server, tokens).find(
+      (c) => c.usage === p.usage && (p.usage === 'auth' || c.ownerId === p.member) && (findKey(tokens, c.keyId)?.key.certificates?.length ?? 0) === 0,
+    );
     let keyId: string, csrId: string, csr: Buffer;
     if (waiting) {
       ctx.progress(`reusing key ${waiting.keyId} and its CSR ${waiting.csrId}`);
       ({ keyId, csrId } = waiting);
       csr = p.issuer.type === 'server-acme' ? Buffer.alloc(0) : await ctx.api.downloadCsr(keyId, csrId, 'PEM');
     } else {
-      ({ keyId, csrId, csr } = await createCsr(ctx.api, { usage: p.usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING', ca: p.ca, member: p.member ?? undefined, tokenId: p.tokenId, address: p.address ?? undefined }, ctx.progress));
+      ({ keyId, csrId, csr } = await createCsr(
+        ctx.api,
+        {
+          usage: p.usage === 'auth' ? 'AUTHENTICATION' : 'SIGNING',
+          ca: p.ca,
+          member: p.member ?? undefined,
+          tokenId: p.tokenId,
+          address: p.address ?? undefined,
+        },
+        ctx.progress,
+      ));
     }
-    const res = await submitCsr({ api: ctx.api, keyId, csrId, csr, usage: p.usage, ca: p.ca, progress: ctx.progress, issuer: issuerSpec(p.issuer, ctx.api.server, p.usage, p.member) });
+    const res = await submitCsr({
+      api: ctx.api,
+      keyId,
+      csrId,
+      csr,
+      usage: p.usage,
+      ca: p.ca,
+      progress: ctx.progress,
+      issuer: issuerSpec(p.issuer, ctx.api.server, p.usage, p.member),
+    });
     if (res.kind === 'pending') {
-      throw new ConflictError(`certificate pending: the CSR is at ${res.where}`, { server: ctx.api.server, step: 'issue-cert', hint: 'put the CA’s answer where it is expected, then rerun apply' });
+      throw new ConflictError(`certificate pending: the CSR is at ${res.where}`, {
+        server: ctx.api.server,
+        step: 'issue-cert',
+        hint: 'put the CA’s answer where it is expected, then rerun apply',
+      });
     }
     const hash = res.kind === 'imported' ? res.hash : (await importCert(ctx.api, res.certificate, `${p.ca} certificate`, ctx.progress)).hash;
     if (p.usage === 'auth') await register(hash);
@@ -91,7 +134,12 @@ export const certKind = defineKind({
   dependsOn: (c, ix) => [
     ...ix.find('token-login', () => true, c.server),
     // the registration of a new auth certificate is signed with the owner's sign certificate: sign first
-    ...(c.action?.params.usage === 'auth' ? [...ix.find<IssueParams>('issue-cert', (p) => p.usage === 'sign', c.server), ...ix.find<IssueParams>('rotate-cert', (p) => p.usage === 'sign', c.server)] : []),
+    ...(c.action?.params.usage === 'auth'
+      ? [
+          ...ix.find<IssueParams>('issue-cert', (p) => p.usage === 'sign', c.server),
+          ...ix.find<IssueParams>('rotate-cert', (p) => p.usage === 'sign', c.server),
+        ]
+      : []),
   ],
 });
 
@@ -107,7 +155,13 @@ export function diffCerts({ server, actual, now }: KindContext): Change[] {
   const out: Change[] = [];
   const rows = certRows(server.name, actual.tokens, now);
   const working = (usage: 'auth' | 'sign', member?: string) =>
-    actual.tokens.flatMap((t) => (t.keys ?? []).flatMap((k) => (k.certificates ?? []).filter((c) => isWorking(c, now) && (usage === 'auth' ? k.usage === 'AUTHENTICATION' : k.usage === 'SIGNING' && c.owner_id === member))));
+    actual.tokens.flatMap((t) =>
+      (t.keys ?? []).flatMap((k) =>
+        (k.certificates ?? []).filter(
+          (c) => isWorking(c, now) && (usage === 'auth' ? k.usage === 'AUTHENTICATION' : k.usage === 'SIGNING' && c.owner_id === member),
+        ),
+      ),
+    );
   for (const d of server.certificates) {
     const key = d.usage === 'auth' ? 'auth' : `sign ${d.member}`;
     const base = { server: server.name, kind: `${d.usage}-cert` as const, key, pos: d.pos, id: certChangeId(server.name, d.usage, d.member), dependsOn: [] };
@@ -119,10 +173,24 @@ export function diffCerts({ server, actual, now }: KindContext): Change[] {
       op: 'update',
       summary: `rotate ${what} (${why})`,
       diff: { certificate: { from: hash, to: 'a new key and certificate' } },
-      action: act(actions, 'rotate-cert', { usage: d.usage, member: d.member ?? null, ca: d.ca, issuer: d.issuer ?? null, certHash: hash, keepReplacedMs: d.keepReplacedMs ?? null }),
+      action: act(actions, 'rotate-cert', {
+        usage: d.usage,
+        member: d.member ?? null,
+        ca: d.ca,
+        issuer: d.issuer ?? null,
+        certHash: hash,
+        keepReplacedMs: d.keepReplacedMs ?? null,
+      }),
     });
     if (ok.length === 0) {
-      const inProgress = mine.find((r) => (d.usage === 'auth' ? r.status === 'REGISTRATION_IN_PROGRESS' || r.status === 'SAVED' || (r.status === 'REGISTERED' && !r.active) : r.status === 'REGISTERED' && !r.active) && r.daysLeft >= 0 && r.ocspStatus !== 'OCSP_RESPONSE_REVOKED');
+      const inProgress = mine.find(
+        (r) =>
+          (d.usage === 'auth'
+            ? r.status === 'REGISTRATION_IN_PROGRESS' || r.status === 'SAVED' || (r.status === 'REGISTERED' && !r.active)
+            : r.status === 'REGISTERED' && !r.active) &&
+          r.daysLeft >= 0 &&
+          r.ocspStatus !== 'OCSP_RESPONSE_REVOKED',
+      );
       // an expired or revoked certificate still there is replaced and cleaned up by the runbook
       const dead = mine.find((r) => r.daysLeft < 0 || r.ocspStatus === 'OCSP_RESPONSE_REVOKED' || r.ocspStatus === 'OCSP_RESPONSE_SUSPENDED');
       if (dead && !inProgress && d.issuer) {
@@ -132,14 +200,38 @@ export function diffCerts({ server, actual, now }: KindContext): Change[] {
       out.push({
         ...base,
         op: d.issuer ? 'create' : 'unsafe',
-        summary: d.issuer ? `${inProgress ? 'finish' : 'issue'} ${what} from ${d.ca} (${d.issuer.type})` : `no working ${what}: give the manifest an issuer, or run xrdctl csr create / cert import`,
-        action: d.issuer ? act(actions, 'issue-cert', { usage: d.usage, member: d.member ?? null, ca: d.ca, issuer: d.issuer, tokenId: server.token.id, address: server.address ?? null }) : undefined,
+        summary: d.issuer
+          ? `${inProgress ? 'finish' : 'issue'} ${what} from ${d.ca} (${d.issuer.type})`
+          : `no working ${what}: give the manifest an issuer, or run xrdctl csr create / cert import`,
+        action: d.issuer
+          ? act(actions, 'issue-cert', {
+              usage: d.usage,
+              member: d.member ?? null,
+              ca: d.ca,
+              issuer: d.issuer,
+              tokenId: server.token.id,
+              address: server.address ?? null,
+            })
+          : undefined,
       });
       continue;
     }
-    const best = ok.map((c) => ({ hash: c.certificate_details.hash.toUpperCase(), days: Math.floor((Date.parse(c.certificate_details.not_after) - now.getTime()) / 86_400_000) })).sort((a, b) => b.days - a.days)[0]!;
+    const best = ok
+      .map((c) => ({
+        hash: c.certificate_details.hash.toUpperCase(),
+        days: Math.floor((Date.parse(c.certificate_details.not_after) - now.getTime()) / 86_400_000),
+      }))
+      .sort((a, b) => b.days - a.days)[0]!;
     if (best.days < d.renewBeforeDays) {
-      out.push(d.issuer ? rotate(best.hash, `${best.days} days left`) : { ...base, op: 'unsafe', summary: `${what} needs rotation: ${best.days} days left (renewBeforeDays ${d.renewBeforeDays}); give it an issuer, or run xrdctl rotate ${d.usage}` });
+      out.push(
+        d.issuer
+          ? rotate(best.hash, `${best.days} days left`)
+          : {
+              ...base,
+              op: 'unsafe',
+              summary: `${what} needs rotation: ${best.days} days left (renewBeforeDays ${d.renewBeforeDays}); give it an issuer, or run xrdctl rotate ${d.usage}`,
+            },
+      );
     }
   }
   return out;

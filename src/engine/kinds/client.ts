@@ -14,7 +14,13 @@ export function diffClients({ server, actual, instance }: KindContext): Change[]
     const a = byId.get(d.id);
     const base = { server: server.name, kind: 'client' as const, key: d.id, pos: d.pos, dependsOn: [] };
     if (!a) {
-      changes.push({ ...base, id: `${server.name}/client/${d.id}`, op: 'create', summary: `add client ${d.id}`, action: act(actions, 'add-client', { id: d.id, name: d.name ?? null, connectionType: d.connectionType ?? null }) });
+      changes.push({
+        ...base,
+        id: `${server.name}/client/${d.id}`,
+        op: 'create',
+        summary: `add client ${d.id}`,
+        action: act(actions, 'add-client', { id: d.id, name: d.name ?? null, connectionType: d.connectionType ?? null }),
+      });
     } else if (d.connectionType && a.connection_type !== d.connectionType) {
       changes.push({
         ...base,
@@ -150,11 +156,14 @@ const actions = {
       if (!pending.length) return;
       const wait = nextWait(i, deadline);
       if (wait === undefined) {
-        throw new TimeoutError(`${pending.length} client(s) not REGISTERED within ${Math.round(ctx.timeoutMs / 1000)} s: ${pending.map((c) => clientApiId(c, '')).join(', ')}`, {
-          server: ctx.api.server,
-          step: 'wait-clients-registered',
-          hint: 'rerun apply to keep waiting',
-        });
+        throw new TimeoutError(
+          `${pending.length} client(s) not REGISTERED within ${Math.round(ctx.timeoutMs / 1000)} s: ${pending.map((c) => clientApiId(c, '')).join(', ')}`,
+          {
+            server: ctx.api.server,
+            step: 'wait-clients-registered',
+            hint: 'rerun apply to keep waiting',
+          },
+        );
       }
       ctx.progress(`${pending.length} client(s) waiting for global configuration`);
       await sleep(wait);
@@ -171,7 +180,11 @@ const actions = {
     if (!c) return;
     if (c.owner) throw new ConflictError(`${p.id} is the server owner: it cannot be deleted`, { server: ctx.api.server, step: 'delete-client' });
     if (c.status === 'REGISTERED' || c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'DISABLED') {
-      throw new ConflictError(`client ${p.id} is ${c.status}: unregister it first`, { server: ctx.api.server, step: 'delete-client', hint: `xrdctl client unregister ${p.id}` });
+      throw new ConflictError(`client ${p.id} is ${c.status}: unregister it first`, {
+        server: ctx.api.server,
+        step: 'delete-client',
+        hint: `xrdctl client unregister ${p.id}`,
+      });
     }
     await ctx.api.deleteClient(p.id);
   },
@@ -200,14 +213,22 @@ export const clientKind = defineKind({
   dependsOn: (c, ix) => {
     const a = c.action;
     if (!a) return [];
-    const centralFor = (id: string) => [...ix.find<ClientParams>('cs-add-member', (p) => p.id === memberOf(id)), ...ix.find<ClientParams>('cs-add-subsystem', (p) => p.id === id)];
+    const centralFor = (id: string) => [
+      ...ix.find<ClientParams>('cs-add-member', (p) => p.id === memberOf(id)),
+      ...ix.find<ClientParams>('cs-add-subsystem', (p) => p.id === id),
+    ];
     switch (a.type) {
       case 'add-client':
         return centralFor(a.params.id);
       case 'set-connection-type':
         return clientAdded(ix, c.server, a.params.id);
       case 'register-client':
-        return [...clientAdded(ix, c.server, a.params.id), ...centralFor(a.params.id), ...ix.find('issue-cert', () => true, c.server), ...ix.find('token-login', () => true, c.server)];
+        return [
+          ...clientAdded(ix, c.server, a.params.id),
+          ...centralFor(a.params.id),
+          ...ix.find('issue-cert', () => true, c.server),
+          ...ix.find('token-login', () => true, c.server),
+        ];
       case 'wait-clients-registered':
         return ix.find<ClientParams>('register-client', (p) => a.params.ids.includes(p.id), c.server);
       default:

@@ -33,7 +33,16 @@ export function actionTypes(): string[] {
 
 /** Changes for one security server: every security-server kind's diff (order is the graph's business). */
 export function diffServer(ctx: KindContext): Change[] {
-  return [...diffServerItself(ctx), ...diffToken(ctx), ...diffCerts(ctx), ...diffClients(ctx), ...diffServices(ctx), ...diffEndpointPrune(ctx), ...diffLocalGroups(ctx), ...diffAccessRights(ctx)];
+  return [
+    ...diffServerItself(ctx),
+    ...diffToken(ctx),
+    ...diffCerts(ctx),
+    ...diffClients(ctx),
+    ...diffServices(ctx),
+    ...diffEndpointPrune(ctx),
+    ...diffLocalGroups(ctx),
+    ...diffAccessRights(ctx),
+  ];
 }
 
 /** Every action of the engine, as a typed union: { type, params }. */

@@ -14,7 +14,12 @@ export function fullyInitialized(s: SS.InitializationStatus): boolean {
 
 async function anchorBytes(ctx: ExecContext, anchor: DesiredInit['anchor']): Promise<Buffer> {
   if ('central' in anchor) {
-    if (!ctx.cs) throw new UsageError('the anchor comes from the central server, but the manifest names none', { server: ctx.api.server, step: 'upload-anchor', hint: 'add centralServer, or initialize.anchor: { file: PATH }' });
+    if (!ctx.cs)
+      throw new UsageError('the anchor comes from the central server, but the manifest names none', {
+        server: ctx.api.server,
+        step: 'upload-anchor',
+        hint: 'add centralServer, or initialize.anchor: { file: PATH }',
+      });
     ctx.progress('downloading the configuration anchor from the central server');
     return ctx.cs.downloadAnchor('INTERNAL');
   }
@@ -22,9 +27,13 @@ async function anchorBytes(ctx: ExecContext, anchor: DesiredInit['anchor']): Pro
   try {
     st = lstatSync(anchor.file);
   } catch (e) {
-    throw new UsageError(`anchor ${anchor.file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { server: ctx.api.server, step: 'upload-anchor' });
+    throw new UsageError(`anchor ${anchor.file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
+      server: ctx.api.server,
+      step: 'upload-anchor',
+    });
   }
-  if (!st.isFile() || st.size > MAX_ANCHOR) throw new UsageError(`anchor ${anchor.file}: not a regular file of at most ${MAX_ANCHOR} bytes`, { server: ctx.api.server, step: 'upload-anchor' });
+  if (!st.isFile() || st.size > MAX_ANCHOR)
+    throw new UsageError(`anchor ${anchor.file}: not a regular file of at most ${MAX_ANCHOR} bytes`, { server: ctx.api.server, step: 'upload-anchor' });
   return readFileSync(anchor.file);
 }
 
@@ -64,7 +73,12 @@ const actions = {
   'add-timestamping-service': async (ctx: ExecContext, p: { name: string | null; url: string | null }) => {
     const [approved, configured] = await Promise.all([ctx.api.getApprovedTimestampingServices(), ctx.api.getConfiguredTimestampingServices()]);
     const tsa = approved.find((t) => (p.url ? t.url === p.url : t.name === p.name));
-    if (!tsa) throw new ConflictError(`no approved timestamping service ${p.url ?? p.name}`, { server: ctx.api.server, step: 'add-timestamping-service', hint: `approved: ${approved.map((t) => `${t.name} (${t.url})`).join(', ') || 'none'}` });
+    if (!tsa)
+      throw new ConflictError(`no approved timestamping service ${p.url ?? p.name}`, {
+        server: ctx.api.server,
+        step: 'add-timestamping-service',
+        hint: `approved: ${approved.map((t) => `${t.name} (${t.url})`).join(', ') || 'none'}`,
+      });
     if (configured.some((t) => t.url === tsa.url)) return;
     await ctx.api.addTimestampingService({ name: tsa.name, url: tsa.url, cost_type: tsa.cost_type });
   },
@@ -92,7 +106,12 @@ export function initChangeId(server: string): string {
 export function diffServerItself({ server, actual }: KindContext): Change[] {
   const out: Change[] = [];
   if (server.initialize && actual.init && !fullyInitialized(actual.init)) {
-    const missing = [!actual.init.is_anchor_imported && 'anchor', !actual.init.is_server_owner_initialized && 'owner', !actual.init.is_server_code_initialized && 'server code', actual.init.software_token_init_status !== 'INITIALIZED' && 'token'].filter(Boolean);
+    const missing = [
+      !actual.init.is_anchor_imported && 'anchor',
+      !actual.init.is_server_owner_initialized && 'owner',
+      !actual.init.is_server_code_initialized && 'server code',
+      actual.init.software_token_init_status !== 'INITIALIZED' && 'token',
+    ].filter(Boolean);
     out.push({
       id: initChangeId(server.name),
       server: server.name,

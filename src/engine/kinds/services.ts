@@ -28,7 +28,13 @@ export function diffServices({ server, actual }: KindContext): Change[] {
           op: 'create',
           summary: `add ${d.type} service description ${d.url} to ${c.id}${d.restServiceCode ? ` (service ${d.restServiceCode})` : ''}${d.disabled ? '' : ', enabled'}`,
           dependsOn: [],
-          action: act(actions, 'add-service-description', { clientId: c.id, type: d.type, url: d.url, restServiceCode: d.restServiceCode ?? null, disabled: d.disabled }),
+          action: act(actions, 'add-service-description', {
+            clientId: c.id,
+            type: d.type,
+            url: d.url,
+            restServiceCode: d.restServiceCode ?? null,
+            disabled: d.disabled,
+          }),
         });
       } else if (a.disabled !== d.disabled) {
         changes.push({
@@ -49,7 +55,15 @@ export function diffServices({ server, actual }: KindContext): Change[] {
       if (c.serviceDescriptions.some((d) => sameUrl(d.url, a.url) && d.type === a.type)) continue;
       const key = `${c.id} ${a.url}`;
       if (!c.prune.serviceDescriptions) {
-        changes.push({ id: `${server.name}/service-description/${key}=`, server: server.name, kind: 'service-description', key, op: 'keep', summary: `service description ${a.url} of ${c.id}: not in the manifest, left alone (prune.serviceDescriptions: true would delete it)`, dependsOn: [] });
+        changes.push({
+          id: `${server.name}/service-description/${key}=`,
+          server: server.name,
+          kind: 'service-description',
+          key,
+          op: 'keep',
+          summary: `service description ${a.url} of ${c.id}: not in the manifest, left alone (prune.serviceDescriptions: true would delete it)`,
+          dependsOn: [],
+        });
         continue;
       }
       changes.push({
@@ -68,7 +82,13 @@ export function diffServices({ server, actual }: KindContext): Change[] {
   return changes;
 }
 
-function diffService(serverName: string, clientId: string, d: DesiredServiceDescription, s: DesiredServiceDescription['services'][number], a: SS.ServiceDescription | undefined): Change[] {
+function diffService(
+  serverName: string,
+  clientId: string,
+  d: DesiredServiceDescription,
+  s: DesiredServiceDescription['services'][number],
+  a: SS.ServiceDescription | undefined,
+): Change[] {
   const out: Change[] = [];
   const key = `${clientId} ${s.code}`;
   const actual = a?.services.find((x) => x.service_code === s.code);
@@ -81,7 +101,7 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
         key,
         op: 'unsafe',
         summary: `service ${s.code} is not in ${d.url}: the service description defines its services (refresh it, or fix the code)`,
-          dependsOn: [],
+        dependsOn: [],
         pos: s.pos,
       },
     ];
@@ -104,10 +124,23 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
       kind: 'service',
       key,
       op: a ? 'update' : 'create',
-      summary: a ? `service ${s.code} of ${clientId}: ${Object.entries(diff).map(([k, v]) => `${k} ${String(v.from)} → ${String(v.to)}`).join(', ')}` : `set service ${s.code} of ${clientId}: ${Object.entries(want).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`,
+      summary: a
+        ? `service ${s.code} of ${clientId}: ${Object.entries(diff)
+            .map(([k, v]) => `${k} ${String(v.from)} → ${String(v.to)}`)
+            .join(', ')}`
+        : `set service ${s.code} of ${clientId}: ${Object.entries(want)
+            .map(([k, v]) => `${k} ${String(v)}`)
+            .join(', ')}`,
       diff: a ? diff : Object.fromEntries(Object.entries(want).map(([k, v]) => [k, { from: null, to: v }])),
-          dependsOn: [],
-      action: act(actions, 'update-service', { clientId, sdUrl: d.url, code: s.code, timeout: s.timeout ?? null, serviceUrl: s.url ?? null, sslAuth: s.sslAuth ?? null }),
+      dependsOn: [],
+      action: act(actions, 'update-service', {
+        clientId,
+        sdUrl: d.url,
+        code: s.code,
+        timeout: s.timeout ?? null,
+        serviceUrl: s.url ?? null,
+        sslAuth: s.sslAuth ?? null,
+      }),
       pos: s.pos,
     });
   }
@@ -124,7 +157,7 @@ function diffService(serverName: string, clientId: string, d: DesiredServiceDesc
         key: ek,
         op: 'create',
         summary: `add endpoint ${e.method} ${e.path} to ${s.code} of ${clientId}`,
-          dependsOn: [],
+        dependsOn: [],
         action: act(actions, 'add-endpoint', { clientId, sdUrl: d.url, code: s.code, method: e.method, path: e.path }),
         pos: s.pos,
       });
@@ -145,7 +178,15 @@ export function diffEndpointPrune({ server, actual }: KindContext): Change[] {
           if (e.generated || s.endpoints.some((w) => w.method === e.method && w.path === e.path)) continue;
           const ek = `${c.id} ${s.code} ${e.method} ${e.path}`;
           if (!c.prune.endpoints) {
-            out.push({ id: `${server.name}/endpoint/${ek}=`, server: server.name, kind: 'endpoint', key: ek, op: 'keep', summary: `endpoint ${e.method} ${e.path} of ${s.code} (${c.id}): not in the manifest, left alone (prune.endpoints: true would delete it)`, dependsOn: [] });
+            out.push({
+              id: `${server.name}/endpoint/${ek}=`,
+              server: server.name,
+              kind: 'endpoint',
+              key: ek,
+              op: 'keep',
+              summary: `endpoint ${e.method} ${e.path} of ${s.code} (${c.id}): not in the manifest, left alone (prune.endpoints: true would delete it)`,
+              dependsOn: [],
+            });
             continue;
           }
           out.push({
@@ -155,7 +196,7 @@ export function diffEndpointPrune({ server, actual }: KindContext): Change[] {
             key: ek,
             op: 'delete',
             summary: `delete endpoint ${e.method} ${e.path} of ${s.code} (${c.id})`,
-          dependsOn: [],
+            dependsOn: [],
             prune: true,
             action: act(actions, 'delete-endpoint', { clientId: c.id, sdUrl: d.url, code: s.code, method: e.method, path: e.path }),
           });
@@ -174,12 +215,20 @@ async function sdByUrl(ctx: ExecContext, clientId: string, url: string): Promise
 async function serviceOf(ctx: ExecContext, clientId: string, url: string | null | undefined, code: string): Promise<SS.Service> {
   const sds = url ? [await sdByUrl(ctx, clientId, url)] : await ctx.cache.serviceDescriptions(clientId);
   const svc = sds.flatMap((d) => d?.services ?? []).find((s) => s.service_code === code);
-  if (!svc) throw new ConflictError(`service ${code} not found in ${url ?? 'the service descriptions'} of ${clientId}`, { server: ctx.api.server, step: 'find-service', hint: `xrdctl service list --client ${clientId}` });
+  if (!svc)
+    throw new ConflictError(`service ${code} not found in ${url ?? 'the service descriptions'} of ${clientId}`, {
+      server: ctx.api.server,
+      step: 'find-service',
+      hint: `xrdctl service list --client ${clientId}`,
+    });
   return svc;
 }
 
 const actions = {
-  'add-service-description': async (ctx: ExecContext, p: { clientId: string; type: 'WSDL' | 'OPENAPI3' | 'REST'; url: string; restServiceCode: string | null; disabled: boolean }) => {
+  'add-service-description': async (
+    ctx: ExecContext,
+    p: { clientId: string; type: 'WSDL' | 'OPENAPI3' | 'REST'; url: string; restServiceCode: string | null; disabled: boolean },
+  ) => {
     let sd = await sdByUrl(ctx, p.clientId, p.url);
     if (!sd) {
       const body: SS.ServiceDescriptionAdd = { url: p.url, type: p.type, ...(p.restServiceCode ? { rest_service_code: p.restServiceCode } : {}) };
@@ -213,18 +262,25 @@ const actions = {
     await ctx.api.deleteServiceDescription(sd.id);
     ctx.cache.invalidate(p.clientId);
   },
-  'update-service': async (ctx: ExecContext, p: { clientId: string; sdUrl: string | null; code: string; timeout: number | null; serviceUrl: string | null; sslAuth: boolean | null }) => {
+  'update-service': async (
+    ctx: ExecContext,
+    p: { clientId: string; sdUrl: string | null; code: string; timeout: number | null; serviceUrl: string | null; sslAuth: boolean | null },
+  ) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     const target = { url: p.serviceUrl ?? svc.url, timeout: p.timeout ?? svc.timeout, ssl_auth: p.sslAuth ?? svc.ssl_auth ?? false };
     if (svc.timeout === target.timeout && svc.url === target.url && (svc.ssl_auth ?? false) === target.ssl_auth) return;
     const updated = await ctx.api.updateService(svc.id, { ...target, ignore_warnings: true });
-    ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, ...updated, endpoints: updated.endpoints ?? x.endpoints } : x)) })));
+    ctx.cache.update(p.clientId, (list) =>
+      list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, ...updated, endpoints: updated.endpoints ?? x.endpoints } : x)) })),
+    );
   },
   'add-endpoint': async (ctx: ExecContext, p: { clientId: string; sdUrl: string | null; code: string; method: SS.EndpointMethod; path: string }) => {
     const svc = await serviceOf(ctx, p.clientId, p.sdUrl, p.code);
     if ((svc.endpoints ?? []).some((e) => e.method === p.method && e.path === p.path)) return;
     const ep = await ctx.api.addEndpoint(svc.id, { service_code: svc.service_code, method: p.method, path: p.path });
-    ctx.cache.update(p.clientId, (list) => list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, endpoints: [...(x.endpoints ?? []), ep] } : x)) })));
+    ctx.cache.update(p.clientId, (list) =>
+      list.map((d) => ({ ...d, services: d.services.map((x) => (x.id === svc.id ? { ...x, endpoints: [...(x.endpoints ?? []), ep] } : x)) })),
+    );
   },
   'refresh-service-description': async (ctx: ExecContext, p: { clientId: string; url: string; ignoreWarnings?: boolean }) => {
     const sd = await sdByUrl(ctx, p.clientId, p.url);
@@ -270,7 +326,11 @@ export const serviceKind = defineKind({
       case 'update-service':
         return [...client, ...sdAdd(a.params)];
       case 'add-endpoint':
-        return [...client, ...sdAdd(a.params), ...ix.find<SdRef>('update-service', (p) => p.clientId === a.params.clientId && p.code === a.params.code, c.server)];
+        return [
+          ...client,
+          ...sdAdd(a.params),
+          ...ix.find<SdRef>('update-service', (p) => p.clientId === a.params.clientId && p.code === a.params.code, c.server),
+        ];
       case 'delete-service-description':
         return ix.find<{ clientId: string }>('revoke-access', (p) => p.clientId === a.params.clientId, c.server);
       default:

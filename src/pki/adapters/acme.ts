@@ -43,7 +43,10 @@ export function accountKey(file: string): Buffer {
       createPrivateKey(pem);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw fail(`cannot be used: ${code && !code.startsWith('ERR_') ? code : 'not a PEM private key'}`, 'point --acme-account-key at the PEM key of the account, or at a new path to make one');
+      throw fail(
+        `cannot be used: ${code && !code.startsWith('ERR_') ? code : 'not a PEM private key'}`,
+        'point --acme-account-key at the PEM key of the account, or at a new path to make one',
+      );
     }
     return pem;
   }
@@ -82,7 +85,16 @@ export class AcmeAdapter implements CaAdapter {
     const run = this.order(csr, ctx, server);
     run.catch(() => undefined); // settled later if the deadline wins: never an unhandled rejection
     const bound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new NetworkError(`the ACME order did not finish within ${orderMs / 1000} s`, { step: 'acme-order', hint: 'is the CA slow or stuck validating? try again later' })), orderMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new NetworkError(`the ACME order did not finish within ${orderMs / 1000} s`, {
+              step: 'acme-order',
+              hint: 'is the CA slow or stuck validating? try again later',
+            }),
+          ),
+        orderMs,
+      );
       onAbort = () => reject(new NetworkError('the ACME order was cancelled', { step: 'acme-order' }));
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -112,16 +124,28 @@ export class AcmeAdapter implements CaAdapter {
       try {
         ca = readBoundedFile(this.o.caBundleFile, { maxBytes: READ_LIMITS.caBundle, what: 'ACME CA bundle' });
       } catch (e) {
-        throw new UsageError(`ACME CA bundle ${this.o.caBundleFile}: ${e instanceof FileError ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code}`}`, { step: 'acme-order' });
+        throw new UsageError(
+          `ACME CA bundle ${this.o.caBundleFile}: ${e instanceof FileError ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code}`}`,
+          { step: 'acme-order' },
+        );
       }
     }
     // the axios defaults are shared by every client: set (or clear) the trust of this CA each time
     acme.axios.defaults.httpsAgent = ca ? new https.Agent({ ca, keepAlive: false }) : undefined;
     await this.probe(timeout, ca);
     const parsed = parseCsr(csr);
-    const names = [...new Set([...parsed.subject.filter((a) => a.name === 'CN' || a.name === 'commonName').map((a) => a.value), ...parsed.san])].filter((n) => /^[A-Za-z0-9.-]+$/.test(n));
+    const names = [...new Set([...parsed.subject.filter((a) => a.name === 'CN' || a.name === 'commonName').map((a) => a.value), ...parsed.san])].filter((n) =>
+      /^[A-Za-z0-9.-]+$/.test(n),
+    );
     if (!names.length) throw new UsageError('the CSR names no DNS name (CN or subjectAltName) for ACME to validate', { step: 'acme-order' });
-    const pem = csr.toString('latin1').includes('-----BEGIN') ? csr : Buffer.from(`-----BEGIN CERTIFICATE REQUEST-----\n${csr.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`);
+    const pem = csr.toString('latin1').includes('-----BEGIN')
+      ? csr
+      : Buffer.from(
+          `-----BEGIN CERTIFICATE REQUEST-----\n${csr
+            .toString('base64')
+            .match(/.{1,64}/g)!
+            .join('\n')}\n-----END CERTIFICATE REQUEST-----\n`,
+        );
     const client = new acme.Client({
       directoryUrl: this.o.directoryUrl,
       accountKey: accountKey(this.o.accountKeyFile),
@@ -141,7 +165,8 @@ export class AcmeAdapter implements CaAdapter {
     };
     if (this.o.challenge.type === 'http-01') {
       const s = await this.challengeServer(this.o.challenge.listen.port, tokens);
-      if (server.over) s.close(); // the deadline came first: do not leave it listening
+      if (server.over)
+        s.close(); // the deadline came first: do not leave it listening
       else server.s = s;
     }
     ctx.log?.('ACME account');
@@ -183,7 +208,10 @@ export class AcmeAdapter implements CaAdapter {
     try {
       new URL(this.o.directoryUrl);
     } catch {
-      throw new UsageError(`ACME directory URL ${this.o.directoryUrl}: not a URL`, { step: 'acme-order', hint: 'an https:// URL of the directory, e.g. https://ca.example.org/acme/directory' });
+      throw new UsageError(`ACME directory URL ${this.o.directoryUrl}: not a URL`, {
+        step: 'acme-order',
+        hint: 'an https:// URL of the directory, e.g. https://ca.example.org/acme/directory',
+      });
     }
     let status: number;
     try {
@@ -214,10 +242,16 @@ export class AcmeAdapter implements CaAdapter {
     // acme-client turns a request that got no answer (timeout, connection lost, retries used up) into
     // this TypeError and loses the cause (publishlab/node-acme-client#101)
     if (e instanceof TypeError && /reading 'config'/.test(detail)) {
-      return new NetworkError(`ACME ${phase} failed: no usable answer from the CA (timed out after ${(this.o.timeoutMs ?? 30_000) / 1000} s, or the connection failed)`, { step: 'acme-order', hint: 'is the ACME server up and reachable? try again later' });
+      return new NetworkError(
+        `ACME ${phase} failed: no usable answer from the CA (timed out after ${(this.o.timeoutMs ?? 30_000) / 1000} s, or the connection failed)`,
+        { step: 'acme-order', hint: 'is the ACME server up and reachable? try again later' },
+      );
     }
     if (err.code && /^(E[A-Z]+|ERR_[A-Z_]+)$/.test(err.code)) {
-      return new NetworkError(`ACME ${phase} failed: ${err.code}${detail && !detail.includes(err.code) ? ` (${detail})` : ''}`, { step: 'acme-order', hint: 'is the ACME server reachable?' });
+      return new NetworkError(`ACME ${phase} failed: ${err.code}${detail && !detail.includes(err.code) ? ` (${detail})` : ''}`, {
+        step: 'acme-order',
+        hint: 'is the ACME server reachable?',
+      });
     }
     const hint =
       phase === 'account' && this.o.eab
@@ -225,8 +259,8 @@ export class AcmeAdapter implements CaAdapter {
         : phase === 'challenge' && this.o.challenge.type === 'none'
           ? 'this CA validates: answer http-01 with --acme-http-port N where it can reach this host'
           : phase === 'challenge'
-          ? 'the CA could not fetch http://NAME/.well-known/acme-challenge/… from this host: check DNS, port forwarding to --acme-http-port, and firewalls'
-          : undefined;
+            ? 'the CA could not fetch http://NAME/.well-known/acme-challenge/… from this host: check DNS, port forwarding to --acme-http-port, and firewalls'
+            : undefined;
     return new NetworkError(`ACME server refused the ${phase}: ${detail}`, { step: 'acme-order', hint });
   }
 
@@ -241,7 +275,14 @@ export class AcmeAdapter implements CaAdapter {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(ka);
     });
     return new Promise((resolve, reject) => {
-      server.once('error', (e) => reject(new UsageError(`cannot serve http-01 on 127.0.0.1:${port}: ${(e as NodeJS.ErrnoException).code}`, { step: 'acme-order', hint: 'choose a free port with --acme-http-port' })));
+      server.once('error', (e) =>
+        reject(
+          new UsageError(`cannot serve http-01 on 127.0.0.1:${port}: ${(e as NodeJS.ErrnoException).code}`, {
+            step: 'acme-order',
+            hint: 'choose a free port with --acme-http-port',
+          }),
+        ),
+      );
       server.listen(port, '127.0.0.1', () => resolve(server));
     });
   }

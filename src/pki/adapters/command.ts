@@ -100,9 +100,20 @@ export class CommandAdapter implements CaAdapter {
       const usesCsrFile = this.argv.some((a) => a.includes('{csr}'));
       const usesCertFile = this.argv.some((a) => a.includes('{cert}'));
       const args = this.argv.map((a) => a.replaceAll('{csr}', csrFile).replaceAll('{cert}', certFile).replaceAll('{usage}', ctx.usage));
-      const r = await runCommand(args, { timeoutMs: this.opts.timeoutMs, cwd: this.opts.cwd, env: { ...commandEnv(this.opts.passEnv), ...this.opts.env }, input: usesCsrFile ? undefined : csr, signal: ctx.signal, log: ctx.log });
+      const r = await runCommand(args, {
+        timeoutMs: this.opts.timeoutMs,
+        cwd: this.opts.cwd,
+        env: { ...commandEnv(this.opts.passEnv), ...this.opts.env },
+        input: usesCsrFile ? undefined : csr,
+        signal: ctx.signal,
+        log: ctx.log,
+      });
       const out = usesCertFile ? readFileSync(certFile) : Buffer.from(r.stdout ?? '');
-      if (!out.length) throw new NetworkError(`CA command ${args[0]} produced no certificate`, { step: 'ca-command', hint: usesCertFile ? 'it should write {cert}' : 'it should print the certificate on stdout, or write {cert}' });
+      if (!out.length)
+        throw new NetworkError(`CA command ${args[0]} produced no certificate`, {
+          step: 'ca-command',
+          hint: usesCertFile ? 'it should write {cert}' : 'it should print the certificate on stdout, or write {cert}',
+        });
       return { certificate: out };
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -136,9 +147,18 @@ export async function runCommand(
   });
   if (r.timedOut) throw new NetworkError(`CA command ${args[0]} did not finish within ${(o.timeoutMs ?? 120_000) / 1000} s`, { step: 'ca-command' });
   if (r.exitCode !== 0 || r.failed) {
-    const err = Buffer.from(r.stderr ?? '').toString('utf8').trim().split('\n').filter(Boolean).slice(-2).join(' | ');
-    const why = r.exitCode === undefined ? (r as { shortMessage?: string }).shortMessage ?? 'could not run' : `exit ${r.exitCode}`;
-    throw new NetworkError(`CA command ${args[0]} failed (${why})${err ? `: ${redact(err)}` : ''}`, { step: 'ca-command', hint: 'run the command by hand to see what the CA says' });
+    const err = Buffer.from(r.stderr ?? '')
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .slice(-2)
+      .join(' | ');
+    const why = r.exitCode === undefined ? ((r as { shortMessage?: string }).shortMessage ?? 'could not run') : `exit ${r.exitCode}`;
+    throw new NetworkError(`CA command ${args[0]} failed (${why})${err ? `: ${redact(err)}` : ''}`, {
+      step: 'ca-command',
+      hint: 'run the command by hand to see what the CA says',
+    });
   }
   return { stdout: Buffer.from(r.stdout ?? '') };
 }

@@ -15,7 +15,16 @@ export const CONN = ['HTTP', 'HTTPS', 'HTTPS_NO_AUTH'] as const;
 export const STYPES = ['WSDL', 'REST', 'OPENAPI3'] as const;
 export const METHODS = ['*', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'] as const;
 export const SC_TYPES = ['GLOBALGROUP', 'LOCALGROUP', 'SUBSYSTEM'] as const;
-export const RESERVED = ['listClients', 'listMethods', 'allowedMethods', 'getWsdl', 'getOpenAPI', 'getSecurityServerMetrics', 'getSecurityServerOperationalData', 'getSecurityServerHealthData'];
+export const RESERVED = [
+  'listClients',
+  'listMethods',
+  'allowedMethods',
+  'getWsdl',
+  'getOpenAPI',
+  'getSecurityServerMetrics',
+  'getSecurityServerOperationalData',
+  'getSecurityServerHealthData',
+];
 export const DEFAULT_DISABLED_NOTICE = 'Out of order';
 
 export const ok = (body?: unknown, status = 200): Resp => ({ status, body });

@@ -10,7 +10,21 @@ import { spkiBase64 } from '../../pki/keys.js';
 import { certInfo, certInputToDer, pkiUsage, type SubjectAttr } from '../certs.js';
 import { Engine, sha224Hex } from '../engine.js';
 import { profileOf } from '../profiles.js';
-import { clientIdOf, memberIdOf, nextId, parseClientId, ssOwnerId, ssServerId, type CertState, type ClientState, type CsrState, type KeyState, type ServiceDescriptionState, type ServiceState, type SsState } from '../model.js';
+import {
+  clientIdOf,
+  memberIdOf,
+  nextId,
+  parseClientId,
+  ssOwnerId,
+  ssServerId,
+  type CertState,
+  type ClientState,
+  type CsrState,
+  type KeyState,
+  type ServiceDescriptionState,
+  type ServiceState,
+  type SsState,
+} from '../model.js';
 import { arr, enumOf, obj, optBool, optStr, str } from '../validate.js';
 import { USAGES, FORMATS, SO, RO } from './common.js';
 
@@ -90,7 +104,13 @@ export function ssContext(e: Engine, ss: SsState) {
   };
   const fullCode = (s: ServiceState) => s.serviceCode + (s.version ? '.' + s.version : '');
   const serviceId = (sd: ServiceDescriptionState, s: ServiceState) => `${sd.clientId}:${fullCode(s)}`;
-  const endpointView = (s: ServiceState, ep: { id: string; method: EndpointMethod; path: string; generated: boolean }): Endpoint => ({ id: ep.id, service_code: s.serviceCode, method: ep.method, path: ep.path, generated: ep.generated });
+  const endpointView = (s: ServiceState, ep: { id: string; method: EndpointMethod; path: string; generated: boolean }): Endpoint => ({
+    id: ep.id,
+    service_code: s.serviceCode,
+    method: ep.method,
+    path: ep.path,
+    generated: ep.generated,
+  });
   const serviceView = (sd: ServiceDescriptionState, s: ServiceState): Service => {
     const v: Service = {
       id: serviceId(sd, s),
@@ -106,8 +126,14 @@ export function ssContext(e: Engine, ss: SsState) {
     return v;
   };
   const sdView = (sd: ServiceDescriptionState): ServiceDescription => ({
-    id: sd.id, url: sd.url, type: sd.type, disabled: sd.disabled, disabled_notice: sd.disabledNotice, refreshed_at: sd.refreshedAt,
-    services: sd.services.map((s) => serviceView(sd, s)), client_id: sd.clientId,
+    id: sd.id,
+    url: sd.url,
+    type: sd.type,
+    disabled: sd.disabled,
+    disabled_notice: sd.disabledNotice,
+    refreshed_at: sd.refreshedAt,
+    services: sd.services.map((s) => serviceView(sd, s)),
+    client_id: sd.clientId,
   });
   const findService = (id: string) => {
     for (const sd of ss.serviceDescriptions) for (const s of sd.services) if (serviceId(sd, s) === id) return { sd, s };
@@ -129,11 +155,16 @@ export function ssContext(e: Engine, ss: SsState) {
   };
   const groupView = (g: (typeof ss.localGroups)[number], withMembers: boolean): LocalGroup => {
     const v: LocalGroup = { id: g.id, code: g.code, description: g.description, member_count: g.members.length, updated_at: g.updatedAt };
-    if (withMembers) v.members = g.members.map((m) => {
-      const p = parseClientId(m.id)!;
-      const gm: { id: string; member_name: string; subsystem_name?: string; created_at: string } = { id: m.id, member_name: e.memberName(ss, memberIdOf(p)) ?? '', created_at: m.createdAt };
-      return gm;
-    });
+    if (withMembers)
+      v.members = g.members.map((m) => {
+        const p = parseClientId(m.id)!;
+        const gm: { id: string; member_name: string; subsystem_name?: string; created_at: string } = {
+          id: m.id,
+          member_name: e.memberName(ss, memberIdOf(p)) ?? '',
+          created_at: m.createdAt,
+        };
+        return gm;
+      });
     return v;
   };
   /** classify an access-right subject id; throws 400 invalid_service_client_id / service_client_not_found */
@@ -145,7 +176,7 @@ export function ssContext(e: Engine, ss: SsState) {
     }
     const p = id.split(':');
     if (p.length === 2 && p.every(Boolean)) {
-      const g = gc()?.globalGroups.find((x) => `${inst}:${x.code}` === id || p[1] === x.code && p[0] === inst);
+      const g = gc()?.globalGroups.find((x) => `${inst}:${x.code}` === id || (p[1] === x.code && p[0] === inst));
       if (!g) throw bad('service_client_not_found', id);
       return { id, name: g.code, service_client_type: 'GLOBALGROUP' };
     }
@@ -153,7 +184,9 @@ export function ssContext(e: Engine, ss: SsState) {
     if (!c || !c.subsystemCode) throw bad('invalid_service_client_id', id);
     const known = gc()?.members.some((m) => m.id === memberIdOf(c) && m.subsystems.some((s) => s.code === c.subsystemCode)) || !!e.findClient(ss, id);
     if (!known) throw bad('service_client_not_found', id);
-    const sub = gc()?.members.find((m) => m.id === memberIdOf(c))?.subsystems.find((s) => s.code === c.subsystemCode);
+    const sub = gc()
+      ?.members.find((m) => m.id === memberIdOf(c))
+      ?.subsystems.find((s) => s.code === c.subsystemCode);
     return { id, name: sub?.name ?? e.findClient(ss, id)?.subsystemName ?? c.subsystemCode, service_client_type: 'SUBSYSTEM' };
   };
   const scItems = (c: Ctx): string[] => {
@@ -161,7 +194,8 @@ export function ssContext(e: Engine, ss: SsState) {
     return items.map((it, i) => {
       if (!it || typeof it !== 'object') throw bad('invalid_service_client_id', String(i));
       const id = (it as Record<string, unknown>).id;
-      if (typeof id !== 'string' || !id) throw new ApiError(400, 'validation_failure', undefined, undefined, { [`serviceClients.items[${i}].id`]: ['NotNull'] });
+      if (typeof id !== 'string' || !id)
+        throw new ApiError(400, 'validation_failure', undefined, undefined, { [`serviceClients.items[${i}].id`]: ['NotNull'] });
       return id;
     });
   };
@@ -178,7 +212,8 @@ export function ssContext(e: Engine, ss: SsState) {
     if (acme) c.requireRole(...(usage === 'AUTHENTICATION' ? [SO] : [SO, RO]));
     if (!ss.loggedIn) throw conflict('action_not_possible', 'token not logged in');
     const pa = e.keyPossibleActions(ss, k);
-    if (!pa.includes(usage === 'AUTHENTICATION' ? 'GENERATE_AUTH_CSR' : 'GENERATE_SIGN_CSR')) throw conflict('action_not_possible', usage === 'AUTHENTICATION' ? 'GENERATE_AUTH_CSR' : 'GENERATE_SIGN_CSR');
+    if (!pa.includes(usage === 'AUTHENTICATION' ? 'GENERATE_AUTH_CSR' : 'GENERATE_SIGN_CSR'))
+      throw conflict('action_not_possible', usage === 'AUTHENTICATION' ? 'GENERATE_AUTH_CSR' : 'GENERATE_SIGN_CSR');
     const ca = gc()?.caNames.includes(caName) ? e.caByName(caName) : undefined;
     if (!ca) throw notFound('certificate_authority_not_found', caName);
     if (ca.defaultCsrFormat && ca.defaultCsrFormat !== format) throw bad('invalid_csr_format', format);
@@ -194,8 +229,15 @@ export function ssContext(e: Engine, ss: SsState) {
     requireInit();
     const mp = parseClientId(memberId)!;
     const fields = profileOf(ca.profile).fields(usage, {
-      instance: inst, serverCode: ss.serverCode!, ownerCode: ss.ownerCode!, ownerClass: ss.ownerClass, ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
-      memberClass: mp.memberClass, memberCode: mp.memberCode, memberName: e.memberName(ss, memberId) ?? mp.memberCode, address: ss.address,
+      instance: inst,
+      serverCode: ss.serverCode!,
+      ownerCode: ss.ownerCode!,
+      ownerClass: ss.ownerClass,
+      ownerName: e.memberName(ss, owner()) ?? ss.ownerCode!,
+      memberClass: mp.memberClass,
+      memberCode: mp.memberCode,
+      memberName: e.memberName(ss, memberId) ?? mp.memberCode,
+      address: ss.address,
     });
     const subject: SubjectAttr[] = [];
     for (const [kf, v] of Object.entries(fv)) {
@@ -209,7 +251,14 @@ export function ssContext(e: Engine, ss: SsState) {
     }
     // subjectAltName is a profile field but not a DN component: the CSR carries it as the SAN extension
     const sanField = subject.findIndex((a) => a.name === 'subjectAltName');
-    const sanNames = sanField >= 0 ? subject.splice(sanField, 1)[0]!.value.split(',').map((x) => x.trim()).filter(Boolean) : [];
+    const sanNames =
+      sanField >= 0
+        ? subject
+            .splice(sanField, 1)[0]!
+            .value.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : [];
     const san = [...(profileOf(ca.profile).san?.(usage, subject) ?? []), ...sanNames];
     const built = createCsr(k.privateKeyPem, { subject, usage: pkiUsage(usage), san });
     const csr: CsrState = { id: nextId(st), usage, caName, format, subject, san, createdAt: iso() };
@@ -217,7 +266,13 @@ export function ssContext(e: Engine, ss: SsState) {
     k.usage = usage;
     if (acme) {
       if (ca.external) throw new ApiError(500, 'acme.account_creation_failure', ['ACME orders to external CAs are not simulated by the sandbox']);
-      const signed = issueCertificate(ca, built.pem, { usage: pkiUsage(usage), now: now(), validityDays: st.certValidityDays, ocspUrl: ca.ocspUrl, defaultSan: true });
+      const signed = issueCertificate(ca, built.pem, {
+        usage: pkiUsage(usage),
+        now: now(),
+        validityDays: st.certValidityDays,
+        ocspUrl: ca.ocspUrl,
+        defaultSan: true,
+      });
       e.recordIssued(ca, signed.der, signed.serial);
       importInto(k, signed.der, usage, ca.name, memberId, true);
       return { csr, built, acme: true };
@@ -227,7 +282,8 @@ export function ssContext(e: Engine, ss: SsState) {
   };
   const csrFileName = (csr: CsrState, fmt: CsrFormat) => {
     const d = iso().slice(0, 10).replace(/-/g, '');
-    const who = csr.usage === 'AUTHENTICATION' ? `securityserver_${(ssServerId(st, ss) ?? '').replace(/:/g, '_')}` : `member_${(csr.ownerId ?? '').replace(/:/g, '_')}`;
+    const who =
+      csr.usage === 'AUTHENTICATION' ? `securityserver_${(ssServerId(st, ss) ?? '').replace(/:/g, '_')}` : `member_${(csr.ownerId ?? '').replace(/:/g, '_')}`;
     return `${csr.usage === 'AUTHENTICATION' ? 'auth' : 'sign'}_csr_${d}_${who}.${fmt.toLowerCase()}`;
   };
   const csrResp = (csr: CsrState, built: { pem: string; der: Buffer }, fmt: CsrFormat, status: number): Resp => ({
@@ -239,7 +295,15 @@ export function ssContext(e: Engine, ss: SsState) {
   // ---------- certificate import core ----------
   function importInto(k: KeyState, der: Buffer, usage: KeyUsageType, caName: string, ownerId: string | undefined, acme: boolean): CertState {
     const info = certInfo(der);
-    const c: CertState = { hash: info.hash, derB64: der.toString('base64'), status: usage === 'AUTHENTICATION' ? 'SAVED' : 'REGISTERED', active: false, caName, serial: info.serial, importedAt: iso() };
+    const c: CertState = {
+      hash: info.hash,
+      derB64: der.toString('base64'),
+      status: usage === 'AUTHENTICATION' ? 'SAVED' : 'REGISTERED',
+      active: false,
+      caName,
+      serial: info.serial,
+      importedAt: iso(),
+    };
     c.ownerId = usage === 'SIGNING' ? ownerId : owner();
     if (usage === 'SIGNING') {
       const o = e.ocsp(c);
@@ -332,7 +396,6 @@ export function ssContext(e: Engine, ss: SsState) {
     return [...seen.values()];
   };
 
-
   function parseAnchor(body: Buffer, validateInstance = true): { hash: string; createdAt: string; xml: string } {
     const xml = body.toString('utf8');
     const m = /<instanceIdentifier>([^<]+)<\/instanceIdentifier>/.exec(xml);
@@ -343,7 +406,50 @@ export function ssContext(e: Engine, ss: SsState) {
     return { hash: sha224Hex(body), createdAt: created, xml };
   }
 
-  return { e, ss, st, now, iso, inst, requireInit, requireAnchor, token, key, cert, parseId, client, owner, gc, submit, serverIdOrFail, clientView, fullCode, serviceId, endpointView, serviceView, sdView, findService, findEndpoint, findSd, findGroup, groupView, subject, scItems, csrGenerate, csrFileName, csrResp, importInto, importCert, addService, validUrl, wsdlServiceCode, aclsFor, serviceTitle, serviceClientsOf, parseAnchor };
+  return {
+    e,
+    ss,
+    st,
+    now,
+    iso,
+    inst,
+    requireInit,
+    requireAnchor,
+    token,
+    key,
+    cert,
+    parseId,
+    client,
+    owner,
+    gc,
+    submit,
+    serverIdOrFail,
+    clientView,
+    fullCode,
+    serviceId,
+    endpointView,
+    serviceView,
+    sdView,
+    findService,
+    findEndpoint,
+    findSd,
+    findGroup,
+    groupView,
+    subject,
+    scItems,
+    csrGenerate,
+    csrFileName,
+    csrResp,
+    importInto,
+    importCert,
+    addService,
+    validUrl,
+    wsdlServiceCode,
+    aclsFor,
+    serviceTitle,
+    serviceClientsOf,
+    parseAnchor,
+  };
 }
 
 export type SsCtx = ReturnType<typeof ssContext>;

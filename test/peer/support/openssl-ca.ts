@@ -34,7 +34,11 @@ export function multipart(fields: Record<string, string | { filename: string; da
   const parts: Buffer[] = [];
   for (const [name, v] of Object.entries(fields)) {
     const file = typeof v === 'object';
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${v.filename}"` : ''}\r\n${file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${v.filename}"` : ''}\r\n${file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`,
+      ),
+    );
     parts.push(file ? v.data : Buffer.from(v));
     parts.push(Buffer.from('\r\n'));
   }
@@ -99,7 +103,28 @@ keyUsage = critical, digitalSignature
 extendedKeyUsage = OCSPSigning
 `,
   );
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', `/C=EE/O=xrdctl tests/CN=${name}`, '-config', 'openssl.cnf', '-extensions', 'ca_ext'], dir);
+  run(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '30',
+      '-subj',
+      `/C=EE/O=xrdctl tests/CN=${name}`,
+      '-config',
+      'openssl.cnf',
+      '-extensions',
+      'ca_ext',
+    ],
+    dir,
+  );
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ocsp.key', '-out', 'ocsp.csr', '-subj', '/CN=OCSP responder', '-config', 'openssl.cnf'], dir);
   run(['ca', '-batch', '-config', 'openssl.cnf', '-extensions', 'ocsp_ext', '-in', 'ocsp.csr', '-out', 'ocsp.crt', '-notext'], dir);
 
@@ -108,7 +133,11 @@ extendedKeyUsage = OCSPSigning
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       // re-read the index for every request, so revocations show at once
-      const p = spawn('openssl', ['ocsp', '-index', 'index.txt', '-rsigner', 'ocsp.crt', '-rkey', 'ocsp.key', '-CA', 'ca.crt', '-reqin', '-', '-respout', '-', '-nmin', '5'], { cwd: dir });
+      const p = spawn(
+        'openssl',
+        ['ocsp', '-index', 'index.txt', '-rsigner', 'ocsp.crt', '-rkey', 'ocsp.key', '-CA', 'ca.crt', '-reqin', '-', '-respout', '-', '-nmin', '5'],
+        { cwd: dir },
+      );
       const out: Buffer[] = [];
       p.stdout.on('data', (d) => out.push(d));
       const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
@@ -140,9 +169,21 @@ extendedKeyUsage = OCSPSigning
           tls_auth: 'false',
           default_csr_format: 'PEM',
         });
-        const added = await cs.request<{ id: number; name: string }>({ method: 'POST', path: '/certification-services', body: svc.body, contentType: svc.contentType, step: 'add-certification-service' });
+        const added = await cs.request<{ id: number; name: string }>({
+          method: 'POST',
+          path: '/certification-services',
+          body: svc.body,
+          contentType: svc.contentType,
+          step: 'add-certification-service',
+        });
         const ocsp = multipart({ url: ocspUrl, cost_type: 'FREE' });
-        await cs.request({ method: 'POST', path: `/certification-services/${added.body.id}/ocsp-responders`, body: ocsp.body, contentType: ocsp.contentType, step: 'add-ocsp-responder' });
+        await cs.request({
+          method: 'POST',
+          path: `/certification-services/${added.body.id}/ocsp-responders`,
+          body: ocsp.body,
+          contentType: ocsp.contentType,
+          step: 'add-ocsp-responder',
+        });
         await sb.waitForGlobalConf();
         await sb.waitForGlobalConf();
         return added.body.name;

@@ -63,7 +63,28 @@ export async function startPebble(o: { alwaysValid: boolean; eab?: Record<string
   const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_VA_ALWAYS_VALID: o.alwaysValid ? '1' : '0' };
   const args = ['-config', join(dir, 'config.json')];
   if (!o.alwaysValid) {
-    procs.push(spawn('pebble-challtestsrv', ['-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${dnsMgmt}`, '-defaultIPv4', '127.0.0.1', '-defaultIPv6', ''], { stdio: 'ignore' }));
+    procs.push(
+      spawn(
+        'pebble-challtestsrv',
+        [
+          '-dns01',
+          `127.0.0.1:${dnsPort}`,
+          '-http01',
+          '',
+          '-https01',
+          '',
+          '-tlsalpn01',
+          '',
+          '-management',
+          `127.0.0.1:${dnsMgmt}`,
+          '-defaultIPv4',
+          '127.0.0.1',
+          '-defaultIPv6',
+          '',
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
     args.push('-dnsserver', `127.0.0.1:${dnsPort}`);
   }
   procs.push(spawn('pebble', args, { env, stdio: 'ignore' }));
