@@ -5,6 +5,7 @@ import type { ConfigurationSigningKey } from '../api/types/cs.js';
 import { ApiError, ConflictError, NetworkError, SafetyError, XrdError } from '../errors/index.js';
 import { writeFileSafe } from '../fs/files.js';
 import { rotationsDir, type ConfigSigningJournal, type ConfigSigningServer, type ConfigSigningStepName } from './journal.js';
+import { pollUntil } from '../time/poll.js';
 import type { StepResult } from './steps.js';
 
 /**
@@ -58,20 +59,9 @@ export async function sourceKeys(
 }
 
 /** Re-read until `test` holds: bounded by the rotation's timeout, polling every pollMs. */
-async function poll<T>(
-  ctx: ConfigSigningContext,
-  j: ConfigSigningJournal,
-  probe: () => Promise<T>,
-  test: (v: T) => boolean,
-): Promise<{ ok: boolean; last: T }> {
-  const deadline = Date.now() + j.options.timeoutMs;
-  let last = await probe();
-  for (let i = 0; i < 100_000 && !test(last); i++) {
-    if (Date.now() + j.options.pollMs > deadline) return { ok: false, last };
-    await ctx.sleep(j.options.pollMs);
-    last = await probe();
-  }
-  return { ok: test(last), last };
+function poll<T>(ctx: ConfigSigningContext, j: ConfigSigningJournal, probe: () => Promise<T>, test: (v: T) => boolean): Promise<{ ok: boolean; last: T }> {
+  const every = { firstMs: j.options.pollMs, maxMs: j.options.pollMs, factor: 1 };
+  return pollUntil(probe, test, { deadline: Date.now() + j.options.timeoutMs, backoff: every, sleep: ctx.sleep });
 }
 
 type Probe = { reachable: false; why: string } | { reachable: true; ok: boolean; at: number; code?: string };

@@ -7,7 +7,7 @@ import { isWorking, removalProblems } from '../certs/safety.js';
 import { submitCsr, type IssuerSpec } from '../certs/submit.js';
 import { ApiError, ConflictError, SafetyError, UsageError } from '../errors/index.js';
 import { parseCertificate } from '../pki/x509.js';
-import { nextWait } from '../time/poll.js';
+import { pollUntil } from '../time/poll.js';
 import type { JournalIssuer, RotationJournal, RotationStepName } from './journal.js';
 
 export type { RotationStepName };
@@ -73,23 +73,8 @@ async function issuerSpec(ctx: RotationContext, i: JournalIssuer): Promise<Issue
 }
 
 /** Wait (bounded by the rotation's timeout) until `test` holds, polling with backoff (250 ms up to 5 s apart). */
-async function until<T>(
-  ctx: RotationContext,
-  j: RotationJournal,
-  what: string,
-  probe: () => Promise<T>,
-  test: (v: T) => boolean,
-): Promise<{ ok: boolean; last: T }> {
-  const deadline = Date.now() + j.options.timeoutMs;
-  let last = await probe();
-  for (let i = 0; i < 100_000 && !test(last); i++) {
-    const wait = nextWait(i, deadline);
-    if (wait === undefined) return { ok: false, last };
-    ctx.progress(what);
-    await ctx.sleep(wait);
-    last = await probe();
-  }
-  return { ok: test(last), last };
+function until<T>(ctx: RotationContext, j: RotationJournal, what: string, probe: () => Promise<T>, test: (v: T) => boolean): Promise<{ ok: boolean; last: T }> {
+  return pollUntil(probe, test, { deadline: Date.now() + j.options.timeoutMs, sleep: ctx.sleep, onWait: () => ctx.progress(what) });
 }
 
 /**

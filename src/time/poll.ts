@@ -27,3 +27,24 @@ export function nextWait(i: number, deadline: number, b: Backoff = GLOBALCONF_PO
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Probe until `test` holds or the deadline leaves no room for another wait: the one polling loop of the
+ * runbooks. Returns the last probe's value and whether it passed.
+ */
+export async function pollUntil<T>(
+  probe: () => Promise<T>,
+  test: (v: T) => boolean,
+  o: { deadline: number; backoff?: Backoff; sleep?: (ms: number) => Promise<void>; onWait?: () => void },
+): Promise<{ ok: boolean; last: T }> {
+  const wait = o.sleep ?? sleep;
+  let last = await probe();
+  for (let i = 0; i < 100_000 && !test(last); i++) {
+    const ms = nextWait(i, o.deadline, o.backoff);
+    if (ms === undefined) return { ok: false, last };
+    o.onWait?.();
+    await wait(ms);
+    last = await probe();
+  }
+  return { ok: test(last), last };
+}
