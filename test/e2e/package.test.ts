@@ -41,6 +41,7 @@ describe('the packed tarball installs and runs', () => {
       'docs/manifest.md',
       'docs/commands.md',
       'examples/small/manifest.yaml',
+      'ansible/ansible_collections/xroad/xrdctl/galaxy.yml',
       'completions/xrdctl.bash',
       'schema/manifest.schema.json',
       'dist/commands/apply.js',
