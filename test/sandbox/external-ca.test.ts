@@ -3,19 +3,16 @@
  * (`openssl ocsp -reqin - -respout -` behind a node http server on 127.0.0.1, one process per request) registered;
  * the SS signs nothing itself: it checks the chain by signature and asks the responder for real.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { call, closeAgents, multipart, real, until, type Res } from './helpers.js';
 import { sandboxConformance, type SandboxConformance } from './conformance-support.js';
 import { approveWaiting, initAndLogin, keyCsrSignImport } from './scenario.js';
+import { startOpensslCa, type OpensslCa } from '../peer/support/openssl-ca.js';
 
-const ex = promisify(execFile);
 const hasOpenssl = (() => {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
@@ -29,11 +26,9 @@ const CA_CN = 'Ext Test CA';
 
 let sb: SandboxHandle;
 let dir: string;
-let ocspServer: Server | undefined;
+/** the one OpenSSL CA harness of the tests (test/peer/support/openssl-ca.ts): `openssl ca`, and `openssl ocsp` per request */
+let ca: OpensslCa;
 let ocspUrl = '';
-let ocspDown = false;
-/** who signs OCSP answers: the CA, a delegated responder the CA issued (OCSPSigning), or an impostor */
-let signer: 'ca' | 'delegated' | 'impostor' = 'ca';
 let check: SandboxConformance;
 const problems: string[] = [];
 
@@ -58,143 +53,19 @@ async function checked(server: 'cs' | 'ss', op: string, method: string, path: st
   return r;
 }
 
-const cnf = (d: string) => `
-[ ca ]
-default_ca = extca
-[ extca ]
-dir = ${d}
-database = ${d}/index.txt
-new_certs_dir = ${d}/newcerts
-serial = ${d}/serial
-certificate = ${d}/ca.pem
-private_key = ${d}/ca.key
-default_md = sha256
-default_days = 30
-policy = anything
-unique_subject = no
-copy_extensions = none
-[ anything ]
-countryName = optional
-organizationName = optional
-commonName = supplied
-serialNumber = optional
-[ req ]
-distinguished_name = dn
-prompt = no
-[ dn ]
-CN = ${CA_CN}
-[ v3_ca ]
-basicConstraints = critical,CA:true
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ auth ]
-basicConstraints = CA:false
-keyUsage = critical,digitalSignature,keyEncipherment
-subjectAltName = DNS:ss1.sandbox.test
-authorityInfoAccess = OCSP;URI:http://127.0.0.1/placeholder
-[ sign ]
-basicConstraints = CA:false
-keyUsage = critical,nonRepudiation
-subjectAltName = DNS:sign.sandbox.test
-[ ocsp ]
-basicConstraints = CA:false
-keyUsage = critical,digitalSignature
-extendedKeyUsage = OCSPSigning
-[ leaf ]
-basicConstraints = CA:false
-keyUsage = critical,digitalSignature
-`;
-
-/** one `openssl ocsp` per request, fed by stdin, bounded in time; the index is re-read each time */
-function ocspOnce(req: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const [rs, rk] = signer === 'ca' ? ['ca.pem', 'ca.key'] : signer === 'delegated' ? ['resp.pem', 'resp.key'] : ['imp.pem', 'imp.key'];
-    const p = spawn(
-      'openssl',
-      [
-        'ocsp',
-        '-index',
-        join(dir, 'index.txt'),
-        '-rsigner',
-        join(dir, rs),
-        '-rkey',
-        join(dir, rk),
-        '-CA',
-        join(dir, 'ca.pem'),
-        '-reqin',
-        '-',
-        '-respout',
-        '-',
-        '-ndays',
-        '1',
-      ],
-      { stdio: ['pipe', 'pipe', 'ignore'] },
-    );
-    const out: Buffer[] = [];
-    const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
-    p.stdout.on('data', (c: Buffer) => out.push(c));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`openssl ocsp exit ${code}`));
-    });
-    p.stdin.end(req);
-  });
-}
-
 beforeAll(async () => {
   check = await sandboxConformance('real');
   sb = await startSandbox({ gcIntervalMs: 100, rateLimit: false, ocspCacheMs: 5_000, ocspTimeoutMs: 2_000 });
   if (!hasOpenssl) return;
-  dir = mkdtempSync(join(tmpdir(), 'xrdctl-extca-'));
-  execFileSync('mkdir', ['-p', join(dir, 'newcerts')]);
-  writeFileSync(join(dir, 'index.txt'), '');
-  writeFileSync(join(dir, 'serial'), '1000\n');
-  writeFileSync(join(dir, 'openssl.cnf'), cnf(dir));
-  await ex('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    join(dir, 'ca.key'),
-    '-out',
-    join(dir, 'ca.pem'),
-    '-days',
-    '30',
-    '-config',
-    join(dir, 'openssl.cnf'),
-    '-extensions',
-    'v3_ca',
-  ]);
-  ocspServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    req.on('data', (c: Buffer) => {
-      n += c.length;
-      if (n < 65_536) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (ocspDown) {
-        res.writeHead(503).end();
-        return;
-      }
-      ocspOnce(Buffer.concat(chunks)).then(
-        (out) => res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': String(out.length) }).end(out),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((r) => ocspServer!.listen(0, '127.0.0.1', () => r()));
-  const a = ocspServer.address();
-  ocspUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/ocsp`;
+  ca = await startOpensslCa(CA_CN);
+  ca.setResponder('ca');
+  dir = ca.dir;
+  ocspUrl = ca.ocspUrl;
 }, 20_000);
 
 afterAll(async () => {
   await sb?.stop();
-  await new Promise<void>((r) => (ocspServer ? ocspServer.close(() => r()) : r()));
+  await ca?.stop();
   closeAgents();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -204,7 +75,7 @@ describe('external certification authority', () => {
     'approved at the CS, reaches the SS, its certs import by signature and OCSP comes from its real responder',
     async () => {
       const t0 = Date.now();
-      const caPem = execFileSync('cat', [join(dir, 'ca.pem')]);
+      const caPem = readFileSync(ca.caCert);
       // ---- CS: approve the CA, register its responder
       const form = multipart([
         { name: 'certificate', value: caPem, filename: 'ca.pem' },
@@ -256,21 +127,8 @@ describe('external certification authority', () => {
       expect(kc.status, kc.text).toBe(real('addKeyAndCsr', 201));
       const csr = await call(ss.url, ss.apiKeys.admin, 'GET', `/keys/${kc.json.key.id}/csrs/${kc.json.csr_id}?csr_format=PEM`);
       writeFileSync(join(dir, 'auth.csr'), csr.text);
-      writeFileSync(join(dir, 'openssl.cnf'), cnf(dir).replace('http://127.0.0.1/placeholder', ocspUrl));
-      await ex('openssl', [
-        'ca',
-        '-batch',
-        '-config',
-        join(dir, 'openssl.cnf'),
-        '-extensions',
-        'auth',
-        '-in',
-        join(dir, 'auth.csr'),
-        '-out',
-        join(dir, 'auth.pem'),
-        '-notext',
-      ]);
-      const authPem = execFileSync('cat', [join(dir, 'auth.pem')]);
+      ca.issue(join(dir, 'auth.csr'), 'auth', join(dir, 'auth.pem'));
+      const authPem = readFileSync(join(dir, 'auth.pem'));
       const imp = await checked('ss', 'importCertificate', 'POST', '/token-certificates', authPem, 'application/octet-stream');
       expect(imp.status, imp.text).toBe(201);
       const hash = imp.json.certificate_details.hash as string;
@@ -294,7 +152,7 @@ describe('external certification authority', () => {
       expect(ed?.ocsp_responders[0]?.status_class).toBe('OK');
 
       // ---- revoke at the CA: the SS sees it after the cache expires
-      await ex('openssl', ['ca', '-config', join(dir, 'openssl.cnf'), '-revoke', join(dir, 'auth.pem')]);
+      ca.revoke(join(dir, 'auth.pem'));
       expect((await call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`)).json.ocsp_status).toBe('OCSP_RESPONSE_GOOD'); // cached
       sb.clock.advance(6_000);
       const rev = await until(
@@ -306,7 +164,7 @@ describe('external certification authority', () => {
 
       // ---- a failing responder: UNKNOWN, diagnostics FAIL, activation refused
       await checked('ss', 'disableCertificate', 'PUT', `/token-certificates/${hash}/disable`);
-      ocspDown = true;
+      ca.setDown(true);
       sb.clock.advance(6_000);
       const act2 = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
       expect(act2.status).toBe(500);
@@ -316,53 +174,21 @@ describe('external certification authority', () => {
           d.distinguished_name.includes(CA_CN),
         )?.ocsp_responders[0]?.status_class,
       ).toBe('FAIL');
-      ocspDown = false;
+      ca.setDown(false);
 
       // ---- a delegated responder (issued by the CA with OCSPSigning) is trusted; an impostor's answer is not
-      await ex('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'resp.key'), '-out', join(dir, 'resp.csr'), '-subj', '/CN=Ext OCSP']);
-      await ex('openssl', [
-        'ca',
-        '-batch',
-        '-config',
-        join(dir, 'openssl.cnf'),
-        '-extensions',
-        'ocsp',
-        '-in',
-        join(dir, 'resp.csr'),
-        '-out',
-        join(dir, 'resp.pem'),
-        '-notext',
-      ]);
-      await ex('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'imp.key'),
-        '-out',
-        join(dir, 'imp.pem'),
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${CA_CN}`,
-        '-config',
-        join(dir, 'openssl.cnf'),
-        '-extensions',
-        'v3_ca',
-      ]);
-      signer = 'impostor';
+      // (the harness's default responder is a delegated one the CA issued with OCSPSigning)
+      ca.setResponder('impostor');
       sb.clock.advance(6_000);
       const imp2 = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
       expect(imp2.status).toBe(500);
       expect((await call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`)).json.ocsp_verify_before_activation_error).toMatch(/UNKNOWN/);
-      signer = 'delegated';
+      ca.setResponder('delegated');
       sb.clock.advance(6_000);
       const del = await checked('ss', 'activateCertificate', 'PUT', `/token-certificates/${hash}/activate`);
       expect(del.status).toBe(500);
       expect((await call(ss.url, ss.apiKeys.admin, 'GET', `/token-certificates/${hash}`)).json.ocsp_verify_before_activation_error).toMatch(/REVOKED/);
-      signer = 'ca';
+      ca.setResponder('ca');
       // ACME to an external CA is not simulated
       expect(problems).toEqual([]);
       expect(Date.now() - t0).toBeLessThan(20_000);
@@ -373,28 +199,8 @@ describe('external certification authority', () => {
   it.skipIf(!hasOpenssl)(
     'bad inputs are 400 (never 500): non-CA cert, garbage multipart, unknown profile, bad responder URL',
     async () => {
-      const leafKey = join(dir, 'leaf.key');
-      await ex('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        leafKey,
-        '-out',
-        join(dir, 'leaf.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=Not a CA',
-        '-config',
-        join(dir, 'openssl.cnf'),
-        '-extensions',
-        'leaf',
-      ]);
-      const leaf = execFileSync('cat', [join(dir, 'leaf.pem')]);
-      const caPem = execFileSync('cat', [join(dir, 'ca.pem')]);
+      const leaf = ca.leafCert('Not a CA');
+      const caPem = readFileSync(ca.caCert);
       const post = (parts: Parameters<typeof multipart>[0]) => {
         const f = multipart(parts);
         return checked('cs', 'addCertificationService', 'POST', '/certification-services', f.body, f.ct);

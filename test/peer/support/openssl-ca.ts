@@ -25,6 +25,14 @@ export interface OpensslCa {
   revokeArgv: string[];
   /** make the central server approve this CA (with its OCSP responder) and let global configuration carry it */
   approveAt(sb: SandboxHandle): Promise<string>;
+  /** issue a certificate for a CSR file with the auth or sign profile */
+  issue(csrFile: string, usage: 'auth' | 'sign', certFile: string): void;
+  /** who signs OCSP answers: the CA itself, a delegated responder it issued (OCSPSigning, the default), or an impostor with the CA's name */
+  setResponder(who: 'ca' | 'delegated' | 'impostor'): void;
+  /** a responder that is down answers 503 */
+  setDown(down: boolean): void;
+  /** a self-signed certificate that is not a CA (bad input for a certification service) */
+  leafCert(cn: string): Buffer;
   stop(): Promise<void>;
 }
 
@@ -92,15 +100,20 @@ subjectKeyIdentifier = hash
 basicConstraints = CA:false
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth, serverAuth
+subjectAltName = DNS:ss.openssl-ca.test
 authorityInfoAccess = OCSP;URI:${ocspUrl}
 [ sign_ext ]
 basicConstraints = CA:false
 keyUsage = critical, nonRepudiation
+subjectAltName = DNS:sign.openssl-ca.test
 authorityInfoAccess = OCSP;URI:${ocspUrl}
 [ ocsp_ext ]
 basicConstraints = CA:false
 keyUsage = critical, digitalSignature
 extendedKeyUsage = OCSPSigning
+[ leaf_ext ]
+basicConstraints = CA:false
+keyUsage = critical, digitalSignature
 `,
   );
   run(
@@ -128,15 +141,29 @@ extendedKeyUsage = OCSPSigning
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ocsp.key', '-out', 'ocsp.csr', '-subj', '/CN=OCSP responder', '-config', 'openssl.cnf'], dir);
   run(['ca', '-batch', '-config', 'openssl.cnf', '-extensions', 'ocsp_ext', '-in', 'ocsp.csr', '-out', 'ocsp.crt', '-notext'], dir);
 
+  let responder: 'ca' | 'delegated' | 'impostor' = 'delegated';
+  let down = false;
+  const signerFiles = { ca: ['ca.crt', 'ca.key'], delegated: ['ocsp.crt', 'ocsp.key'], impostor: ['imp.crt', 'imp.key'] } as const;
   server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 65_536) chunks.push(c);
+    });
     req.on('end', () => {
+      if (down) {
+        res.writeHead(503).end();
+        return;
+      }
       // re-read the index for every request, so revocations show at once
+      const [cert, key] = signerFiles[responder];
       const p = spawn(
         'openssl',
-        ['ocsp', '-index', 'index.txt', '-rsigner', 'ocsp.crt', '-rkey', 'ocsp.key', '-CA', 'ca.crt', '-reqin', '-', '-respout', '-', '-nmin', '5'],
-        { cwd: dir },
+        ['ocsp', '-index', 'index.txt', '-rsigner', cert, '-rkey', key, '-CA', 'ca.crt', '-reqin', '-', '-respout', '-', '-nmin', '5'],
+        {
+          cwd: dir,
+        },
       );
       const out: Buffer[] = [];
       p.stdout.on('data', (d) => out.push(d));
@@ -190,6 +217,65 @@ extendedKeyUsage = OCSPSigning
       } finally {
         cs.close();
       }
+    },
+    issue: (csrFile, usage, certFile) =>
+      run(['ca', '-batch', '-config', 'openssl.cnf', '-extensions', `${usage}_ext`, '-in', csrFile, '-out', certFile, '-notext'], dir),
+    setResponder: (who) => {
+      if (who === 'impostor' && !existsSync(join(dir, 'imp.crt'))) {
+        // the CA's name on a key the CA never certified
+        run(
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            'imp.key',
+            '-out',
+            'imp.crt',
+            '-days',
+            '2',
+            '-subj',
+            `/C=EE/O=xrdctl tests/CN=${name}`,
+            '-config',
+            'openssl.cnf',
+            '-extensions',
+            'ca_ext',
+          ],
+          dir,
+        );
+      }
+      responder = who;
+    },
+    setDown: (d) => {
+      down = d;
+    },
+    leafCert: (cn) => {
+      const file = `leaf-${randomBytes(4).toString('hex')}`;
+      run(
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          `${file}.key`,
+          '-out',
+          `${file}.crt`,
+          '-days',
+          '2',
+          '-subj',
+          `/CN=${cn}`,
+          '-config',
+          'openssl.cnf',
+          '-extensions',
+          'leaf_ext',
+        ],
+        dir,
+      );
+      return readFileSync(join(dir, `${file}.crt`));
     },
     revoke: (what) => {
       const bySerial = join(dir, 'newcerts', `${what.toUpperCase()}.pem`);
