@@ -26,3 +26,40 @@ export async function certShape(E: SandboxEnv, ctx: string): Promise<string[]> {
   }[];
   return certs.map((c) => `${c.usage} ${c.status} ${c.active ? 'active' : 'inactive'} ${c.ocspStatus ?? '-'}`).sort();
 }
+
+/**
+ * One rotation killed (SIGKILL, no cleanup) right after each of its steps in turn: the first run dies after
+ * the first step, each resume runs exactly one more step and dies after it, a last resume finishes. Every
+ * step is followed by a kill, and every resume starts from a journal a kill left behind. `afterFirst` sees
+ * the unfinished rotation once, `afterKill` after every kill. Returns the rotation's id and the steps killed.
+ */
+export async function killAfterEveryStep(
+  E: SandboxEnv,
+  start: string[],
+  server: string,
+  steps: readonly string[],
+  o: { afterFirst?: (id: string) => Promise<void>; afterKill?: (step: string) => void } = {},
+): Promise<{ id: string; killed: string[] }> {
+  const status = async (id: string) => (await E.runIn(['rotate', 'status', id, '--json'])).json().rotations[0];
+  const first = await E.run(start, { env: { XRDCTL_CRASH_AFTER_STEP: steps[0]! } });
+  expect(first.exitCode, first.stderr).not.toBe(0); // killed
+  const open = (await E.runIn(['rotate', 'status', '--json'])).json().rotations.filter((j: any) => j.server === server && j.status !== 'done');
+  expect(open).toHaveLength(1);
+  const id: string = open[0].id;
+  await o.afterFirst?.(id);
+  const killed = [steps[0]!];
+  for (const name of steps.slice(1)) {
+    const r = await E.run(['rotate', 'resume', id, '--yes', '--json'], { env: { XRDCTL_CRASH_AFTER_STEP: name } });
+    expect((await status(id)).steps.find((x: any) => x.name === name).status, `${name}: ${r.stderr.slice(-400)}`).toMatch(/done|skipped/);
+    if (r.exitCode === 0) break; // the last step: nothing was left to kill
+    killed.push(name);
+    o.afterKill?.(name);
+  }
+  expect(killed.length).toBeGreaterThanOrEqual(steps.length - 1);
+  if ((await status(id)).status !== 'done') {
+    const res = await E.runIn(['rotate', 'resume', id, '--yes', '--json']);
+    expect(res.exitCode, res.stderr).toBe(0);
+  }
+  expect((await status(id)).status).toBe('done');
+  return { id, killed };
+}
