@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { UsageError } from '../errors/index.js';
 import { parseCsr, type CertUsage } from './csr.js';
-import { pemToDer } from './encoding.js';
+import { bareSerial as bare, pemToDer } from './encoding.js';
 import { signCertificate, toForgeName, type NameField } from './forge-sign.js';
 import { generateRsaKeyPair, type KeyPairPem } from './keys.js';
 
@@ -162,8 +162,6 @@ export interface CaJson {
   issued: string[];
   revoked: Record<string, Revocation>;
 }
-
-const bare = (s: string) => s.toLowerCase().replace(/^0+(?=.)/, '');
 
 /** A CA with memory: what it issued and revoked, for an OCSP responder's answers. */
 export class CertificateAuthority implements CaMaterial {

@@ -27,3 +27,8 @@ export function formatFingerprint(buf: Buffer): string {
 export function sha256Fingerprint(der: Buffer): string {
   return formatFingerprint(createHash('sha256').update(der).digest());
 }
+
+/** A certificate serial in hex as one comparable form: lower case, no leading zeros (DER may add a 00 byte). */
+export function bareSerial(hex: string): string {
+  return hex.toLowerCase().replace(/^0+(?=.)/, '');
+}

@@ -2,6 +2,7 @@ import { X509Certificate, createHash, createPrivateKey, verify as cryptoVerify, 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { UsageError, XrdError } from '../errors/index.js';
+import { bareSerial } from './encoding.js';
 import { parseCertificate } from './x509.js';
 
 type CertInput = Buffer | string;
@@ -156,8 +157,8 @@ export function parseOcspResponse(der: Buffer, issuer: CertInput, serialHex?: st
     if (e instanceof XrdError) throw e;
     throw new UsageError(`not an OCSP response: ${(e as Error).message}`);
   }
-  const want = serialHex?.toUpperCase().replace(/^0+/, '');
-  const single = basic.tbsResponseData.responses.find((r) => !want || hex(r.certID.serialNumber.valueBlock.valueHexView).replace(/^0+/, '') === want);
+  const want = serialHex === undefined ? undefined : bareSerial(serialHex);
+  const single = basic.tbsResponseData.responses.find((r) => !want || bareSerial(hex(r.certID.serialNumber.valueBlock.valueHexView)) === want);
   if (!single) throw new XrdError(`OCSP response has no answer for serial ${serialHex}`);
   const tag = single.certStatus.idBlock.tagNumber;
   const status: OcspStatus = tag === 0 ? 'good' : tag === 1 ? 'revoked' : 'unknown';

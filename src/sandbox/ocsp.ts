@@ -4,6 +4,7 @@
  * Served over plain HTTP on 127.0.0.1 (as OCSP is), POST with application/ocsp-request or GET /{base64}.
  */
 import { buildOcspResponse, issuerKeyHashes, ocspErrorResponse, parseOcspRequest, type ParsedOcspRequest } from '../pki/ocsp.js';
+import { bareSerial as bare } from '../pki/encoding.js';
 import type { CaState } from './model.js';
 
 const hashes = new Map<string, { sha1: string; sha256: string }>();
@@ -16,8 +17,6 @@ function keyHashes(ca: CaState): { sha1: string; sha256: string } {
   }
   return h;
 }
-
-const bare = (s: string) => s.toLowerCase().replace(/^0+(?=.)/, '');
 
 /** Answer one DER OCSP request for the given CAs (the responder picks the CA by the first CertID's issuer key hash). */
 export async function ocspRespond(cas: CaState[], reqDer: Buffer, now: Date): Promise<Buffer> {
