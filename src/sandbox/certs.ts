@@ -20,7 +20,7 @@ export const apiUsage = (u: CertUsage): KeyUsageType => (u === 'auth' ? 'AUTHENT
 /** The DER of the first certificate in PEM or DER bytes; throws if it is not an X.509 certificate. */
 export function certInputToDer(input: Buffer): Buffer {
   const der = certificateDers(input)[0]!;
-  parseCertificate(der); // throws on garbage
+  parse(der); // throws on garbage; memoised, as the view the caller asks for next reads the same parse
   return der;
 }
 
