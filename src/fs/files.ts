@@ -162,6 +162,8 @@ export function checkWriteTarget(path: string, opts: WriteTarget = {}): void {
 export interface WriteOptions extends WriteTarget {
   /** final mode of the file (default 0600) */
   mode?: number;
+  /** fsync the file and its folder (default true); false keeps the atomicity (rename) and skips the disk flush */
+  durable?: boolean;
 }
 
 /**
@@ -184,7 +186,7 @@ export function writeFileSafe(path: string, data: string | Uint8Array, opts: Wri
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (opts.durable !== false) fsyncSync(fd);
     closeSync(fd);
     fd = -1;
     if (opts.overwrite) {
@@ -199,7 +201,7 @@ export function writeFileSafe(path: string, data: string | Uint8Array, opts: Wri
         throw e;
       }
     }
-    fsyncDir(dirname(path));
+    if (opts.durable !== false) fsyncDir(dirname(path));
   } catch (e) {
     if (e instanceof FileError) throw e;
     throw new FileError(path, `cannot write ${opts.what ?? 'file'}: ${errCode(e)}`);
@@ -278,23 +280,39 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Run fn holding an exclusive lock file (O_EXCL; content: pid and time). A lock whose process is
  * gone, or that is older than staleMs, is broken; otherwise we wait, bounded by timeoutMs.
  */
+/** create lockPath holding token, atomically; false when it exists */
+function takeLock(lockPath: string, token: string): boolean {
+  const tmp = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, token);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(tmp, lockPath);
+    return true;
+  } catch (e) {
+    if (errCode(e) === 'EEXIST') return false;
+    throw new FileError(lockPath, `cannot create lock: ${errCode(e)}`);
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* not created */
+    }
+  }
+}
+
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const staleMs = opts.staleMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   const token = `${process.pid} ${Date.now()} ${randomBytes(6).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      try {
-        writeSync(fd, token);
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (e) {
-      if (errCode(e) !== 'EEXIST') throw new FileError(lockPath, `cannot create lock: ${errCode(e)}`);
-    }
+    // the lock appears with its owner in it (written aside, then link(2), which fails if the name exists): a
+    // reader never sees an empty lock, which it could take for a stale one and break while its owner holds it
+    if (takeLock(lockPath, token)) break;
     let content = '';
     let mtime = Date.now();
     try {
@@ -305,7 +323,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T
     }
     const pid = Number(content.split(' ')[0]);
     const since = Number(content.split(' ')[1]) || mtime;
-    if (!pidAlive(pid) || Date.now() - since > staleMs) {
+    // a lock whose owner cannot be read (another tool's, a truncated file) is judged by its age alone
+    const alive = Number.isInteger(pid) && pid > 0 ? pidAlive(pid) : Date.now() - mtime <= staleMs;
+    if (!alive || Date.now() - since > staleMs) {
       // stale: move it aside under a unique name, so two breakers cannot both remove a fresh lock
       const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
       try {
