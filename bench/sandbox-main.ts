@@ -5,6 +5,7 @@
  */
 import { Agent, createServer, request } from 'node:https';
 import { startSandbox } from '../src/sandbox/index.js';
+import { loadState } from '../src/sandbox/journal.js';
 
 interface Result {
   rps: number;
@@ -81,9 +82,7 @@ export async function main(opts: { durationMs?: number; concurrency?: number } =
     ];
     const sandbox = await load(ss.url, h, paths, durationMs, concurrency);
 
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const st = JSON.parse(readFileSync(join(sb.dir, 'state.json'), 'utf8')) as { tls: Record<string, { keyPem: string; certPem: string }> };
+    const st = loadState(sb.dir)!;
     const fixed = Buffer.from(JSON.stringify({ info: '7.8.1' }));
     const bareServer = createServer({ key: st.tls.ss1!.keyPem, cert: st.tls.ss1!.certPem }, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(fixed.length) });

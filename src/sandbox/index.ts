@@ -15,6 +15,7 @@ import { pemToDer, sha256Fingerprint } from '../pki/encoding.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import { apiUsage, certInfo, certInputToDer, pkiUsage, randomToken, sandboxCa } from './certs.js';
 import { Engine, pinHash } from './engine.js';
+import { JOURNAL_FILE, loadStored, STATE_FILE } from './journal.js';
 import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type FaultSpec, type RequestLogEntry, type Resp, type Route } from './http.js';
 import type { State, SsState } from './model.js';
 import { ssRoutes, SS_ROLES } from './ss-api.js';
@@ -254,7 +255,8 @@ function listen(server: Server, port: number): Promise<number> {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'xrdctl-sandbox-'));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let st = Engine.load(dir);
+  const stored = loadStored(dir);
+  let st = stored?.state;
   const fresh = !st;
   if (!st) {
     st = await newState({
@@ -271,7 +273,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (opts.certValidityDays !== undefined) st.certValidityDays = opts.certValidityDays;
   }
   if (opts.autoApprove) st.cs.autoApprove = { ...opts.autoApprove };
-  const engine = new Engine(st, dir, { cacheMs: opts.ocspCacheMs, timeoutMs: opts.ocspTimeoutMs });
+  const engine = new Engine(st, dir, { cacheMs: opts.ocspCacheMs, timeoutMs: opts.ocspTimeoutMs }, stored?.seq ?? 0);
   engine.persist();
   const faults = new FaultTable();
   const log: RequestLogEntry[] = [];
@@ -297,7 +299,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         defaultSan: true,
       });
       engine.recordIssued(ca, signed.der, signed.serial);
-      engine.persist();
+      engine.commit();
       return signed.certPem;
     },
     revoke(hashOrSerial) {
@@ -316,7 +318,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     }
   }
 
+  /** a control action that may change the state (not faults, the request log or a wait) is followed by a full snapshot */
   const control = async (name: string, method: string, path: string, body: Buffer, query: URLSearchParams): Promise<Resp> => {
+    const r = await controlAction(name, method, path, body, query);
+    if (method !== 'GET' && r.status < 300 && !/^\/(faults|requests|globalconf\/wait)(\/|$)/.test(path)) engine.persist();
+    return r;
+  };
+  const controlAction = async (name: string, method: string, path: string, body: Buffer, query: URLSearchParams): Promise<Resp> => {
     const json = (): Record<string, unknown> => {
       if (!body.length) return {};
       try {
@@ -351,6 +359,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         return { status: 200, body: { now: engine.clock.now().toISOString() } };
       }
       if (path === '/requests/counts' && method === 'GET') return { status: 200, body: Object.fromEntries(counts) };
+      if (path === '/stats' && method === 'GET') return { status: 200, body: { keygen: engine.keygen, journal: engine.journalStats() } };
       if (path === '/requests' && method === 'GET') return { status: 200, body: log.filter((e) => !query.get('server') || e.server === query.get('server')) };
       if (path === '/requests' && method === 'DELETE') {
         log.length = 0;
@@ -452,6 +461,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       record: !!opts.record,
       control: (m, p, b, q) => control(name, m, p, b, q),
+      writing: () => (name === 'cs' ? engine.touchCs() : engine.touchSs(name)),
       afterWrite: () => {
         engine.evaluateOutages();
         return engine.persistSoon();
@@ -619,7 +629,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 
 /** Wipe a sandbox state directory (the sandbox must be stopped). */
 export function resetSandbox(dir: string): void {
-  for (const f of ['state.json', 'sandbox.json', 'secrets.json', 'anchor.xml']) {
+  for (const f of [STATE_FILE, JOURNAL_FILE, 'sandbox.json', 'secrets.json', 'anchor.xml']) {
     const p = join(dir, f);
     if (existsSync(p)) rmSync(p, { force: true });
   }

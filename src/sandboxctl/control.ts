@@ -85,6 +85,11 @@ export class SandboxControl {
     return this.call('GET', '/requests/counts', 'sandbox-requests');
   }
 
+  /** the sandbox's own work: token keys generated and their time, journal commits and snapshots */
+  stats(): Promise<SandboxStats> {
+    return this.call('GET', '/stats', 'sandbox-status');
+  }
+
   outages(): Promise<SandboxOutage[]> {
     return this.call('GET', '/outages', 'sandbox-status');
   }
@@ -189,4 +194,9 @@ export async function startSandboxCli(
     result: result ?? { dir, pid: 0, detached: false, cs: { name: 'cs', url: '', fingerprint: '' }, ss: [], contexts: [], apiKeys: null },
     exitCode: code !== 0 && code !== 130 && code !== 143 ? 1 : undefined,
   };
+}
+
+export interface SandboxStats {
+  keygen: { count: number; ms: number };
+  journal: { commits: number; compactions: number; bytes: number };
 }

@@ -7,6 +7,7 @@ import { writeFileSafe } from '../fs/files.js';
 import { stateDir } from '../config/paths.js';
 import { ConflictError, NetworkError, UsageError, registerSecret } from '../errors/index.js';
 import { HttpClient } from '../http/index.js';
+import { JOURNAL_FILE, loadState, STATE_FILE } from '../sandbox/journal.js';
 
 /** What the sandbox daemon writes to <dir>/sandbox.json (no secrets). */
 export interface SandboxInfoFile {
@@ -69,13 +70,11 @@ export interface SandboxOutage {
   to: string | null;
 }
 
-/** The outage record persisted in <dir>/state.json (for a stopped sandbox; a running one answers GET /outages). */
+/** The outage record persisted in <dir>'s state (for a stopped sandbox; a running one answers GET /outages). */
 export function readOutages(dir: string): SandboxOutage[] {
-  const p = join(dir, 'state.json');
-  if (!existsSync(p)) return [];
   try {
-    const st = JSON.parse(readFileSync(p, 'utf8')) as { outages?: { records?: SandboxOutage[] } };
-    return Array.isArray(st.outages?.records) ? st.outages.records : [];
+    const st = loadState(dir) as { outages?: { records?: SandboxOutage[] } } | undefined;
+    return Array.isArray(st?.outages?.records) ? st.outages.records : [];
   } catch {
     return [];
   }
@@ -213,7 +212,7 @@ export async function stopSandbox(dir: string, timeoutMs = 15_000): Promise<{ st
 export function resetDir(dir: string): { removed: string[] } {
   if (runningInfo(dir)) throw new ConflictError(`the sandbox in ${dir} is running`, { hint: 'xrdctl sandbox stop first' });
   const removed: string[] = [];
-  for (const f of ['state.json', 'sandbox.json', 'secrets.json', 'anchor.xml', 'sandbox.log', 'keys']) {
+  for (const f of [STATE_FILE, JOURNAL_FILE, 'sandbox.json', 'secrets.json', 'anchor.xml', 'sandbox.log', 'keys']) {
     const p = join(dir, f);
     if (existsSync(p)) {
       rmSync(p, { recursive: true, force: true });

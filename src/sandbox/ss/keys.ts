@@ -2,7 +2,6 @@
 import { ApiError, bad, conflict, notFound, warningsDetected } from '../http.js';
 import { issueCertificate } from '../../pki/ca.js';
 import { createCsr } from '../../pki/csr.js';
-import { generateRsaKeyPair } from '../../pki/keys.js';
 import { certInfo, pkiUsage } from '../certs.js';
 import { pinHash, profileClass } from '../engine.js';
 import { profileOf } from '../profiles.js';
@@ -94,11 +93,12 @@ export function keysRoutes(x: SsCtx): Route[] {
       op: 'addKey',
       roles: [SO, RO],
       write: true,
-      h: (c) => {
+      h: async (c) => {
         token(c);
         const label = optStr(c.json(), 'label', 'keyLabel') ?? '';
         if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
-        const kp = generateRsaKeyPair();
+        const kp = await e.generateKey();
+        if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY'); // logged out while the key was made
         const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
         ss.keys.push(k);
         return ok(e.keyView(ss, k), 201);
@@ -110,14 +110,15 @@ export function keysRoutes(x: SsCtx): Route[] {
       op: 'addKeyAndCsr',
       roles: [SO, RO],
       write: true,
-      h: (c) => {
+      h: async (c) => {
         token(c);
         const b = c.json();
         const label = str(b, 'key_label', 'keyLabelWithCsrGenerate', { allowEmpty: true });
         const req = obj(b, 'csr_generate_request', 'keyLabelWithCsrGenerate');
         if (req.key_usage_type === 'AUTHENTICATION') c.requireRole(SO);
         if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
-        const kp = generateRsaKeyPair();
+        const kp = await e.generateKey();
+        if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
         const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
         const r = csrGenerate(k, req, 'keyLabelWithCsrGenerate.csrGenerateRequest', c); // rollback: the key is only added on success
         ss.keys.push(k);
