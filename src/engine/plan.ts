@@ -8,6 +8,7 @@ import { link } from './graph.js';
 import { diffCentral } from './kinds/central.js';
 import { diffServer } from './kinds/index.js';
 import type { Change } from './types.js';
+import { pool } from './pool.js';
 
 export interface ServerPlan {
   server: string;
@@ -48,22 +49,6 @@ function summarize(servers: ServerPlan[]): Plan['summary'] {
       if (c.step) s.steps++;
       else s[c.op]++;
   return s;
-}
-
-/** Run async jobs with at most `limit` at a time. */
-export async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= items.length) return;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
 }
 
 /**

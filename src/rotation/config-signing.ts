@@ -7,6 +7,7 @@ import { writeFileSafe } from '../fs/files.js';
 import { rotationsDir, type ConfigSigningJournal, type ConfigSigningServer, type ConfigSigningStepName } from './journal.js';
 import { pollUntil } from '../time/poll.js';
 import type { StepResult } from './steps.js';
+import { pool } from '../engine/pool.js';
 
 /**
  * The configuration signing key runbooks of UG-CS §5.4 (issue 16). Regular: a new key on the CS token, every
@@ -86,15 +87,6 @@ function api(ctx: ConfigSigningContext, j: ConfigSigningJournal, name: string): 
       hint: `put it back in ${j.source.manifest.join(', ')}, or xrdctl rotate abort ${j.id}`,
     });
   return a;
-}
-
-/** Run fn for each item, at most `limit` at once. */
-async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** Wait for each named server to download (and verify) a configuration newer than its baseline (its own clock). */
