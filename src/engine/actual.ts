@@ -6,11 +6,15 @@ import type { DesiredServer } from '../model/desired.js';
 import { fullyInitialized } from './kinds/server.js';
 import { clientApiId } from '../model/ids.js';
 import type { ActualCentral, ActualServer, ExecCache } from './types.js';
+import { pool } from './pool.js';
+
+/** clients of one server read at once (each is two or three requests in parallel, then its access rights) */
+const CLIENT_READS = 4;
 
 /**
  * Read what a security server reports, once per run, batched where the API allows: one GET /tokens,
- * one GET /clients, then per managed client its service descriptions (services and endpoints come
- * inside), its local groups, and its access rights by subject. Clients the manifest does not name
+ * one GET /clients, then per managed client (a few at once) its service descriptions (services and
+ * endpoints come inside), its local groups when the manifest declares any, and its access rights by subject. Clients the manifest does not name
  * are not read unless the manifest prunes clients.
  */
 export async function readServer(api: SecurityServerApi, desired: DesiredServer, instance: string): Promise<ActualServer> {
@@ -28,11 +32,18 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
   const serviceDescriptions = new Map<string, SS.ServiceDescription[]>();
   const accessRights: ActualServer['accessRights'] = new Map();
   const localGroups = new Map<string, SS.LocalGroup[]>();
-  for (const id of managed) {
-    const [sds, groups, subjects] = await Promise.all([api.getClientServiceDescriptions(id), api.getClientLocalGroups(id), api.getServiceClients(id)]);
+  // clients in parallel (bounded: the HTTP layer keeps a few sockets per server and the server's rate limit holds)
+  await pool(managed, CLIENT_READS, async (id) => {
+    const want = desired.clients.find((c) => c.id === id);
+    // local groups are diffed only where the manifest declares some: a client without any needs no read of them
+    const wanted = new Set(want?.localGroups.map((g) => g.code) ?? []);
+    const [sds, groups, subjects] = await Promise.all([
+      api.getClientServiceDescriptions(id),
+      wanted.size ? api.getClientLocalGroups(id) : Promise.resolve([] as SS.LocalGroup[]),
+      api.getServiceClients(id),
+    ]);
     serviceDescriptions.set(id, sds);
     // the list leaves members out: read the groups this manifest manages that have any
-    const wanted = new Set(desired.clients.find((c) => c.id === id)?.localGroups.map((g) => g.code) ?? []);
     localGroups.set(
       id,
       await Promise.all(
@@ -44,12 +55,12 @@ export async function readServer(api: SecurityServerApi, desired: DesiredServer,
       ),
     );
     const rights = new Map<string, { type: string; codes: string[]; localGroupCode?: string }>();
-    for (const sc of subjects) {
-      const ar = await api.getServiceClientAccessRights(id, sc.id);
-      rights.set(sc.id, { type: sc.service_client_type ?? 'SUBSYSTEM', codes: ar.map((a) => a.service_code), localGroupCode: sc.local_group_code });
-    }
+    const read = await pool(subjects, CLIENT_READS, (sc) => api.getServiceClientAccessRights(id, sc.id));
+    subjects.forEach((sc, i) =>
+      rights.set(sc.id, { type: sc.service_client_type ?? 'SUBSYSTEM', codes: read[i]!.map((a) => a.service_code), localGroupCode: sc.local_group_code }),
+    );
     accessRights.set(id, rights);
-  }
+  });
   return { ...(init ? { init } : {}), ...(timestamping ? { timestamping } : {}), tokens, clients, serviceDescriptions, accessRights, localGroups };
 }
 
