@@ -68,6 +68,57 @@ export async function listRequests(
   return rows.slice(0, max);
 }
 
+/**
+ * One listing for callers that want it at about the same time (the approvals of one server's client
+ * registrations, running in parallel). A caller needs a listing that started after `since` (when its
+ * own registration call returned): it joins the one in flight if that started late enough, otherwise
+ * the next one, which starts as soon as the one in flight ends and serves every caller that queued
+ * for it. So at most one listing per filter is in flight, and none is sent that another could answer.
+ * Keyed per central server connection.
+ */
+interface Listing {
+  startedAt: number;
+  rows: Promise<RequestRow[]>;
+  next?: Listing;
+}
+const listings = new WeakMap<CentralServerApi, Map<string, Listing>>();
+export function listRequestsShared(
+  cs: CentralServerApi,
+  f: { status?: string; types?: string[]; serverId?: string; max?: number },
+  since: number,
+): Promise<RequestRow[]> {
+  let byKey = listings.get(cs);
+  if (!byKey) listings.set(cs, (byKey = new Map()));
+  const key = JSON.stringify([f.status, f.types, f.serverId, f.max]);
+  const start = (after?: Promise<unknown>): Listing => {
+    const l: Listing = { startedAt: Infinity, rows: Promise.resolve([]) };
+    l.rows = (after ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        l.startedAt = performance.now();
+        return listRequests(cs, f);
+      });
+    const done = () => {
+      if (byKey.get(key) === l) {
+        if (l.next) byKey.set(key, l.next);
+        else byKey.delete(key);
+      }
+    };
+    l.rows.then(done, done);
+    return l;
+  };
+  const cur = byKey.get(key);
+  if (!cur) {
+    const l = start();
+    byKey.set(key, l);
+    return l.rows;
+  }
+  // started (or starting) after the caller's call returned: it holds the caller's request
+  if (cur.startedAt >= since) return cur.rows;
+  cur.next ??= start(cur.rows);
+  return cur.next.rows;
+}
+
 export async function showRequest(cs: CentralServerApi, id: number) {
   const d = await cs.getManagementRequest(id);
   return {

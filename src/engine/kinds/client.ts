@@ -1,6 +1,6 @@
 import type * as SS from '../../api/types/ss.js';
 import { ApiError, ConflictError, TimeoutError } from '../../errors/index.js';
-import { listRequests } from '../../cs/requests.js';
+import { listRequestsShared } from '../../cs/requests.js';
 import { clientApiId, memberOf, parseClientId } from '../../model/ids.js';
 import { act, defineKind, type Change, type DependencyIndex, type ExecContext, type KindContext } from '../types.js';
 
@@ -90,12 +90,15 @@ async function getClient(ctx: ExecContext, id: string): Promise<SS.Client | unde
   }
 }
 
-async function approveClientRegistration(ctx: ExecContext, clientId: string): Promise<void> {
+/** registeredAt: performance.now() when the registration call returned */
+async function approveClientRegistration(ctx: ExecContext, clientId: string, registeredAt = performance.now()): Promise<void> {
   if (!ctx.cs || !ctx.approve) return;
   // the request reaches the central server with the registration call; give it 15 s at most
   const deadline = Date.now() + 15_000;
   for (let i = 0; i < 100; i++) {
-    const reqs = await listRequests(ctx.cs, { types: ['CLIENT_REGISTRATION_REQUEST'], serverId: ctx.serverId, max: 200 });
+    // the approvals of one server's clients run in parallel: they share a listing that started after their own call
+    const since = i === 0 ? registeredAt : performance.now();
+    const reqs = await listRequestsShared(ctx.cs, { types: ['CLIENT_REGISTRATION_REQUEST'], serverId: ctx.serverId, max: 200 }, since);
     const r = reqs.find((x) => x.clientId === clientId && (x.status === 'WAITING' || x.status === 'SUBMITTED FOR APPROVAL'));
     if (r) {
       ctx.progress(`approving client registration request ${r.id}`);
