@@ -74,49 +74,102 @@ export interface WalkOptions {
  * Walk the dependency graph: a change starts when every change it depends on (within the list) is
  * done; independent changes run in parallel within the limits. A failure skips only what depends on
  * it, transitively; everything else goes on. Returns each change's outcome by id.
+ *
+ * Each change counts the dependencies it still waits for, and each finished change tells only its own
+ * dependents: a walk costs the size of the graph, not changes × changes (a large fleet has tens of
+ * thousands). Ready changes wait in one queue per server, in the plan's order.
  */
 export async function walk(changes: Change[], run: (c: Change) => Promise<void>, o: WalkOptions): Promise<Map<string, NodeOutcome>> {
   const cycle = findCycle(changes);
   if (cycle) throw new Error(`engine: dependency cycle ${cycle.join(' → ')}`);
-  const ids = new Set(changes.map((c) => c.id));
+  const byId = new Map(changes.map((c) => [c.id, c]));
   const outcome = new Map<string, NodeOutcome>();
-  const waiting = new Set(changes);
+  const pending = new Map<Change, number>();
+  const dependents = new Map<string, Change[]>();
+  const ready = new Map<string, Change[]>(); // server → ready changes, in plan order
   const runningOn = new Map<string, number>();
   let running = 0;
-  return new Promise((resolve) => {
-    const pump = () => {
-      for (const c of [...waiting]) {
-        const deps = c.dependsOn.filter((d) => ids.has(d));
-        const bad = deps.find((d) => outcome.has(d) && outcome.get(d)!.status !== 'done');
-        if (bad || o.stopped?.()) {
-          waiting.delete(c);
-          outcome.set(c.id, { status: 'skipped', because: bad ?? 'interrupted' });
-          continue;
-        }
-        if (!deps.every((d) => outcome.get(d)?.status === 'done')) continue;
-        if (running >= o.concurrency || (runningOn.get(c.server) ?? 0) >= o.perServer) continue;
-        waiting.delete(c);
-        running++;
-        runningOn.set(c.server, (runningOn.get(c.server) ?? 0) + 1);
-        run(c)
-          .then(
-            () => outcome.set(c.id, { status: 'done' }),
-            (error: unknown) => outcome.set(c.id, { status: 'failed', error }),
-          )
-          .finally(() => {
-            running--;
-            runningOn.set(c.server, runningOn.get(c.server)! - 1);
-            pump();
-          });
+  let left = changes.length;
+  const enqueue = (c: Change) => {
+    const q = ready.get(c.server);
+    if (q) q.push(c);
+    else ready.set(c.server, [c]);
+  };
+  for (const c of changes) {
+    const deps = [...new Set(c.dependsOn.filter((d) => byId.has(d) && d !== c.id))];
+    pending.set(c, deps.length);
+    for (const d of deps) {
+      const list = dependents.get(d);
+      if (list) list.push(c);
+      else dependents.set(d, [c]);
+    }
+  }
+  for (const c of changes) if (pending.get(c) === 0) enqueue(c);
+  /** a change that did not get done skips what depends on it, transitively (each names the first cause) */
+  const skipDependents = (id: string) => {
+    const stack = [id];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      for (const c of dependents.get(cur) ?? []) {
+        if (outcome.has(c.id) || pending.get(c) === -1) continue;
+        pending.set(c, -1); // never runs
+        outcome.set(c.id, { status: 'skipped', because: cur });
+        left--;
+        stack.push(c.id);
       }
-      // a skip can unblock (skip) others: settle until nothing changes, then finish when idle
-      if (running === 0) {
-        if (waiting.size === 0) resolve(outcome);
-        else if ([...waiting].some((c) => c.dependsOn.some((d) => outcome.has(d) && outcome.get(d)!.status !== 'done'))) pump();
-        else {
-          for (const c of waiting) outcome.set(c.id, { status: 'skipped', because: 'unreachable' });
-          resolve(outcome);
+    }
+  };
+  return new Promise((resolve) => {
+    const finish = (c: Change, r: NodeOutcome) => {
+      outcome.set(c.id, r);
+      left--;
+      running--;
+      runningOn.set(c.server, runningOn.get(c.server)! - 1);
+      if (r.status === 'done') {
+        for (const d of dependents.get(c.id) ?? []) {
+          const n = pending.get(d)!;
+          if (n <= 0) continue;
+          pending.set(d, n - 1);
+          if (n === 1) enqueue(d);
         }
+      } else skipDependents(c.id);
+      pump();
+    };
+    const pump = () => {
+      if (o.stopped?.()) {
+        for (const c of changes) {
+          if (outcome.has(c.id) || pending.get(c) === -2) continue;
+          if (pending.get(c) === -3) continue; // running
+          pending.set(c, -2);
+          outcome.set(c.id, { status: 'skipped', because: 'interrupted' });
+          left--;
+        }
+        ready.clear();
+      }
+      for (const [server, q] of ready) {
+        while (q.length && running < o.concurrency && (runningOn.get(server) ?? 0) < o.perServer) {
+          const c = q.shift()!;
+          if (outcome.has(c.id)) continue;
+          pending.set(c, -3);
+          running++;
+          runningOn.set(server, (runningOn.get(server) ?? 0) + 1);
+          run(c).then(
+            () => finish(c, { status: 'done' }),
+            (error: unknown) => finish(c, { status: 'failed', error }),
+          );
+        }
+        if (!q.length) ready.delete(server);
+        if (running >= o.concurrency) break;
+      }
+      if (running === 0) {
+        // nothing runs and nothing is ready: what is left cannot be reached
+        if (left > 0)
+          for (const c of changes)
+            if (!outcome.has(c.id)) {
+              outcome.set(c.id, { status: 'skipped', because: 'unreachable' });
+              left--;
+            }
+        resolve(outcome);
       }
     };
     pump();
