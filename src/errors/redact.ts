@@ -16,22 +16,37 @@ export function registerSecret(value: string | undefined | null): void {
   secrets.add(v);
   const trimmed = v.trim();
   if (trimmed !== v && trimmed.length >= 3) secrets.add(trimmed);
+  matcher = undefined;
 }
 
 export function clearSecrets(): void {
   secrets.clear();
+  matcher = undefined;
+}
+
+/** every secret in one pattern, longest first (so a secret that contains another is removed whole); rebuilt when one is added */
+let matcher: RegExp | null | undefined;
+function secretPattern(): RegExp | null {
+  if (matcher === undefined)
+    matcher = secrets.size
+      ? new RegExp(
+          [...secrets]
+            .sort((a, b) => b.length - a.length)
+            .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('|'),
+          'g',
+        )
+      : null;
+  return matcher;
 }
 
 const HEADER_RE = /(X-Road-ApiKey\s+token=)[^\s"',}]+/gi;
 
 export function redact(text: string): string {
   if (!text) return text;
-  let out = text.replace(HEADER_RE, `$1${REDACTED}`);
-  // longest first, so a secret that contains another is removed whole
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (out.includes(s)) out = out.split(s).join(REDACTED);
-  }
-  return out;
+  const out = text.replace(HEADER_RE, `$1${REDACTED}`);
+  const re = secretPattern();
+  return re ? out.replace(re, REDACTED) : out;
 }
 
 /** Deep-redact any JSON-able value (strings inside objects and arrays). */
