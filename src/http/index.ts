@@ -145,8 +145,26 @@ class PinnedAgent extends https.Agent {
 
   /** a TLS session from a connection that passed the pin check: later sockets resume it (no full handshake) */
   private session?: Buffer;
+  /**
+   * the first connection, while it has no session yet: parallel requests at the start wait for it and
+   * resume its session, instead of each paying a full handshake (the server's RSA signature per socket)
+   */
+  private first?: Promise<void>;
 
   override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
+    if (!this.session && this.first) {
+      void this.first.then(() => this.createConnection(options, cb));
+      return undefined;
+    }
+    let release: (() => void) | undefined;
+    if (!this.session) {
+      this.first = new Promise<void>((r) => (release = r));
+      const gate = this.first;
+      release = ((r) => () => {
+        if (this.first === gate) this.first = undefined;
+        r();
+      })(release!);
+    }
     const offered = this.session;
     sharedContext ??= tls.createSecureContext({});
     const socket = tls.connect({
@@ -159,13 +177,19 @@ class PinnedAgent extends https.Agent {
     let verified = false;
     let pending: Buffer | undefined;
     socket.on('session', (s: Buffer) => {
-      if (verified) this.session = s;
-      else pending = s;
+      if (verified) {
+        this.session = s;
+        release?.();
+      } else pending = s;
     });
     let done = false;
     const finish = (err: Error | null, s?: Duplex) => {
       if (done) return;
       done = true;
+      // a failed first connection lets the next one try; a good one waits briefly for its session ticket
+      // (TLS 1.3 sends it after the handshake), then lets the others go anyway
+      if (err) release?.();
+      else if (release) setTimeout(release, 50).unref();
       cb?.(err, s as Duplex);
     };
     socket.once('secureConnect', () => {
@@ -195,10 +219,14 @@ class PinnedAgent extends https.Agent {
         return;
       }
       verified = true;
-      if (pending) this.session = pending;
+      if (pending) {
+        this.session = pending;
+        release?.();
+      }
       finish(null, socket);
     });
     socket.once('error', (e) => finish(e));
+    socket.once('close', () => release?.());
     return undefined;
   }
 }

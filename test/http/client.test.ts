@@ -27,6 +27,16 @@ describe('HttpClient', () => {
   const client = (o: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) =>
     new HttpClient({ baseUrl: srv.url, server: 'ss-test', apiKey: KEY, tlsFingerprint: srv.fingerprint, timeoutMs: 5000, ...o });
 
+  it('parallel first requests pay one full TLS handshake: the other sockets wait for its pinned session and resume it', async () => {
+    const before = { ...srv.handshakes };
+    const c = client();
+    const all = await Promise.all(Array.from({ length: 6 }, () => c.request({ method: 'GET', path: '/system/version', step: 'version' })));
+    c.close();
+    expect(all).toHaveLength(6);
+    expect(srv.handshakes.full - before.full).toBe(1);
+    expect(srv.handshakes.resumed - before.resumed).toBeGreaterThan(0);
+  });
+
   it('a wrong pin fails before any request (and so before the key) reaches the server', async () => {
     const before = srv.received.length;
     const c = client({ tlsFingerprint: selfSignedCert().fingerprint });

@@ -77,6 +77,8 @@ export async function startMiniServer(opts: { apiKey: string; handler?: Handler 
       send(404, { status: 404, error: { code: 'not_found' } });
     });
   });
+  const handshakes = { full: 0, resumed: 0 };
+  server.on('secureConnection', (sock) => (sock.isSessionReused() ? handshakes.resumed++ : handshakes.full++));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -84,6 +86,8 @@ export async function startMiniServer(opts: { apiKey: string; handler?: Handler 
     fingerprint: tls.fingerprint,
     certPem: tls.cert,
     received,
+    /** TLS handshakes the server completed: full ones and resumed sessions */
+    handshakes,
     setFlaky(n: number) {
       flaky = -n;
     },
