@@ -13,7 +13,7 @@ import { verifyIssuedBy } from '../pki/x509.js';
 import { certInfo, certificateDetails } from './certs.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
-import { evaluateOutages } from './outages.js';
+import { evaluateOutages, type ServerStatus } from './outages.js';
 import { loadState, StateStore, STATE_FILE } from './journal.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import {
@@ -221,7 +221,8 @@ export class Engine {
         this.due.rec.set(ss.name, now + p.rec);
       }
     }
-    if (this.evaluateOutages()) changed = true;
+    // every server when something changed, otherwise for what time alone changes (expiry) at most every 250 ms
+    if ((changed || performance.now() - this.outagesAt >= 250) && this.evaluateOutages()) changed = true;
     if (changed) this.commit();
     this.waiters = this.waiters.filter((w) => {
       if (this.st.ss.every((s) => !s.anchor || this.gcDownloadFailing.has(s.name) || s.gc.reconciledVersion >= w.version)) {
@@ -420,8 +421,22 @@ export class Engine {
     return o === 'GOOD' ? 'OCSP_RESPONSE_GOOD' : o === 'REVOKED' ? 'OCSP_RESPONSE_REVOKED' : 'OCSP_RESPONSE_UNKNOWN';
   }
   /** the outage record (outages.ts): re-evaluated after every write, tick, clock move and revocation */
-  evaluateOutages(): boolean {
-    return evaluateOutages({ st: this.st, now: () => this.clock.now(), certWorking: (ss, c) => this.certUsable(ss, c) });
+  private outageCache = new Map<string, ServerStatus>();
+  private outagesAt = 0;
+  /**
+   * The referee (outages.ts). After a write on some servers only they are re-evaluated (the others'
+   * status can change only with time or the global configuration, which the scheduler's evaluations
+   * cover); without `only`, every server.
+   */
+  evaluateOutages(only?: string[]): boolean {
+    if (!only) this.outagesAt = performance.now();
+    return evaluateOutages({
+      st: this.st,
+      now: () => this.clock.now(),
+      certWorking: (ss, c) => this.certUsable(ss, c),
+      cache: this.outageCache,
+      ...(only ? { only: new Set(only) } : {}),
+    });
   }
   certUsable(ss: SsState, c: CertState): boolean {
     return ss.loggedIn && c.active && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD';

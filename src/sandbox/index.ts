@@ -463,7 +463,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       control: (m, p, b, q) => control(name, m, p, b, q),
       writing: () => (name === 'cs' ? engine.touchCs() : engine.touchSs(name)),
       afterWrite: () => {
-        engine.evaluateOutages();
+        // a central server's write reaches the security servers through the global configuration (the scheduler's evaluations)
+        engine.evaluateOutages(name === 'cs' ? [] : [name]);
         return engine.persistSoon();
       },
       isStopping: () => stopping,

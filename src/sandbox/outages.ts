@@ -29,6 +29,25 @@ export interface OutageRules {
   st: State;
   now(): Date;
   certWorking(ss: SsState, c: SsState['keys'][number]['certs'][number]): boolean;
+  /** each server's last evaluation; with `only`, the other servers' entries are reused */
+  cache?: Map<string, ServerStatus>;
+  /** re-evaluate only these servers (a write on one of them); absent: all */
+  only?: Set<string>;
+}
+
+/** what one security server contributes: its auth and globalconf status, and per member of its clients a working sign cert */
+export interface ServerStatus {
+  auth: boolean;
+  globalconf: boolean;
+  members: Array<[string, boolean]>;
+}
+
+function serverStatus(r: OutageRules, ss: SsState): ServerStatus {
+  return {
+    auth: hasWorkingAuth(r, ss),
+    globalconf: !!ss.anchor && !!ss.gc.downloaded && !ss.gc.verifyError,
+    members: membersOf(r, ss).map((m) => [m, hasWorkingSign(r, ss, m)]),
+  };
 }
 
 export function outageState(st: State): OutageState {
@@ -68,12 +87,16 @@ export function evaluateOutages(r: OutageRules): boolean {
 
   const current = new Map<string, { working: boolean; server: string; member?: string; kind: Outage['kind'] }>();
   for (const ss of r.st.ss) {
-    current.set(`auth ${ss.name}`, { working: hasWorkingAuth(r, ss), server: ss.name, kind: 'auth' });
-    current.set(`globalconf ${ss.name}`, { working: !!ss.anchor && !!ss.gc.downloaded && !ss.gc.verifyError, server: ss.name, kind: 'globalconf' });
-    for (const m of membersOf(r, ss)) {
+    let e = r.only && !r.only.has(ss.name) ? r.cache?.get(ss.name) : undefined;
+    if (!e) {
+      e = serverStatus(r, ss);
+      r.cache?.set(ss.name, e);
+    }
+    current.set(`auth ${ss.name}`, { working: e.auth, server: ss.name, kind: 'auth' });
+    current.set(`globalconf ${ss.name}`, { working: e.globalconf, server: ss.name, kind: 'globalconf' });
+    for (const [m, working] of e.members) {
       const key = `sign ${m}`;
       const prev = current.get(key);
-      const working = hasWorkingSign(r, ss, m);
       if (!prev) current.set(key, { working, server: ss.name, member: m, kind: 'sign' });
       else if (working && !prev.working) current.set(key, { ...prev, working });
     }
