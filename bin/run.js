@@ -7,5 +7,6 @@ if (process.argv[2] === '__complete') {
   process.stdout.write(values.map((v) => `${v}\n`).join(''));
   process.exit(0);
 }
-const { execute } = await import('@oclif/core');
+// @oclif/core's execute alone: its index also loads all of semver for an engine check (~25 ms a start)
+const { execute } = await import('@oclif/core/execute');
 await execute({ dir: import.meta.url });

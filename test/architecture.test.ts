@@ -83,6 +83,12 @@ describe('architecture', () => {
     expect({ long, loops, exported }).toEqual({ long: [], loops: [], exported: [] });
   });
 
+  it("commands and src/ take @oclif/core's parts from its subpaths, never the index (which loads all of semver at start)", () => {
+    // `import type` is erased; a value import of '@oclif/core' costs every command start ~25 ms (docs/performance.md)
+    const bad = [...src, ...commands].filter((f) => /^import\s+(?!type\b)[^;]*from\s+['"]@oclif\/core['"]|import\(\s*['"]@oclif\/core['"]/m.test(text.get(f)!));
+    expect(bad.map(rel)).toEqual([]);
+  });
+
   it('nothing under src/ but src/output writes to stdout or stderr (process entry points aside)', () => {
     const entries = new Set(['src/sandbox/daemon.ts']);
     const bad = src

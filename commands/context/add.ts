@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { XrdCommand } from '../../src/cli/base.js';
 import { contextViewProps } from '../../src/cli/context-schema.js';
 import { S } from '../../src/cli/schema.js';

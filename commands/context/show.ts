@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { XrdCommand } from '../../src/cli/base.js';
 import { contextViewProps } from '../../src/cli/context-schema.js';
 import { S } from '../../src/cli/schema.js';

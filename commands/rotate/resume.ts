@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { RotationCommand, type RotateOutput } from '../../src/cli/rotate-command.js';
 import { resumeRotation } from '../../src/services/rotate.js';
 

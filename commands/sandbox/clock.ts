@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { SandboxControl } from '../../src/sandboxctl/control.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { dirFlag } from '../../src/cli/sandbox-flags.js';
