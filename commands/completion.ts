@@ -1,4 +1,4 @@
-import * as Args from '@oclif/core/args';
+import { Args } from '../src/cli/oclif.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XrdCommand } from '../src/cli/base.js';

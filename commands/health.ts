@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from '../src/cli/oclif.js';
 import type { Interfaces } from '@oclif/core';
 import { XrdCommand } from '../src/cli/base.js';
 import { healthSchema, overridesOf, selectionFlags, selectionOf, thresholdFlags } from '../src/cli/health-schema.js';

@@ -1,7 +1,4 @@
-import * as Args from '@oclif/core/args';
-import { Command } from '@oclif/core/command';
-import * as Flags from '@oclif/core/flags';
-import { loadHelpClass } from '@oclif/core/help';
+import { Args, Command, Flags, loadHelpClass } from '../src/cli/oclif.js';
 
 /**
  * `xrdctl help [COMMAND]`: @oclif/plugin-help's command, kept here so that no plugin is loaded at start

@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, clientFlag, type ActionResult } from '../../src/cli/action-command.js';
 

@@ -1,5 +1,4 @@
-import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certActionProps } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';

@@ -1,5 +1,4 @@
-import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
 import { registerAuthCert, type RegisterResult } from '../../src/certs/lifecycle.js';

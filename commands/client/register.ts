@@ -1,5 +1,4 @@
-import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import type { CentralServerApi } from '../../src/api/central-server.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';

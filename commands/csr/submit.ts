@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { certRowItem } from '../../src/cli/cert-schemas.js';
 import { S } from '../../src/cli/schema.js';

@@ -1,5 +1,4 @@
-import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import { RotationCommand, type RotateOutput } from '../../src/cli/rotate-command.js';
 import { resumeRotation } from '../../src/services/rotate.js';
 

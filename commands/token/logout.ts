@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
 import { logout } from '../../src/certs/tokens.js';

@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from './oclif.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';

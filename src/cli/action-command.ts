@@ -1,4 +1,4 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from './oclif.js';
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import { applyOne } from '../engine/apply.js';

@@ -1,5 +1,4 @@
-import { Command } from '@oclif/core/command';
-import * as Flags from '@oclif/core/flags';
+import { Command, Flags } from './oclif.js';
 import type { Interfaces } from '@oclif/core';
 import type { ConnectOptions } from '../api/connect.js';
 import type { CentralServerApi } from '../api/central-server.js';

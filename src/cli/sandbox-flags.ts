@@ -1,3 +1,3 @@
-import * as Flags from '@oclif/core/flags';
+import { Flags } from './oclif.js';
 
 export const dirFlag = Flags.string({ description: 'sandbox state directory (default: $XDG_STATE_HOME/xrdctl/sandbox, or XRDCTL_SANDBOX_DIR)' });

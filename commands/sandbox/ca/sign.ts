@@ -1,5 +1,4 @@
-import * as Args from '@oclif/core/args';
-import * as Flags from '@oclif/core/flags';
+import { Args, Flags } from '../../../src/cli/oclif.js';
 import { SandboxControl } from '../../../src/sandboxctl/control.js';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
