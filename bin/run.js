@@ -7,5 +7,8 @@ if (process.argv[2] === '__complete') {
   process.stdout.write(values.map((v) => `${v}\n`).join(''));
   process.exit(0);
 }
-const { execute } = await import('@oclif/core');
+// @oclif/core's execute alone (its index also loads all of semver for an engine check, ~25 ms a start), taken
+// with require so that Node does not scan it for exports as it does for an ESM import (src/cli/oclif.ts)
+const { createRequire } = await import('node:module');
+const { execute } = createRequire(import.meta.url)('@oclif/core/execute');
 await execute({ dir: import.meta.url });

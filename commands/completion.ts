@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../src/cli/oclif.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XrdCommand } from '../src/cli/base.js';

@@ -1,4 +1,5 @@
-import { Flags, type Interfaces } from '@oclif/core';
+import { Flags } from '../src/cli/oclif.js';
+import type { Interfaces } from '@oclif/core';
 import { XrdCommand } from '../src/cli/base.js';
 import { healthSchema, overridesOf, selectionFlags, selectionOf, thresholdFlags } from '../src/cli/health-schema.js';
 import { UsageError, type XrdError } from '../src/errors/index.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../src/cli/oclif.js';
 import { XrdCommand } from '../src/cli/base.js';
 import { concurrencyFlag, manifestArgs } from '../src/cli/manifest-flags.js';
 import { planSchema } from '../src/cli/plan-schema.js';

@@ -4,7 +4,7 @@
 # _xrdctl_node PATH: sets subs, flags, vflags (flags taking a value) and nargs; fails for an unknown path
 _xrdctl_node() {
   case "$1" in
-    '') subs='access apply cert client completion context cs csr endpoint group health key plan rotate sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
+    '') subs='access apply cert client completion context cs csr endpoint group health help key plan rotate sandbox server service tls token validate'; flags='--help --version'; vflags=''; nargs=0 ;;
     'access') subs='grant list revoke'; flags=''; vflags=''; nargs=0 ;;
     'access:grant') subs=''; flags='--client --code --context --json --no-color --quiet --subject --verbose --yes --help'; vflags=' --client --code --context -c --subject '; nargs=0 ;;
     'access:list') subs=''; flags='--client --context --json --no-color --quiet --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
@@ -66,6 +66,7 @@ _xrdctl_node() {
     'group:list') subs=''; flags='--client --context --json --no-color --quiet --verbose --yes --help'; vflags=' --client --context -c '; nargs=0 ;;
     'group:remove-members') subs=''; flags='--client --code --context --json --member --no-color --quiet --verbose --yes --help'; vflags=' --client --code --context -c --member '; nargs=0 ;;
     'health') subs=''; flags='--all-contexts --context --count --crit-days --format --json --manifest --no-color --only --quiet --request-age --server --threshold --timeout --verbose --warn-days --watch --yes --help'; vflags=' --context -c --count --crit-days --format --manifest -f --only --request-age --server --threshold --timeout --warn-days --watch '; nargs=0 ;;
+    'help') subs=''; flags='--nested-commands --help'; vflags=''; nargs=1 ;;
     'key') subs='create delete list'; flags=''; vflags=''; nargs=0 ;;
     'key:create') subs=''; flags='--context --json --label --no-color --quiet --token --verbose --yes --help'; vflags=' --context -c --label --token '; nargs=0 ;;
     'key:delete') subs=''; flags='--context --force --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c '; nargs=1 ;;

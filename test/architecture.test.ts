@@ -83,6 +83,15 @@ describe('architecture', () => {
     expect({ long, loops, exported }).toEqual({ long: [], loops: [], exported: [] });
   });
 
+  it("commands and src/ take @oclif/core's values from src/cli/oclif.ts (require), never by an ESM import", () => {
+    // `import type` is erased; a value import of '@oclif/core' loads all of semver, and any ESM import of its
+    // CommonJS files makes Node scan them for exports, which soon gets V8 compiling the scanner (docs/performance.md)
+    const bad = [...src, ...commands].filter((f) =>
+      /^import\s+(?!type\b)[^;]*from\s+['"]@oclif\/core[^'"]*['"]|(?<!typeof\s)import\(\s*['"]@oclif\/core/m.test(text.get(f)!),
+    );
+    expect(bad.map(rel)).toEqual([]);
+  });
+
   it('nothing under src/ but src/output writes to stdout or stderr (process entry points aside)', () => {
     const entries = new Set(['src/sandbox/daemon.ts']);
     const bad = src

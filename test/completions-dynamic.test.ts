@@ -172,9 +172,18 @@ describe('the helper path', () => {
       `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { if (s.includes('@oclif/core')) appendFileSync(${JSON.stringify(log)}, s + '\\n'); return next(s, c); }\n`,
     );
     writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hook}`)});\n`);
+    // oclif's files are taken with require (src/cli/oclif.ts), which an ESM hook does not see: watch require too
+    writeFileSync(
+      join(dir, 'require.cjs'),
+      `const M = require('node:module'); const r = M._resolveFilename; M._resolveFilename = function (s, ...a) { if (s.includes('@oclif/core')) require('node:fs').appendFileSync(${JSON.stringify(log)}, s + '\\n'); return r.call(this, s, ...a); };\n`,
+    );
     const run = (args: string[]) => {
       writeFileSync(log, '');
-      const r = spawnSync(process.execPath, ['--import', `file://${join(dir, 'register.mjs')}`, binPath, ...args], { env, encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, ['--import', `file://${join(dir, 'register.mjs')}`, '--require', join(dir, 'require.cjs'), binPath, ...args], {
+        env,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       return { out: r.stdout, loaded: readFileSync(log, 'utf8') };
     };
     expect(run(['__complete', 'contexts'])).toEqual({ out: `${contexts.join('\n')}\n`, loaded: '' });

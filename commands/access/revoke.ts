@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, clientFlag, type ActionResult } from '../../src/cli/action-command.js';
 

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';
 

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import type { CentralServerApi } from '../../src/api/central-server.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, type ActionResult } from '../../src/cli/action-command.js';

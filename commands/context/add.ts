@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { contextViewProps } from '../../src/cli/context-schema.js';
 import { S } from '../../src/cli/schema.js';

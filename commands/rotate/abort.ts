@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../../src/cli/oclif.js';
 import { RotationCommand, type RotateOutput } from '../../src/cli/rotate-command.js';
 import { abortRotation } from '../../src/services/rotate.js';
 

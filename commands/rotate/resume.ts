@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../src/cli/oclif.js';
 import { RotationCommand, type RotateOutput } from '../../src/cli/rotate-command.js';
 import { resumeRotation } from '../../src/services/rotate.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { dirFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';

@@ -1,5 +1,5 @@
 import type { ActionParams } from '../../src/engine/kinds/index.js';
-import { Flags } from '@oclif/core';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { act, actionResultSchema, clientFlag, type ActionResult } from '../../src/cli/action-command.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
 import { S } from '../../src/cli/schema.js';
 import { READ_LIMITS, checkWriteTarget, readBoundedText, writeFileSafe } from '../../src/fs/files.js';

@@ -1,4 +1,5 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command, Flags } from './oclif.js';
+import type { Interfaces } from '@oclif/core';
 import type { ConnectOptions } from '../api/connect.js';
 import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';

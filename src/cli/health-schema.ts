@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 import type { Selection } from '../health/index.js';
 import { CHECK_GROUPS, STATUSES } from '../health/model.js';
 import { S, item, type JsonSchema } from './schema.js';

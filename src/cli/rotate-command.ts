@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 import { ExitCode, NonInteractiveError, UsageError, XrdError } from '../errors/index.js';
 import { isConfigSigning, type AnyJournal, type JournalIssuer } from '../rotation/journal.js';
 import type { RotationEvent } from '../rotation/run.js';

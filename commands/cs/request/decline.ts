@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../../../src/cli/oclif.js';
 import { XrdCommand } from '../../../src/cli/base.js';
 import { S } from '../../../src/cli/schema.js';
 import { decideRequest } from '../../../src/cs/requests.js';
