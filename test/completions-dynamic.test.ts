@@ -169,7 +169,7 @@ describe('the helper path', () => {
     const log = join(dir, 'loaded.log');
     writeFileSync(
       hook,
-      `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { if (s.includes('@oclif/core')) appendFileSync(${JSON.stringify(log)}, s + '\\n'); return next(s, c); }\n`,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { if (s.includes('@oclif/core') || s === 'yaml') appendFileSync(${JSON.stringify(log)}, s + '\\n'); return next(s, c); }\n`,
     );
     writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hook}`)});\n`);
     // oclif's files are taken with require (src/cli/oclif.ts), which an ESM hook does not see: watch require too
@@ -184,11 +184,28 @@ describe('the helper path', () => {
         encoding: 'utf8',
         timeout: 20_000,
       });
-      return { out: r.stdout, loaded: readFileSync(log, 'utf8') };
+      const loaded = readFileSync(log, 'utf8');
+      return {
+        out: r.stdout,
+        loaded: loaded
+          .split('\n')
+          .filter((l) => l.includes('@oclif/core'))
+          .join('\n'),
+        yaml: /^yaml$/m.test(loaded),
+      };
     };
-    expect(run(['__complete', 'contexts'])).toEqual({ out: `${contexts.join('\n')}\n`, loaded: '' });
-    expect(run(['__complete', 'servers', '-f', manifest])).toEqual({ out: 'ss1\nss2\n', loaded: '' });
+    expect(run(['__complete', 'contexts'])).toEqual({ out: `${contexts.join('\n')}\n`, loaded: '', yaml: false });
+    expect(run(['__complete', 'servers', '-f', manifest])).toMatchObject({ out: 'ss1\nss2\n', loaded: '' });
     // the control: the hook does see oclif when the CLI proper runs
     expect(run(['--version']).loaded).toMatch(/@oclif\/core/);
+
+    // manifest names are kept per file (0600): an unchanged file needs no YAML parser, a changed one is read again
+    const m = join(dir, 'tab.yaml');
+    writeFileSync(m, 'securityServers:\n  - name: alpha\n');
+    expect(run(['__complete', 'servers', '-f', m])).toEqual({ out: 'alpha\n', loaded: '', yaml: true });
+    expect(run(['__complete', 'servers', '-f', m])).toEqual({ out: 'alpha\n', loaded: '', yaml: false });
+    expect(statSync(join(dir, 'state/completion/manifests.json')).mode & 0o777).toBe(0o600);
+    writeFileSync(m, 'securityServers:\n  - name: alpha\n  - name: beta\n');
+    expect(run(['__complete', 'servers', '-f', m])).toEqual({ out: 'alpha\nbeta\n', loaded: '', yaml: true });
   });
 });

@@ -3,7 +3,8 @@
  * handles before @oclif/core is loaded (the shell waits for it on every TAB):
  *
  * - `contexts`: the context names (contexts.json only);
- * - `servers`: the security server names of the manifests given on the line (YAML only, no schema);
+ * - `servers`: the security server names of the manifests given on the line (YAML only, no schema), kept per
+ *   file (path, size, modification time) so that a TAB on an unchanged manifest does not load the YAML parser;
  * - `certs`, `keys`: certificate hashes and key ids of the context's security server, read with one request
  *   (`GET /tokens`) within a bounded time and cached briefly (0600, in the state folder).
  *
@@ -11,7 +12,7 @@
  * answers nothing: completion must never print an error into the shell.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readContexts } from '../config/contexts.js';
 import { stateDir } from '../config/paths.js';
 import { READ_LIMITS, readBoundedText, writeFileSafe } from '../fs/files.js';
@@ -54,16 +55,19 @@ export async function completeValues(argv: string[], env: NodeJS.ProcessEnv = pr
   if (!r) return [];
   try {
     if (r.kind === 'contexts') return Object.keys(readContexts(env).contexts).sort();
-    if (r.kind === 'servers') return await manifestServers(r.manifests);
+    if (r.kind === 'servers') return await manifestServers(r.manifests, env);
     return await serverValues(r.kind, r.context, env);
   } catch {
     return [];
   }
 }
 
-async function manifestServers(paths: string[]): Promise<string[]> {
-  // loaded only here: the YAML parser is most of a context-name answer's start-up otherwise
-  const { parseAllDocuments } = await import('yaml');
+/** a manifest's server names as last read, by path: a TAB on an unchanged file needs no YAML parser */
+interface ManifestCache {
+  files: Record<string, { size: number; mtimeMs: number; names: string[] }>;
+}
+
+async function manifestServers(paths: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
     try {
@@ -73,15 +77,48 @@ async function manifestServers(paths: string[]): Promise<string[]> {
       /* not there: nothing to offer */
     }
   }
+  const cacheFile = join(stateDir(env), 'completion', 'manifests.json');
+  let cache: ManifestCache = { files: Object.create(null) as ManifestCache['files'] };
+  try {
+    const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as ManifestCache;
+    if (c && typeof c.files === 'object' && c.files) cache = { files: Object.assign(Object.create(null), c.files) as ManifestCache['files'] };
+  } catch {
+    /* no cache yet */
+  }
   const names = new Set<string>();
+  let parse: typeof import('yaml').parseAllDocuments | undefined;
+  let changed = false;
   for (const f of files.slice(0, MAX_MANIFEST_FILES)) {
     try {
-      for (const doc of parseAllDocuments(readBoundedText(f, { maxBytes: READ_LIMITS.manifest, what: 'manifest file' }))) {
-        const d = 'toJS' in doc ? (doc.toJS({ maxAliasCount: 100 }) as { securityServers?: { name?: unknown }[] } | null) : null;
-        for (const s of Array.isArray(d?.securityServers) ? d.securityServers : []) if (typeof s?.name === 'string') names.add(s.name);
+      const key = resolve(f);
+      const st = statSync(f);
+      const hit = cache.files[key];
+      if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && Array.isArray(hit.names)) {
+        for (const n of hit.names) if (typeof n === 'string') names.add(n);
+        continue;
       }
+      // loaded only on a miss: the YAML parser is most of a TAB's cost otherwise
+      parse ??= (await import('yaml')).parseAllDocuments;
+      const found: string[] = [];
+      for (const doc of parse(readBoundedText(f, { maxBytes: READ_LIMITS.manifest, what: 'manifest file' }))) {
+        const d = 'toJS' in doc ? (doc.toJS({ maxAliasCount: 100 }) as { securityServers?: { name?: unknown }[] } | null) : null;
+        for (const s of Array.isArray(d?.securityServers) ? d.securityServers : []) if (typeof s?.name === 'string') found.push(s.name);
+      }
+      found.forEach((n) => names.add(n));
+      cache.files[key] = { size: st.size, mtimeMs: st.mtimeMs, names: found.slice(0, MAX_VALUES) };
+      changed = true;
     } catch {
       /* a broken file offers nothing */
+    }
+  }
+  if (changed) {
+    const keys = Object.keys(cache.files);
+    for (const k of keys.slice(0, Math.max(0, keys.length - MAX_MANIFEST_FILES))) delete cache.files[k];
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+      writeFileSafe(cacheFile, JSON.stringify(cache), { overwrite: true, what: 'completion cache' });
+    } catch {
+      /* a cache that cannot be written only costs the next TAB a parse */
     }
   }
   return [...names].sort();
