@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
 import { UNSAFE_CHARS, UNSAFE_IN_TEXT } from '../input/text.js';
@@ -13,8 +12,11 @@ import { UNSAFE_CHARS, UNSAFE_IN_TEXT } from '../input/text.js';
  * instead of ESC, and only that marker becomes ESC when a line is written. Data cannot hold the
  * marker (it is a random run of private-use characters, which are themselves escaped).
  */
-const MARK = String.fromCodePoint(...[...randomBytes(8)].map((b, i) => 0xf0000 + (i << 8) + b));
-const MARK_SGR = new RegExp(`${MARK}\\[[0-9;]*m`, 'g');
+// made on first use, not at module load: a command that prints nothing coloured never pays for it
+let mark: string | undefined;
+let markSgr: RegExp | undefined;
+const MARK_ = (): string => (mark ??= String.fromCodePoint(...[...globalThis.crypto.getRandomValues(new Uint8Array(8))].map((b, i) => 0xf0000 + (i << 8) + b)));
+const MARK_SGR_ = (): RegExp => (markSgr ??= new RegExp(`${MARK_()}\\[[0-9;]*m`, 'g'));
 
 function hex(cp: number): string {
   return cp.toString(16).toUpperCase().padStart(4, '0');
@@ -31,11 +33,11 @@ export function cleanText(s: string, opts: { oneLine?: boolean } = {}): string {
 
 /** Text that may carry our colour markers: clean every piece between them, keep the markers. */
 export function cleanMarked(s: string, opts: { oneLine?: boolean } = {}): string {
-  if (!s.includes(MARK)) return cleanText(s, opts);
+  if (!s.includes(MARK_())) return cleanText(s, opts);
   return s
-    .split(MARK)
+    .split(MARK_())
     .map((p) => cleanText(p, opts))
-    .join(MARK);
+    .join(MARK_());
 }
 
 const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\r?\n([A-Za-z0-9+/=]*\r?\n)*-----END [A-Z0-9 ]+-----\r?\n?)+$/;
@@ -59,12 +61,12 @@ export function cleanData<T>(v: T, multiline: ReadonlySet<string> = new Set(), d
 
 /** The final step before a stream: clean, then turn our markers into real escape sequences. */
 export function toTerminal(s: string, opts: { oneLine?: boolean } = {}): string {
-  return cleanMarked(s, opts).split(MARK).join('\u001b');
+  return cleanMarked(s, opts).split(MARK_()).join('\u001b');
 }
 
 /** Length as seen on the screen (colour markers and real SGR sequences do not count). */
 export function visibleLength(s: string): number {
-  return stripVTControlCharacters(s.replace(MARK_SGR, '')).length;
+  return stripVTControlCharacters(s.replace(MARK_SGR_(), '')).length;
 }
 
 /** A chalk instance whose escape sequences are our markers (so toTerminal keeps them). */
@@ -78,7 +80,7 @@ export function markedChalk(c: ChalkInstance): ChalkInstance {
       },
       apply: (_t, _this, args: unknown[]) => {
         const r = Reflect.apply(real as (...a: unknown[]) => unknown, undefined, args);
-        return typeof r === 'string' ? r.split('\u001b').join(MARK) : r;
+        return typeof r === 'string' ? r.split('\u001b').join(MARK_()) : r;
       },
     });
   return wrap(c) as ChalkInstance;
