@@ -104,6 +104,26 @@ export class Engine {
     // atomic rename (a kill -9 leaves the old or the new snapshot); no fsync: durability across power loss is not a goal
     writeFileAtomic.sync(Engine.statePath(this.dir), JSON.stringify(this.st), { mode: 0o600, fsync: false });
   }
+  /**
+   * Put a state back (a copy from a snapshot, `structuredClone(st)`), in place: the routes hold `st`,
+   * `st.cs` and each `SsState`, so those objects keep their identity and get the snapshot's contents.
+   * The scheduler starts its periods afresh; the whole state is then persisted.
+   */
+  restore(snap: State): void {
+    const next = structuredClone(snap);
+    const refill = <T extends object>(into: T, from: T): T => {
+      for (const k of Object.keys(into)) delete (into as Record<string, unknown>)[k];
+      return Object.assign(into, from);
+    };
+    next.cs = refill(this.st.cs, next.cs);
+    next.ss = next.ss.map((s) => {
+      const cur = this.st.ss.find((x) => x.name === s.name);
+      return cur ? refill(cur, s) : s;
+    });
+    refill(this.st, next);
+    this.due = { gen: 0, dl: new Map(), rec: new Map() };
+    this.persist();
+  }
   stopPersisting(): void {
     this.persistBlocked = true;
   }
