@@ -62,7 +62,8 @@ export default class Apply extends XrdCommand<typeof Apply, Result> {
     );
     warnReadFailures(this.out, r.plan);
     if (r.failedReads) this.exitCode = readFailureExitCode(r.plan);
-    else if (r.result && !r.result.ok) this.exitCode = ExitCode.FAILED;
+    // a change refused for TLS or authentication exits 3, as every command does (README's exit codes)
+    else if (r.result && !r.result.ok) this.exitCode = r.result.servers.some((s) => s.failed?.exitCode === 3) ? 3 : ExitCode.FAILED;
     return { check: r.check, changed: r.changed, plan: r.plan, result: r.result, requests: r.requests };
   }
 

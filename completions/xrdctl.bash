@@ -86,7 +86,7 @@ _xrdctl_node() {
     'sandbox:clock') subs=''; flags='--advance --context --dir --json --no-color --quiet --set --verbose --yes --help'; vflags=' --advance --context -c --dir --set '; nargs=0 ;;
     'sandbox:env') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'sandbox:fault') subs='add clear list'; flags=''; vflags=''; nargs=0 ;;
-    'sandbox:fault:add') subs=''; flags='--code --context --dir --hang --json --latency --no-color --operation --probability --quiet --reset --seed --server --status --times --verbose --yes --help'; vflags=' --code --context -c --dir --latency --operation --probability --seed --server --status --times '; nargs=0 ;;
+    'sandbox:fault:add') subs=''; flags='--code --context --corrupt --dir --hang --json --latency --no-color --operation --probability --quiet --reset --seed --server --status --times --verbose --yes --help'; vflags=' --code --context -c --corrupt --dir --latency --operation --probability --seed --server --status --times '; nargs=0 ;;
     'sandbox:fault:clear') subs=''; flags='--context --dir --json --no-color --quiet --server --verbose --yes --help'; vflags=' --context -c --dir --server '; nargs=0 ;;
     'sandbox:fault:list') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'sandbox:reset') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
@@ -226,6 +226,7 @@ _xrdctl_values() {
     'sandbox:ca:sign --context'|'sandbox:ca:sign -c') dyn=contexts ;;
     'sandbox:clock --context'|'sandbox:clock -c') dyn=contexts ;;
     'sandbox:env --context'|'sandbox:env -c') dyn=contexts ;;
+    'sandbox:fault:add --corrupt') words=$'truncated\ninvalid-json\nhtml-200\nschema' ;;
     'sandbox:fault:add --context'|'sandbox:fault:add -c') dyn=contexts ;;
     'sandbox:fault:clear --context'|'sandbox:fault:clear -c') dyn=contexts ;;
     'sandbox:fault:list --context'|'sandbox:fault:list -c') dyn=contexts ;;

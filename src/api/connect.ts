@@ -32,6 +32,22 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number |
   return Math.round(n * 1000);
 }
 
+/**
+ * XRDCTL_RATE_LIMIT: `PER_SECOND[/PER_MINUTE]`, the requests per server xrdctl allows itself where it paces
+ * (apply, plan, health; default 20/600, the real admin API's defaults). Servers configured with other limits
+ * (UG-SYSPAR proxy-ui-api `rate-limit-requests-per-second`, `-per-minute`) are matched with it. Range-checked.
+ */
+export function requestRateLimit(env: NodeJS.ProcessEnv = process.env): { perSecond: number; perMinute: number } | undefined {
+  const v = env.XRDCTL_RATE_LIMIT;
+  if (v === undefined || v === '') return undefined;
+  const m = /^(\d{1,6})(?:\/(\d{1,8}))?$/.exec(v);
+  const perSecond = Number(m?.[1]);
+  const perMinute = m?.[2] === undefined ? perSecond * 30 : Number(m[2]);
+  if (!m || !(perSecond >= 1 && perSecond <= 100_000) || !(perMinute >= 1 && perMinute <= 6_000_000))
+    throw new ConfigError(`XRDCTL_RATE_LIMIT=${preview(v)} is not PER_SECOND[/PER_MINUTE] (requests per server, e.g. 20/600)`);
+  return { perSecond, perMinute };
+}
+
 /** Where a server is and how to trust and authenticate to it (a context, or a manifest's server). */
 export interface ServerConnection {
   url: string;
@@ -52,7 +68,7 @@ export async function connectHttp(name: string, conn: ServerConnection, what: st
     timeoutMs: opts.timeoutMs ?? requestTimeoutMs(opts.env),
     retries: opts.retries,
     totalTimeoutMs: opts.totalTimeoutMs ?? (opts.timeoutMs ?? requestTimeoutMs(opts.env) ?? 30_000) * 4,
-    rateLimit: opts.rateLimit,
+    rateLimit: opts.rateLimit && (requestRateLimit(opts.env) ?? opts.rateLimit),
     maxSockets: opts.maxSockets,
     onExchange: opts.onExchange,
   });

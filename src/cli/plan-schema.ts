@@ -95,7 +95,11 @@ export const applyResultSchema: JsonSchema = {
                   failed: {
                     anyOf: [
                       { type: 'null' },
-                      { type: 'object', required: ['change', 'error'], properties: { change: { type: 'string' }, error: { type: 'string' } } },
+                      {
+                        type: 'object',
+                        required: ['change', 'error'],
+                        properties: { change: { type: 'string' }, error: { type: 'string' }, exitCode: { type: 'integer' } },
+                      },
                     ],
                   },
                 },

@@ -20,8 +20,8 @@ export interface ServerOutcome {
   server: string;
   changed: boolean;
   applied: string[];
-  /** the first change that failed on this server */
-  failed: { change: string; error: string } | null;
+  /** the first change that failed on this server, with the exit code of its error (3: TLS or authentication refused) */
+  failed: { change: string; error: string; exitCode?: number } | null;
   /** changes not run because something they depend on failed (or the run was interrupted) */
   skipped: string[];
 }
@@ -133,7 +133,7 @@ export async function applyPlan(plan: Plan, desired: DesiredInstance, conns: Con
         emit({ type: 'done', server: c.server, change: c.id });
       } catch (e) {
         const msg = e instanceof XrdError ? e.oneLine() : String(e);
-        if (!out.failed) out.failed = { change: c.id, error: msg };
+        if (!out.failed) out.failed = { change: c.id, error: msg, exitCode: e instanceof XrdError ? e.exitCode : 1 };
         emit({ type: 'failed', server: c.server, change: c.id, error: msg });
         throw e;
       } finally {

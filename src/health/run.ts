@@ -100,9 +100,10 @@ export function targetsFor(sel: Selection, o: HealthOptions): { targets: Target[
 }
 
 /** An error that stopped a server's checks → the one check that says so. */
-export function connectionFailure(e: unknown, at: string, timeoutS: number): CheckResult {
+export function connectionFailure(e: unknown, at: string, timeoutS: number, waitingOn: string[] = []): CheckResult {
   const err = toXrdError(e);
-  const msg = err.message;
+  // with the server and the step that failed, as the CLI's error lines say it
+  const msg = err.oneLine();
   if (err instanceof SecretError)
     return check(
       'api-key',
@@ -134,7 +135,7 @@ export function connectionFailure(e: unknown, at: string, timeoutS: number): Che
       'reachability',
       'connection',
       'UNKNOWN',
-      `no complete answer within ${timeoutS} s (the server is hung or very slow)`,
+      `no complete answer within ${timeoutS} s (the server is hung or very slow)${err.step ? `: ${msg}` : waitingOn.length ? `; waiting on ${waitingOn.join(', ')}` : ''}`,
       'check the server (xroad-proxy-ui-api service, load, disk); raise --timeout if it is only slow',
     );
   if (err instanceof ConfigError) return check('reachability', 'connection', 'UNKNOWN', msg, err.hint ?? 'fix the context (xrdctl context show)');
@@ -173,7 +174,8 @@ async function one(
     result = await Promise.race([work, new Promise<never>((_r, reject) => (timer = setTimeout(() => reject(new Deadline('deadline')), budget)))]);
   } catch (e) {
     reached = false;
-    result = { checks: [connectionFailure(e, target.at, o.t.timeout)], certificates: [] };
+    const waiting = (http as HttpClient | undefined)?.waitingOn.map((s) => `${target.name} step ${s}`) ?? [];
+    result = { checks: [connectionFailure(e, target.at, o.t.timeout, waiting)], certificates: [] };
   } finally {
     if (timer) clearTimeout(timer);
     // after the deadline, closing the client aborts the reads still under way

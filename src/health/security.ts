@@ -45,7 +45,8 @@ export async function firstContact<V>(api: { http: HttpClient; getVersion(): Pro
   return version;
 }
 
-const errMsg = (e: unknown) => (e instanceof XrdError ? e.message : String((e as Error)?.message ?? e));
+/** what failed, with the server and the step that failed ("ss1 step list-tokens: 500 …"), as the CLI's error lines say it */
+const errMsg = (e: unknown) => (e instanceof XrdError ? e.oneLine() : String((e as Error)?.message ?? e));
 
 /** Runs fn; an error becomes an UNKNOWN check naming the read that failed (403s are collected). */
 export class Reads {

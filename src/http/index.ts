@@ -320,7 +320,23 @@ export class HttpClient {
     this.agent.destroy();
   }
 
+  /** the steps of the requests under way (a caller that gives up waiting can say what it waited for) */
+  get waitingOn(): string[] {
+    return [...this.underWay];
+  }
+  private readonly underWay = new Set<string>();
+
   async request<T = unknown>(ro: RequestOptions): Promise<HttpResponse<T>> {
+    const step = this.where(ro);
+    this.underWay.add(step);
+    try {
+      return await this.attempts<T>(ro);
+    } finally {
+      this.underWay.delete(step);
+    }
+  }
+
+  private async attempts<T>(ro: RequestOptions): Promise<HttpResponse<T>> {
     const idempotent = ro.idempotent ?? ro.method === 'GET';
     const retries = this.opts.retries ?? 3;
     const totalDeadline = Date.now() + (this.opts.totalTimeoutMs ?? 120_000);
@@ -525,6 +541,8 @@ export class HttpClient {
     const ct = String(res.headers['content-type'] ?? '');
     const wantsJsonOnly = (ro.accept ?? 'application/json') === 'application/json';
     if (wantsJsonOnly && res.body !== undefined && !/json/i.test(ct)) return `is ${preview(ct.split(';')[0] || 'of no content type', 40)}, not JSON`;
+    // a web page (a proxy's login page, a captive portal) is never what the admin API sends, whatever file was asked for
+    if (!wantsJsonOnly && /^\s*text\/html/i.test(ct) && !/html/i.test(ro.accept ?? '')) return 'is text/html (a web page), not the file asked for';
     if (ro.expect) {
       const p = ro.expect(res.body);
       if (p) return `does not have the shape the admin API promises: ${p}`;

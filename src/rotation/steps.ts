@@ -167,6 +167,13 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       if (j.new.renewedByServer) return skipped('renewed by the server');
       if (j.new.certificatePem || j.new.hash) return done('the CA answered before');
       if (!j.new.keyId || !j.new.csrId) throw new ConflictError('no CSR to submit', { server: j.server, step: 'ca' });
+      // the server may hold the certificate already: a run before ordered it (the server imports what it orders, and
+      // the CSR is gone then) and lost the answer, or someone imported it. Re-read first; never order twice
+      const held = findKey(await ctx.api.getTokens(), j.new.keyId)?.key.certificates?.[0];
+      if (held) {
+        j.new.hash = held.certificate_details.hash.toUpperCase();
+        return done(`the server holds ${short(j.new.hash)} for the new key already`, { hash: j.new.hash });
+      }
       const csr = j.issuer.type === 'server-acme' ? Buffer.alloc(0) : await ctx.api.downloadCsr(j.new.keyId, j.new.csrId, 'PEM');
       const res = await submitCsr({
         api: ctx.api,

@@ -116,6 +116,29 @@ export class Engine {
   journalStats(): { commits: number; compactions: number; bytes: number } {
     return this.store.stats;
   }
+  /**
+   * Put a state back (a copy from a snapshot, `structuredClone(st)`), in place: the routes hold `st`,
+   * `st.cs` and each `SsState`, so those objects keep their identity and get the snapshot's contents.
+   * The scheduler starts its periods afresh; the whole state is then persisted.
+   */
+  restore(snap: State): void {
+    const next = structuredClone(snap);
+    const refill = <T extends object>(into: T, from: T): T => {
+      for (const k of Object.keys(into)) delete (into as Record<string, unknown>)[k];
+      return Object.assign(into, from);
+    };
+    next.cs = refill(this.st.cs, next.cs);
+    next.ss = next.ss.map((s) => {
+      const cur = this.st.ss.find((x) => x.name === s.name);
+      return cur ? refill(cur, s) : s;
+    });
+    refill(this.st, next);
+    this.due = { gen: 0, dl: new Map(), rec: new Map() };
+    // the referee's per-server statuses were the old state's: the next evaluation starts over
+    this.outageCache.clear();
+    this.outagesAt = 0;
+    this.persist();
+  }
   stopPersisting(): void {
     this.persistBlocked = true;
     this.store.close();

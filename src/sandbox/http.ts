@@ -140,11 +140,51 @@ export interface FaultSpec {
   reset?: boolean;
   /** never answer (until the sandbox stops) */
   hang?: boolean;
+  /**
+   * the operation runs, then its 2xx answer is mangled as a broken proxy in front of the server would:
+   * `truncated` (half the body, then the connection drops; Content-Length promises more), `invalid-json`
+   * (200 application/json that does not parse), `html-200` (200 text/html, a login page), `schema` (200 JSON of
+   * the wrong shape: lists become objects, objects lists, ids null; an answer without a JSON body is left alone)
+   */
+  corrupt?: Corruption;
   /** apply to the next N matching calls, then the fault is removed */
   times?: number;
   /** apply with this probability (0..1), with `seed` for a reproducible sequence */
   probability?: number;
   seed?: number;
+}
+
+export const CORRUPTIONS = ['truncated', 'invalid-json', 'html-200', 'schema'] as const;
+export type Corruption = (typeof CORRUPTIONS)[number];
+
+/** lists become objects, objects lists of their values, ids null: valid JSON that breaks every schema */
+function wrongShape(v: unknown, depth = 0): unknown {
+  if (depth > 50) return v;
+  if (Array.isArray(v)) return { items: v.map((x) => wrongShape(x, depth + 1)) };
+  if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => (k === 'id' || k.endsWith('_id') ? null : wrongShape(x, depth + 1)));
+  return v;
+}
+
+/** Send r mangled (a corrupt fault); false when there is nothing to mangle (a schema fault on an answer without a JSON body). */
+function sendCorrupted(res: ServerResponse, r: Resp, corr: string, kind: Corruption): boolean {
+  const page = (status: number, type: string, text: string) => send(res, { status, raw: Buffer.from(text), headers: { 'content-type': type } }, corr);
+  if (kind === 'invalid-json') page(200, 'application/json', '{"id": "1", "keys": [tru');
+  else if (kind === 'html-200') page(200, 'text/html; charset=utf-8', '<!doctype html><html><body><h1>Please log in</h1></body></html>');
+  else if (kind === 'schema') {
+    if (r.body === undefined || r.raw) return false;
+    send(res, { ...r, body: wrongShape(r.body) }, corr);
+  } else {
+    const full = r.raw ?? (r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body)));
+    res.writeHead(r.status === 204 ? 200 : r.status, {
+      'x-road-ui-correlation-id': corr,
+      ...(r.headers ?? {}),
+      ...(r.body !== undefined && !r.raw ? { 'content-type': 'application/json' } : {}),
+      'content-length': String(Math.max(full.length, 2)),
+    });
+    res.write(full.subarray(0, Math.floor(full.length / 2)));
+    setImmediate(() => res.socket?.destroy());
+  }
+  return true;
 }
 
 export class FaultTable {
@@ -258,6 +298,8 @@ export interface ListenerDeps {
   deviate?: (operationId: string, status: number) => number | undefined;
   controlToken: string;
   faults: FaultTable;
+  /** called once a request is authenticated and routed, before its fault and its handler (SandboxHandle.snapshotsBefore) */
+  beforeOperation?: (operationId: string) => void;
   limiter: () => RateLimiter | undefined;
   log: (e: RequestLogEntry) => void;
   record: boolean;
@@ -405,6 +447,7 @@ export function makeHandler(d: ListenerDeps) {
           } else entry.requestBody = body.toString('base64');
         }
       }
+      d.beforeOperation?.(route.op);
       // faults
       const fault = d.faults.take(d.server, route.op, `${method} ${route.path}`);
       if (fault) {
@@ -487,6 +530,10 @@ export function makeHandler(d: ListenerDeps) {
       if (route.write && r.status < 300) await d.afterWrite();
       const real = d.deviate?.(route.op, r.status);
       if (real !== undefined) r = { ...r, status: real, ...(real === 204 ? { body: undefined, raw: undefined, headers: undefined } : {}) };
+      if (fault?.corrupt && r.status >= 200 && r.status < 300) {
+        entry.status = r.status;
+        if (sendCorrupted(res, r, corr, fault.corrupt)) return d.log(entry);
+      }
       finish(r);
     } catch (e) {
       // never leak internals (no secrets are in messages, but keep it short)

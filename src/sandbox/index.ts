@@ -16,7 +16,18 @@ import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import { apiUsage, certInfo, certInputToDer, pkiUsage, randomToken, sandboxCa } from './certs.js';
 import { Engine, pinHash } from './engine.js';
 import { JOURNAL_FILE, loadStored, STATE_FILE } from './journal.js';
-import { compileRoutes, makeHandler, FaultTable, RateLimiter, ApiError, type FaultSpec, type RequestLogEntry, type Resp, type Route } from './http.js';
+import {
+  compileRoutes,
+  makeHandler,
+  CORRUPTIONS,
+  FaultTable,
+  RateLimiter,
+  ApiError,
+  type FaultSpec,
+  type RequestLogEntry,
+  type Resp,
+  type Route,
+} from './http.js';
 import type { State, SsState } from './model.js';
 import { ssRoutes, SS_ROLES } from './ss-api.js';
 import { csRoutes, CS_ROLES, anchorXml } from './cs-api.js';
@@ -28,8 +39,10 @@ import { notModelledRoutes } from './not-modelled.js';
 import { newSigningKey, recreateAnchor } from './cs-signing.js';
 
 import { csHealthRoutes, setOcspFailing } from './health-states.js';
+import { recycleKeys } from './key-pool.js';
 
-export type { FaultSpec, RequestLogEntry } from './http.js';
+export type { Corruption, FaultSpec, RequestLogEntry } from './http.js';
+export { CORRUPTIONS } from './http.js';
 export type { Outage } from './outages.js';
 
 export interface SandboxOptions {
@@ -65,6 +78,11 @@ export interface SandboxServerInfo {
   address?: string;
 }
 
+/** A copy of a sandbox's whole model state (SandboxHandle.snapshot), to put back with restore. Opaque. */
+export interface SandboxSnapshot {
+  readonly sandboxSnapshot: true;
+}
+
 export interface SandboxHandle {
   cs: SandboxServerInfo;
   ss: SandboxServerInfo[];
@@ -77,6 +95,23 @@ export interface SandboxHandle {
   requestCounts(): Record<string, { requests: number; writes: number }>;
   clearRequests(): void;
   waitForGlobalConf(): Promise<void>;
+  /**
+   * A copy of the whole model state (servers, keys, certificates, requests, the clock's offset, the outage
+   * record): cheap next to a start (no RSA key generation), so a test can start once and restore per case.
+   */
+  snapshot(): SandboxSnapshot;
+  /**
+   * Back to a snapshot of this sandbox, in place (same listeners, ports, fingerprints and API keys), persisted.
+   * Every fault goes (the fault table, hanging answers, globalconf and OCSP failures) and the request log and
+   * counts are cleared.
+   */
+  restore(snap: SandboxSnapshot): void;
+  /**
+   * From now on, a snapshot of the state right before the first call of each operation on each server, keyed
+   * `server operationId` (the state that call met: a case can start there instead of from the beginning);
+   * `stop()` ends recording and returns them.
+   */
+  snapshotsBefore(): { stop(): Map<string, SandboxSnapshot> };
   stop(): Promise<void>;
   /** extras beyond the agreed API: the sandbox CA (sign a CSR, revoke a cert, its PEM) and the CS's configuration anchor */
   ca: {
@@ -318,6 +353,32 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     }
   }
 
+  // snapshots: deep copies of the model, restored in place (Engine.restore)
+  const issued = new WeakMap<SandboxSnapshot, State>();
+  const snapshots = new Map<string, SandboxSnapshot>();
+  let snapSeq = 0;
+  const takeSnapshot = (): SandboxSnapshot => {
+    engine.evaluateOutages();
+    const snap: SandboxSnapshot = Object.freeze({ sandboxSnapshot: true as const });
+    issued.set(snap, structuredClone(engine.st));
+    return snap;
+  };
+  const restoreSnapshot = (snap: SandboxSnapshot): void => {
+    const st = issued.get(snap);
+    if (!st) throw new Error('not a snapshot of this sandbox');
+    faults.clear();
+    for (const r of hanging) r.destroy();
+    hanging.clear();
+    engine.gcDownloadFailing.clear();
+    for (const ca of engine.st.cas) if (!ca.external) setOcspFailing(engine, ca.name, false);
+    recycleKeys(engine, st);
+    engine.restore(st);
+    log.length = 0;
+    counts.clear();
+  };
+
+  let before: Map<string, SandboxSnapshot> | undefined;
+
   /** a control action that may change the state (not faults, the request log or a wait) is followed by a full snapshot */
   const control = async (name: string, method: string, path: string, body: Buffer, query: URLSearchParams): Promise<Resp> => {
     const r = await controlAction(name, method, path, body, query);
@@ -341,6 +402,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         const f = json() as unknown as FaultSpec;
         if (typeof f.server !== 'string' || typeof f.operation !== 'string')
           throw new ApiError(400, 'validation_failure', ['server and operation are required']);
+        if (f.corrupt !== undefined && !CORRUPTIONS.includes(f.corrupt))
+          throw new ApiError(400, 'validation_failure', [`corrupt is one of ${CORRUPTIONS.join(', ')}`]);
         return { status: 201, body: { id: faults.add(f) } };
       }
       if (path === '/faults' && method === 'DELETE') {
@@ -417,6 +480,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         setOcspFailing(engine, b.ca, b.failing);
         return { status: 204 };
       }
+      if (path === '/snapshots' && method === 'POST') {
+        const id = `s${++snapSeq}`;
+        snapshots.set(id, takeSnapshot());
+        // bounded: the oldest goes
+        if (snapshots.size > 16) snapshots.delete(snapshots.keys().next().value!);
+        return { status: 201, body: { id } };
+      }
+      const sm = /^\/snapshots\/([^/]+)\/restore$/.exec(path);
+      if (sm && method === 'POST') {
+        const snap = snapshots.get(decodeURIComponent(sm[1]!));
+        if (!snap) return { status: 404, body: { status: 404, error: { code: 'snapshot_not_found' } } };
+        restoreSnapshot(snap);
+        return { status: 204 };
+      }
       if (path === '/info' && method === 'GET')
         return {
           status: 200,
@@ -450,6 +527,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       deviate: opts.strictSpec ? undefined : (op, status) => realStatus(api, op, status),
       controlToken: engine.st.controlToken,
       faults,
+      beforeOperation: (op) => {
+        const key = `${name} ${op}`;
+        if (before && !before.has(key)) before.set(key, takeSnapshot());
+      },
       limiter: () => limiter,
       log: (e) => {
         const c = counts.get(e.server) ?? { requests: 0, writes: 0 };
@@ -584,6 +665,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         counts.clear();
       },
       waitForGlobalConf: () => engine.waitForGlobalConf(),
+      snapshot: takeSnapshot,
+      restore: restoreSnapshot,
+      snapshotsBefore: () => {
+        const m = (before = new Map());
+        return {
+          stop: () => {
+            if (before === m) before = undefined;
+            return m;
+          },
+        };
+      },
       stop: async () => {
         if (stopping) return;
         stopping = true;

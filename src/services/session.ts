@@ -17,7 +17,8 @@ export async function openSession(desired: DesiredInstance, o: SessionOptions = 
   const clients: HttpClient[] = [];
   const security = new Map<string, SecurityServerApi>();
   let central: CentralServerApi | undefined;
-  const opts: ConnectOptions = { ...o, timeoutMs: o.timeoutMs ?? 30_000, rateLimit: o.rateLimit ?? { perSecond: 20, perMinute: 600 } };
+  // no timeout of its own: connectHttp's is XRDCTL_TIMEOUT, else 30 s, as for every other command
+  const opts: ConnectOptions = { ...o, rateLimit: o.rateLimit ?? { perSecond: 20, perMinute: 600 } };
   try {
     if (desired.central) {
       const h = await connectHttp(desired.central.name, desired.central.conn, `${desired.central.name} apiKey`, opts);

@@ -325,12 +325,12 @@ describe('xrdctl health', () => {
     const f = await allFormats(['-c', 'gone', '-c', 'badpin', '-c', 'nosecret', '-c', 'ss1'], 3);
     expect(checkOf(f.doc, 'gone', 'reachability')).toMatchObject({
       status: 'UNKNOWN',
-      message: `cannot reach it: connection refused by 127.0.0.1:${closedPort}`,
+      message: `cannot reach it: gone step get-version: connection refused by 127.0.0.1:${closedPort}`,
     });
     expect(checkOf(f.doc, 'gone', 'reachability').remedy).toMatch(/is the server running and the URL right\?/);
     const tls = checkOf(f.doc, 'badpin', 'tls');
     expect(tls.status).toBe('CRITICAL');
-    expect(tls.message).toMatch(/^TLS certificate fingerprint mismatch: expected [0-9A-F:]{95}, server presented [0-9A-F:]{95}$/);
+    expect(tls.message).toMatch(/^badpin: TLS certificate fingerprint mismatch: expected [0-9A-F:]{95}, server presented [0-9A-F:]{95}$/);
     expect(tls.remedy).toMatch(/re-pin: xrdctl context add badpin … --tls-fingerprint NEW --overwrite/);
     expect(checkOf(f.doc, 'nosecret', 'api-key')).toMatchObject({
       status: 'UNKNOWN',

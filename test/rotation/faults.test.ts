@@ -43,17 +43,29 @@ describe('rotation under connection resets and timeouts', () => {
   }, 120_000);
   afterAll(async () => E?.stop());
 
-  const cases = WRITES.flatMap((op) => [
-    [op, 'reset'],
-    [op, 'timeout'],
-  ]);
+  const cases = [
+    ...WRITES.flatMap((op) => [
+      [op, 'reset'],
+      [op, 'timeout'],
+    ]),
+    // the server ordered and imported the certificate (the CSR is gone then), the answer was lost: resume must take
+    // the certificate the new key holds, not order again with a CSR that no longer exists
+    ['orderAcmeCertificate', 'truncated'],
+    ['getKey', 'status'],
+  ];
   it.each(cases)('%s: %s once, then resume', async (op, kind) => {
     const reference = ['auth REGISTERED active OCSP_RESPONSE_GOOD', 'sign REGISTERED active OCSP_RESPONSE_GOOD'];
     E.sb.faults.add({
       server: op === 'approveManagementRequest' ? 'cs' : 'ss1',
       operation: op,
       times: 1,
-      ...(kind === 'reset' ? { reset: true } : { latencyMs: 4500 }),
+      ...(kind === 'reset'
+        ? { reset: true }
+        : kind === 'truncated'
+          ? { corrupt: 'truncated' as const }
+          : kind === 'status'
+            ? { status: 500 }
+            : { latencyMs: 4500 }),
     });
     const r = await E.runIn(rotate, { env: { XRDCTL_TIMEOUT: '3' } });
     E.sb.faults.clear();

@@ -3,16 +3,18 @@ import { XrdCommand } from '../../../src/cli/base.js';
 import { dirFlag } from '../../../src/cli/sandbox-flags.js';
 import { S } from '../../../src/cli/schema.js';
 import { UsageError } from '../../../src/errors/index.js';
+import { CORRUPTIONS, type Corruption } from '../../../src/sandbox/http.js';
 import { SandboxControl } from '../../../src/sandboxctl/control.js';
 
 type Result = { id: string };
 
 export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, Result> {
-  static override summary = 'Inject a fault into a running sandbox: an error status, latency, a reset connection or a hang.';
+  static override summary = 'Inject a fault into a running sandbox: an error status, latency, a reset connection, a hang or a mangled answer.';
   static override examples = [
     '<%= config.bin %> sandbox fault add --server ss1 --operation registerCertificate --status 500 --code management_request_sending_failed --times 1',
     "<%= config.bin %> sandbox fault add --server '*' --operation '*' --latency 20",
     "<%= config.bin %> sandbox fault add --server ss1 --operation 'PUT /tokens/{id}/login' --reset --probability 0.3 --seed 7",
+    '<%= config.bin %> sandbox fault add --server ss1 --operation getTokens --corrupt html-200 --times 1',
   ];
   static override flags = {
     dir: dirFlag,
@@ -23,6 +25,10 @@ export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, 
     latency: Flags.integer({ description: 'added latency in ms' }),
     reset: Flags.boolean({ description: 'reset the connection without an answer' }),
     hang: Flags.boolean({ description: 'never answer' }),
+    corrupt: Flags.string({
+      options: [...CORRUPTIONS],
+      description: 'run the operation, then mangle its answer: half a body, invalid JSON, an HTML 200, or JSON of the wrong shape',
+    }),
     times: Flags.integer({ description: 'only the next N matching calls' }),
     probability: Flags.string({ description: 'apply with this probability (0..1)' }),
     seed: Flags.integer({ description: 'seed for a reproducible --probability sequence' }),
@@ -31,8 +37,8 @@ export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, 
 
   protected async execute(): Promise<Result> {
     const f = this.flags;
-    if (f.status === undefined && f.latency === undefined && !f.reset && !f.hang) {
-      throw new UsageError('a fault needs one of --status, --latency, --reset, --hang');
+    if (f.status === undefined && f.latency === undefined && !f.reset && !f.hang && !f.corrupt) {
+      throw new UsageError('a fault needs one of --status, --latency, --reset, --hang, --corrupt');
     }
     const probability = f.probability === undefined ? undefined : Number(f.probability);
     if (probability !== undefined && !(probability >= 0 && probability <= 1)) throw new UsageError('--probability must be a number from 0 to 1');
@@ -46,6 +52,7 @@ export default class SandboxFaultAdd extends XrdCommand<typeof SandboxFaultAdd, 
       latencyMs: f.latency,
       reset: f.reset || undefined,
       hang: f.hang || undefined,
+      corrupt: f.corrupt as Corruption | undefined,
       times: f.times,
       probability,
       seed: f.seed,

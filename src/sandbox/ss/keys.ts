@@ -2,6 +2,7 @@
 import { ApiError, bad, conflict, notFound, warningsDetected } from '../http.js';
 import { issueCertificate } from '../../pki/ca.js';
 import { createCsr } from '../../pki/csr.js';
+import { newTokenKeyPair } from '../key-pool.js';
 import { certInfo, pkiUsage } from '../certs.js';
 import { pinHash, profileClass } from '../engine.js';
 import { profileOf } from '../profiles.js';
@@ -97,7 +98,7 @@ export function keysRoutes(x: SsCtx): Route[] {
         token(c);
         const label = optStr(c.json(), 'label', 'keyLabel') ?? '';
         if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
-        const kp = await e.generateKey();
+        const kp = await newTokenKeyPair(e);
         if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY'); // logged out while the key was made
         const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
         ss.keys.push(k);
@@ -117,7 +118,7 @@ export function keysRoutes(x: SsCtx): Route[] {
         const req = obj(b, 'csr_generate_request', 'keyLabelWithCsrGenerate');
         if (req.key_usage_type === 'AUTHENTICATION') c.requireRole(SO);
         if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
-        const kp = await e.generateKey();
+        const kp = await newTokenKeyPair(e);
         if (!ss.loggedIn) throw conflict('action_not_possible', 'GENERATE_KEY');
         const k: KeyState = { id: nextId(st), label, name: label, privateKeyPem: kp.privateKeyPem, publicKeyPem: kp.publicKeyPem, csrs: [], certs: [] };
         const r = csrGenerate(k, req, 'keyLabelWithCsrGenerate.csrGenerateRequest', c); // rollback: the key is only added on success
