@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadState } from '../../src/sandbox/journal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { call } from './helpers.js';
@@ -11,7 +10,8 @@ describe('sandbox snapshots: restore in place, and answers mangled after the ope
   const login = () => call(ss.url, key(), 'PUT', '/tokens/0/login', { password: ss.tokenPin });
   const newKey = async (label: string) => (await call(ss.url, key(), 'POST', '/tokens/0/keys', { label })).json as { id: string; public_key?: string };
   const keys = async () => ((await call(ss.url, key(), 'GET', '/tokens/0')).json.keys as { id: string; label: string }[]).map((k) => k.label);
-  const state = () => JSON.parse(readFileSync(join(sb.dir, 'state.json'), 'utf8'));
+  // what is on disk: the snapshot and the journal, read as the sandbox reads them at a restart
+  const state = () => loadState(sb.dir) as unknown as { ss: { keys: { label: string; publicKeyPem: string }[]; loggedIn: boolean }[] };
 
   beforeAll(async () => {
     sb = await startSandbox({ preset: 'initialized', securityServers: 1, gcIntervalMs: 100, rateLimit: false });
@@ -32,8 +32,8 @@ describe('sandbox snapshots: restore in place, and answers mangled after the ope
     expect(sb.requests()).toEqual([]);
     // the routes hold the server's state object: they see the restored contents (logged in, one key)
     expect(await keys()).toEqual(['before']);
-    expect(state().ss[0].keys.map((k: { label: string }) => k.label)).toEqual(['before']);
-    expect(state().ss[0].loggedIn).toBe(true);
+    expect(state().ss[0]!.keys.map((k: { label: string }) => k.label)).toEqual(['before']);
+    expect(state().ss[0]!.loggedIn).toBe(true);
     // a snapshot stays as taken: restored twice, the same
     await newKey('after-2');
     sb.restore(snap);
@@ -43,13 +43,13 @@ describe('sandbox snapshots: restore in place, and answers mangled after the ope
 
   it('a key thrown away by a restore is used again, never one the restored state still holds', async () => {
     const snap = sb.snapshot();
-    const held = state().ss[0].keys.map((k: { publicKeyPem: string }) => k.publicKeyPem);
+    const held = state().ss[0]!.keys.map((k: { publicKeyPem: string }) => k.publicKeyPem);
     await newKey('gone');
-    const gone = state().ss[0].keys.at(-1).publicKeyPem;
+    const gone = state().ss[0]!.keys.at(-1)!.publicKeyPem;
     sb.restore(snap);
     const t0 = Date.now();
     await newKey('again');
-    const again = state().ss[0].keys.at(-1).publicKeyPem;
+    const again = state().ss[0]!.keys.at(-1)!.publicKeyPem;
     expect(again).toBe(gone);
     expect(held).not.toContain(again);
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -57,7 +57,7 @@ describe('sandbox snapshots: restore in place, and answers mangled after the ope
     const withIt = sb.snapshot();
     sb.restore(withIt);
     await newKey('fresh');
-    const keysNow = state().ss[0].keys.map((k: { publicKeyPem: string }) => k.publicKeyPem);
+    const keysNow = state().ss[0]!.keys.map((k: { publicKeyPem: string }) => k.publicKeyPem);
     expect(new Set(keysNow).size).toBe(keysNow.length);
   });
 
