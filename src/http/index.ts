@@ -1,7 +1,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import { createHash, randomInt } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, AuthError, ConfigError, InterruptedError, NetworkError, TimeoutError, TlsError, redact, registerSecret } from '../errors/index.js';
 import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
@@ -151,7 +151,17 @@ class PinnedAgent extends https.Agent {
    */
   private first?: Promise<void>;
 
+  private shutDown = false;
+  /** the client closed: a connection still waiting for the first one is never made */
+  shut(): void {
+    this.shutDown = true;
+  }
+
   override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
+    if (this.shutDown) {
+      cb?.(Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' }), undefined as unknown as Duplex);
+      return undefined;
+    }
     if (!this.session && this.first) {
       void this.first.then(() => this.createConnection(options, cb));
       return undefined;
@@ -315,10 +325,20 @@ export class HttpClient {
     return !!this.opts.tlsFingerprint;
   }
 
-  /** Close idle keep-alive sockets so the process can exit. */
+  /**
+   * Close: idle keep-alive sockets go (so the process can exit), requests under way are abandoned, and none
+   * starts later: a read left running beside a failed one (Promise.all) or waiting to retry must not reach the
+   * server after the command that made it has ended.
+   */
   close(): void {
+    this.closed = true;
+    for (const req of this.live) req.destroy(Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' }));
+    this.live.clear();
+    if (this.agent instanceof PinnedAgent) this.agent.shut();
     this.agent.destroy();
   }
+  private closed = false;
+  private readonly live = new Set<ClientRequest>();
 
   /** the steps of the requests under way (a caller that gives up waiting can say what it waited for) */
   get waitingOn(): string[] {
@@ -431,6 +451,7 @@ export class HttpClient {
 
   private async once<T>(ro: RequestOptions): Promise<HttpResponse<T>> {
     await this.pace();
+    if (this.closed) throw Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' });
     const path = this.basePath + ro.path + buildQuery(ro.query);
     const headers: Record<string, string> = {
       accept: ro.accept ?? 'application/json',
@@ -485,7 +506,11 @@ export class HttpClient {
       const timer = setTimeout(() => {
         req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'XRD_TIMEOUT' }));
       }, timeoutMs);
-      req.on('close', () => clearTimeout(timer));
+      this.live.add(req);
+      req.on('close', () => {
+        clearTimeout(timer);
+        this.live.delete(req);
+      });
       req.on('error', (e) => {
         clearTimeout(timer);
         reject(e);

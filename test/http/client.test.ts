@@ -16,6 +16,7 @@ describe('HttpClient', () => {
       handler: (req) => {
         if (req.method === 'POST' && req.url.endsWith('/flaky')) return (posts++, { status: 503, body: { status: 503 } });
         if (req.url.endsWith('/slow')) return { status: 200, body: {}, delayMs: 1500 };
+        if (req.url.endsWith('/unavailable')) return { status: 503, body: { status: 503 } };
         if (req.url.endsWith('/limited') && srv.received.filter((r) => r.url.endsWith('/limited')).length === 1)
           return { status: 429, body: { status: 429 }, headers: { 'retry-after': '1' } };
         if (req.url.endsWith('/echo-key')) return { status: 400, body: { status: 400, error: { code: 'bad', metadata: [`token=${KEY}`] } } };
@@ -35,6 +36,20 @@ describe('HttpClient', () => {
     expect(all).toHaveLength(6);
     expect(srv.handshakes.full - before.full).toBe(1);
     expect(srv.handshakes.resumed - before.resumed).toBeGreaterThan(0);
+  });
+
+  it('close() abandons what is under way: a read waiting to retry never reaches the server afterwards', async () => {
+    const c = client();
+    const seen = () => srv.received.filter((r) => r.url.endsWith('/unavailable')).length;
+    const before = seen();
+    const p = c.request({ method: 'GET', path: '/unavailable', step: 'unavailable' }).catch((e: unknown) => e);
+    for (let i = 0; i < 100 && seen() === before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(seen()).toBe(before + 1);
+    c.close(); // as a command's end does: the retry after the 503 must not go out
+    const e = await p;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(e).toBeInstanceOf(Error);
+    expect(seen()).toBe(before + 1);
   });
 
   it('a wrong pin fails before any request (and so before the key) reaches the server', async () => {
