@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestLogEntry, SandboxSnapshot } from '../../src/sandbox/index.js';
 import { manifestEnv } from '../support/manifest-env.js';
 import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
-import { rotationManifest } from '../rotation/support.js';
+import { rotationManifest, routineRotation } from '../rotation/support.js';
 import { CRASH, KINDS, Matrix, errorLines, type FaultKind } from './cross.js';
 
 /**
@@ -18,23 +18,7 @@ const FULL = !!process.env.XRD_FULL_CROSS;
 const WRITE_KINDS = new Set(['500', '401', 'reset', 'truncated']);
 const READ_KINDS = new Set(['html-200']);
 
-const rotate = [
-  'rotate',
-  'auth',
-  '-c',
-  'ss1',
-  '--adapter',
-  'server-acme',
-  '--ca',
-  'Sandbox CA',
-  '--propagation',
-  '0',
-  '--timeout',
-  '60',
-  '--keep-old',
-  '0',
-  '--yes',
-];
+const rotate = [...routineRotation];
 
 /**
  * Every operation a routine auth rotation calls (docs/runbooks/routine-rotation.md: new key, CA, import,

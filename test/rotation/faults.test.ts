@@ -1,25 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxEnv } from '../support/sandbox.js';
-import { certShape, sandboxWithCertificates } from './support.js';
+import { certShape, routineRotation, sandboxWithCertificates } from './support.js';
 
-const rotate = [
-  'rotate',
-  'auth',
-  '-c',
-  'ss1',
-  '--adapter',
-  'server-acme',
-  '--ca',
-  'Sandbox CA',
-  '--propagation',
-  '0',
-  '--timeout',
-  '60',
-  '--keep-old',
-  '0',
-  '--yes',
-  '--json',
-];
+const rotate = [...routineRotation, '--json'];
 const WRITES = [
   'addKeyAndCsr',
   'orderAcmeCertificate',

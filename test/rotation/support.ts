@@ -7,6 +7,25 @@ import { sandboxWithContexts, type SandboxEnv } from '../support/sandbox.js';
 /** Two security servers with certificates only (auth + the owner's sign certificate). */
 export const rotationManifest = join(repoRoot, 'examples/rotation/manifest.yaml');
 
+/** a routine auth rotation of ss1 through the server's own ACME order, no waiting for propagation, the old key not kept */
+export const routineRotation = [
+  'rotate',
+  'auth',
+  '-c',
+  'ss1',
+  '--adapter',
+  'server-acme',
+  '--ca',
+  'Sandbox CA',
+  '--propagation',
+  '0',
+  '--timeout',
+  '60',
+  '--keep-old',
+  '0',
+  '--yes',
+];
+
 /** A sandbox of two security servers whose certificates the rotation manifest issued (through the CLI's apply). */
 export async function sandboxWithCertificates(): Promise<{ E: SandboxEnv; env: Record<string, string> }> {
   const E = await sandboxWithContexts({ securityServers: 2, gcIntervalMs: 300 });
