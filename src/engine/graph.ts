@@ -1,18 +1,38 @@
 import type { Change, DependencyIndex } from './types.js';
 import { kindOf } from './kinds/index.js';
 
-/** An index over the runnable changes of a plan, for kinds naming what they depend on. */
+/**
+ * An index over the runnable changes of a plan, for kinds naming what they depend on: by action type
+ * and server, so that a lookup reads one server's changes of one type, not the whole plan (a fleet's
+ * plan has tens of thousands of changes, and every change looks up its dependencies).
+ */
 export function dependencyIndex(changes: Change[]): DependencyIndex {
-  const byType = new Map<string, Change[]>();
+  const byType = new Map<string, { all: Change[]; byServer: Map<string, Change[]> }>();
+  const byId = new Map<string, Change[]>(); // `${type} ${params.id}`
   for (const c of changes) {
     if (!c.action) continue;
-    const list = byType.get(c.action.type) ?? [];
-    list.push(c);
-    byType.set(c.action.type, list);
+    const pid = (c.action.params as { id?: unknown } | undefined)?.id;
+    if (typeof pid === 'string') {
+      const k = `${c.action.type} ${pid}`;
+      const l = byId.get(k);
+      if (l) l.push(c);
+      else byId.set(k, [c]);
+    }
+    let t = byType.get(c.action.type);
+    if (!t) byType.set(c.action.type, (t = { all: [], byServer: new Map() }));
+    t.all.push(c);
+    const list = t.byServer.get(c.server);
+    if (list) list.push(c);
+    else t.byServer.set(c.server, [c]);
   }
   return {
-    find: (type, test = () => true, server) =>
-      (byType.get(type) ?? []).filter((c) => (!server || c.server === server) && test(c.action!.params as never, c)).map((c) => c.id),
+    find: (type, test = () => true, server) => {
+      const t = byType.get(type);
+      if (!t) return [];
+      const list = server ? (t.byServer.get(server) ?? []) : t.all;
+      return list.filter((c) => test(c.action!.params as never, c)).map((c) => c.id);
+    },
+    withId: (type, id, server) => (byId.get(`${type} ${id}`) ?? []).filter((c) => !server || c.server === server).map((c) => c.id),
   };
 }
 

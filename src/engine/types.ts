@@ -138,6 +138,8 @@ export type ActionsOf<T extends ActionTable<any>> = { [K in keyof T & string]: A
 export interface DependencyIndex {
   /** ids of the changes whose action has this type and whose params pass the test, on one server or any */
   find<P = any>(type: string, test?: (params: P, change: Change) => boolean, server?: string): string[];
+  /** ids of the changes whose action has this type and whose params.id is this id (an indexed find), on one server or any */
+  withId(type: string, id: string, server?: string): string[];
 }
 
 /**

@@ -227,9 +227,9 @@ const actions = {
 function registrationsOf(ix: DependencyIndex, subjects: string[]): string[] {
   const ids = subjects.filter((x) => !x.startsWith('local:'));
   return [
-    ...ix.find<{ id: string }>('register-client', (p) => ids.includes(p.id)),
-    ...ix.find<{ id: string }>('cs-add-subsystem', (p) => ids.includes(p.id)),
-    ...ix.find<{ id: string }>('cs-add-member', (p) => ids.some((x) => memberOf(x) === p.id)),
+    ...ids.flatMap((id) => ix.withId('register-client', id)),
+    ...ids.flatMap((id) => ix.withId('cs-add-subsystem', id)),
+    ...[...new Set(ids.map(memberOf))].flatMap((m) => ix.withId('cs-add-member', m)),
   ];
 }
 

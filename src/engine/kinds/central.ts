@@ -35,7 +35,7 @@ export const centralKind = defineKind({
   name: 'central-server member',
   scope: 'central',
   actions,
-  dependsOn: (c, ix) => (c.action?.type === 'cs-add-subsystem' ? ix.find<{ id: string }>('cs-add-member', (p) => p.id === memberOf(c.action!.params.id)) : []),
+  dependsOn: (c, ix) => (c.action?.type === 'cs-add-subsystem' ? ix.withId('cs-add-member', memberOf(c.action!.params.id)) : []),
 });
 
 export function diffCentral(d: DesiredCentral, a: ActualCentral, now: Date = new Date()): Change[] {

@@ -201,7 +201,7 @@ type ClientParams = { id: string };
 
 /** The change (if the plan has one) that adds this client to this server: what its other changes wait for. */
 export function clientAdded(ix: DependencyIndex, server: string, clientId: string): string[] {
-  return ix.find<ClientParams>('add-client', (p) => p.id === clientId, server);
+  return ix.withId('add-client', clientId, server);
 }
 
 /**
@@ -216,10 +216,7 @@ export const clientKind = defineKind({
   dependsOn: (c, ix) => {
     const a = c.action;
     if (!a) return [];
-    const centralFor = (id: string) => [
-      ...ix.find<ClientParams>('cs-add-member', (p) => p.id === memberOf(id)),
-      ...ix.find<ClientParams>('cs-add-subsystem', (p) => p.id === id),
-    ];
+    const centralFor = (id: string) => [...ix.withId('cs-add-member', memberOf(id)), ...ix.withId('cs-add-subsystem', id)];
     switch (a.type) {
       case 'add-client':
         return centralFor(a.params.id);

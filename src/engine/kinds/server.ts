@@ -95,7 +95,7 @@ export const serverKind = defineKind({
   actions,
   dependsOn: (c, ix) => {
     const a = c.action;
-    return a?.type === 'init-server' ? ix.find<{ id: string }>('cs-add-member', (p) => p.id === memberOf(a.params.serverId)) : [];
+    return a?.type === 'init-server' ? ix.withId('cs-add-member', memberOf(a.params.serverId)) : [];
   },
 });
 
