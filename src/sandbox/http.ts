@@ -209,6 +209,16 @@ export class FaultTable {
     return this.faults.length !== before;
   }
   /** the fault to apply to this call, if any (consumes `times`) */
+  /** a corrupt fault met an answer with nothing to mangle (not 2xx): it waits for the operation's next answer */
+  giveBack(f: FaultSpec & { id?: string }): void {
+    if (f.times === undefined) return;
+    const held = this.faults.find((x) => x === f);
+    if (held) held.times = (held.times ?? 0) + 1;
+    else {
+      f.times = 1;
+      this.faults.unshift(f as FaultSpec & { id: string });
+    }
+  }
   take(server: string, op: string, methodPath: string): FaultSpec | undefined {
     for (const f of this.faults) {
       if (f.server !== '*' && f.server !== server) continue;
@@ -450,6 +460,11 @@ export function makeHandler(d: ListenerDeps) {
       d.beforeOperation?.(route.op);
       // faults
       const fault = d.faults.take(d.server, route.op, `${method} ${route.path}`);
+      // an error answer (a 404 for "is it there?") has no body to mangle: a corrupt fault waits for the operation's next answer
+      const keepCorruption = () => {
+        d.faults.giveBack(fault!);
+        delete entry.fault;
+      };
       if (fault) {
         entry.fault = fault.id;
         if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -520,6 +535,7 @@ export function makeHandler(d: ListenerDeps) {
         r = await route.h(ctx);
       } catch (e) {
         if (route.write) d.writing?.();
+        if (fault?.corrupt) keepCorruption();
         if (e instanceof ApiError) {
           if (e.status === 403 && !e.code) return finish({ status: 403, body: { status: 403 } });
           return fail(e);
@@ -533,7 +549,7 @@ export function makeHandler(d: ListenerDeps) {
       if (fault?.corrupt && r.status >= 200 && r.status < 300) {
         entry.status = r.status;
         if (sendCorrupted(res, r, corr, fault.corrupt)) return d.log(entry);
-      }
+      } else if (fault?.corrupt) keepCorruption();
       finish(r);
     } catch (e) {
       // never leak internals (no secrets are in messages, but keep it short)
