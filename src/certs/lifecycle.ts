@@ -361,16 +361,28 @@ export interface RegisterResult {
   waitedMs: number;
 }
 
-/** Find the WAITING auth-cert registration request for this certificate at the CS (bounded polling). */
-export async function findAuthCertRequest(cs: CentralServerApi, ssId: string | undefined, hash: string, timeoutMs = 15_000): Promise<number> {
+/**
+ * Find the auth-cert registration request for this certificate at the CS (bounded polling): a WAITING
+ * one, or, when none waits, one already APPROVED (a run that approved it lost the answer, or someone
+ * else approved it): then there is nothing to approve.
+ */
+export async function findAuthCertRequest(
+  cs: CentralServerApi,
+  ssId: string | undefined,
+  hash: string,
+  timeoutMs = 15_000,
+): Promise<{ id: number; approved: boolean }> {
   const deadline = Date.now() + timeoutMs;
+  const mine = async (id: number) => (await cs.getManagementRequest(id)).certificate_details?.hash?.toUpperCase() === hash.toUpperCase();
   for (let attempt = 0; attempt < 100; attempt++) {
     const page = await cs.findManagementRequests({ types: ['AUTH_CERT_REGISTRATION_REQUEST'], server_id: ssId, limit: 50, sort: 'created_at', desc: true });
     for (const item of page.items) {
       if (item.id === undefined || (item.status !== 'WAITING' && item.status !== 'SUBMITTED FOR APPROVAL')) continue;
-      const detail = await cs.getManagementRequest(item.id);
-      if (detail.certificate_details?.hash?.toUpperCase() === hash.toUpperCase()) return item.id;
+      if (await mine(item.id)) return { id: item.id, approved: false };
     }
+    // the newest approved ones only: an approval this certificate got is recent
+    for (const item of page.items.filter((x) => x.id !== undefined && x.status === 'APPROVED').slice(0, 3))
+      if (await mine(item.id!)) return { id: item.id!, approved: true };
     const wait = nextWait(attempt, deadline);
     if (wait === undefined) break;
     await sleep(wait);
@@ -447,9 +459,13 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   if (o.cs && current.status === 'REGISTRATION_IN_PROGRESS') {
     const ssId = await serverId(api);
     progress(`finding the registration request at the central server${ssId ? ` for ${ssId}` : ''}`);
-    requestId = await findAuthCertRequest(o.cs, ssId, hash);
-    progress(`approving management request ${requestId}`);
-    await o.cs.approveManagementRequest(requestId);
+    const found = await findAuthCertRequest(o.cs, ssId, hash);
+    requestId = found.id;
+    if (found.approved) progress(`management request ${requestId} is approved already`);
+    else {
+      progress(`approving management request ${requestId}`);
+      await o.cs.approveManagementRequest(requestId);
+    }
     approved = true;
   }
   let final = current;

@@ -233,14 +233,17 @@ const STEPS: Record<RotationStepName, RotationStep> = {
       if (cert?.status === 'REGISTERED') return done('already REGISTERED');
       if (!ctx.cs || !ctx.approve) return skipped('no central server context: the central server approves it');
       const ssId = (await ctx.api.getCurrentSecurityServer())[0]?.id;
+      const { id, approved } = await findAuthCertRequest(ctx.cs, ssId, j.new.hash!, Math.min(j.options.timeoutMs, 15_000));
+      // approved by a run that died after approving (or lost the answer), or by someone else
+      if (approved) return done(`management request ${id} was approved already`, { request: id });
       try {
-        const id = await findAuthCertRequest(ctx.cs, ssId, j.new.hash!, Math.min(j.options.timeoutMs, 15_000));
         ctx.progress(`approving management request ${id}`);
         await ctx.cs.approveManagementRequest(id);
         return done(`management request ${id} approved`, { request: id });
       } catch (e) {
-        // approved by someone else meanwhile (or by a run that died after approving): the wait tells
-        if (e instanceof ApiError && e.status === 409) return done('the request was approved already');
+        // a 409: approved by someone else between the listing and the approval? Only if the central server says so
+        if (e instanceof ApiError && e.status === 409 && (await findAuthCertRequest(ctx.cs, ssId, j.new.hash!, 0).catch(() => undefined))?.approved)
+          return done('the request was approved already');
         throw e;
       }
     },

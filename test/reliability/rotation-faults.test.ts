@@ -67,10 +67,6 @@ describe('routine rotation × every fault kind: a resumable journal, a resume th
     if (q.method === 'GET' && (k.kind === 'reset' || k.kind === 'timeout' || k.kind === 'truncated')) return 0;
     // an answer that is no JSON (none, or a file such as a CSR) has no shape to break: the sandbox's schema fault leaves it alone
     if (k.kind === 'schema' && !/json/.test(q.responseContentType ?? '')) return 0;
-    // a 409 from the central server while the rotation looks for or approves its request is read as "approved by
-    // someone else meanwhile" (src/rotation/steps.ts, approve): the rotation waits for global configuration (exit 4,
-    // pending) and resume finishes it
-    if (q.server === 'cs' && k.kind === '409') return 4;
     // the server's address is only a default for the new CSR's subject: the CSR is made without it (src/certs/lifecycle.ts),
     // and the register step, which needs it, reads it again
     if (q.operationId === 'getServerAddress') return 0;
