@@ -1,5 +1,11 @@
 import type { CentralServerApi } from '../api/central-server.js';
-import type { ManagementRequestListView, ManagementRequestStatus, ManagementRequestType } from '../api/types/cs.js';
+import {
+  MANAGEMENT_REQUEST_STATUSES,
+  MANAGEMENT_REQUEST_TYPES,
+  type ManagementRequestListView,
+  type ManagementRequestStatus,
+  type ManagementRequestType,
+} from '../api/types/cs.js';
 import { UsageError } from '../errors/index.js';
 
 export interface RequestRow {
@@ -26,22 +32,9 @@ export function requestRow(r: ManagementRequestListView): RequestRow {
   };
 }
 
-const STATUSES = ['WAITING', 'APPROVED', 'DECLINED', 'REVOKED', 'SUBMITTED FOR APPROVAL'];
-const TYPES = [
-  'AUTH_CERT_REGISTRATION_REQUEST',
-  'CLIENT_REGISTRATION_REQUEST',
-  'OWNER_CHANGE_REQUEST',
-  'CLIENT_DELETION_REQUEST',
-  'CLIENT_DISABLE_REQUEST',
-  'CLIENT_ENABLE_REQUEST',
-  'CLIENT_RENAME_REQUEST',
-  'AUTH_CERT_DELETION_REQUEST',
-  'ADDRESS_CHANGE_REQUEST',
-  'MAINTENANCE_MODE_ENABLE_REQUEST',
-  'MAINTENANCE_MODE_DISABLE_REQUEST',
-];
-export const requestStatuses = STATUSES;
-export const requestTypes = TYPES;
+const STATUSES: readonly string[] = MANAGEMENT_REQUEST_STATUSES;
+export const requestStatuses = [...MANAGEMENT_REQUEST_STATUSES];
+export const requestTypes = [...MANAGEMENT_REQUEST_TYPES];
 
 /** List management requests, following pages (bounded: at most `max` items). */
 export async function listRequests(

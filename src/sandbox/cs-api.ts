@@ -3,10 +3,10 @@ import type {
   ClientId,
   ManagementRequest,
   ManagementRequestListView,
-  ManagementRequestStatus,
   ManagementRequestType,
   SecurityServerId,
 } from '../api/types/cs.js';
+import { MANAGEMENT_REQUEST_STATUSES, MANAGEMENT_REQUEST_TYPES } from '../api/types/cs.js';
 import { ApiError, bad, conflict, notFound, type Resp, type Route } from './http.js';
 import { derToPem, pemToDer } from '../pki/encoding.js';
 import { certInfo, certificateDetails, certInputToDer } from './certs.js';
@@ -25,20 +25,8 @@ import { csSigningRoutes } from './cs-signing.js';
 export { CS_ROLES };
 const { SO, RO, SYS, MS } = CS_ROLES;
 const VIEW = [SO, RO, SYS];
-const TYPES: ManagementRequestType[] = [
-  'AUTH_CERT_REGISTRATION_REQUEST',
-  'CLIENT_REGISTRATION_REQUEST',
-  'OWNER_CHANGE_REQUEST',
-  'CLIENT_DELETION_REQUEST',
-  'CLIENT_DISABLE_REQUEST',
-  'CLIENT_ENABLE_REQUEST',
-  'CLIENT_RENAME_REQUEST',
-  'AUTH_CERT_DELETION_REQUEST',
-  'ADDRESS_CHANGE_REQUEST',
-  'MAINTENANCE_MODE_ENABLE_REQUEST',
-  'MAINTENANCE_MODE_DISABLE_REQUEST',
-];
-const STATUSES: ManagementRequestStatus[] = ['WAITING', 'APPROVED', 'DECLINED', 'REVOKED', 'SUBMITTED FOR APPROVAL'];
+const TYPES = MANAGEMENT_REQUEST_TYPES;
+const STATUSES = MANAGEMENT_REQUEST_STATUSES;
 const ORIGINS = ['CENTER', 'SECURITY_SERVER'] as const;
 const ok = (body?: unknown, status = 200): Resp => ({ status, body });
 

@@ -148,19 +148,23 @@ export interface OcspResponder {
   has_certificate?: boolean;
 }
 
-export type ManagementRequestType =
-  | 'AUTH_CERT_REGISTRATION_REQUEST'
-  | 'CLIENT_REGISTRATION_REQUEST'
-  | 'OWNER_CHANGE_REQUEST'
-  | 'CLIENT_DELETION_REQUEST'
-  | 'CLIENT_DISABLE_REQUEST'
-  | 'CLIENT_ENABLE_REQUEST'
-  | 'CLIENT_RENAME_REQUEST'
-  | 'AUTH_CERT_DELETION_REQUEST'
-  | 'ADDRESS_CHANGE_REQUEST'
-  | 'MAINTENANCE_MODE_ENABLE_REQUEST'
-  | 'MAINTENANCE_MODE_DISABLE_REQUEST';
-export type ManagementRequestStatus = 'WAITING' | 'APPROVED' | 'DECLINED' | 'REVOKED' | 'SUBMITTED FOR APPROVAL';
+/** the management request types and statuses of the API, as values: the CLI's flags and the sandbox's checks take them from here */
+export const MANAGEMENT_REQUEST_TYPES = [
+  'AUTH_CERT_REGISTRATION_REQUEST',
+  'CLIENT_REGISTRATION_REQUEST',
+  'OWNER_CHANGE_REQUEST',
+  'CLIENT_DELETION_REQUEST',
+  'CLIENT_DISABLE_REQUEST',
+  'CLIENT_ENABLE_REQUEST',
+  'CLIENT_RENAME_REQUEST',
+  'AUTH_CERT_DELETION_REQUEST',
+  'ADDRESS_CHANGE_REQUEST',
+  'MAINTENANCE_MODE_ENABLE_REQUEST',
+  'MAINTENANCE_MODE_DISABLE_REQUEST',
+] as const;
+export type ManagementRequestType = (typeof MANAGEMENT_REQUEST_TYPES)[number];
+export const MANAGEMENT_REQUEST_STATUSES = ['WAITING', 'APPROVED', 'DECLINED', 'REVOKED', 'SUBMITTED FOR APPROVAL'] as const;
+export type ManagementRequestStatus = (typeof MANAGEMENT_REQUEST_STATUSES)[number];
 export type ManagementRequestOrigin = 'CENTER' | 'SECURITY_SERVER';
 
 /** POST /management-requests body and add/approve responses: ids are encoded strings */
