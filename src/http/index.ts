@@ -168,12 +168,13 @@ class PinnedAgent extends https.Agent {
     }
     let release: (() => void) | undefined;
     if (!this.session) {
-      this.first = new Promise<void>((r) => (release = r));
-      const gate = this.first;
-      release = ((r) => () => {
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      this.first = gate;
+      release = () => {
         if (this.first === gate) this.first = undefined;
-        r();
-      })(release!);
+        open();
+      };
     }
     const offered = this.session;
     sharedContext ??= tls.createSecureContext({});
