@@ -379,10 +379,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
 
   let before: Map<string, SandboxSnapshot> | undefined;
 
-  /** a control action that may change the state (not faults, the request log or a wait) is followed by a full snapshot */
+  /**
+   * a control action that may change the state is followed by a full snapshot; not faults, the request log, a
+   * wait, or snapshots (taking one changes nothing, restoring one persists the state itself)
+   */
   const control = async (name: string, method: string, path: string, body: Buffer, query: URLSearchParams): Promise<Resp> => {
     const r = await controlAction(name, method, path, body, query);
-    if (method !== 'GET' && r.status < 300 && !/^\/(faults|requests|globalconf\/wait)(\/|$)/.test(path)) engine.persist();
+    if (method !== 'GET' && r.status < 300 && !/^\/(faults|requests|globalconf\/wait|snapshots)(\/|$)/.test(path)) engine.persist();
     return r;
   };
   const controlAction = async (name: string, method: string, path: string, body: Buffer, query: URLSearchParams): Promise<Resp> => {
