@@ -33,10 +33,10 @@ const FORMAT = 'xrdctl-sandbox/2';
 /** management requests per journal chunk */
 export const REQ_BLOCK = 128;
 /**
- * compaction: when the journal holds more than this many bytes and more than twice the snapshot's;
- * XRDCTL_SANDBOX_COMPACT_BYTES (1 KiB to 1 GiB) sets it, so that a test can make a burst of writes compact often
+ * compaction: when the journal holds more than 4 MiB and more than twice the snapshot's bytes; or, with
+ * XRDCTL_SANDBOX_COMPACT_BYTES (1 KiB to 1 GiB), more than that many, so that a test can make a burst of writes compact often
  */
-const MIN_COMPACT_BYTES = ((v) => (Number.isInteger(v) && v >= 1024 && v <= 2 ** 30 ? v : 4 * 1024 * 1024))(Number(process.env.XRDCTL_SANDBOX_COMPACT_BYTES));
+const COMPACT_AT = ((v) => (Number.isInteger(v) && v >= 1024 && v <= 2 ** 30 ? v : undefined))(Number(process.env.XRDCTL_SANDBOX_COMPACT_BYTES));
 
 interface GcRef {
   ref: number;
@@ -256,8 +256,7 @@ export class StateStore {
     this.journalBytes += line.length;
     this.stats.commits++;
     this.stats.bytes += line.length;
-    const limit = MIN_COMPACT_BYTES < 4 * 1024 * 1024 ? MIN_COMPACT_BYTES : Math.max(MIN_COMPACT_BYTES, 2 * this.snapshotBytes);
-    if (this.journalBytes > limit) this.compact(st);
+    if (this.journalBytes > (COMPACT_AT ?? Math.max(4 * 1024 * 1024, 2 * this.snapshotBytes))) this.compact(st);
   }
 
   /** Write the whole state as a new snapshot and empty the journal. */
