@@ -2,6 +2,7 @@ import type { CentralServerApi } from '../api/central-server.js';
 import type { SecurityServerApi } from '../api/security-server.js';
 import type { CertificateAuthority, CsrFormat, CsrSubjectFieldDescription, KeyUsageType, Token, TokenCertificate } from '../api/types/ss.js';
 import { ConflictError, TimeoutError, UsageError } from '../errors/index.js';
+import { listRequestsShared } from '../cs/requests.js';
 import { assertSafeRemoval } from './safety.js';
 import { GLOBALCONF_POLL, nextWait, sleep } from '../time/poll.js';
 import { certRow, csrRows, findCert, findKey, resolveCertHash, usageOf, type CertRow } from './inventory.js';
@@ -371,17 +372,28 @@ export async function findAuthCertRequest(
   ssId: string | undefined,
   hash: string,
   timeoutMs = 15_000,
+  /** when the registration was sent (performance.now()): a shared listing that started later holds it */
+  since = performance.now(),
 ): Promise<{ id: number; approved: boolean }> {
   const deadline = Date.now() + timeoutMs;
   const mine = async (id: number) => (await cs.getManagementRequest(id)).certificate_details?.hash?.toUpperCase() === hash.toUpperCase();
+  const waiting = (status: string | null | undefined) => status === 'WAITING' || status === 'SUBMITTED FOR APPROVAL';
   for (let attempt = 0; attempt < 100; attempt++) {
-    const page = await cs.findManagementRequests({ types: ['AUTH_CERT_REGISTRATION_REQUEST'], server_id: ssId, limit: 50, sort: 'created_at', desc: true });
-    for (const item of page.items) {
-      if (item.id === undefined || (item.status !== 'WAITING' && item.status !== 'SUBMITTED FOR APPROVAL')) continue;
+    // One listing of the newest auth registrations, shared by every server looking at about the same time (a
+    // fleet's rotations or first apply): one request at the central server instead of one per server. A
+    // listing that does not reach back far enough (it is full) is followed by this server's own page.
+    const shared = ssId ? await listRequestsShared(cs, { types: [AUTH_REQUEST], max: SHARED_AUTH_LISTING }, attempt ? performance.now() : since) : [];
+    let rows: { id?: number; status?: string | null }[] = shared.filter((r) => r.serverId === ssId);
+    if (!ssId || (shared.length >= SHARED_AUTH_LISTING && !rows.some((r) => waiting(r.status)))) {
+      const page = await cs.findManagementRequests({ types: [AUTH_REQUEST], server_id: ssId, limit: 50, sort: 'created_at', desc: true });
+      rows = page.items;
+    }
+    for (const item of rows) {
+      if (item.id === undefined || item.id < 0 || !waiting(item.status)) continue;
       if (await mine(item.id)) return { id: item.id, approved: false };
     }
     // the newest approved ones only: an approval this certificate got is recent
-    for (const item of page.items.filter((x) => x.id !== undefined && x.status === 'APPROVED').slice(0, 3))
+    for (const item of rows.filter((x) => x.id !== undefined && x.id >= 0 && x.status === 'APPROVED').slice(0, 3))
       if (await mine(item.id!)) return { id: item.id!, approved: true };
     const wait = nextWait(attempt, deadline);
     if (wait === undefined) break;
@@ -393,6 +405,9 @@ export async function findAuthCertRequest(
     hint: 'xrdctl cs request list shows what the central server has',
   });
 }
+const AUTH_REQUEST = 'AUTH_CERT_REGISTRATION_REQUEST' as const;
+/** the newest auth registrations one shared listing holds (one page) */
+const SHARED_AUTH_LISTING = 100;
 
 export async function waitForStatus(
   api: SecurityServerApi,
@@ -443,9 +458,11 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   if (!address) throw new UsageError('the server has no public address to register', { server, step: 'register-cert', hint: 'pass --address HOST' });
   let requestId: number | null = null;
   let approved = false;
+  let sent: number | undefined;
   if (cert.status === 'SAVED') {
     progress(`sending the registration request (address ${address})`);
     await api.registerCertificate(hash, address);
+    sent = performance.now();
   } else if (cert.status === 'REGISTRATION_IN_PROGRESS' || cert.status === 'REGISTERED') {
     progress(`already ${cert.status}: not sending the request again`);
   } else {
@@ -459,7 +476,7 @@ export async function registerAuthCert(api: SecurityServerApi, hashArg: string, 
   if (o.cs && current.status === 'REGISTRATION_IN_PROGRESS') {
     const ssId = await serverId(api);
     progress(`finding the registration request at the central server${ssId ? ` for ${ssId}` : ''}`);
-    const found = await findAuthCertRequest(o.cs, ssId, hash);
+    const found = await findAuthCertRequest(o.cs, ssId, hash, undefined, sent);
     requestId = found.id;
     if (found.approved) progress(`management request ${requestId} is approved already`);
     else {
