@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { createHash, randomInt } from 'node:crypto';
 import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { ApiError, AuthError, ConfigError, InterruptedError, NetworkError, TimeoutError, TlsError, redact, registerSecret } from '../errors/index.js';
 import { READ_LIMITS, readBoundedFile } from '../fs/files.js';
 import { preview } from '../input/text.js';
@@ -30,7 +31,7 @@ export interface HttpClientOptions {
   /** upper bound for all attempts of one request */
   totalTimeoutMs?: number;
   userAgent?: string;
-  /** parallel connections to the server (default 8); fewer means fewer TLS handshakes for many servers at once */
+  /** parallel connections to the server at most (default 8); with a rate limit, as many as it can use (fitSockets) */
   maxSockets?: number;
   /** observe every exchange (tests record them for OpenAPI conformance) */
   onExchange?: (x: HttpExchange) => void;
@@ -111,6 +112,14 @@ export function nodeDebugLeaksHeaders(env: NodeJS.ProcessEnv = process.env): str
   return undefined;
 }
 
+/** a request's place in the server's rate windows: when its answer came (Infinity while under way) */
+interface Slot {
+  answeredAt: number;
+}
+/** the server's windows (1 s, 1 min) and a margin: its clock and ours tick apart */
+const SECOND_WINDOW_MS = 1025;
+const MINUTE_WINDOW_MS = 60_500;
+
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'XRD_TIMEOUT']);
 
@@ -134,13 +143,18 @@ let sharedContext: tls.SecureContext | undefined;
  */
 const IDLE_SOCKET_MS = 4000;
 
+const agentAddRequest = (https.Agent.prototype as unknown as { addRequest(req: ClientRequest, options: unknown): void }).addRequest;
+
 class PinnedAgent extends https.Agent {
   constructor(
     private readonly pin: string,
     private readonly server: string,
     maxSockets = 8,
+    private readonly connectTimeoutMs = 30_000,
   ) {
     super({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS });
+    // after the agent's own handler: the socket is among the free ones now, unless a request it queued took it
+    this.on('free', () => this.drain());
   }
 
   /** a TLS session from a connection that passed the pin check: later sockets resume it (no full handshake) */
@@ -157,14 +171,87 @@ class PinnedAgent extends https.Agent {
     this.shutDown = true;
   }
 
+  /**
+   * Node's agent counts a socket only once it is made, and ours are made asynchronously (the pin check, the
+   * first connection's session): requests that arrive meanwhile would each start a connection of their own,
+   * beyond the maximum, and the agent destroys each such socket when it comes free. So while connections are
+   * being made, a request that would exceed the maximum waits here for a socket instead (bounded by the
+   * client's timeout, which abandons it).
+   */
+  private creating = 0;
+  private held: { req: ClientRequest; options: any }[] = [];
+
+  /** node's Agent#addRequest (in every node since 0.x, not in the typings), which this one wraps */
+  addRequest(req: ClientRequest, options: any): void {
+    const name = this.getName(options);
+    const free = this.freeSockets[name]?.length ?? 0;
+    const made = (this.sockets[name]?.length ?? 0) + free;
+    if (this.creating > 0 && !free && made + this.creating >= this.maxSockets) {
+      this.held.push({ req, options });
+      return;
+    }
+    agentAddRequest.call(this, req, options);
+  }
+
+  /** held requests go on as sockets come free or connections end (a failed one lets the next request try) */
+  private drain(): void {
+    while (this.held.length) {
+      const { options } = this.held[0]!;
+      const name = this.getName(options);
+      const free = this.freeSockets[name]?.length ?? 0;
+      const made = (this.sockets[name]?.length ?? 0) + free;
+      if (!free && made + this.creating >= this.maxSockets && this.creating > 0) return;
+      const { req } = this.held.shift()!;
+      agentAddRequest.call(this, req, options);
+    }
+  }
+
+  /** a request the client gave up on (timeout, close) that is still waiting here ends now, with this error */
+  abandon(req: ClientRequest, err: Error): void {
+    const i = this.held.findIndex((h) => h.req === req);
+    if (i < 0) return;
+    this.held.splice(i, 1);
+    // how the agent itself ends a request whose connection failed: error and close, on the next tick
+    (req as unknown as { onSocket(s: Socket | undefined, e: Error): void }).onSocket(undefined, err);
+  }
+
+  /**
+   * A connection ends in bounded time: one whose TLS handshake is never answered (a port that accepts and
+   * says nothing) fails with XRD_TIMEOUT after the client's per-attempt timeout, and so does the request
+   * that was waiting for it (it has no socket yet, so destroying the request alone would not end it).
+   */
   override createConnection(options: any, cb?: (err: Error | null, s: Duplex) => void): Duplex | undefined {
+    this.creating++;
+    let ended = false;
+    const attempt: { socket?: tls.TLSSocket } = {};
+    const end = (err: Error | null, s?: Duplex) => {
+      if (ended) {
+        s?.destroy();
+        return;
+      }
+      ended = true;
+      clearTimeout(timer);
+      this.creating--;
+      cb?.(err, s as Duplex);
+      this.drain();
+    };
+    const timer = setTimeout(() => {
+      attempt.socket?.destroy();
+      end(Object.assign(new Error(`no TLS handshake within ${this.connectTimeoutMs} ms`), { code: 'XRD_TIMEOUT' }));
+    }, this.connectTimeoutMs);
+    timer.unref();
+    this.connect(options, end, attempt);
+    return undefined;
+  }
+
+  private connect(options: any, cb: (err: Error | null, s?: Duplex) => void, attempt: { socket?: tls.TLSSocket }): void {
     if (this.shutDown) {
-      cb?.(Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' }), undefined as unknown as Duplex);
-      return undefined;
+      cb(Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' }));
+      return;
     }
     if (!this.session && this.first) {
-      void this.first.then(() => this.createConnection(options, cb));
-      return undefined;
+      void this.first.then(() => this.connect(options, cb, attempt));
+      return;
     }
     let release: (() => void) | undefined;
     if (!this.session) {
@@ -185,6 +272,7 @@ class PinnedAgent extends https.Agent {
       ALPNProtocols: ['http/1.1'],
       ...(offered ? { session: offered } : {}),
     });
+    attempt.socket = socket;
     let verified = false;
     let pending: Buffer | undefined;
     socket.on('session', (s: Buffer) => {
@@ -201,7 +289,7 @@ class PinnedAgent extends https.Agent {
       // (TLS 1.3 sends it after the handshake), then lets the others go anyway
       if (err) release?.();
       else if (release) setTimeout(release, 50).unref();
-      cb?.(err, s as Duplex);
+      cb(err, s);
     };
     socket.once('secureConnect', () => {
       // a resumed session carries no certificate: it proves the server holds the keys of a handshake
@@ -237,8 +325,10 @@ class PinnedAgent extends https.Agent {
       finish(null, socket);
     });
     socket.once('error', (e) => finish(e));
-    socket.once('close', () => release?.());
-    return undefined;
+    socket.once('close', () => {
+      release?.();
+      finish(Object.assign(new Error('the connection closed before its TLS handshake ended'), { code: 'ECONNRESET' }));
+    });
   }
 }
 
@@ -276,7 +366,6 @@ export class HttpClient {
   private readonly basePath: string;
   private readonly agent: https.Agent;
   private readonly opts: HttpClientOptions;
-  private sent: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   /** number of requests sent (each attempt counts) */
   requestCount = 0;
@@ -310,14 +399,17 @@ export class HttpClient {
         },
       );
     }
+    this.socketCap = opts.maxSockets ?? 8;
+    // with a rate limit, sockets follow the answers' time (fitSockets): two until the first answer
+    const sockets = opts.rateLimit ? Math.min(this.socketCap, 2) : this.socketCap;
     if (opts.tlsFingerprint) {
-      this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server, opts.maxSockets);
+      this.agent = new PinnedAgent(opts.tlsFingerprint.toUpperCase(), opts.server, sockets, opts.timeoutMs ?? 30_000);
     } else {
       let ca: Buffer | undefined;
       if (opts.caFile) {
         ca = readBoundedFile(opts.caFile, { maxBytes: READ_LIMITS.caBundle, what: `CA file of ${opts.server}` });
       }
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8, ca, rejectUnauthorized: true, timeout: IDLE_SOCKET_MS });
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: sockets, ca, rejectUnauthorized: true, timeout: IDLE_SOCKET_MS });
     }
   }
 
@@ -333,7 +425,11 @@ export class HttpClient {
    */
   close(): void {
     this.closed = true;
-    for (const req of this.live) req.destroy(Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' }));
+    for (const req of this.live) {
+      const err = Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' });
+      req.destroy(err);
+      if (this.agent instanceof PinnedAgent) this.agent.abandon(req, err);
+    }
     this.live.clear();
     if (this.agent instanceof PinnedAgent) this.agent.shut();
     this.agent.destroy();
@@ -424,35 +520,83 @@ export class HttpClient {
     return base / 2 + randomInt(Math.max(1, Math.floor(base / 2)));
   }
 
-  /** Client-side politeness: a sliding window over the last minute (serial queue, bounded memory). */
-  private async pace(): Promise<void> {
+  /**
+   * Client-side politeness, as the server counts: a request counts in the server's windows when the server
+   * handles it, at some moment between our sending it and its answer arriving. So a request leaves a window
+   * only once its answer came before the window began, and one still under way is in every window. Counting
+   * by send time instead lets a server that answers late (a busy one) see two of our bursts in one second,
+   * and answer 429. Serial queue; bounded memory (the last minute's requests).
+   */
+  private async pace(): Promise<Slot | undefined> {
     const rl = this.opts.rateLimit;
-    if (!rl) return;
+    if (!rl) return undefined;
     const prev = this.queue;
     let release!: () => void;
     this.queue = new Promise((r) => (release = r));
     await prev;
     try {
-      for (let i = 0; i < 1000; i++) {
+      for (let i = 0; i < 10_000; i++) {
         const now = Date.now();
-        while (this.sent.length && this.sent[0]! <= now - 60_500) this.sent.shift();
-        // a small margin: the server's window and ours do not start at the same instant
-        const lastSecond = this.sent.filter((t) => t > now - 1050);
+        while (this.slots.length && this.slots[0]!.answeredAt <= now - MINUTE_WINDOW_MS) this.slots.shift();
+        const inMinute = this.slots.filter((x) => x.answeredAt > now - MINUTE_WINDOW_MS);
+        const inSecond = inMinute.filter((x) => x.answeredAt > now - SECOND_WINDOW_MS);
+        // the earliest moment one of `xs` leaves its window; Infinity: all are under way, wait for an answer
+        const leaves = (xs: Slot[], window: number) => Math.min(...xs.map((x) => x.answeredAt + window)) - now;
         let wait = 0;
-        if (lastSecond.length >= rl.perSecond) wait = lastSecond[0]! + 1050 - now;
-        if (this.sent.length >= rl.perMinute) wait = Math.max(wait, this.sent[0]! + 60_500 - now);
+        if (inSecond.length >= rl.perSecond) wait = leaves(inSecond, SECOND_WINDOW_MS);
+        if (inMinute.length >= rl.perMinute) wait = Math.max(wait, leaves(inMinute, MINUTE_WINDOW_MS));
         if (wait <= 0) break;
-        await sleep(wait + 1);
+        if (wait === Infinity) {
+          this.answered ??= new Promise<void>((r) => (this.answer = r));
+          await Promise.race([this.answered, new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+        } else await sleep(wait + 1);
       }
-      this.sent.push(Date.now());
+      const slot: Slot = { answeredAt: Infinity };
+      this.slots.push(slot);
+      return slot;
     } finally {
       release();
     }
   }
+  /**
+   * Connections as many as the rate limit can use: at 20 requests a second, answers that take L seconds keep
+   * 20 × L requests under way, so more sockets than that (plus one) only cost handshakes, here and at the
+   * server (a fleet of 100 servers opened 800 where 200 carried the same requests). L is the shortest of the
+   * last answers (the path's own time, as a congestion controller takes the minimum round trip): a busy
+   * server's queueing makes answers slower, and more connections would only add to its load. From 2 up to
+   * the configured maximum; a server without a rate limit gets the maximum.
+   */
+  private fitSockets(ms: number): void {
+    const rl = this.opts.rateLimit;
+    if (!rl) return;
+    this.answerTimes[this.answerCount++ % this.answerTimes.length] = ms;
+    const shortest = Math.min(...this.answerTimes.slice(0, Math.min(this.answerCount, this.answerTimes.length)));
+    const want = Math.min(this.socketCap, Math.ceil((rl.perSecond * shortest) / 1000) + 1);
+    // grow only: the agent destroys a freed socket above its maximum, so a maximum that went down and up
+    // again would close connections only to open new ones
+    if (want > this.agent.maxSockets) this.agent.maxSockets = want;
+  }
+  private readonly answerTimes = new Array<number>(32).fill(0);
+  private answerCount = 0;
+  private readonly socketCap: number;
+  private slots: Slot[] = [];
+  /** resolved when a request under way is answered (a full window of them is waiting for one) */
+  private answered?: Promise<void>;
+  private answer?: () => void;
+  private answeredNow(slot: Slot | undefined): void {
+    if (!slot) return;
+    slot.answeredAt = Date.now();
+    const wake = this.answer;
+    this.answered = this.answer = undefined;
+    wake?.();
+  }
 
   private async once<T>(ro: RequestOptions): Promise<HttpResponse<T>> {
-    await this.pace();
-    if (this.closed) throw Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' });
+    const slot = await this.pace();
+    if (this.closed) {
+      this.answeredNow(slot);
+      throw Object.assign(new Error('the client was closed'), { code: 'XRD_CLOSED' });
+    }
     const path = this.basePath + ro.path + buildQuery(ro.query);
     const headers: Record<string, string> = {
       accept: ro.accept ?? 'application/json',
@@ -477,6 +621,7 @@ export class HttpClient {
     const timeoutMs = ro.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
     this.requestCount++;
     const started = performance.now();
+    let assigned: number | undefined;
     const res = await new Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
       const req = https.request(
         {
@@ -505,9 +650,13 @@ export class HttpClient {
         },
       );
       const timer = setTimeout(() => {
-        req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'XRD_TIMEOUT' }));
+        const err = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'XRD_TIMEOUT' });
+        req.destroy(err);
+        if (this.agent instanceof PinnedAgent) this.agent.abandon(req, err);
       }, timeoutMs);
       this.live.add(req);
+      // the answer's time from when a socket took the request (not the wait for one)
+      req.once('socket', () => (assigned = performance.now()));
       req.on('close', () => {
         clearTimeout(timer);
         this.live.delete(req);
@@ -518,11 +667,19 @@ export class HttpClient {
       });
       if (payload) req.write(payload);
       req.end();
-    }).catch((e: unknown) => {
-      traceExchange(this.server, ro.method, path, (e as NodeJS.ErrnoException).code ?? 'failed', performance.now() - started);
-      throw e;
-    });
+    }).then(
+      (r) => {
+        this.answeredNow(slot);
+        return r;
+      },
+      (e: unknown) => {
+        this.answeredNow(slot);
+        traceExchange(this.server, ro.method, path, (e as NodeJS.ErrnoException).code ?? 'failed', performance.now() - started);
+        throw e;
+      },
+    );
     traceExchange(this.server, ro.method, path, res.status, performance.now() - started);
+    this.fitSockets(performance.now() - (assigned ?? started));
     const ct = String(res.headers['content-type'] ?? '');
     let body: unknown = undefined;
     let invalidJson: string | undefined;
