@@ -10,6 +10,7 @@ import { manifestSchema } from './schema.js';
 import { MAX_ERRORS_PER_FILE, formatPath, positionOf, type SourceFile } from './source.js';
 export { positionOf, type SourceFile };
 import { normalize } from './normalize.js';
+import { cacheEnabled, cacheKey, readCached, writeCached } from './cache.js';
 import { semanticChecks, type Expansion } from './semantic.js';
 
 export interface LoadResult {
@@ -60,7 +61,22 @@ export function expandPaths(paths: string[], errors: ManifestError[]): string[] 
   return out;
 }
 
-function parseFile(file: string, name: string, errors: ManifestError[]): SourceFile | undefined {
+/** YAML as the loader reads it (one set of options for a first parse and a cached file's late one) */
+function parseYaml(text: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  // uniqueKeys is checked below in one pass: the yaml library's own check is quadratic in the keys of a map
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
+  return { doc, lines };
+}
+
+/** A file parsed now: what the parse cache would keep of it if the whole load finds no problem. */
+interface Fresh {
+  key: string;
+  /** the data as parsed, as JSON, before the semantic checks expand ${VAR} in place */
+  pristine: string;
+}
+
+function parseFile(file: string, name: string, errors: ManifestError[], env: NodeJS.ProcessEnv, fresh: Map<SourceFile, Fresh>): SourceFile | undefined {
   let buf: Buffer;
   try {
     // regular files only (no FIFO, device or process substitution), size checked before reading
@@ -82,9 +98,24 @@ function parseFile(file: string, name: string, errors: ManifestError[]): SourceF
     errors.push(new ManifestError({ file: name, line: 1, col: 1 }, 'empty manifest file', { hint: 'start with apiVersion: xrdctl/v1 and instance: …' }));
     return undefined;
   }
-  const lines = new LineCounter();
-  // uniqueKeys is checked below in one pass: the yaml library's own check is quadratic in the keys of a map
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
+  const key = cacheEnabled(env) ? cacheKey(buf) : undefined;
+  const hit = key ? readCached(key, env) : undefined;
+  if (hit) {
+    let late: { doc: Document; lines: LineCounter } | undefined;
+    return {
+      file: name,
+      text,
+      data: hit.data,
+      cached: hit.positions,
+      get doc() {
+        return (late ??= parseYaml(text)).doc;
+      },
+      get lines() {
+        return (late ??= parseYaml(text)).lines;
+      },
+    };
+  }
+  const { doc, lines } = parseYaml(text);
   // invisible, bidirectional and control characters anywhere (keys, values, comments): a reviewer
   // must read the file the way the parser does
   const unsafe = unsafeCharErrors(text, name, lines);
@@ -116,6 +147,10 @@ function parseFile(file: string, name: string, errors: ManifestError[]): SourceF
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     errors.push(new ManifestError(positionOf(src, []), 'a manifest is a mapping (apiVersion, instance, centralServer, securityServers)'));
     return undefined;
+  }
+  if (key) {
+    src.asked = new Map();
+    fresh.set(src, { key, pristine: JSON.stringify(data) });
   }
   return src;
 }
@@ -361,10 +396,13 @@ async function load(paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const sources: SourceFile[] = [];
   const schemaPlaces = new Set<string>();
   const schemaValid: SourceFile[] = [];
+  const env = opts.env ?? process.env;
+  const fresh = new Map<SourceFile, Fresh>();
   for (const f of files) {
-    const src = parseFile(f, displayName(f, opts.cwd), errors);
+    const src = parseFile(f, displayName(f, opts.cwd), errors, env, fresh);
     if (!src) continue;
-    const se = schemaErrors(src);
+    // a cached file passed the schema when it was cached (the cache's key holds the schema)
+    const se = src.cached ? [] : schemaErrors(src);
     errors.push(...se);
     for (const e of se) schemaPlaces.add(`${e.file}:${e.line}:${e.col}`);
     sources.push(src);
@@ -377,5 +415,7 @@ async function load(paths: string[], opts: LoadOptions): Promise<LoadResult> {
   const sem = semantics(sources, schemaValid, opts);
   errors.push(...sem.errors.filter((e) => !schemaPlaces.has(`${e.file}:${e.line}:${e.col}`)));
   if (errors.length) return { errors, files };
-  return { manifest: normalize(sources), errors, files, expansions: sem.expansions };
+  const manifest = normalize(sources);
+  for (const [src, f] of fresh) writeCached(f.key, f.pristine, src.asked!, env);
+  return { manifest, errors, files, expansions: sem.expansions };
 }

@@ -7,14 +7,33 @@ export const MAX_ERRORS_PER_FILE = 50;
 /** One parsed file: its document (for positions) and its plain data. */
 export interface SourceFile {
   file: string;
-  doc: Document;
-  lines: LineCounter;
+  /** a file from the parse cache parses its document only when a position the cache lacks is asked for */
+  readonly doc: Document;
+  readonly lines: LineCounter;
   text: string;
   data: Record<string, unknown>;
+  /** from the parse cache: positions by positionKey */
+  cached?: Map<string, [number, number]>;
+  /** parsed now: the positions asked for, which the cache keeps with the file */
+  asked?: Map<string, [number, number]>;
+}
+
+export function positionKey(path: (string | number)[], key?: string): string {
+  return JSON.stringify(key === undefined ? path : [...path, { key }]);
 }
 
 /** Position of a path inside a document: the value node, or the key node for an unknown key. */
 export function positionOf(src: SourceFile, path: (string | number)[], key?: string): Pos {
+  const file = src.file;
+  const k = src.cached || src.asked ? positionKey(path, key) : '';
+  const hit = src.cached?.get(k);
+  if (hit) return { file, line: hit[0], col: hit[1], path: formatPath(path, key) };
+  const pos = locate(src, path, key);
+  src.asked?.set(k, [pos.line!, pos.col!]);
+  return pos;
+}
+
+function locate(src: SourceFile, path: (string | number)[], key?: string): Pos {
   const file = src.file;
   let node: unknown = path.length ? src.doc.getIn(path, true) : src.doc.contents;
   let offset: number | undefined;
