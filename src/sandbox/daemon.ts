@@ -1,7 +1,7 @@
 /**
  * Foreground sandbox process: `node dist/src/sandbox/daemon.js --dir D [--security-servers N] [--instance DEV]
  * [--gc-interval-ms 3000] [--cert-validity-days 365] [--preset blank|empty|initialized] [--no-rate-limit] [--strict-spec]
- * [--cs-port P] [--ss-ports P1,P2] [--record]`.
+ * [--cs-port P] [--ss-ports P1,P2] [--record] [--spare-keys N]`.
  * Writes <dir>/sandbox.json (pid, urls, fingerprints; no secrets), <dir>/secrets.json (0600: API keys, PINs,
  * control token) and <dir>/anchor.xml, prints one JSON line `{"ready":true,...}` on stdout, stops on SIGTERM/SIGINT.
  */
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileSafe } from '../fs/files.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './index.js';
+import { MAX_SPARE_KEYS } from './key-pool.js';
 
 const str = { type: 'string' } as const;
 const bool = { type: 'boolean' } as const;
@@ -32,6 +33,7 @@ const parse = (args: string[]) =>
       'auto-approve': str,
       'cs-port': str,
       'ss-ports': str,
+      'spare-keys': str,
     },
   });
 
@@ -58,6 +60,10 @@ export function parseDaemonArgs(argv: string[]): SandboxOptions & { dir: string 
     const p = v.preset;
     if (p !== 'blank' && p !== 'empty' && p !== 'initialized') throw new Error(`--preset: blank, empty or initialized, not ${p}`);
     o.preset = p;
+  }
+  if (v['spare-keys'] !== undefined) {
+    o.spareKeys = int(v['spare-keys'], 'spare-keys');
+    if (o.spareKeys > MAX_SPARE_KEYS) throw new Error(`--spare-keys: at most ${MAX_SPARE_KEYS}, not ${o.spareKeys}`);
   }
   if (v['no-rate-limit']) o.rateLimit = false;
   if (v.record) o.record = true;

@@ -39,7 +39,7 @@ import { notModelledRoutes } from './not-modelled.js';
 import { newSigningKey, recreateAnchor } from './cs-signing.js';
 
 import { csHealthRoutes, setOcspFailing } from './health-states.js';
-import { recycleKeys } from './key-pool.js';
+import { defaultSpareKeys, keepSpareKeys, recycleKeys, spareKeyCount, stopSpareKeys } from './key-pool.js';
 
 export type { Corruption, FaultSpec, RequestLogEntry } from './http.js';
 export { CORRUPTIONS } from './http.js';
@@ -56,6 +56,8 @@ export interface SandboxOptions {
   rateLimit?: boolean | { perSecond: number; perMinute: number };
   ports?: { cs?: number; ss?: number[] };
   record?: boolean;
+  /** token keys made ahead while the sandbox waits (key-pool.ts; default: one per security server from ten up) */
+  spareKeys?: number;
   /** the CS's auto-approve settings (real defaults: all false); applied at start, also to a restored state */
   autoApprove?: { authCertRegistration?: boolean; clientRegistration?: boolean; ownerChange?: boolean };
   /** OCSP answers of external CAs' responders are cached this long (sandbox clock; default 60 s) */
@@ -425,7 +427,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         return { status: 200, body: { now: engine.clock.now().toISOString() } };
       }
       if (path === '/requests/counts' && method === 'GET') return { status: 200, body: Object.fromEntries(counts) };
-      if (path === '/stats' && method === 'GET') return { status: 200, body: { keygen: engine.keygen, journal: engine.journalStats() } };
+      if (path === '/stats' && method === 'GET') return { status: 200, body: { keygen: { ...engine.keygen, ...spareKeyCount(engine) }, journal: engine.journalStats() } };
       if (path === '/requests' && method === 'GET') return { status: 200, body: log.filter((e) => !query.get('server') || e.server === query.get('server')) };
       if (path === '/requests' && method === 'DELETE') {
         log.length = 0;
@@ -645,6 +647,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     }
     engine.persist();
     engine.start();
+    keepSpareKeys(engine, opts.spareKeys ?? defaultSpareKeys(engine.st.ss.length));
     handle = {
       cs: {
         name: 'cs',
@@ -683,6 +686,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         if (stopping) return;
         stopping = true;
         engine.stop();
+        stopSpareKeys(engine);
         for (const r of hanging) r.destroy();
         hanging.clear();
         await Promise.all(
@@ -714,6 +718,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     };
   } catch (e) {
     engine.stop();
+    stopSpareKeys(engine);
     for (const s of servers) {
       s.close();
       s.closeAllConnections();

@@ -197,6 +197,7 @@ export async function startSandboxCli(
 }
 
 export interface SandboxStats {
-  keygen: { count: number; ms: number };
+  /** token keys generated and their time; spare keys ready (and the number kept) */
+  keygen: { count: number; ms: number; spares: number; target: number };
   journal: { commits: number; compactions: number; bytes: number };
 }

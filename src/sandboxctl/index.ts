@@ -126,6 +126,8 @@ export interface StartOptions {
   dir: string;
   securityServers: number;
   preset: 'blank' | 'empty' | 'initialized';
+  /** token keys made ahead (default: one per security server from ten up) */
+  spareKeys?: number;
   strictSpec?: boolean;
   gcIntervalMs?: number;
   certValidityDays?: number;
@@ -140,6 +142,7 @@ function daemonArgs(o: StartOptions): string[] {
   if (o.rateLimit === false) a.push('--no-rate-limit');
   if (o.strictSpec) a.push('--strict-spec');
   if (o.csPort) a.push('--cs-port', String(o.csPort));
+  if (o.spareKeys !== undefined) a.push('--spare-keys', String(o.spareKeys));
   return a;
 }
 
