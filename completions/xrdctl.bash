@@ -90,7 +90,7 @@ _xrdctl_node() {
     'sandbox:fault:clear') subs=''; flags='--context --dir --json --no-color --quiet --server --verbose --yes --help'; vflags=' --context -c --dir --server '; nargs=0 ;;
     'sandbox:fault:list') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'sandbox:reset') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
-    'sandbox:start') subs=''; flags='--cert-validity-days --context --detach --dir --gc-interval --json --no-color --no-rate-limit --preset --quiet --security-servers --show-keys --strict-spec --verbose --write-contexts --yes --help'; vflags=' --cert-validity-days --context -c --dir --gc-interval --preset --security-servers '; nargs=0 ;;
+    'sandbox:start') subs=''; flags='--cert-validity-days --context --detach --dir --gc-interval --json --no-color --no-rate-limit --preset --quiet --security-servers --show-keys --spare-keys --strict-spec --verbose --write-contexts --yes --help'; vflags=' --cert-validity-days --context -c --dir --gc-interval --preset --security-servers --spare-keys '; nargs=0 ;;
     'sandbox:status') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'sandbox:stop') subs=''; flags='--context --dir --json --no-color --quiet --verbose --yes --help'; vflags=' --context -c --dir '; nargs=0 ;;
     'server') subs='info'; flags=''; vflags=''; nargs=0 ;;

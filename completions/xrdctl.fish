@@ -855,6 +855,7 @@ complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l preset -x -a 'blank
 complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l quiet -s q -d 'Print nothing but errors (a --json document is still printed).'
 complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l security-servers -r -F -d 'number of security servers'
 complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l show-keys -d 'include the admin API keys in the output'
+complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l spare-keys -r -F -d 'token keys made ahead while the sandbox waits, so that many servers making keys at once do not queue on this machine (default: one per security server from 10 servers up, none below)'
 complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l strict-spec -d 'answer exactly the OpenAPI spec'\''s statuses instead of the real X-Road 7.8 server'\''s (docs/sandbox.md lists where they differ)'
 complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l verbose -s v -d 'Show debug output, every HTTP request and answer (method, path, status, time; secrets redacted) and stack traces of errors. XRDCTL_DEBUG=http traces the requests alone.'
 complete -c xrdctl -n '__xrdctl_at '\''sandbox:start'\''' -l write-contexts -d 'write xrdctl contexts sandbox-cs, sandbox-ss1, … (keys in 0600 files)'
