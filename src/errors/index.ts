@@ -1,6 +1,6 @@
 import { redact } from './redact.js';
 
-export { redact, redactValue, registerSecret, clearSecrets, REDACTED } from './redact.js';
+export { redact, redactValue, mayHoldSecret, registerSecret, clearSecrets, REDACTED } from './redact.js';
 
 /** Stable exit codes: documented in the README, asserted by tests. Never renumber. */
 export const ExitCode = {

@@ -17,11 +17,13 @@ export function registerSecret(value: string | undefined | null): void {
   const trimmed = v.trim();
   if (trimmed !== v && trimmed.length >= 3) secrets.add(trimmed);
   matcher = undefined;
+  detector = undefined;
 }
 
 export function clearSecrets(): void {
   secrets.clear();
   matcher = undefined;
+  detector = undefined;
 }
 
 /** every secret in one pattern, longest first (so a secret that contains another is removed whole); rebuilt when one is added */
@@ -47,6 +49,36 @@ export function redact(text: string): string {
   const out = text.replace(HEADER_RE, `$1${REDACTED}`);
   const re = secretPattern();
   return re ? out.replace(re, REDACTED) : out;
+}
+
+/**
+ * Whether a serialised document may hold a secret: any registered one as it is, or as the serialiser wrote
+ * it (`escaped`: JSON escapes quotes, backslashes and controls), or an API-key header. One scan of the
+ * text; a document that holds none is written as it was serialised (redactValue copies every string).
+ */
+let detector: { re: RegExp | null; escaped: (s: string) => string } | undefined;
+export function mayHoldSecret(text: string, escaped: (s: string) => string): boolean {
+  HEADER_RE.lastIndex = 0;
+  if (HEADER_RE.test(text)) return true;
+  if (!detector || detector.escaped !== escaped) {
+    const forms = new Set<string>();
+    for (const x of secrets) {
+      forms.add(x);
+      forms.add(escaped(x));
+    }
+    detector = {
+      escaped,
+      re: forms.size
+        ? new RegExp(
+            [...forms]
+              .filter(Boolean)
+              .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+              .join('|'),
+          )
+        : null,
+    };
+  }
+  return detector.re ? detector.re.test(text) : false;
 }
 
 /** Deep-redact any JSON-able value (strings inside objects and arrays). */

@@ -1,8 +1,22 @@
 import type { ChalkInstance } from 'chalk';
-import { ManifestErrors, NonInteractiveError, XrdError, redact, redactValue } from '../errors/index.js';
+import { ManifestErrors, NonInteractiveError, XrdError, mayHoldSecret, redact, redactValue } from '../errors/index.js';
 import { colorLevelFor } from './color.js';
 import { cleanData, cleanText, markedChalk, safeJson, toTerminal } from './sanitize.js';
 import { renderTable, type Column } from './table.js';
+
+
+/** a string as safeJson writes it inside a document (without the quotes) */
+const jsonEscaped = (x: string): string => safeJson(x).slice(1, -1);
+
+/**
+ * One JSON document, secrets redacted: serialised once and scanned once; only a document that may hold a
+ * secret is redacted string by string (a deep copy: half a second and a second copy in memory for the
+ * 30 MB plan of a 100-server fleet).
+ */
+export function jsonDocument(doc: unknown, indent?: number): string {
+  const text = safeJson(doc, indent);
+  return mayHoldSecret(text, jsonEscaped) ? safeJson(redactValue(doc), indent) : text;
+}
 
 export { renderTable, type Column } from './table.js';
 export { colorLevelFor } from './color.js';
@@ -182,7 +196,7 @@ export class Output {
     this.resultWritten = true;
     if (this.json) {
       const doc = this.warnings.length ? { ...data, warnings: this.warnings } : data;
-      this.stdout.write(safeJson(redactValue(doc), 2) + '\n');
+      this.stdout.write(jsonDocument(doc, 2) + '\n');
       return;
     }
     // renderers interpolate the data into lines: every string they get is clean and one line
@@ -217,7 +231,7 @@ export class Output {
       this.resultWritten = true;
       const doc: Record<string, unknown> = { error: e.toJSON() };
       if (this.warnings.length) doc.warnings = this.warnings;
-      this.stdout.write(safeJson(redactValue(doc), 2) + '\n');
+      this.stdout.write(jsonDocument(doc, 2) + '\n');
     }
   }
 
@@ -272,7 +286,7 @@ export class Output {
           if (!this.json) this.info(`${n}: ${m}`);
         },
         event: (e) => {
-          if (this.json) this.stderr.write(safeJson(redactValue(e)) + '\n');
+          if (this.json) this.stderr.write(jsonDocument(e) + '\n');
         },
         end: (n, err) => {
           if (!this.json) this.info(err ? `${n}: failed: ${err}` : `${n}: done`);
