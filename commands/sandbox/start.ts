@@ -1,6 +1,6 @@
 import { Flags } from '../../src/cli/oclif.js';
 import { XrdCommand } from '../../src/cli/base.js';
-import { dirFlag } from '../../src/cli/sandbox-flags.js';
+import { dirFlag, spareKeysFlag } from '../../src/cli/sandbox-flags.js';
 import { S, item } from '../../src/cli/schema.js';
 import { sandboxDir } from '../../src/sandboxctl/index.js';
 import { startSandboxCli, type StartResult as Result } from '../../src/sandboxctl/control.js';
@@ -31,12 +31,7 @@ export default class SandboxStart extends XrdCommand<typeof SandboxStart, Result
     'gc-interval': Flags.integer({ description: 'global configuration distribution interval in ms (sandbox default 3000; real X-Road ~60000-150000)' }),
     'cert-validity-days': Flags.integer({ description: 'validity of certificates the sandbox CA issues' }),
     'no-rate-limit': Flags.boolean({ description: 'turn off the 20 req/s, 600/min per-client limit (benchmarks)' }),
-    'spare-keys': Flags.integer({
-      min: 0,
-      max: 200,
-      description:
-        'token keys made ahead while the sandbox waits, so that many servers making keys at once do not queue on this machine (default: one per security server from 10 servers up, none below)',
-    }),
+    'spare-keys': spareKeysFlag,
     detach: Flags.boolean({ char: 'd', description: 'run in the background; stop with xrdctl sandbox stop' }),
     'write-contexts': Flags.boolean({ description: 'write xrdctl contexts sandbox-cs, sandbox-ss1, … (keys in 0600 files)' }),
     'show-keys': Flags.boolean({ description: 'include the admin API keys in the output' }),
