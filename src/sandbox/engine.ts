@@ -26,6 +26,7 @@ import {
   type CaState,
   type CertState,
   type ClientState,
+  type CsMember,
   type CsServer,
   type GcSnapshot,
   type KeyState,
@@ -97,9 +98,27 @@ export class Engine {
   touchSs(ss: SsState | string): void {
     this.store.touch(`ss:${typeof ss === 'string' ? ss : ss.name}`);
   }
-  /** a write changed the Central Server's members, servers or settings (its requests are tracked by themselves) */
+  /** a write on the Central Server whose reach is not tracked: its settings, CAs, every server and member (not its requests) */
   touchCs(): void {
+    this.store.touchCsAll();
+  }
+  /** a write changed the CS's settings (its version, groups, keys; not its servers, members or requests) */
+  touchCsRest(): void {
     this.store.touch('cs');
+  }
+  /** a write changed this CS server, member or management request (an added one is found by itself) */
+  touchCsServer(s: CsServer): void {
+    this.store.touchServer(s);
+  }
+  touchCsMember(m: CsMember): void {
+    this.store.touchMember(m);
+  }
+  touchRequest(r: MgmtRequest): void {
+    this.store.touchRequest(r);
+  }
+  /** a write changed one server's admin API keys */
+  touchApiKeys(server: string): void {
+    this.store.touch(`key:${server}`);
   }
   /** the whole state as a new snapshot (start, stop, a clock jump, anything whose reach is not tracked) */
   persist(): void {
@@ -199,6 +218,7 @@ export class Engine {
   /** a CS-side change: the next generation includes it */
   csChanged(): void {
     this.st.cs.version += 1;
+    this.touchCsRest();
   }
   tick(): void {
     const now = this.clock.now().getTime();
@@ -381,6 +401,7 @@ export class Engine {
   recordIssued(ca: CaState, der: Buffer, serial: string): void {
     ca.issued.push(serial);
     (ca.issuedHashes ??= {})[certInfo(der).hash] = serial;
+    this.store.touch('cas');
   }
   /** revoke by serial (hex) or certificate hash; false if this sandbox's CAs never issued it */
   revoke(hashOrSerial: string, reason?: string): boolean {
@@ -389,6 +410,7 @@ export class Engine {
       const serial = ca.issued.includes(key.toLowerCase()) ? key.toLowerCase() : ca.issuedHashes?.[key.toUpperCase()];
       if (serial) {
         ca.revoked[serial] = { at: this.clock.now().toISOString(), ...(reason ? { reason } : {}) };
+        this.store.touch('cas');
         this.evaluateOutages();
         this.commit();
         return true;
@@ -453,13 +475,16 @@ export class Engine {
    */
   evaluateOutages(only?: string[]): boolean {
     if (!only) this.outagesAt = performance.now();
-    return evaluateOutages({
+    const had = !!this.st.outages;
+    const changed = evaluateOutages({
       st: this.st,
       now: () => this.clock.now(),
       certWorking: (ss, c) => this.certUsable(ss, c),
       cache: this.outageCache,
       ...(only ? { only: new Set(only) } : {}),
     });
+    if (changed || !had) this.store.touch('outages');
+    return changed;
   }
   certUsable(ss: SsState, c: CertState): boolean {
     return ss.loggedIn && c.active && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD';
@@ -586,7 +611,6 @@ export class Engine {
   /** Add a management request at the CS (both origins); throws the CS's ApiError on refusal. */
   csAddRequest(r: Omit<MgmtRequest, 'id' | 'createdAt' | 'updatedAt' | 'status'>): MgmtRequest {
     const cs = this.st.cs;
-    this.touchCs();
     const now = this.clock.now().toISOString();
     const parts = r.serverId.split(':');
     if (parts.length !== 4 || parts[0] !== this.st.instance) throw bad('invalid_encoded_id', r.serverId);
@@ -641,9 +665,11 @@ export class Engine {
         const onServer = server.authCerts.some((c) => c.hash === hash);
         if (!onServer && !waiting.length) throw conflict('management_request_invalid_auth_certificate', hash);
         server.authCerts = server.authCerts.filter((c) => c.hash !== hash);
+        this.touchCsServer(server);
         for (const w of waiting) {
           w.status = 'REVOKED';
           w.updatedAt = now;
+          this.touchRequest(w);
         }
         break;
       }
@@ -658,9 +684,11 @@ export class Engine {
         );
         if (!server.clients.includes(r.clientId ?? '') && !waiting.length) throw conflict('management_request_server_client_not_found', r.clientId ?? '');
         server.clients = server.clients.filter((c) => c !== r.clientId);
+        this.touchCsServer(server);
         for (const w of waiting) {
           w.status = 'REVOKED';
           w.updatedAt = now;
+          this.touchRequest(w);
         }
         break;
       }
@@ -668,12 +696,14 @@ export class Engine {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.address = r.address ?? server.address;
         server.updatedAt = now;
+        this.touchCsServer(server);
         break;
       case 'CLIENT_DISABLE_REQUEST':
       case 'CLIENT_ENABLE_REQUEST': {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.disabled = (server.disabled ?? []).filter((c) => c !== r.clientId);
         if (r.type === 'CLIENT_DISABLE_REQUEST') server.disabled.push(r.clientId ?? '');
+        this.touchCsServer(server);
         break;
       }
       case 'CLIENT_RENAME_REQUEST': {
@@ -681,6 +711,7 @@ export class Engine {
         const m = cid && this.csMember(memberIdOf(cid));
         const sub = m?.subsystems.find((s) => s.code === cid?.subsystemCode);
         if (sub) sub.name = r.subsystemName;
+        if (m) this.touchCsMember(m);
         break;
       }
       case 'MAINTENANCE_MODE_ENABLE_REQUEST':
@@ -688,6 +719,7 @@ export class Engine {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.maintenance = r.type === 'MAINTENANCE_MODE_ENABLE_REQUEST';
         server.maintenanceMessage = server.maintenance ? r.comments : undefined;
+        this.touchCsServer(server);
         break;
     }
     cs.requests.push(req);
@@ -705,9 +737,11 @@ export class Engine {
       this.approve(req);
       partner.status = 'APPROVED';
       partner.updatedAt = req.updatedAt;
+      this.touchRequest(partner);
     } else if (partner) {
       req.status = 'SUBMITTED FOR APPROVAL';
       partner.status = 'SUBMITTED FOR APPROVAL';
+      this.touchRequest(partner);
     } else {
       req.status = 'WAITING';
       if (req.origin === 'SECURITY_SERVER' && this.canAutoApprove(req)) this.approve(req);
@@ -732,7 +766,6 @@ export class Engine {
   /** Execute an approvable request (status must be WAITING / SUBMITTED FOR APPROVAL). */
   approve(req: MgmtRequest): void {
     const cs = this.st.cs;
-    this.touchCs();
     const now = this.clock.now().toISOString();
     if (req.status !== 'WAITING' && req.status !== 'SUBMITTED FOR APPROVAL') throw conflict('management_request_invalid_state_for_approval', String(req.id));
     const [, cls, code, serverCode] = req.serverId.split(':') as [string, string, string, string];
@@ -742,6 +775,7 @@ export class Engine {
         m = { memberClass: cls, memberCode: code, name: code, createdAt: now, subsystems: [] };
         cs.members.push(m);
       }
+      this.touchCsMember(m);
       let s = this.csServer(req.serverId);
       if (!s) {
         s = {
@@ -757,6 +791,7 @@ export class Engine {
         };
         cs.servers.push(s);
       }
+      this.touchCsServer(s);
       const der = Buffer.from(req.authCertB64 ?? '', 'base64');
       const hash = certInfo(der).hash;
       if (!s.authCerts.some((c) => c.hash === hash))
@@ -773,6 +808,8 @@ export class Engine {
       if (cid.subsystemCode && !m.subsystems.some((x) => x.code === cid.subsystemCode))
         m.subsystems.push({ code: cid.subsystemCode, name: req.subsystemName, createdAt: now });
       if (!s.clients.includes(req.clientId!)) s.clients.push(req.clientId!);
+      this.touchCsMember(m);
+      this.touchCsServer(s);
     } else if (req.type === 'OWNER_CHANGE_REQUEST') {
       const s = this.csServer(req.serverId);
       const cid = parseClientId(req.clientId!)!;
@@ -782,10 +819,12 @@ export class Engine {
         s.ownerCode = cid.memberCode;
         s.clients = s.clients.filter((c) => c !== req.clientId);
         if (!s.clients.includes(oldOwner)) s.clients.push(oldOwner);
+        this.touchCsServer(s);
       }
     } else throw new ApiError(403);
     req.status = 'APPROVED';
     req.updatedAt = now;
+    this.touchRequest(req);
     this.csChanged();
   }
 }

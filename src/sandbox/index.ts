@@ -41,6 +41,9 @@ import { newSigningKey, recreateAnchor } from './cs-signing.js';
 import { csHealthRoutes, setOcspFailing } from './health-states.js';
 import { recycleKeys } from './key-pool.js';
 
+/** CS writes that mark exactly what they change (engine.csAddRequest, engine.approve, the revocation's requests) */
+const TRACKED_CS_WRITES = new Set(['addManagementRequest', 'approveManagementRequest', 'revokeManagementRequest']);
+
 export type { Corruption, FaultSpec, RequestLogEntry } from './http.js';
 export { CORRUPTIONS } from './http.js';
 export type { Outage } from './outages.js';
@@ -545,7 +548,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       },
       record: !!opts.record,
       control: (m, p, b, q) => control(name, m, p, b, q),
-      writing: () => (name === 'cs' ? engine.touchCs() : engine.touchSs(name)),
+      writing: (op) => {
+        engine.touchApiKeys(name);
+        // the management requests' own operations mark the CS entries and requests they change (engine.csAddRequest, approve)
+        if (name !== 'cs') engine.touchSs(name);
+        else if (!TRACKED_CS_WRITES.has(op)) engine.touchCs();
+      },
       afterWrite: () => {
         // a central server's write reaches the security servers through the global configuration (the scheduler's evaluations)
         engine.evaluateOutages(name === 'cs' ? [] : [name]);
