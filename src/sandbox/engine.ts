@@ -10,10 +10,10 @@ import type { ManagementRequestType } from '../api/types/cs.js';
 import { ApiError, bad, conflict } from './http.js';
 import { pemToDer } from '../pki/encoding.js';
 import { verifyIssuedBy } from '../pki/x509.js';
-import { certInfo, certificateDetails } from './certs.js';
+import { certInfo, certificateDetails, certValidity } from './certs.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
-import { evaluateOutages, type ServerStatus } from './outages.js';
+import { evaluateOutages, gcServer, type ServerStatus } from './outages.js';
 import { loadState, StateStore, STATE_FILE } from './journal.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import {
@@ -96,8 +96,15 @@ export class Engine {
   }
   /** a write changed this Security Server's own state: the next commit writes it */
   touchSs(ss: SsState | string): void {
-    this.store.touch(`ss:${typeof ss === 'string' ? ss : ss.name}`);
+    const name = typeof ss === 'string' ? ss : ss.name;
+    this.store.touch(`ss:${name}`);
+    this.ssWrites.set(name, (this.ssWrites.get(name) ?? 0) + 1);
   }
+  /** writes per server and whole-state changes (persist, restore): what the reconciliation of a server depends on besides its configuration */
+  private ssWrites = new Map<string, number>();
+  private wholeWrites = 0;
+  /** per server: the configuration and write counts it was last reconciled with */
+  private reconciledWith = new Map<string, { gc: GcSnapshot | undefined; writes: number; whole: number }>();
   /** a write on the Central Server whose reach is not tracked: its settings, CAs, every server and member (not its requests) */
   touchCs(): void {
     this.store.touchCsAll();
@@ -124,6 +131,7 @@ export class Engine {
   persist(): void {
     if (this.persistBlocked) return;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.wholeWrites++;
     this.store.touchAll();
     this.store.commit(this.st);
   }
@@ -156,6 +164,7 @@ export class Engine {
     // the referee's per-server statuses were the old state's: the next evaluation starts over
     this.outageCache.clear();
     this.outagesAt = 0;
+    this.reconciledWith.clear();
     this.persist();
   }
   stopPersisting(): void {
@@ -255,10 +264,15 @@ export class Engine {
         this.due.dl.set(ss.name, now + p.dl);
       }
       if (now >= (this.due.rec.get(ss.name) ?? 0)) {
-        if (this.reconcile(ss)) {
+        // reconciliation reads only the server's own state and its configuration: unchanged since the last one, it changes nothing
+        const last = this.reconciledWith.get(ss.name);
+        const writes = this.ssWrites.get(ss.name) ?? 0;
+        const same = last && last.gc === ss.gc.downloaded && last.writes === writes && last.whole === this.wholeWrites;
+        if (!same && this.reconcile(ss)) {
           changed = true;
           this.touchSs(ss);
         }
+        this.reconciledWith.set(ss.name, { gc: ss.gc.downloaded, writes: this.ssWrites.get(ss.name) ?? 0, whole: this.wholeWrites });
         ss.gc.reconciledVersion = ss.gc.downloaded?.version ?? 0;
         ss.gc.reconciledAt = new Date(now).toISOString();
         this.due.rec.set(ss.name, now + p.rec);
@@ -349,7 +363,8 @@ export class Engine {
         changed = true;
       }
     }
-    const server = gc.servers.find((s) => s.id === ssServerId(this.st, ss));
+    const sidNow = ssServerId(this.st, ss); // the owner may have changed above
+    const server = sidNow ? gcServer(gc, sidNow) : undefined;
     for (const k of ss.keys) {
       if (k.usage !== 'AUTHENTICATION') continue;
       for (const c of k.certs) {
@@ -440,8 +455,20 @@ export class Engine {
       if (ca.ocspResponders?.length) this.ocspClient.query(hash, Buffer.from(cert.derB64, 'base64'), ca).catch(() => {});
       return this.ocspClient.last(hash) ?? 'UNKNOWN';
     }
-    if (!ca || !ca.issued.includes(cert.serial)) return 'UNKNOWN';
+    if (!ca || !this.issuedSet(ca).has(cert.serial)) return 'UNKNOWN';
     return ca.revoked[cert.serial] ? 'REVOKED' : 'GOOD';
+  }
+  /** the serials a CA issued, as a set (the list only grows, by recordIssued; a restore replaces the CA object) */
+  private issued = new WeakMap<CaState, { n: number; last: string | undefined; set: Set<string> }>();
+  private issuedSet(ca: CaState): Set<string> {
+    const n = ca.issued.length;
+    const last = ca.issued[n - 1];
+    let m = this.issued.get(ca);
+    if (!m || m.n !== n || m.last !== last) {
+      m = { n, last, set: new Set(ca.issued) };
+      this.issued.set(ca, m);
+    }
+    return m.set;
   }
   /** a fresh OCSP answer (waits for the responder if the cache is stale; bounded by the client's timeout) */
   async ocspFresh(cert: { derB64: string; serial: string; caName: string }): Promise<'GOOD' | 'REVOKED' | 'UNKNOWN'> {
@@ -455,9 +482,9 @@ export class Engine {
     return this.ocspClient.query(hash, der, ca);
   }
   certExpired(c: CertState): boolean {
-    const info = certInfo(Buffer.from(c.derB64, 'base64'));
+    const v = certValidity(c.derB64);
     const now = this.clock.now();
-    return now > info.notAfter || now < info.notBefore;
+    return now > v.notAfter || now < v.notBefore;
   }
   ocspStatus(c: CertState): CertificateOcspStatus {
     if (!c.active) return 'DISABLED';
