@@ -14,7 +14,7 @@ import { certInfo, certificateDetails, certValidity } from './certs.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
 import { evaluateOutages, gcServer, type ServerStatus } from './outages.js';
-import { loadState, StateStore, STATE_FILE } from './journal.js';
+import { loadState, StateStore, STATE_FILE, type SsPart } from './journal.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import {
   clientIdOf,
@@ -98,6 +98,11 @@ export class Engine {
   touchSs(ss: SsState | string): void {
     const name = typeof ss === 'string' ? ss : ss.name;
     this.store.touch(`ss:${name}`);
+    this.ssWrites.set(name, (this.ssWrites.get(name) ?? 0) + 1);
+  }
+  /** a write changed only these parts of a Security Server (journal.ts SS_PARTS) */
+  touchSsParts(name: string, parts: readonly SsPart[]): void {
+    this.store.touchSsParts(name, parts);
     this.ssWrites.set(name, (this.ssWrites.get(name) ?? 0) + 1);
   }
   /** writes per server and whole-state changes (persist, restore): what the reconciliation of a server depends on besides its configuration */

@@ -15,7 +15,7 @@ import { pemToDer, sha256Fingerprint } from '../pki/encoding.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import { apiUsage, certInfo, certInputToDer, pkiUsage, randomToken, sandboxCa } from './certs.js';
 import { Engine, pinHash } from './engine.js';
-import { JOURNAL_FILE, loadStored, STATE_FILE } from './journal.js';
+import { JOURNAL_FILE, loadStored, STATE_FILE, type SsPart } from './journal.js';
 import {
   compileRoutes,
   makeHandler,
@@ -64,6 +64,23 @@ class RequestLog {
   }
 }
 
+/**
+ * Security Server writes that change only these parts of the server (journal.ts SS_PARTS; its settings are
+ * written with them); any other write writes the whole server. What they change at the CS, the engine marks.
+ */
+const TRACKED_SS_WRITES = new Map<string, readonly SsPart[]>([
+  ['addClientServiceDescription', ['sds']],
+  ['enableServiceDescription', ['sds']],
+  ['updateService', ['sds']],
+  ['addServiceClientAccessRights', ['acls']],
+  ['addClient', ['clients']],
+  ['registerClient', ['clients']],
+  ['addKeyAndCsr', ['keys']],
+  ['orderAcmeCertificate', ['keys']],
+  ['activateCertificate', ['keys']],
+  ['registerCertificate', ['keys']],
+  ['loginToken', []],
+]);
 /** CS writes that mark exactly what they change (engine.csAddRequest, engine.approve, the revocation's requests) */
 const TRACKED_CS_WRITES = new Set(['addManagementRequest', 'approveManagementRequest', 'revokeManagementRequest']);
 
@@ -582,8 +599,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       writing: (op) => {
         engine.touchApiKeys(name);
         // the management requests' own operations mark the CS entries and requests they change (engine.csAddRequest, approve)
-        if (name !== 'cs') engine.touchSs(name);
-        else if (!TRACKED_CS_WRITES.has(op)) engine.touchCs();
+        if (name !== 'cs') {
+          const parts = TRACKED_SS_WRITES.get(op);
+          if (parts) engine.touchSsParts(name, parts);
+          else engine.touchSs(name);
+        } else if (!TRACKED_CS_WRITES.has(op)) engine.touchCs();
       },
       afterWrite: () => {
         // a central server's write reaches the security servers through the global configuration (the scheduler's evaluations)

@@ -6,8 +6,10 @@
  * admin API keys), `outages` (the referee's record), `gcs` (every server's global-configuration
  * bookkeeping), `tls`, `cs` (the Central Server's settings, without its servers, members and
  * requests), `csS:N` and `csM:N` (its servers and members, in blocks of CS_BLOCK), `req:N` (management
- * requests, in blocks of REQ_BLOCK), `ss:NAME` (one Security Server) and `gc:VERSION` (one generated
- * global configuration, stored once however many servers hold it).
+ * requests, in blocks of REQ_BLOCK), `ss:NAME` (one Security Server's settings and token state) with
+ * `ss.PART:NAME` (its keys, clients, service descriptions, access rights, local groups, and the rarely
+ * written anchor, TLS key, timestamping services and backups: SS_PARTS) and `gc:VERSION` (one
+ * generated global configuration, stored once however many servers hold it).
  *
  * A commit appends one line, `{"q":SEQ,"c":{CHUNK: VALUE, …}}`, holding `top` and the chunks the writes
  * since the last commit marked (touch: a server's writes mark its own chunks, the engine's write paths
@@ -33,7 +35,7 @@
 import { closeSync, constants, existsSync, ftruncateSync, lstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSafe } from '../fs/files.js';
-import type { CsMember, CsServer, GcSnapshot, MgmtRequest, State } from './model.js';
+import type { CsMember, CsServer, GcSnapshot, MgmtRequest, SsState, State } from './model.js';
 
 export const STATE_FILE = 'state.json';
 export const JOURNAL_FILE = 'state.journal';
@@ -43,6 +45,18 @@ const FORMAT_V2 = 'xrdctl-sandbox/2';
 const FORMAT = 'xrdctl-sandbox/3';
 /** management requests per journal chunk */
 export const REQ_BLOCK = 128;
+/** the parts of a Security Server written on their own (`ss.PART:NAME`); the rest is `ss:NAME`, written with any of them */
+export const SS_PARTS = {
+  keys: ['keys'],
+  clients: ['clients'],
+  sds: ['serviceDescriptions'],
+  acls: ['acls'],
+  groups: ['localGroups'],
+  cold: ['anchor', 'internalTls', 'tsps', 'backups'],
+} as const satisfies Record<string, ReadonlyArray<keyof SsState>>;
+export type SsPart = keyof typeof SS_PARTS;
+const PART_NAMES = Object.keys(SS_PARTS) as SsPart[];
+const PART_FIELDS = new Set<string>(Object.values(SS_PARTS).flat());
 /** CS servers or members per journal chunk */
 export const CS_BLOCK = 8;
 /** how stale the scheduler's download and reconciliation times in `gcs` may be in the journal */
@@ -70,10 +84,13 @@ function chunkNames(st: State): string[] {
   for (let b = 0; b < blocks(st.cs.servers.length, CS_BLOCK); b++) names.push(`csS:${b}`);
   for (let b = 0; b < blocks(st.cs.members.length, CS_BLOCK); b++) names.push(`csM:${b}`);
   for (let b = 0; b < blockCount(st); b++) names.push(`req:${b}`);
-  for (const s of st.ss) names.push(`ss:${s.name}`);
+  for (const s of st.ss) names.push(...ssChunks(s.name));
   for (const v of gcVersions(st).keys()) names.push(`gc:${v}`);
   return names;
 }
+
+/** the chunks of one Security Server */
+const ssChunks = (name: string) => [`ss:${name}`, ...PART_NAMES.map((p) => `ss.${p}:${name}`)];
 
 /** the configurations the state refers to (the CS's published one and every server's downloaded one) */
 function gcVersions(st: State): Map<number, GcSnapshot> {
@@ -120,8 +137,17 @@ function chunkValue(st: State, name: string): unknown {
   if (name.startsWith('ss:')) {
     const s = st.ss.find((x) => x.name === name.slice(3));
     if (!s) return undefined;
-    const { gc: _gc, ...rest } = s;
+    const rest: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s)) if (k !== 'gc' && !PART_FIELDS.has(k)) rest[k] = v;
     return rest;
+  }
+  if (name.startsWith('ss.')) {
+    const i = name.indexOf(':');
+    const s = st.ss.find((x) => x.name === name.slice(i + 1));
+    if (!s) return undefined;
+    const part: Record<string, unknown> = {};
+    for (const k of SS_PARTS[name.slice(3, i) as SsPart]) part[k] = s[k];
+    return part;
   }
   if (name.startsWith('gc:')) {
     const snap = gcVersions(st).get(Number(name.slice(3)));
@@ -207,8 +233,11 @@ function compose(chunks: Chunks, where: string): State {
       }
     : { ...csRest, requests, published: snapOf(gcs.published) };
   const ss = ssNames.map((n) => {
-    const body = chunks.get(`ss:${n}`) as Omit<State['ss'][number], 'gc'> | undefined;
-    if (!body) throw new Error(`${where}: security server ${n} is missing`);
+    const rest = chunks.get(`ss:${n}`) as Omit<State['ss'][number], 'gc'> | undefined;
+    if (!rest) throw new Error(`${where}: security server ${n} is missing`);
+    // format 2 holds a whole server in ss:NAME
+    const body = { ...rest };
+    for (const p of PART_NAMES) Object.assign(body, chunks.get(`ss.${p}:${n}`) as object | undefined);
     const g = gcs.gc[n] ?? { reconciledVersion: 0 };
     return { ...body, gc: { ...g, downloaded: snapOf(g.downloaded as GcRef | undefined) } } as State['ss'][number];
   });
@@ -311,9 +340,15 @@ export class StateStore {
   get journalPath(): string {
     return join(this.dir, JOURNAL_FILE);
   }
-  /** a write changed this chunk ('ss:NAME', 'key:NAME', 'cs', 'cas', 'outages', 'gcs', 'tls'); the next commit writes it */
+  /** a write changed this chunk ('key:NAME', 'cs', 'cas', 'outages', 'gcs', 'tls'; 'ss:NAME': the whole Security Server); the next commit writes it */
   touch(name: string): void {
-    this.dirty.add(name);
+    if (name.startsWith('ss:')) for (const c of ssChunks(name.slice(3))) this.dirty.add(c);
+    else this.dirty.add(name);
+  }
+  /** a write changed only these parts of a Security Server (and its settings, `ss:NAME`, which are written with them) */
+  touchSsParts(name: string, parts: readonly SsPart[]): void {
+    this.dirty.add(`ss:${name}`);
+    for (const p of parts) this.dirty.add(`ss.${p}:${name}`);
   }
   /** a write changed this CS server, member or management request: the next commit writes its block */
   touchServer(s: CsServer): void {

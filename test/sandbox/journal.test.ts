@@ -52,7 +52,8 @@ describe('sandbox journal', () => {
     const lines = readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     const rec = JSON.parse(lines[0]!) as { q: number; c: Record<string, unknown> };
-    expect(Object.keys(rec.c).sort()).toEqual(['ss:ss2', 'top']);
+    // the whole of ss2 (its settings and each of its parts), nothing of the others
+    expect(Object.keys(rec.c).sort()).toEqual(['top', 'ss:ss2', ...['keys', 'clients', 'sds', 'acls', 'groups', 'cold'].map((p) => `ss.${p}:ss2`)].sort());
     expect(lines[0]!.length).toBeLessThan(snapshotSize / 2);
     // a management request: found by its own signature, no mark needed
     st.cs.requests.push({ ...st.cs.requests[0]!, id: 999, status: 'WAITING', updatedAt: new Date(1).toISOString() });
@@ -134,6 +135,24 @@ describe('sandbox journal', () => {
     const rec = JSON.parse(readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n').at(-1)!) as { c: Record<string, unknown> };
     expect(Object.keys(rec.c).sort()).toEqual(['csM:1', 'csS:2', 'req:1', 'top']);
     same(st, loadState(dir)!);
+    store.close();
+  });
+
+  it('a Security Server write that changes one part writes that part and the server settings only', () => {
+    const { st, dir } = fresh();
+    const store = new StateStore(dir, 0, true);
+    store.compact(st);
+    st.ss[0]!.acls.push({ clientId: 'DEV:GOV:1001:S', serviceCode: 'x', subjectId: 'DEV:GOV:1002:S', givenAt: at });
+    st.ss[0]!.loggedIn = !st.ss[0]!.loggedIn;
+    store.touchSsParts('ss1', ['acls']);
+    store.commit(st);
+    const rec = JSON.parse(readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n').at(-1)!) as { c: Record<string, unknown> };
+    expect(Object.keys(rec.c).sort()).toEqual(['ss.acls:ss1', 'ss:ss1', 'top']);
+    same(st, loadState(dir)!);
+    // a part the write did not name is caught in check mode
+    st.ss[0]!.clients[0]!.status = 'DISABLED';
+    store.touchSsParts('ss1', ['acls']);
+    expect(() => store.commit(st)).toThrow(/chunk ss\.clients:ss1 changed but no write marked it/);
     store.close();
   });
 
