@@ -105,6 +105,11 @@ export class Engine {
     this.store.touchSsParts(name, parts);
     this.ssWrites.set(name, (this.ssWrites.get(name) ?? 0) + 1);
   }
+  /** a write changed this service description of a Security Server */
+  touchSd(ss: SsState, sd: object): void {
+    this.store.touchSd(ss.name, sd);
+    this.ssWrites.set(ss.name, (this.ssWrites.get(ss.name) ?? 0) + 1);
+  }
   /** writes per server and whole-state changes (persist, restore): what the reconciliation of a server depends on besides its configuration */
   private ssWrites = new Map<string, number>();
   private wholeWrites = 0;

@@ -69,9 +69,10 @@ class RequestLog {
  * written with them); any other write writes the whole server. What they change at the CS, the engine marks.
  */
 const TRACKED_SS_WRITES = new Map<string, readonly SsPart[]>([
-  ['addClientServiceDescription', ['sds']],
-  ['enableServiceDescription', ['sds']],
-  ['updateService', ['sds']],
+  // a service description added is found by itself; one changed, its route marks (engine.touchSd)
+  ['addClientServiceDescription', []],
+  ['enableServiceDescription', []],
+  ['updateService', []],
   ['addServiceClientAccessRights', ['acls']],
   ['addClient', ['clients']],
   ['registerClient', ['clients']],

@@ -7,9 +7,10 @@
  * bookkeeping), `tls`, `cs` (the Central Server's settings, without its servers, members and
  * requests), `csS:N` and `csM:N` (its servers and members, in blocks of CS_BLOCK), `req:N` (management
  * requests, in blocks of REQ_BLOCK), `ss:NAME` (one Security Server's settings and token state) with
- * `ss.PART:NAME` (its keys, clients, service descriptions, access rights, local groups, and the rarely
- * written anchor, TLS key, timestamping services and backups: SS_PARTS) and `gc:VERSION` (one
- * generated global configuration, stored once however many servers hold it).
+ * `ss.PART:NAME` (its keys, clients, access rights, local groups, and the rarely written anchor, TLS
+ * key, timestamping services and backups: SS_PARTS) and `ssd:NAME:N` (its service descriptions, in
+ * blocks of SD_BLOCK), and `gc:VERSION` (one generated global configuration, stored once however many
+ * servers hold it).
  *
  * A commit appends one line, `{"q":SEQ,"c":{CHUNK: VALUE, …}}`, holding `top` and the chunks the writes
  * since the last commit marked (touch: a server's writes mark its own chunks, the engine's write paths
@@ -44,19 +45,20 @@ const FORMAT_V1 = 'xrdctl-sandbox/1';
 const FORMAT_V2 = 'xrdctl-sandbox/2';
 const FORMAT = 'xrdctl-sandbox/3';
 /** management requests per journal chunk */
-export const REQ_BLOCK = 128;
+export const REQ_BLOCK = 32;
 /** the parts of a Security Server written on their own (`ss.PART:NAME`); the rest is `ss:NAME`, written with any of them */
 export const SS_PARTS = {
   keys: ['keys'],
   clients: ['clients'],
-  sds: ['serviceDescriptions'],
   acls: ['acls'],
   groups: ['localGroups'],
   cold: ['anchor', 'internalTls', 'tsps', 'backups'],
 } as const satisfies Record<string, ReadonlyArray<keyof SsState>>;
 export type SsPart = keyof typeof SS_PARTS;
 const PART_NAMES = Object.keys(SS_PARTS) as SsPart[];
-const PART_FIELDS = new Set<string>(Object.values(SS_PARTS).flat());
+const PART_FIELDS = new Set<string>([...Object.values(SS_PARTS).flat(), 'serviceDescriptions']);
+/** a Security Server's service descriptions per journal chunk (`ssd:NAME:N`); their count is in `ss:NAME` */
+export const SD_BLOCK = 4;
 /** CS servers or members per journal chunk */
 export const CS_BLOCK = 8;
 /** how stale the scheduler's download and reconciliation times in `gcs` may be in the journal */
@@ -84,13 +86,20 @@ function chunkNames(st: State): string[] {
   for (let b = 0; b < blocks(st.cs.servers.length, CS_BLOCK); b++) names.push(`csS:${b}`);
   for (let b = 0; b < blocks(st.cs.members.length, CS_BLOCK); b++) names.push(`csM:${b}`);
   for (let b = 0; b < blockCount(st); b++) names.push(`req:${b}`);
-  for (const s of st.ss) names.push(...ssChunks(s.name));
+  for (const s of st.ss) names.push(...ssChunks(st, s.name));
   for (const v of gcVersions(st).keys()) names.push(`gc:${v}`);
   return names;
 }
 
+/** in `ss:NAME`: how many service descriptions its `ssd:` blocks hold */
+const SD_COUNT = 'sdCount';
 /** the chunks of one Security Server */
-const ssChunks = (name: string) => [`ss:${name}`, ...PART_NAMES.map((p) => `ss.${p}:${name}`)];
+const ssChunks = (st: State, name: string) => {
+  const names = [`ss:${name}`, ...PART_NAMES.map((p) => `ss.${p}:${name}`)];
+  const s = st.ss.find((x) => x.name === name);
+  for (let b = 0; b < blocks(s?.serviceDescriptions.length ?? 0, SD_BLOCK); b++) names.push(`ssd:${name}:${b}`);
+  return names;
+};
 
 /** the configurations the state refers to (the CS's published one and every server's downloaded one) */
 function gcVersions(st: State): Map<number, GcSnapshot> {
@@ -139,7 +148,15 @@ function chunkValue(st: State, name: string): unknown {
     if (!s) return undefined;
     const rest: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(s)) if (k !== 'gc' && !PART_FIELDS.has(k)) rest[k] = v;
+    rest[SD_COUNT] = s.serviceDescriptions.length;
     return rest;
+  }
+  if (name.startsWith('ssd:')) {
+    const i = name.lastIndexOf(':');
+    const s = st.ss.find((x) => x.name === name.slice(4, i));
+    if (!s) return undefined;
+    const b = Number(name.slice(i + 1));
+    return s.serviceDescriptions.slice(b * SD_BLOCK, (b + 1) * SD_BLOCK);
   }
   if (name.startsWith('ss.')) {
     const i = name.indexOf(':');
@@ -236,8 +253,12 @@ function compose(chunks: Chunks, where: string): State {
     const rest = chunks.get(`ss:${n}`) as Omit<State['ss'][number], 'gc'> | undefined;
     if (!rest) throw new Error(`${where}: security server ${n} is missing`);
     // format 2 holds a whole server in ss:NAME
-    const body = { ...rest };
+    const body: Record<string, unknown> = { ...rest };
     for (const p of PART_NAMES) Object.assign(body, chunks.get(`ss.${p}:${n}`) as object | undefined);
+    if (SD_COUNT in body) {
+      body.serviceDescriptions = joined(`ssd:${n}:`, blocks(Number(body[SD_COUNT]), SD_BLOCK));
+      delete body[SD_COUNT];
+    }
     const g = gcs.gc[n] ?? { reconciledVersion: 0 };
     return { ...body, gc: { ...g, downloaded: snapOf(g.downloaded as GcRef | undefined) } } as State['ss'][number];
   });
@@ -314,6 +335,11 @@ export class StateStore {
   private dirtyMembers = new Set<CsMember>();
   private dirtyRequests = new Set<MgmtRequest>();
   private csAll = false;
+  /** Security Servers a write changed as a whole; service descriptions by server */
+  private wholeSs = new Set<string>();
+  private dirtySds = new Map<string, Set<object>>();
+  /** per Security Server: its service descriptions as last written */
+  private sdLens = new Map<string, number>();
   /** configuration versions in the snapshot or the journal */
   private writtenGc = new Set<number>();
   /** the lengths of the CS's lists as last written: an append writes the blocks from the old end on */
@@ -342,13 +368,20 @@ export class StateStore {
   }
   /** a write changed this chunk ('key:NAME', 'cs', 'cas', 'outages', 'gcs', 'tls'; 'ss:NAME': the whole Security Server); the next commit writes it */
   touch(name: string): void {
-    if (name.startsWith('ss:')) for (const c of ssChunks(name.slice(3))) this.dirty.add(c);
+    if (name.startsWith('ss:')) this.wholeSs.add(name.slice(3));
     else this.dirty.add(name);
   }
   /** a write changed only these parts of a Security Server (and its settings, `ss:NAME`, which are written with them) */
   touchSsParts(name: string, parts: readonly SsPart[]): void {
     this.dirty.add(`ss:${name}`);
     for (const p of parts) this.dirty.add(`ss.${p}:${name}`);
+  }
+  /** a write changed this service description of a Security Server (an added one is found by itself) */
+  touchSd(name: string, sd: object): void {
+    this.dirty.add(`ss:${name}`);
+    let m = this.dirtySds.get(name);
+    if (!m) this.dirtySds.set(name, (m = new Set()));
+    m.add(sd);
   }
   /** a write changed this CS server, member or management request: the next commit writes its block */
   touchServer(s: CsServer): void {
@@ -393,6 +426,14 @@ export class StateStore {
     mark('csM:', CS_BLOCK, cs.members, this.dirtyMembers as Set<unknown>, this.lens.members);
     mark('req:', REQ_BLOCK, cs.requests, this.dirtyRequests as Set<unknown>, this.lens.requests);
     this.lens = { servers: cs.servers.length, members: cs.members.length, requests: cs.requests.length };
+    for (const name of this.wholeSs) for (const c of ssChunks(st, name)) this.dirty.add(c);
+    this.wholeSs.clear();
+    for (const ss of st.ss) {
+      const sds = this.dirtySds.get(ss.name);
+      mark(`ssd:${ss.name}:`, SD_BLOCK, ss.serviceDescriptions, sds ?? new Set(), this.sdLens.get(ss.name) ?? 0);
+      this.sdLens.set(ss.name, ss.serviceDescriptions.length);
+    }
+    this.dirtySds.clear();
     if (!this.dirty.has('gcs')) {
       const sig = gcsSig(st);
       if (sig !== this.gcsWritten.sig || Date.now() - this.gcsWritten.at >= GCS_TIMES_MS) this.dirty.add('gcs');
@@ -434,6 +475,9 @@ export class StateStore {
     this.all = false;
     this.dirty.clear();
     this.csAll = false;
+    this.wholeSs.clear();
+    this.dirtySds.clear();
+    this.sdLens = new Map(st.ss.map((x) => [x.name, x.serviceDescriptions.length]));
     this.dirtyServers.clear();
     this.dirtyMembers.clear();
     this.dirtyRequests.clear();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { CS_BLOCK, JOURNAL_FILE, loadState, REQ_BLOCK, STATE_FILE, StateStore } from '../../src/sandbox/journal.js';
+import { CS_BLOCK, JOURNAL_FILE, loadState, REQ_BLOCK, SD_BLOCK, STATE_FILE, StateStore } from '../../src/sandbox/journal.js';
 import type { State } from '../../src/sandbox/model.js';
 
 let base: State;
@@ -52,8 +52,10 @@ describe('sandbox journal', () => {
     const lines = readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1);
     const rec = JSON.parse(lines[0]!) as { q: number; c: Record<string, unknown> };
-    // the whole of ss2 (its settings and each of its parts), nothing of the others
-    expect(Object.keys(rec.c).sort()).toEqual(['top', 'ss:ss2', ...['keys', 'clients', 'sds', 'acls', 'groups', 'cold'].map((p) => `ss.${p}:ss2`)].sort());
+    // the whole of ss2 (its settings, each of its parts, its service descriptions), nothing of the others
+    const written = Object.keys(rec.c);
+    expect(written).toEqual(expect.arrayContaining(['top', 'ss:ss2', 'ss.keys:ss2', 'ss.clients:ss2', 'ss.acls:ss2', 'ss.groups:ss2', 'ss.cold:ss2']));
+    expect(written.filter((k) => k !== 'top' && !k.endsWith(':ss2') && !k.startsWith('ssd:ss2:'))).toEqual([]);
     expect(lines[0]!.length).toBeLessThan(snapshotSize / 2);
     // a management request: found by its own signature, no mark needed
     st.cs.requests.push({ ...st.cs.requests[0]!, id: 999, status: 'WAITING', updatedAt: new Date(1).toISOString() });
@@ -153,6 +155,39 @@ describe('sandbox journal', () => {
     st.ss[0]!.clients[0]!.status = 'DISABLED';
     store.touchSsParts('ss1', ['acls']);
     expect(() => store.commit(st)).toThrow(/chunk ss\.clients:ss1 changed but no write marked it/);
+    store.close();
+  });
+
+  it('service descriptions: an added one writes the last block, a changed one its own block', () => {
+    const { st, dir } = fresh();
+    const ss = st.ss[0]!;
+    const sd = (n: number): State['ss'][number]['serviceDescriptions'][number] => ({
+      id: `sd${n}`,
+      clientId: 'DEV:GOV:1001:S',
+      url: `https://x/${n}`,
+      type: 'OPENAPI3',
+      disabled: true,
+      disabledNotice: '',
+      refreshedAt: at,
+      services: [],
+    });
+    for (let i = 0; i < 3 * SD_BLOCK; i++) ss.serviceDescriptions.push(sd(i));
+    const store = new StateStore(dir, 0, true);
+    store.compact(st);
+    const last = () => JSON.parse(readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n').at(-1)!) as { c: Record<string, unknown> };
+    const n = ss.serviceDescriptions.length;
+    ss.serviceDescriptions.push(sd(99));
+    store.touchSsParts('ss1', []);
+    store.commit(st);
+    expect(Object.keys(last().c).sort()).toEqual(['ss:ss1', `ssd:ss1:${Math.floor(n / SD_BLOCK)}`, 'top']);
+    ss.serviceDescriptions[SD_BLOCK + 1]!.disabled = false;
+    store.touchSd('ss1', ss.serviceDescriptions[SD_BLOCK + 1]!);
+    store.commit(st);
+    expect(Object.keys(last().c).sort()).toEqual(['ss:ss1', 'ssd:ss1:1', 'top']);
+    same(st, loadState(dir)!);
+    ss.serviceDescriptions[0]!.disabled = false; // unmarked
+    store.touchSsParts('ss1', []);
+    expect(() => store.commit(st)).toThrow(/chunk ssd:ss1:0 changed but no write marked it/);
     store.close();
   });
 
