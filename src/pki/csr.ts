@@ -88,15 +88,26 @@ export interface CreateCsrOptions {
   usage?: CertUsage;
 }
 
+/** the public key of a private key (PEM), as forge holds it: derived once per key (a pure function of the PEM; bounded) */
+const publicKeys = new Map<string, forge.pki.PublicKey>();
+function forgePublicKey(privateKeyPem: string): forge.pki.PublicKey {
+  let k = publicKeys.get(privateKeyPem);
+  if (!k) {
+    try {
+      k = forge.pki.publicKeyFromPem(createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString());
+    } catch (e) {
+      throw new UsageError(`not an RSA private key in PEM: ${(e as Error).message}`);
+    }
+    if (publicKeys.size >= 500) publicKeys.delete(publicKeys.keys().next().value!);
+    publicKeys.set(privateKeyPem, k);
+  }
+  return k;
+}
+
 /** A PKCS#10 CSR signed with SHA-256 by the given RSA private key (PEM). */
 export function createCsr(privateKeyPem: string, opts: CreateCsrOptions): { pem: string; der: Buffer } {
   if (!opts.subject.length) throw new UsageError('a CSR needs a subject');
-  let publicKey: forge.pki.PublicKey;
-  try {
-    publicKey = forge.pki.publicKeyFromPem(createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString());
-  } catch (e) {
-    throw new UsageError(`not an RSA private key in PEM: ${(e as Error).message}`);
-  }
+  const publicKey = forgePublicKey(privateKeyPem);
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = publicKey;
   csr.setSubject(toForgeName(opts.subject));

@@ -51,8 +51,23 @@ function parse(der: Buffer): ParsedCertificate {
   return parsed.get(k) ?? remember(parsed, k, parseCertificate(der));
 }
 
+/** certInfo of a certificate stored as base64 DER (the state's form): the parse is found by that text, without decoding it again */
+export function certInfoB64(derB64: string): CertInfo {
+  const c = parsed.get(derB64);
+  return c ? infoOf(c, Buffer.from(derB64, 'base64')) : certInfo(Buffer.from(derB64, 'base64'));
+}
+
+/** the validity of a certificate stored as base64 DER (the referee asks for it of every certificate on every evaluation) */
+export function certValidity(derB64: string): { notBefore: Date; notAfter: Date } {
+  const c = parsed.get(derB64) ?? parse(Buffer.from(derB64, 'base64'));
+  return { notBefore: c.notBefore, notAfter: c.notAfter };
+}
+
 export function certInfo(der: Buffer): CertInfo {
-  const c = parse(der);
+  return infoOf(parse(der), der);
+}
+
+function infoOf(c: ParsedCertificate, der: Buffer): CertInfo {
   return {
     der,
     hash: c.sha256Hex,

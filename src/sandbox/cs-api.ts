@@ -1,11 +1,5 @@
 /** Central Server admin API routes (central-server-admin-api.yaml) over the sandbox model. */
-import type {
-  ClientId,
-  ManagementRequest,
-  ManagementRequestListView,
-  ManagementRequestType,
-  SecurityServerId,
-} from '../api/types/cs.js';
+import type { ClientId, ManagementRequest, ManagementRequestListView, ManagementRequestType, SecurityServerId } from '../api/types/cs.js';
 import { MANAGEMENT_REQUEST_STATUSES, MANAGEMENT_REQUEST_TYPES } from '../api/types/cs.js';
 import { ApiError, bad, conflict, notFound, type Resp, type Route } from './http.js';
 import { derToPem, pemToDer } from '../pki/encoding.js';
@@ -1006,6 +1000,7 @@ export function csRoutes(e: Engine): Route[] {
           );
         r.status = lone ? 'REVOKED' : 'DECLINED';
         r.updatedAt = iso();
+        e.touchRequest(r);
         for (const x of cs.requests)
           if (
             x !== r &&
@@ -1014,8 +1009,10 @@ export function csRoutes(e: Engine): Route[] {
             x.serverId === r.serverId &&
             x.clientId === r.clientId &&
             x.authCertB64 === r.authCertB64
-          )
+          ) {
             x.status = 'DECLINED';
+            e.touchRequest(x);
+          }
         return { status: 204 };
       },
     },

@@ -10,11 +10,11 @@ import type { ManagementRequestType } from '../api/types/cs.js';
 import { ApiError, bad, conflict } from './http.js';
 import { pemToDer } from '../pki/encoding.js';
 import { verifyIssuedBy } from '../pki/x509.js';
-import { certInfo, certificateDetails } from './certs.js';
+import { certInfo, certificateDetails, certValidity } from './certs.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
-import { evaluateOutages, type ServerStatus } from './outages.js';
-import { loadState, StateStore, STATE_FILE } from './journal.js';
+import { evaluateOutages, gcServer, type ServerStatus } from './outages.js';
+import { loadState, StateStore, STATE_FILE, type SsPart } from './journal.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import {
   clientIdOf,
@@ -26,6 +26,7 @@ import {
   type CaState,
   type CertState,
   type ClientState,
+  type CsMember,
   type CsServer,
   type GcSnapshot,
   type KeyState,
@@ -95,16 +96,52 @@ export class Engine {
   }
   /** a write changed this Security Server's own state: the next commit writes it */
   touchSs(ss: SsState | string): void {
-    this.store.touch(`ss:${typeof ss === 'string' ? ss : ss.name}`);
+    const name = typeof ss === 'string' ? ss : ss.name;
+    this.store.touch(`ss:${name}`);
+    this.ssWrites.set(name, (this.ssWrites.get(name) ?? 0) + 1);
   }
-  /** a write changed the Central Server's members, servers or settings (its requests are tracked by themselves) */
+  /** a write changed only these parts of a Security Server (journal.ts SS_PARTS) */
+  touchSsParts(name: string, parts: readonly SsPart[]): void {
+    this.store.touchSsParts(name, parts);
+    this.ssWrites.set(name, (this.ssWrites.get(name) ?? 0) + 1);
+  }
+  /** a write changed this service description of a Security Server */
+  touchSd(ss: SsState, sd: object): void {
+    this.store.touchSd(ss.name, sd);
+    this.ssWrites.set(ss.name, (this.ssWrites.get(ss.name) ?? 0) + 1);
+  }
+  /** writes per server and whole-state changes (persist, restore): what the reconciliation of a server depends on besides its configuration */
+  private ssWrites = new Map<string, number>();
+  private wholeWrites = 0;
+  /** per server: the configuration and write counts it was last reconciled with */
+  private reconciledWith = new Map<string, { gc: GcSnapshot | undefined; writes: number; whole: number }>();
+  /** a write on the Central Server whose reach is not tracked: its settings, CAs, every server and member (not its requests) */
   touchCs(): void {
+    this.store.touchCsAll();
+  }
+  /** a write changed the CS's settings (its version, groups, keys; not its servers, members or requests) */
+  touchCsRest(): void {
     this.store.touch('cs');
+  }
+  /** a write changed this CS server, member or management request (an added one is found by itself) */
+  touchCsServer(s: CsServer): void {
+    this.store.touchServer(s);
+  }
+  touchCsMember(m: CsMember): void {
+    this.store.touchMember(m);
+  }
+  touchRequest(r: MgmtRequest): void {
+    this.store.touchRequest(r);
+  }
+  /** a write changed one server's admin API keys */
+  touchApiKeys(server: string): void {
+    this.store.touch(`key:${server}`);
   }
   /** the whole state as a new snapshot (start, stop, a clock jump, anything whose reach is not tracked) */
   persist(): void {
     if (this.persistBlocked) return;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.wholeWrites++;
     this.store.touchAll();
     this.store.commit(this.st);
   }
@@ -137,6 +174,7 @@ export class Engine {
     // the referee's per-server statuses were the old state's: the next evaluation starts over
     this.outageCache.clear();
     this.outagesAt = 0;
+    this.reconciledWith.clear();
     this.persist();
   }
   stopPersisting(): void {
@@ -199,6 +237,7 @@ export class Engine {
   /** a CS-side change: the next generation includes it */
   csChanged(): void {
     this.st.cs.version += 1;
+    this.touchCsRest();
   }
   tick(): void {
     const now = this.clock.now().getTime();
@@ -235,10 +274,15 @@ export class Engine {
         this.due.dl.set(ss.name, now + p.dl);
       }
       if (now >= (this.due.rec.get(ss.name) ?? 0)) {
-        if (this.reconcile(ss)) {
+        // reconciliation reads only the server's own state and its configuration: unchanged since the last one, it changes nothing
+        const last = this.reconciledWith.get(ss.name);
+        const writes = this.ssWrites.get(ss.name) ?? 0;
+        const same = last && last.gc === ss.gc.downloaded && last.writes === writes && last.whole === this.wholeWrites;
+        if (!same && this.reconcile(ss)) {
           changed = true;
           this.touchSs(ss);
         }
+        this.reconciledWith.set(ss.name, { gc: ss.gc.downloaded, writes: this.ssWrites.get(ss.name) ?? 0, whole: this.wholeWrites });
         ss.gc.reconciledVersion = ss.gc.downloaded?.version ?? 0;
         ss.gc.reconciledAt = new Date(now).toISOString();
         this.due.rec.set(ss.name, now + p.rec);
@@ -329,7 +373,8 @@ export class Engine {
         changed = true;
       }
     }
-    const server = gc.servers.find((s) => s.id === ssServerId(this.st, ss));
+    const sidNow = ssServerId(this.st, ss); // the owner may have changed above
+    const server = sidNow ? gcServer(gc, sidNow) : undefined;
     for (const k of ss.keys) {
       if (k.usage !== 'AUTHENTICATION') continue;
       for (const c of k.certs) {
@@ -381,6 +426,7 @@ export class Engine {
   recordIssued(ca: CaState, der: Buffer, serial: string): void {
     ca.issued.push(serial);
     (ca.issuedHashes ??= {})[certInfo(der).hash] = serial;
+    this.store.touch('cas');
   }
   /** revoke by serial (hex) or certificate hash; false if this sandbox's CAs never issued it */
   revoke(hashOrSerial: string, reason?: string): boolean {
@@ -389,6 +435,7 @@ export class Engine {
       const serial = ca.issued.includes(key.toLowerCase()) ? key.toLowerCase() : ca.issuedHashes?.[key.toUpperCase()];
       if (serial) {
         ca.revoked[serial] = { at: this.clock.now().toISOString(), ...(reason ? { reason } : {}) };
+        this.store.touch('cas');
         this.evaluateOutages();
         this.commit();
         return true;
@@ -418,8 +465,20 @@ export class Engine {
       if (ca.ocspResponders?.length) this.ocspClient.query(hash, Buffer.from(cert.derB64, 'base64'), ca).catch(() => {});
       return this.ocspClient.last(hash) ?? 'UNKNOWN';
     }
-    if (!ca || !ca.issued.includes(cert.serial)) return 'UNKNOWN';
+    if (!ca || !this.issuedSet(ca).has(cert.serial)) return 'UNKNOWN';
     return ca.revoked[cert.serial] ? 'REVOKED' : 'GOOD';
+  }
+  /** the serials a CA issued, as a set (the list only grows, by recordIssued; a restore replaces the CA object) */
+  private issued = new WeakMap<CaState, { n: number; last: string | undefined; set: Set<string> }>();
+  private issuedSet(ca: CaState): Set<string> {
+    const n = ca.issued.length;
+    const last = ca.issued[n - 1];
+    let m = this.issued.get(ca);
+    if (!m || m.n !== n || m.last !== last) {
+      m = { n, last, set: new Set(ca.issued) };
+      this.issued.set(ca, m);
+    }
+    return m.set;
   }
   /** a fresh OCSP answer (waits for the responder if the cache is stale; bounded by the client's timeout) */
   async ocspFresh(cert: { derB64: string; serial: string; caName: string }): Promise<'GOOD' | 'REVOKED' | 'UNKNOWN'> {
@@ -433,9 +492,9 @@ export class Engine {
     return this.ocspClient.query(hash, der, ca);
   }
   certExpired(c: CertState): boolean {
-    const info = certInfo(Buffer.from(c.derB64, 'base64'));
+    const v = certValidity(c.derB64);
     const now = this.clock.now();
-    return now > info.notAfter || now < info.notBefore;
+    return now > v.notAfter || now < v.notBefore;
   }
   ocspStatus(c: CertState): CertificateOcspStatus {
     if (!c.active) return 'DISABLED';
@@ -453,13 +512,16 @@ export class Engine {
    */
   evaluateOutages(only?: string[]): boolean {
     if (!only) this.outagesAt = performance.now();
-    return evaluateOutages({
+    const had = !!this.st.outages;
+    const changed = evaluateOutages({
       st: this.st,
       now: () => this.clock.now(),
       certWorking: (ss, c) => this.certUsable(ss, c),
       cache: this.outageCache,
       ...(only ? { only: new Set(only) } : {}),
     });
+    if (changed || !had) this.store.touch('outages');
+    return changed;
   }
   certUsable(ss: SsState, c: CertState): boolean {
     return ss.loggedIn && c.active && c.status === 'REGISTERED' && !this.certExpired(c) && this.ocsp(c) === 'GOOD';
@@ -586,7 +648,6 @@ export class Engine {
   /** Add a management request at the CS (both origins); throws the CS's ApiError on refusal. */
   csAddRequest(r: Omit<MgmtRequest, 'id' | 'createdAt' | 'updatedAt' | 'status'>): MgmtRequest {
     const cs = this.st.cs;
-    this.touchCs();
     const now = this.clock.now().toISOString();
     const parts = r.serverId.split(':');
     if (parts.length !== 4 || parts[0] !== this.st.instance) throw bad('invalid_encoded_id', r.serverId);
@@ -641,9 +702,11 @@ export class Engine {
         const onServer = server.authCerts.some((c) => c.hash === hash);
         if (!onServer && !waiting.length) throw conflict('management_request_invalid_auth_certificate', hash);
         server.authCerts = server.authCerts.filter((c) => c.hash !== hash);
+        this.touchCsServer(server);
         for (const w of waiting) {
           w.status = 'REVOKED';
           w.updatedAt = now;
+          this.touchRequest(w);
         }
         break;
       }
@@ -658,9 +721,11 @@ export class Engine {
         );
         if (!server.clients.includes(r.clientId ?? '') && !waiting.length) throw conflict('management_request_server_client_not_found', r.clientId ?? '');
         server.clients = server.clients.filter((c) => c !== r.clientId);
+        this.touchCsServer(server);
         for (const w of waiting) {
           w.status = 'REVOKED';
           w.updatedAt = now;
+          this.touchRequest(w);
         }
         break;
       }
@@ -668,12 +733,14 @@ export class Engine {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.address = r.address ?? server.address;
         server.updatedAt = now;
+        this.touchCsServer(server);
         break;
       case 'CLIENT_DISABLE_REQUEST':
       case 'CLIENT_ENABLE_REQUEST': {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.disabled = (server.disabled ?? []).filter((c) => c !== r.clientId);
         if (r.type === 'CLIENT_DISABLE_REQUEST') server.disabled.push(r.clientId ?? '');
+        this.touchCsServer(server);
         break;
       }
       case 'CLIENT_RENAME_REQUEST': {
@@ -681,6 +748,7 @@ export class Engine {
         const m = cid && this.csMember(memberIdOf(cid));
         const sub = m?.subsystems.find((s) => s.code === cid?.subsystemCode);
         if (sub) sub.name = r.subsystemName;
+        if (m) this.touchCsMember(m);
         break;
       }
       case 'MAINTENANCE_MODE_ENABLE_REQUEST':
@@ -688,6 +756,7 @@ export class Engine {
         if (!server) throw conflict('management_request_server_not_found', r.serverId);
         server.maintenance = r.type === 'MAINTENANCE_MODE_ENABLE_REQUEST';
         server.maintenanceMessage = server.maintenance ? r.comments : undefined;
+        this.touchCsServer(server);
         break;
     }
     cs.requests.push(req);
@@ -705,9 +774,11 @@ export class Engine {
       this.approve(req);
       partner.status = 'APPROVED';
       partner.updatedAt = req.updatedAt;
+      this.touchRequest(partner);
     } else if (partner) {
       req.status = 'SUBMITTED FOR APPROVAL';
       partner.status = 'SUBMITTED FOR APPROVAL';
+      this.touchRequest(partner);
     } else {
       req.status = 'WAITING';
       if (req.origin === 'SECURITY_SERVER' && this.canAutoApprove(req)) this.approve(req);
@@ -732,7 +803,6 @@ export class Engine {
   /** Execute an approvable request (status must be WAITING / SUBMITTED FOR APPROVAL). */
   approve(req: MgmtRequest): void {
     const cs = this.st.cs;
-    this.touchCs();
     const now = this.clock.now().toISOString();
     if (req.status !== 'WAITING' && req.status !== 'SUBMITTED FOR APPROVAL') throw conflict('management_request_invalid_state_for_approval', String(req.id));
     const [, cls, code, serverCode] = req.serverId.split(':') as [string, string, string, string];
@@ -742,6 +812,7 @@ export class Engine {
         m = { memberClass: cls, memberCode: code, name: code, createdAt: now, subsystems: [] };
         cs.members.push(m);
       }
+      this.touchCsMember(m);
       let s = this.csServer(req.serverId);
       if (!s) {
         s = {
@@ -757,6 +828,7 @@ export class Engine {
         };
         cs.servers.push(s);
       }
+      this.touchCsServer(s);
       const der = Buffer.from(req.authCertB64 ?? '', 'base64');
       const hash = certInfo(der).hash;
       if (!s.authCerts.some((c) => c.hash === hash))
@@ -773,6 +845,8 @@ export class Engine {
       if (cid.subsystemCode && !m.subsystems.some((x) => x.code === cid.subsystemCode))
         m.subsystems.push({ code: cid.subsystemCode, name: req.subsystemName, createdAt: now });
       if (!s.clients.includes(req.clientId!)) s.clients.push(req.clientId!);
+      this.touchCsMember(m);
+      this.touchCsServer(s);
     } else if (req.type === 'OWNER_CHANGE_REQUEST') {
       const s = this.csServer(req.serverId);
       const cid = parseClientId(req.clientId!)!;
@@ -782,10 +856,12 @@ export class Engine {
         s.ownerCode = cid.memberCode;
         s.clients = s.clients.filter((c) => c !== req.clientId);
         if (!s.clients.includes(oldOwner)) s.clients.push(oldOwner);
+        this.touchCsServer(s);
       }
     } else throw new ApiError(403);
     req.status = 'APPROVED';
     req.updatedAt = now;
+    this.touchRequest(req);
     this.csChanged();
   }
 }

@@ -314,8 +314,8 @@ export interface ListenerDeps {
   log: (e: RequestLogEntry) => void;
   record: boolean;
   control: (method: string, path: string, body: Buffer, query: URLSearchParams) => Promise<Resp>;
-  /** a write is about to run, or has run (whatever its answer): what it may change must be written at the next commit */
-  writing?: () => void;
+  /** a write (operationId) is about to run, or has run (whatever its answer): what it may change must be written at the next commit */
+  writing?: (op: string) => void;
   afterWrite: () => void | Promise<void>;
   isStopping: () => boolean;
   hanging: Set<ServerResponse>;
@@ -530,11 +530,11 @@ export function makeHandler(d: ListenerDeps) {
         },
       };
       let r: Resp;
-      if (route.write) d.writing?.();
+      if (route.write) d.writing?.(route.op);
       try {
         r = await route.h(ctx);
       } catch (e) {
-        if (route.write) d.writing?.();
+        if (route.write) d.writing?.(route.op);
         if (fault?.corrupt) keepCorruption();
         if (e instanceof ApiError) {
           if (e.status === 403 && !e.code) return finish({ status: 403, body: { status: 403 } });
@@ -542,7 +542,7 @@ export function makeHandler(d: ListenerDeps) {
         }
         throw e;
       }
-      if (route.write) d.writing?.();
+      if (route.write) d.writing?.(route.op);
       if (route.write && r.status < 300) await d.afterWrite();
       const real = d.deviate?.(route.op, r.status);
       if (real !== undefined) r = { ...r, status: real, ...(real === 204 ? { body: undefined, raw: undefined, headers: undefined } : {}) };

@@ -15,7 +15,7 @@ import { pemToDer, sha256Fingerprint } from '../pki/encoding.js';
 import { generateRsaKeyPairAsync, type KeyPairPem } from '../pki/keys.js';
 import { apiUsage, certInfo, certInputToDer, pkiUsage, randomToken, sandboxCa } from './certs.js';
 import { Engine, pinHash } from './engine.js';
-import { JOURNAL_FILE, loadStored, STATE_FILE } from './journal.js';
+import { JOURNAL_FILE, loadStored, STATE_FILE, type SsPart } from './journal.js';
 import {
   compileRoutes,
   makeHandler,
@@ -40,6 +40,50 @@ import { newSigningKey, recreateAnchor } from './cs-signing.js';
 
 import { csHealthRoutes, setOcspFailing } from './health-states.js';
 import { defaultSpareKeys, keepSpareKeys, recycleKeys, spareKeyCount, stopSpareKeys } from './key-pool.js';
+
+/** The last `max` requests, oldest first; entries that fall out are dropped in batches (amortised O(1) per request). */
+class RequestLog {
+  private a: RequestLogEntry[] = [];
+  private head = 0;
+  constructor(private readonly max: number) {}
+  push(e: RequestLogEntry): void {
+    this.a.push(e);
+    if (this.a.length - this.head > this.max) this.head++;
+    if (this.head >= this.max) {
+      this.a.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+  /** a copy */
+  entries(): RequestLogEntry[] {
+    return this.a.slice(this.head);
+  }
+  clear(): void {
+    this.a = [];
+    this.head = 0;
+  }
+}
+
+/**
+ * Security Server writes that change only these parts of the server (journal.ts SS_PARTS; its settings are
+ * written with them); any other write writes the whole server. What they change at the CS, the engine marks.
+ */
+const TRACKED_SS_WRITES = new Map<string, readonly SsPart[]>([
+  // a service description added is found by itself; one changed, its route marks (engine.touchSd)
+  ['addClientServiceDescription', []],
+  ['enableServiceDescription', []],
+  ['updateService', []],
+  ['addServiceClientAccessRights', ['acls']],
+  ['addClient', ['clients']],
+  ['registerClient', ['clients']],
+  ['addKeyAndCsr', ['keys']],
+  ['orderAcmeCertificate', ['keys']],
+  ['activateCertificate', ['keys']],
+  ['registerCertificate', ['keys']],
+  ['loginToken', []],
+]);
+/** CS writes that mark exactly what they change (engine.csAddRequest, engine.approve, the revocation's requests) */
+const TRACKED_CS_WRITES = new Set(['addManagementRequest', 'approveManagementRequest', 'revokeManagementRequest']);
 
 export type { Corruption, FaultSpec, RequestLogEntry } from './http.js';
 export { CORRUPTIONS } from './http.js';
@@ -313,10 +357,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const engine = new Engine(st, dir, { cacheMs: opts.ocspCacheMs, timeoutMs: opts.ocspTimeoutMs }, stored?.seq ?? 0);
   engine.persist();
   const faults = new FaultTable();
-  const log: RequestLogEntry[] = [];
+  const log = new RequestLog(opts.record ? 5_000 : 20_000); // recorded bodies can be large
   /** requests and writes per server since start (or the last DELETE /requests): counts, not a log, so never truncated */
   const counts = new Map<string, { requests: number; writes: number }>();
-  const LOG_MAX = opts.record ? 5_000 : 20_000; // recorded bodies can be large
   const rl = opts.rateLimit ?? true;
   const hanging = new Set<ServerResponse>();
   let stopping = false;
@@ -375,7 +418,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     for (const ca of engine.st.cas) if (!ca.external) setOcspFailing(engine, ca.name, false);
     recycleKeys(engine, st);
     engine.restore(st);
-    log.length = 0;
+    log.clear();
     counts.clear();
   };
 
@@ -428,9 +471,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       }
       if (path === '/requests/counts' && method === 'GET') return { status: 200, body: Object.fromEntries(counts) };
       if (path === '/stats' && method === 'GET') return { status: 200, body: { keygen: { ...engine.keygen, ...spareKeyCount(engine) }, journal: engine.journalStats() } };
-      if (path === '/requests' && method === 'GET') return { status: 200, body: log.filter((e) => !query.get('server') || e.server === query.get('server')) };
+      if (path === '/requests' && method === 'GET')
+        return { status: 200, body: log.entries().filter((e) => !query.get('server') || e.server === query.get('server')) };
       if (path === '/requests' && method === 'DELETE') {
-        log.length = 0;
+        log.clear();
         counts.clear();
         return { status: 204 };
       }
@@ -514,16 +558,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const mkListener = async (name: string, routes: Route[], preferredPort: number) => {
     const tls = engine.st.tls[name]!;
     const limiter = rl === false ? undefined : new RateLimiter(rl === true ? 20 : rl.perSecond, rl === true ? 600 : rl.perMinute);
-    const keyRoles = (): Record<string, string[]> => {
+    // the keys of a server are set when it is created and replaced as a whole by a restore: the maps are built once per keys object
+    const byKeys = <T>(build: (keys: Record<string, string>) => T) => {
+      let memo: { of: Record<string, string> | undefined; n: number; v: T } | undefined;
+      return (): T => {
+        const keys = engine.st.apiKeys[name];
+        const n = keys ? Object.keys(keys).length : 0;
+        if (!memo || memo.of !== keys || memo.n !== n) memo = { of: keys, n, v: build(keys ?? {}) };
+        return memo.v;
+      };
+    };
+    const keyRoles = byKeys((keys): Record<string, string[]> => {
       const all = name === 'cs' ? CS_ROLE_NAMES : SS_ROLE_NAMES;
       const out: Record<string, string[]> = {};
-      for (const [label, key] of Object.entries(engine.st.apiKeys[name] ?? {})) out[key] = label === 'admin' ? [...all] : [label];
+      for (const [label, key] of Object.entries(keys)) out[key] = label === 'admin' ? [...all] : [label];
       return out;
-    };
+    });
     const compiled = compileRoutes([...withCommonRoutes(routes), ...notModelledRoutes(name === 'cs' ? 'cs' : 'ss')]);
     const api = name === 'cs' ? 'cs' : 'ss';
-    const principals = (): Record<string, string> =>
-      Object.fromEntries(Object.values(engine.st.apiKeys[name] ?? {}).map((key, i) => [key, `api-key-${i + 1}`]));
+    const principals = byKeys((keys): Record<string, string> => Object.fromEntries(Object.values(keys).map((key, i) => [key, `api-key-${i + 1}`])));
     const handler = makeHandler({
       server: name,
       routes: compiled,
@@ -543,11 +596,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         if (e.write) c.writes++;
         counts.set(e.server, c);
         log.push(e);
-        if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
       },
       record: !!opts.record,
       control: (m, p, b, q) => control(name, m, p, b, q),
-      writing: () => (name === 'cs' ? engine.touchCs() : engine.touchSs(name)),
+      writing: (op) => {
+        engine.touchApiKeys(name);
+        // the management requests' own operations mark the CS entries and requests they change (engine.csAddRequest, approve)
+        if (name !== 'cs') {
+          const parts = TRACKED_SS_WRITES.get(op);
+          if (parts) engine.touchSsParts(name, parts);
+          else engine.touchSs(name);
+        } else if (!TRACKED_CS_WRITES.has(op)) engine.touchCs();
+      },
       afterWrite: () => {
         // a central server's write reaches the security servers through the global configuration (the scheduler's evaluations)
         engine.evaluateOutages(name === 'cs' ? [] : [name]);
@@ -664,10 +724,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       dir,
       clock: { now: () => engine.clock.now(), advance: (ms) => engine.clock.advance(ms), set: (d) => engine.clock.set(d) },
       faults: { add: (f) => faults.add(f), list: () => faults.list(), clear: (s) => faults.clear(s) },
-      requests: () => log.slice(),
+      requests: () => log.entries(),
       requestCounts: () => Object.fromEntries(counts),
       clearRequests: () => {
-        log.length = 0;
+        log.clear();
         counts.clear();
       },
       waitForGlobalConf: () => engine.waitForGlobalConf(),

@@ -7,7 +7,7 @@
  * an outage: an outage starts when one that had one loses all of them, and ends when one works again.
  * Times are the sandbox clock. The record is part of the persisted state.
  */
-import type { OutageState, State, SsState } from './model.js';
+import type { GcSnapshot, OutageState, State, SsState } from './model.js';
 import { memberIdOf, ssOwnerId, ssServerId } from './model.js';
 
 export interface Outage {
@@ -58,9 +58,21 @@ export function outageState(st: State): OutageState {
 export function hasWorkingAuth(r: OutageRules, ss: SsState): boolean {
   if (!ss.loggedIn) return false;
   const sid = ssServerId(r.st, ss);
-  const listed = sid ? ss.gc.downloaded?.servers.find((s) => s.id === sid)?.authCertHashes : undefined;
+  const listed = sid && ss.gc.downloaded ? gcServer(ss.gc.downloaded, sid)?.authCertHashes : undefined;
   if (!listed?.length) return false;
   return ss.keys.some((k) => k.usage === 'AUTHENTICATION' && k.certs.some((c) => listed.includes(c.hash) && r.certWorking(ss, c)));
+}
+
+/** a server of a global configuration by its id (a configuration is never changed once generated: its index is built once) */
+const serverIndex = new WeakMap<GcSnapshot, Map<string, GcSnapshot['servers'][number]>>();
+export function gcServer(snap: GcSnapshot, id: string): GcSnapshot['servers'][number] | undefined {
+  let m = serverIndex.get(snap);
+  if (!m) {
+    m = new Map();
+    for (const s of snap.servers) if (!m.has(s.id)) m.set(s.id, s);
+    serverIndex.set(snap, m);
+  }
+  return m.get(id);
 }
 
 /** Members that need a sign certificate on each SS: the owner and the member of every client. */
@@ -76,22 +88,39 @@ function hasWorkingSign(r: OutageRules, ss: SsState, member: string): boolean {
   return ss.keys.some((k) => k.usage === 'SIGNING' && k.certs.some((c) => c.ownerId === member && r.certWorking(ss, c)));
 }
 
+/** caches whose entries the record was last evaluated from (an emptied cache, as after a restore, is not settled: its servers are missing) */
+const settled = new WeakSet<Map<string, ServerStatus>>();
+function sameStatus(a: ServerStatus, b: ServerStatus): boolean {
+  if (a.auth !== b.auth || a.globalconf !== b.globalconf || a.members.length !== b.members.length) return false;
+  return a.members.every(([m, w], i) => b.members[i]![0] === m && b.members[i]![1] === w);
+}
+
 /** Re-evaluate; returns true when the record changed (the caller persists). */
 export function evaluateOutages(r: OutageRules): boolean {
+  // each server's status; when none differs from the last evaluation's, whose record already says what they mean, nothing changes
+  const statuses: ServerStatus[] = [];
+  let differs = !r.cache || !settled.has(r.cache) || r.cache.size !== r.st.ss.length;
+  for (const ss of r.st.ss) {
+    const before = r.cache?.get(ss.name);
+    let e = r.only && !r.only.has(ss.name) ? before : undefined;
+    if (!e) {
+      e = serverStatus(r, ss);
+      if (!before || !sameStatus(before, e)) differs = true;
+      r.cache?.set(ss.name, e);
+    }
+    statuses.push(e);
+  }
+  if (!differs) return false;
+  if (r.cache) settled.add(r.cache);
   const os = outageState(r.st);
   const now = r.now().toISOString();
   const seen = new Set(os.seen);
   let changed = false;
   const open = new Map<string, Outage>();
   for (const o of os.records) if (o.to === null) open.set(subject(o), o);
-
   const current = new Map<string, { working: boolean; server: string; member?: string; kind: Outage['kind'] }>();
-  for (const ss of r.st.ss) {
-    let e = r.only && !r.only.has(ss.name) ? r.cache?.get(ss.name) : undefined;
-    if (!e) {
-      e = serverStatus(r, ss);
-      r.cache?.set(ss.name, e);
-    }
+  for (const [i, ss] of r.st.ss.entries()) {
+    const e = statuses[i]!;
     current.set(`auth ${ss.name}`, { working: e.auth, server: ss.name, kind: 'auth' });
     current.set(`globalconf ${ss.name}`, { working: e.globalconf, server: ss.name, kind: 'globalconf' });
     for (const [m, working] of e.members) {

@@ -156,7 +156,9 @@ export function servicesRoutes(x: SsCtx): Route[] {
       roles: [SA],
       write: true,
       h: (c) => {
-        findSd(c.params.id!).disabled = false;
+        const sd = findSd(c.params.id!);
+        sd.disabled = false;
+        e.touchSd(ss, sd);
         return noContent();
       },
     },
@@ -224,6 +226,7 @@ export function servicesRoutes(x: SsCtx): Route[] {
           if (x === s || toAll) x.timeout = timeout;
           if (x === s || sslAll) x.sslAuth = ssl && x.url.startsWith('https:');
         }
+        e.touchSd(ss, sd);
         return ok(serviceView(sd, s));
       },
     },
