@@ -4,7 +4,6 @@ import { colorLevelFor } from './color.js';
 import { cleanData, cleanText, markedChalk, safeJson, toTerminal } from './sanitize.js';
 import { renderTable, type Column } from './table.js';
 
-
 /** a string as safeJson writes it inside a document (without the quotes) */
 const jsonEscaped = (x: string): string => safeJson(x).slice(1, -1);
 

@@ -470,7 +470,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         return { status: 200, body: { now: engine.clock.now().toISOString() } };
       }
       if (path === '/requests/counts' && method === 'GET') return { status: 200, body: Object.fromEntries(counts) };
-      if (path === '/stats' && method === 'GET') return { status: 200, body: { keygen: { ...engine.keygen, ...spareKeyCount(engine) }, journal: engine.journalStats() } };
+      if (path === '/stats' && method === 'GET')
+        return { status: 200, body: { keygen: { ...engine.keygen, ...spareKeyCount(engine) }, journal: engine.journalStats() } };
       if (path === '/requests' && method === 'GET')
         return { status: 200, body: log.entries().filter((e) => !query.get('server') || e.server === query.get('server')) };
       if (path === '/requests' && method === 'DELETE') {

@@ -20,7 +20,12 @@ const sandboxEnv = {
 };
 const example = readFileSync(join(repoRoot, 'examples/small/manifest.yaml'), 'utf8');
 const envVars = [...new Set([...example.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!))];
-const fullEnv = Object.fromEntries(envVars.map((v) => [v, sandboxEnv[v as keyof typeof sandboxEnv] ?? (v.includes('FINGERPRINT') ? sandboxEnv.XRD_CS_TLS_FINGERPRINT : `https://127.0.0.1:4${v.length}`)]));
+const fullEnv = Object.fromEntries(
+  envVars.map((v) => [
+    v,
+    sandboxEnv[v as keyof typeof sandboxEnv] ?? (v.includes('FINGERPRINT') ? sandboxEnv.XRD_CS_TLS_FINGERPRINT : `https://127.0.0.1:4${v.length}`),
+  ]),
+);
 
 function setup(name: string, text = example) {
   const dir = join(work, name);
@@ -60,7 +65,9 @@ describe('manifest parse cache', () => {
     delete (env as Record<string, string | undefined>).XRD_CS_URL;
     const missing = await loadManifest([s.file], { env, cwd: work });
     const line = example.split('\n').findIndex((l) => l.includes('${XRD_CS_URL}')) + 1;
-    expect(missing.errors.map((e) => e.oneLine())).toEqual([expect.stringMatching(new RegExp(`manifest\\.yaml:${line}:\\d+ centralServer\\.url: .*XRD_CS_URL.* is not set`))]);
+    expect(missing.errors.map((e) => e.oneLine())).toEqual([
+      expect.stringMatching(new RegExp(`manifest\\.yaml:${line}:\\d+ centralServer\\.url: .*XRD_CS_URL.* is not set`)),
+    ]);
   });
 
   it('a changed file is parsed again; a failed load writes nothing', async () => {
