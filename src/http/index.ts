@@ -118,6 +118,8 @@ interface Slot {
 }
 /** the server's windows (1 s, 1 min) and a margin: its clock and ours tick apart */
 const SECOND_WINDOW_MS = 1025;
+/** answers seen before the connections of a rate-limited server may grow past two */
+const MIN_ANSWERS_TO_GROW = 8;
 const MINUTE_WINDOW_MS = 60_500;
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -570,6 +572,9 @@ export class HttpClient {
     const rl = this.opts.rateLimit;
     if (!rl) return;
     this.answerTimes[this.answerCount++ % this.answerTimes.length] = ms;
+    // the first answers of a run are the slowest (cold server, handshakes, every server at once): grow only
+    // on a minimum taken over enough of them
+    if (this.answerCount < MIN_ANSWERS_TO_GROW) return;
     const shortest = Math.min(...this.answerTimes.slice(0, Math.min(this.answerCount, this.answerTimes.length)));
     const want = Math.min(this.socketCap, Math.ceil((rl.perSecond * shortest) / 1000) + 1);
     // grow only: the agent destroys a freed socket above its maximum, so a maximum that went down and up
