@@ -42,6 +42,15 @@ describe('HttpClient connections and pacing', () => {
     });
   });
   afterAll(async () => srv.close());
+  const limited = (perSecond: number) =>
+    new HttpClient({
+      baseUrl: srv.url,
+      server: 'ss-test',
+      apiKey: KEY,
+      tlsFingerprint: srv.fingerprint,
+      timeoutMs: 5000,
+      rateLimit: { perSecond, perMinute: 600 },
+    });
 
   it('parallel requests never open more connections than the maximum, however many arrive while the first is made', async () => {
     const before = srv.handshakes.full + srv.handshakes.resumed;
@@ -56,14 +65,7 @@ describe('HttpClient connections and pacing', () => {
 
   it('with a rate limit, fast answers keep the connections few: the limit, not sockets, bounds the pace', async () => {
     const before = srv.handshakes.full + srv.handshakes.resumed;
-    const c = new HttpClient({
-      baseUrl: srv.url,
-      server: 'ss-test',
-      apiKey: KEY,
-      tlsFingerprint: srv.fingerprint,
-      timeoutMs: 5000,
-      rateLimit: { perSecond: 20, perMinute: 600 },
-    });
+    const c = limited(20);
     // answers take 40 ms: 20 a second need one connection or two, not the default maximum of 8
     await Promise.all(Array.from({ length: 16 }, (_, i) => c.request({ method: 'GET', path: `/work/${i}`, step: 'work' })));
     c.close();
@@ -71,14 +73,7 @@ describe('HttpClient connections and pacing', () => {
   });
 
   it('a server that handles a burst late does not see the next burst in the same second: no 429', async () => {
-    const c = new HttpClient({
-      baseUrl: srv.url,
-      server: 'ss-test',
-      apiKey: KEY,
-      tlsFingerprint: srv.fingerprint,
-      timeoutMs: 5000,
-      rateLimit: { perSecond: LIMIT, perMinute: 600 },
-    });
+    const c = limited(LIMIT);
     const t0 = Date.now();
     const all = await Promise.all(Array.from({ length: 3 * LIMIT }, (_, i) => c.request({ method: 'GET', path: `/paced/${i}`, step: 'paced' })));
     c.close();
