@@ -1,6 +1,7 @@
+import { ApiError } from '../errors/index.js';
 import type { HttpClient } from '../http/index.js';
 import { seg } from './segment.js';
-import { CS, expect, opt } from './shape.js';
+import { CS, arr, expect, opt } from './shape.js';
 import type * as T from './types/cs.js';
 
 const enc = seg;
@@ -112,6 +113,27 @@ export class CentralServerApi {
   }
   async updateMemberName(id: string, name: string) {
     await this.http.request({ method: 'PATCH', path: `/members/${enc(id)}`, body: { member_name: name }, step: 'rename-member' });
+  }
+  /** the subsystems of one member (GET /members/{id}/subsystems) */
+  async memberSubsystems(memberId: string): Promise<T.Subsystem[]> {
+    return (
+      await this.http.request<T.Subsystem[]>({
+        method: 'GET',
+        path: `/members/${enc(memberId)}/subsystems`,
+        step: 'list-member-subsystems',
+        expect: expect(arr(CS.memberSubsystem)),
+      })
+    ).body;
+  }
+  /** whether the central server knows this member (GET /members/{id}: 404 when not) */
+  async hasMember(memberId: string): Promise<boolean> {
+    try {
+      await this.http.request({ method: 'GET', path: `/members/${enc(memberId)}`, step: 'get-member', expect: expect(CS.client) });
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return false;
+      throw e;
+    }
   }
   async addSubsystem(s: T.SubsystemAdd) {
     return (await this.http.request<T.Subsystem>({ method: 'POST', path: '/subsystems', body: s, step: 'add-subsystem', expect: expect(opt(CS.subsystem)) }))

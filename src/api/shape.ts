@@ -107,6 +107,8 @@ export const CS = {
   clients: obj({ clients: opt(arr(csClient)), items: opt(arr(csClient)), paging_metadata: paging }),
   client: csClient,
   subsystem: csClient,
+  /** an item of a member's subsystems (GET /members/{id}/subsystems) */
+  memberSubsystem: obj({ subsystem_id: obj({ subsystem_code: opt(str) }) }),
   authCerts: arr(obj()),
   tokens: arr(obj({ id: str })),
   anyObject: obj(),

@@ -3,29 +3,54 @@ import type { DesiredCentral } from '../../model/desired.js';
 import { memberOf, parseClientId } from '../../model/ids.js';
 import { act, defineKind, type ActualCentral, type CentralExecContext, type Change } from '../types.js';
 
-const tolerateExisting = async (write: () => Promise<unknown>) => {
+/**
+ * An add the central server answers 409 is read as "it exists", but only once the central server lists it:
+ * a 409 for something it does not have (a proxy's answer, a server in trouble) would otherwise let the run
+ * go on to steps that need it and fail there, far from the cause. Then the add fails, naming its step.
+ */
+const tolerateExisting = async (write: () => Promise<unknown>, exists: () => Promise<boolean>, what: string, step: string, server: string) => {
   try {
     await write();
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 409)) throw e;
+    if (!(await exists()))
+      throw new ApiError(`${e.message}, but the central server does not list ${what}`, {
+        server,
+        step,
+        status: 409,
+        apiCode: e.apiCode,
+        correlationId: e.correlationId,
+        hint: 'rerun apply; if it persists, check the central server (xrdctl cs member list, its log)',
+      });
   }
 };
 
 const actions = {
   'cs-add-member': async (ctx: CentralExecContext, p: { id: string; name: string }) => {
     const id = parseClientId(p.id);
-    await tolerateExisting(() => ctx.cs.addMember({ member_name: p.name, member_id: { member_class: id.memberClass, member_code: id.memberCode } }));
+    await tolerateExisting(
+      () => ctx.cs.addMember({ member_name: p.name, member_id: { member_class: id.memberClass, member_code: id.memberCode } }),
+      () => ctx.cs.hasMember(p.id),
+      `member ${p.id}`,
+      'add-member',
+      ctx.cs.server,
+    );
   },
   'cs-rename-member': async (ctx: CentralExecContext, p: { id: string; name: string }) => {
     await ctx.cs.updateMemberName(p.id, p.name);
   },
   'cs-add-subsystem': async (ctx: CentralExecContext, p: { id: string; name: string | null }) => {
     const id = parseClientId(p.id);
-    await tolerateExisting(() =>
-      ctx.cs.addSubsystem({
-        subsystem_id: { member_class: id.memberClass, member_code: id.memberCode, subsystem_code: id.subsystemCode! },
-        ...(p.name ? { subsystem_name: p.name } : {}),
-      }),
+    await tolerateExisting(
+      () =>
+        ctx.cs.addSubsystem({
+          subsystem_id: { member_class: id.memberClass, member_code: id.memberCode, subsystem_code: id.subsystemCode! },
+          ...(p.name ? { subsystem_name: p.name } : {}),
+        }),
+      async () => (await ctx.cs.memberSubsystems(memberOf(p.id))).some((s) => s.subsystem_id.subsystem_code === id.subsystemCode),
+      `subsystem ${p.id}`,
+      'add-subsystem',
+      ctx.cs.server,
     );
   },
 };
