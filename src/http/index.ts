@@ -185,25 +185,22 @@ class PinnedAgent extends https.Agent {
 
   /** node's Agent#addRequest (in every node since 0.x, not in the typings), which this one wraps */
   addRequest(req: ClientRequest, options: any): void {
+    if (this.mustWait(options)) this.held.push({ req, options });
+    else agentAddRequest.call(this, req, options);
+  }
+
+  /** no socket is free and the ones made and being made reach the maximum, while some are still being made */
+  private mustWait(options: any): boolean {
     const name = this.getName(options);
     const free = this.freeSockets[name]?.length ?? 0;
     const made = (this.sockets[name]?.length ?? 0) + free;
-    if (this.creating > 0 && !free && made + this.creating >= this.maxSockets) {
-      this.held.push({ req, options });
-      return;
-    }
-    agentAddRequest.call(this, req, options);
+    return this.creating > 0 && !free && made + this.creating >= this.maxSockets;
   }
 
   /** held requests go on as sockets come free or connections end (a failed one lets the next request try) */
   private drain(): void {
-    while (this.held.length) {
-      const { options } = this.held[0]!;
-      const name = this.getName(options);
-      const free = this.freeSockets[name]?.length ?? 0;
-      const made = (this.sockets[name]?.length ?? 0) + free;
-      if (!free && made + this.creating >= this.maxSockets && this.creating > 0) return;
-      const { req } = this.held.shift()!;
+    while (this.held.length && !this.mustWait(this.held[0]!.options)) {
+      const { req, options } = this.held.shift()!;
       agentAddRequest.call(this, req, options);
     }
   }
