@@ -30,16 +30,17 @@ export function clearSecrets(): void {
 let matcher: RegExp | null | undefined;
 function secretPattern(): RegExp | null {
   if (matcher === undefined)
-    matcher = secrets.size
-      ? new RegExp(
-          [...secrets]
-            .sort((a, b) => b.length - a.length)
-            .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-            .join('|'),
-          'g',
-        )
-      : null;
+    matcher = anyOf(
+      [...secrets].sort((a, b) => b.length - a.length),
+      'g',
+    );
   return matcher;
+}
+
+/** one pattern matching any of these literal strings (empty ones left out), or null for none */
+function anyOf(literals: string[], flags?: string): RegExp | null {
+  const alts = literals.filter(Boolean).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return alts.length ? new RegExp(alts.join('|'), flags) : null;
 }
 
 const HEADER_RE = /(X-Road-ApiKey\s+token=)[^\s"',}]+/gi;
@@ -66,17 +67,7 @@ export function mayHoldSecret(text: string, escaped: (s: string) => string): boo
       forms.add(x);
       forms.add(escaped(x));
     }
-    detector = {
-      escaped,
-      re: forms.size
-        ? new RegExp(
-            [...forms]
-              .filter(Boolean)
-              .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-              .join('|'),
-          )
-        : null,
-    };
+    detector = { escaped, re: anyOf([...forms]) };
   }
   return detector.re ? detector.re.test(text) : false;
 }
