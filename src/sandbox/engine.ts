@@ -278,10 +278,7 @@ export class Engine {
         const last = this.reconciledWith.get(ss.name);
         const writes = this.ssWrites.get(ss.name) ?? 0;
         const same = last && last.gc === ss.gc.downloaded && last.writes === writes && last.whole === this.wholeWrites;
-        if (!same && this.reconcile(ss)) {
-          changed = true;
-          this.touchSs(ss);
-        }
+        if (!same && this.reconcile(ss)) changed = true;
         this.reconciledWith.set(ss.name, { gc: ss.gc.downloaded, writes: this.ssWrites.get(ss.name) ?? 0, whole: this.wholeWrites });
         ss.gc.reconciledVersion = ss.gc.downloaded?.version ?? 0;
         ss.gc.reconciledAt = new Date(now).toISOString();
@@ -356,11 +353,17 @@ export class Engine {
     };
   }
 
-  /** GlobalConfChecker: status updates per xroad-flows §3.5 and §6.1 */
+  /**
+   * GlobalConfChecker: status updates per xroad-flows §3.5 and §6.1. It marks what it changed itself
+   * (the server's settings, keys, clients): the scheduler calls it, and so do writes (a client added, the
+   * server initialised) that touch only their own part, while a configuration the scheduler downloaded but
+   * has not reconciled yet can change the others.
+   */
   reconcile(ss: SsState): boolean {
     const gc = ss.gc.downloaded;
     if (!gc) return false;
-    let changed = false;
+    const parts = new Set<SsPart>();
+    let settings = false;
     const sid = ssServerId(this.st, ss);
     // owner change approved at the CS: the server (same code, one of our auth certs) now has another owner
     if (ss.serverCode) {
@@ -370,7 +373,7 @@ export class Engine {
         const p = moved.id.split(':');
         ss.ownerClass = p[1];
         ss.ownerCode = p[2];
-        changed = true;
+        settings = true;
       }
     }
     const sidNow = ssServerId(this.st, ss); // the owner may have changed above
@@ -382,7 +385,7 @@ export class Engine {
         const before = c.status;
         if (listed && (c.status === 'REGISTRATION_IN_PROGRESS' || c.status === 'SAVED' || c.status === 'GLOBAL_ERROR')) c.status = 'REGISTERED';
         else if (!listed && c.status === 'REGISTERED') c.status = 'GLOBAL_ERROR';
-        if (before !== c.status) changed = true;
+        if (before !== c.status) parts.add('keys');
       }
     }
     const owner = ssOwnerId(this.st, ss);
@@ -393,24 +396,29 @@ export class Engine {
       if (listed && ['SAVED', 'REGISTRATION_IN_PROGRESS', 'GLOBAL_ERROR', 'ENABLING_IN_PROGRESS'].includes(cl.status)) cl.status = 'REGISTERED';
       else if (!listed && cl.status === 'REGISTERED') cl.status = 'GLOBAL_ERROR';
       else if (!listed && cl.status === 'DISABLING_IN_PROGRESS') cl.status = 'DISABLED';
-      if (before !== cl.status) changed = true;
+      if (before !== cl.status) parts.add('clients');
     }
     if (server) {
       if (server.maintenance !== ss.maintenance) {
         ss.maintenance = server.maintenance;
-        changed = true;
+        settings = true;
       }
-      ss.maintenanceMessage = server.maintenanceMessage;
+      if (ss.maintenanceMessage !== server.maintenanceMessage) {
+        ss.maintenanceMessage = server.maintenanceMessage;
+        settings = true;
+      }
       if (ss.maintenancePending && (ss.maintenancePending === 'ENABLE') === server.maintenance) {
         ss.maintenancePending = undefined;
-        changed = true;
+        settings = true;
       }
     }
     if (server && server.address !== ss.address) {
       ss.address = server.address;
       if (ss.requestedAddress === server.address) ss.requestedAddress = undefined;
-      changed = true;
+      settings = true;
     }
+    const changed = settings || parts.size > 0;
+    if (changed) this.touchSsParts(ss.name, [...parts]);
     return changed;
   }
 

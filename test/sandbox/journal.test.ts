@@ -3,9 +3,10 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/sandbox/engine.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { CS_BLOCK, JOURNAL_FILE, loadState, REQ_BLOCK, SD_BLOCK, STATE_FILE, StateStore } from '../../src/sandbox/journal.js';
-import type { State } from '../../src/sandbox/model.js';
+import { ssServerId, type State } from '../../src/sandbox/model.js';
 
 let base: State;
 beforeAll(async () => {
@@ -112,6 +113,33 @@ describe('sandbox journal', () => {
     st.ss[0]!.maintenance = true; // nobody called touch('ss:ss1')
     expect(() => store.commit(st)).toThrow(/chunk ss:ss1 changed but no write marked it/);
     store.close();
+  });
+
+  it('a write that reconciles a configuration downloaded but not yet reconciled marks what the reconciliation changed', () => {
+    // the window of a real run: the scheduler downloaded a configuration listing the server's new auth
+    // certificate and the owner's client; a write that touches only its own part (a client added) reconciles
+    // first, and the keys it changes must reach the journal too
+    const { st, dir } = fresh();
+    const ss = st.ss[0]!;
+    const id = ssServerId(st, ss)!;
+    const listed = { ...st.cs.published!, version: st.cs.published!.version + 1 };
+    listed.servers = [
+      ...listed.servers.filter((s) => s.id !== id),
+      { id, address: ss.address ?? 'ss1', authCertHashes: ['AB12'], clients: [], maintenance: true, maintenanceMessage: 'm' },
+    ];
+    ss.gc.downloaded = listed;
+    const auth = { id: 'K9', label: 'auth', name: 'auth', usage: 'AUTHENTICATION' as const, privateKeyPem: '', publicKeyPem: '', csrs: [] };
+    ss.keys.push({ ...auth, certs: [{ hash: 'AB12', derB64: '', status: 'REGISTRATION_IN_PROGRESS', active: true, caName: 'x', serial: '1', importedAt: at }] });
+    const engine = new Engine(st, dir, {}, 0);
+    engine.persist();
+    engine.touchSsParts(ss.name, ['clients']); // what the client's route marks
+    expect(engine.reconcile(ss)).toBe(true);
+    expect(() => engine.commit()).not.toThrow();
+    engine.stopPersisting();
+    const back = loadState(dir)!;
+    expect(back.ss[0]!.keys.at(-1)!.certs[0]!.status).toBe('REGISTERED');
+    expect(back.ss[0]).toMatchObject({ maintenance: true, maintenanceMessage: 'm' });
+    same(st, back);
   });
 
   it('a CS write writes the blocks of the servers, members and requests it touched, not the whole CS', () => {
