@@ -129,7 +129,10 @@ describe('sandbox journal', () => {
     ];
     ss.gc.downloaded = listed;
     const auth = { id: 'K9', label: 'auth', name: 'auth', usage: 'AUTHENTICATION' as const, privateKeyPem: '', publicKeyPem: '', csrs: [] };
-    ss.keys.push({ ...auth, certs: [{ hash: 'AB12', derB64: '', status: 'REGISTRATION_IN_PROGRESS', active: true, caName: 'x', serial: '1', importedAt: at }] });
+    ss.keys.push({
+      ...auth,
+      certs: [{ hash: 'AB12', derB64: '', status: 'REGISTRATION_IN_PROGRESS', active: true, caName: 'x', serial: '1', importedAt: at }],
+    });
     const engine = new Engine(st, dir, {}, 0);
     engine.persist();
     engine.touchSsParts(ss.name, ['clients']); // what the client's route marks
