@@ -11,6 +11,7 @@ import { MAX_ERRORS_PER_FILE, formatPath, positionOf, type SourceFile } from './
 export { positionOf, type SourceFile };
 import { normalize } from './normalize.js';
 import { cacheEnabled, cacheKey, readCached, writeCached } from './cache.js';
+import { fastParse } from './fast-yaml.js';
 import { semanticChecks, type Expansion } from './semantic.js';
 
 export interface LoadResult {
@@ -61,8 +62,12 @@ export function expandPaths(paths: string[], errors: ManifestError[]): string[] 
   return out;
 }
 
-/** YAML as the loader reads it (one set of options for a first parse and a cached file's late one) */
+/** how often each parser ran (tests: a valid manifest is parsed once, by js-yaml) */
+export const parses = { fast: 0, yaml: 0 };
+
+/** YAML as the loader reads it (one set of options for a first parse, and for a cached or fast-parsed file's late one) */
 function parseYaml(text: string): { doc: Document; lines: LineCounter } {
+  parses.yaml++;
   const lines = new LineCounter();
   // uniqueKeys is checked below in one pass: the yaml library's own check is quadratic in the keys of a map
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
@@ -115,6 +120,30 @@ function parseFile(file: string, name: string, errors: ManifestError[], env: Nod
       },
     };
   }
+  // js-yaml first (fast-yaml.ts); a file it does not read as the yaml library does, or cannot parse, goes to
+  // the yaml library, which reports its problems
+  const fast = fastParse(text);
+  if (fast) {
+    parses.fast++;
+    const lines = lineIndex(text);
+    const unsafe = unsafeCharErrors(text, name, lines);
+    if (unsafe.length) {
+      errors.push(...unsafe);
+      return undefined;
+    }
+    let late: Document | undefined;
+    const src: SourceFile = {
+      file: name,
+      text,
+      lines,
+      data: fast.data as Record<string, unknown>,
+      starts: fast.starts,
+      get doc() {
+        return (late ??= parseYaml(text).doc);
+      },
+    };
+    return parsed(src, key, errors, fresh);
+  }
   const { doc, lines } = parseYaml(text);
   // invisible, bidirectional and control characters anywhere (keys, values, comments): a reviewer
   // must read the file the way the parser does
@@ -143,7 +172,12 @@ function parseFile(file: string, name: string, errors: ManifestError[], env: Nod
     errors.push(new ManifestError({ file: name, line: 1, col: 1 }, `YAML: ${(e as Error).message}`, { hint: 'aliases may be expanded at most 100 times' }));
     return undefined;
   }
-  const src: SourceFile = { file: name, doc, lines, text, data: data as Record<string, unknown> };
+  return parsed({ file: name, doc, lines, text, data: data as Record<string, unknown> }, key, errors, fresh);
+}
+
+/** a parsed file: a mapping, or an error; what the parse cache keeps of it */
+function parsed(src: SourceFile, key: string | undefined, errors: ManifestError[], fresh: Map<SourceFile, Fresh>): SourceFile | undefined {
+  const data = src.data as unknown;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     errors.push(new ManifestError(positionOf(src, []), 'a manifest is a mapping (apiVersion, instance, centralServer, securityServers)'));
     return undefined;
@@ -153,6 +187,14 @@ function parseFile(file: string, name: string, errors: ManifestError[], env: Nod
     fresh.set(src, { key, pristine: JSON.stringify(data) });
   }
   return src;
+}
+
+/** the line starts of a text, as the yaml library's LineCounter holds them (1-based line and column) */
+function lineIndex(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
 
 /** Invisible, bidirectional and control characters in a file's text, with line:col (bounded). */

@@ -42,8 +42,9 @@ export function semanticChecks(
   const first = sources[0]!;
   const instance = String(first.data.instance);
   let central: { src: SourceFile } | undefined;
-  const serverNames = new Map<string, string>();
-  const serverIds = new Map<string, string>();
+  /** where each server name and id was first declared (its position is looked up only for a duplicate's message) */
+  const serverNames = new Map<string, [SourceFile, (string | number)[]]>();
+  const serverIds = new Map<string, [SourceFile, (string | number)[]]>();
 
   const expand = (src: SourceFile, obj: Obj, key: string, path: (string | number)[]) => {
     const v = obj?.[key];
@@ -138,11 +139,11 @@ export function semanticChecks(
       expand(src, s, 'tlsFingerprint', sp);
       checkConn(src, s, sp);
       const prevName = serverNames.get(s.name);
-      if (prevName) err(src, [...sp, 'name'], `server name ${s.name} is used twice (also at ${prevName})`);
-      else serverNames.set(s.name, where(src, [...sp, 'name']));
+      if (prevName) err(src, [...sp, 'name'], `server name ${s.name} is used twice (also at ${where(...prevName)})`);
+      else serverNames.set(s.name, [src, [...sp, 'name']]);
       const prevId = serverIds.get(s.id);
-      if (prevId) err(src, [...sp, 'id'], `server id ${s.id} is declared twice (also at ${prevId})`);
-      else serverIds.set(s.id, where(src, [...sp, 'id']));
+      if (prevId) err(src, [...sp, 'id'], `server id ${s.id} is declared twice (also at ${where(...prevId)})`);
+      else serverIds.set(s.id, [src, [...sp, 'id']]);
       if (!String(s.id).startsWith(`${instance}:`))
         err(src, [...sp, 'id'], `server id ${s.id} is not of instance ${instance}`, `ids start with the instance: ${instance}:CLASS:CODE:SERVERCODE`);
       const owner = String(s.id).split(':').slice(0, 3).join(':');

@@ -12,6 +12,8 @@ export interface SourceFile {
   readonly lines: LineCounter;
   text: string;
   data: Record<string, unknown>;
+  /** parsed by js-yaml (fast-yaml.ts): where each mapping and sequence starts */
+  starts?: WeakMap<object, number>;
   /** from the parse cache: positions by positionKey */
   cached?: Map<string, [number, number]>;
   /** parsed now: the positions asked for, which the cache keeps with the file */
@@ -28,9 +30,20 @@ export function positionOf(src: SourceFile, path: (string | number)[], key?: str
   const k = src.cached || src.asked ? positionKey(path, key) : '';
   const hit = src.cached?.get(k);
   if (hit) return { file, line: hit[0], col: hit[1], path: formatPath(path, key) };
-  const pos = locate(src, path, key);
+  const pos = (key === undefined && fastPosition(src, path)) || locate(src, path, key);
   src.asked?.set(k, [pos.line!, pos.col!]);
   return pos;
+}
+
+/** a mapping or sequence of a js-yaml parse, from its recorded start (a scalar or a key needs the document) */
+function fastPosition(src: SourceFile, path: (string | number)[]): Pos | undefined {
+  if (!src.starts) return undefined;
+  let v: unknown = src.data;
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  const offset = v !== null && typeof v === 'object' ? src.starts.get(v) : undefined;
+  if (offset === undefined) return undefined;
+  const lp = src.lines.linePos(offset);
+  return { file: src.file, line: lp.line, col: lp.col, path: formatPath(path) };
 }
 
 function locate(src: SourceFile, path: (string | number)[], key?: string): Pos {
