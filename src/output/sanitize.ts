@@ -86,14 +86,20 @@ export function markedChalk(c: ChalkInstance): ChalkInstance {
   return wrap(c) as ChalkInstance;
 }
 
+const NOT_PLAIN_ASCII = /[^\x20-\x7e\n]/;
+
 /**
  * JSON for stdout: JSON.stringify escapes C0 controls; this also escapes DEL, C1, format and
  * bidirectional characters, separators, private-use and unassigned code points, so a JSON document
  * shown in a terminal (or a log viewer) cannot carry a raw one either.
  */
 export function safeJson(value: unknown, indent?: number): string {
+  const text = JSON.stringify(value, null, indent);
+  // printable ASCII and newlines only (most documents): nothing to escape, found by a far cheaper pattern
+  // than the Unicode classes (a 28 MB plan: 50 against 180 ms)
+  if (text === undefined || !NOT_PLAIN_ASCII.test(text)) return text;
   // raw newlines in JSON.stringify's output are indentation only (inside strings they are escaped)
-  return JSON.stringify(value, null, indent).replace(UNSAFE_IN_TEXT, (c) => {
+  return text.replace(UNSAFE_IN_TEXT, (c) => {
     let out = '';
     for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
     return out;

@@ -36,4 +36,15 @@ describe('jsonDocument', () => {
     expect(out).not.toContain('abcdef0123456789');
     expect(JSON.parse(out).message).toContain('X-Road-ApiKey token=***');
   });
+
+  it('safeJson escapes every unsafe character, alone or among plain ASCII, and leaves plain ASCII and other text as it is', () => {
+    for (const c of ['\u007f', '\u0085', '\u009b', '\u200b', '\u202e', '\u2028', '\u2029', '\ue000', '\ufeff', '\u{10ffff}']) {
+      const out = safeJson({ a: `x${c}y`, b: 'plain' }, 2);
+      expect(out, JSON.stringify(c)).not.toContain(c);
+      expect(JSON.parse(out).a).toBe(`x${c}y`);
+    }
+    const plain = { a: 'only printable ASCII ~!@#$%^&*()', n: [1, 2], t: 'tab\there' };
+    expect(safeJson(plain, 2)).toBe(JSON.stringify(plain, null, 2));
+    expect(safeJson({ a: 'é ü 日本 🙂' })).toBe('{"a":"é ü 日本 🙂"}');
+  });
 });
