@@ -9,15 +9,17 @@ import { kindOf } from './kinds/index.js';
 export function dependencyIndex(changes: Change[]): DependencyIndex {
   const byType = new Map<string, { all: Change[]; byServer: Map<string, Change[]> }>();
   const byId = new Map<string, Change[]>(); // `${type} ${params.id}`
+  const byClient = new Map<string, Change[]>(); // `${type} ${server} ${params.clientId}`
+  const add = (m: Map<string, Change[]>, k: string, c: Change) => {
+    const l = m.get(k);
+    if (l) l.push(c);
+    else m.set(k, [c]);
+  };
   for (const c of changes) {
     if (!c.action) continue;
-    const pid = (c.action.params as { id?: unknown } | undefined)?.id;
-    if (typeof pid === 'string') {
-      const k = `${c.action.type} ${pid}`;
-      const l = byId.get(k);
-      if (l) l.push(c);
-      else byId.set(k, [c]);
-    }
+    const params = c.action.params as { id?: unknown; clientId?: unknown } | undefined;
+    if (typeof params?.id === 'string') add(byId, `${c.action.type} ${params.id}`, c);
+    if (typeof params?.clientId === 'string') add(byClient, `${c.action.type} ${c.server} ${params.clientId}`, c);
     let t = byType.get(c.action.type);
     if (!t) byType.set(c.action.type, (t = { all: [], byServer: new Map() }));
     t.all.push(c);
@@ -33,6 +35,8 @@ export function dependencyIndex(changes: Change[]): DependencyIndex {
       return list.filter((c) => test(c.action!.params as never, c)).map((c) => c.id);
     },
     withId: (type, id, server) => (byId.get(`${type} ${id}`) ?? []).filter((c) => !server || c.server === server).map((c) => c.id),
+    forClient: (type, server, clientId, test = () => true) =>
+      (byClient.get(`${type} ${server} ${clientId}`) ?? []).filter((c) => test(c.action!.params as never, c)).map((c) => c.id),
   };
 }
 

@@ -140,6 +140,8 @@ export interface DependencyIndex {
   find<P = any>(type: string, test?: (params: P, change: Change) => boolean, server?: string): string[];
   /** ids of the changes whose action has this type and whose params.id is this id (an indexed find), on one server or any */
   withId(type: string, id: string, server?: string): string[];
+  /** ids of one server's changes of this type for one client (params.clientId; an indexed find) that pass the test */
+  forClient<P = any>(type: string, server: string, clientId: string, test?: (params: P, change: Change) => boolean): string[];
 }
 
 /**

@@ -246,8 +246,7 @@ export const accessKind = defineKind({
     const a = c.action;
     if (!a) return [];
     const client = clientAdded(ix, c.server, a.params.clientId);
-    const group = (code: string) =>
-      ix.find<{ clientId: string; code: string }>('add-local-group', (p) => p.clientId === a.params.clientId && p.code === code, c.server);
+    const group = (code: string) => ix.forClient<{ code: string }>('add-local-group', c.server, a.params.clientId, (p) => p.code === code);
     switch (a.type) {
       case 'add-local-group':
         return [...client, ...registrationsOf(ix, a.params.members)];
@@ -257,8 +256,8 @@ export const accessKind = defineKind({
         return [...group(a.params.code), ...registrationsOf(ix, a.params.members)];
       case 'grant-access': {
         const local = a.params.subject.startsWith('local:') ? group(a.params.subject.slice('local:'.length)) : [];
-        const services = ix.find<{ clientId: string }>('add-service-description', (p) => p.clientId === a.params.clientId, c.server);
-        const updates = ix.find<{ clientId: string }>('update-service', (p) => p.clientId === a.params.clientId, c.server);
+        const services = ix.forClient('add-service-description', c.server, a.params.clientId);
+        const updates = ix.forClient('update-service', c.server, a.params.clientId);
         return [...client, ...services, ...updates, ...local, ...registrationsOf(ix, [a.params.subject])];
       }
       default:

@@ -318,7 +318,7 @@ export const serviceKind = defineKind({
     const a = c.action;
     if (!a) return [];
     const client = clientAdded(ix, c.server, a.params.clientId);
-    const sdAdd = (ref: SdRef) => ix.find<SdRef>('add-service-description', (p) => sameSd(p, ref), c.server);
+    const sdAdd = (ref: SdRef) => ix.forClient<SdRef>('add-service-description', c.server, ref.clientId, (p) => sameSd(p, ref));
     switch (a.type) {
       case 'add-service-description':
       case 'set-service-description-enabled':
@@ -326,13 +326,9 @@ export const serviceKind = defineKind({
       case 'update-service':
         return [...client, ...sdAdd(a.params)];
       case 'add-endpoint':
-        return [
-          ...client,
-          ...sdAdd(a.params),
-          ...ix.find<SdRef>('update-service', (p) => p.clientId === a.params.clientId && p.code === a.params.code, c.server),
-        ];
+        return [...client, ...sdAdd(a.params), ...ix.forClient<SdRef>('update-service', c.server, a.params.clientId, (p) => p.code === a.params.code)];
       case 'delete-service-description':
-        return ix.find<{ clientId: string }>('revoke-access', (p) => p.clientId === a.params.clientId, c.server);
+        return ix.forClient('revoke-access', c.server, a.params.clientId);
       default:
         return [];
     }
