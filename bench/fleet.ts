@@ -111,7 +111,7 @@ try {
   x(['sandbox', 'fault', 'add', '--server', '*', '--operation', '*', '--latency', String(latency)]);
   const manifest = join(work, 'fleet.yaml');
   writeFileSync(manifest, largeManifest(servers, clients, services));
-  const conc = String(Math.min(servers, 64));
+  const conc = String(Math.min(servers, 256)); // every server at once (the floor assumes it), up to --concurrency's maximum
   const step = async (args: string[]) => {
     const before = await ctl.requestCounts();
     const stats0 = await ctl.stats();

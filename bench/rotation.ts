@@ -61,7 +61,7 @@ try {
   Object.assign(env, JSON.parse(x(['sandbox', 'env', '--json']).out).variables);
   const file = join(work, 'rotation.yaml');
   writeFileSync(file, manifest(n));
-  x(['apply', file, '--yes', '--json', '--concurrency', String(Math.min(n, 64))]);
+  x(['apply', file, '--yes', '--json', '--concurrency', String(Math.min(n, 256))]);
   // each measurement starts from a sandbox at rest: its spare token keys made (one per server, as each real
   // server's token makes its own key on its own machine; key-pool.ts), bounded
   const ctl = SandboxControl.open(env.XRDCTL_SANDBOX_DIR);
