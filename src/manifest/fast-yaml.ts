@@ -1,9 +1,9 @@
 /**
- * The first parse of a manifest: js-yaml's event parser and constructor, some twenty times faster than the
- * yaml library's document (whose lexer, parser and composer build a node per token) and without its memory,
+ * The first parse of a manifest: js-yaml's event parser and constructor, about ten times faster than the
+ * yaml library's document (whose lexer, parser and composer build a node per token) and in half its memory,
  * on the YAML 1.2 core schema that the yaml library reads too. From the same events it takes the start of
  * every mapping and sequence, which is where the yaml library's node ranges start: the positions that plans
- * and journals carry for servers, clients and services.
+ * carry for servers, clients, services and the rest.
  *
  * It answers only for text that both read alike; anything else (anchors, aliases, tags, directives,
  * explicit keys, `__proto__`, a text it cannot parse: duplicate keys, syntax errors) is undefined, and the
