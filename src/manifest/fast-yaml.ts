@@ -18,11 +18,12 @@ let jsyaml: typeof JsYaml | undefined;
 
 /**
  * What the two parsers may read differently, or what the yaml library limits (aliases expanded at most 100
- * times): a node property (anchor, tag) or an alias where a node can start, a directive, an explicit key,
- * a key that names the prototype. Conservative: a quoted string that merely looks like one sends the file
- * to the yaml library, which reads it right.
+ * times, implicit keys at most 1024 characters): a node property (anchor, tag) or an alias where a node can
+ * start, a directive, an explicit key, a key that names the prototype, a line over 1024 characters.
+ * Conservative: a quoted string that merely looks like one sends the file to the yaml library, which reads it
+ * right.
  */
-const NOT_FAST = /(?:^|[\s[{,])[&*!]|^%|^\s*\?(?:\s|$)|[\s[{,-]\?\s|__proto__/m;
+const NOT_FAST = /(?:^|[\s[{,])[&*!]|^%|^\s*\?(?:\s|$)|[\s[{,-]\?\s|__proto__|^[^\n]{1025}/m;
 
 export interface FastParse {
   data: unknown;

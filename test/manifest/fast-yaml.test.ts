@@ -119,6 +119,42 @@ describe('the fast first parse of a manifest', () => {
       expect(fastParse(text), JSON.stringify(text)).toBeUndefined();
   });
 
+  it('a problem is reported alike whichever parser read the file: message, line and column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xrdctl-fast-'));
+    const base = readFileSync(join(root, 'examples/small/manifest.yaml'), 'utf8');
+    const cases: Record<string, string> = {
+      'a key over 1024 characters': base.replace('apiVersion:', `${'k'.repeat(1100)}: 1\napiVersion:`),
+      'no space after a colon': base.replace('instance: DEV', 'instance:DEV'),
+      'a tab as indentation': base.replace('\n  ', '\n\t'),
+      'an unknown key': base.replace('instance: DEV', 'instance: DEV\nbogus: 1'),
+      'a duplicate key': base.replace('instance: DEV', 'instance: DEV\ninstance: DEV'),
+      'a null value': base.replace('instance: DEV', 'instance:'),
+      'a number as a key': base.replace('instance: DEV', 'instance: DEV\n12: x'),
+      'a boolean for a string': base.replace('instance: DEV', 'instance: true'),
+      'a flow list over lines': base.replace('instance: DEV', 'instance: [DEV,\n  x]'),
+      'a nested compact mapping': base.replace('instance: DEV', 'instance: DEV:'),
+      'CRLF line ends and an unknown key': base.replace('instance: DEV', 'instance: DEV\nbogus: 1').replace(/\n/g, '\r\n'),
+    };
+    const env = { XRDCTL_MANIFEST_CACHE: '0', ...fleetEnv(2) };
+    const report = async (text: string) => {
+      const file = join(dir, 'm.yaml');
+      writeFileSync(file, text);
+      const r = await loadManifest([file], { env, offline: true });
+      return r.errors.map((e) => `${e.line}:${e.col} ${e.message}`);
+    };
+    let readFast = 0;
+    for (const [name, text] of Object.entries(cases)) {
+      const before = parses.fast;
+      const fast = await report(text);
+      readFast += parses.fast - before;
+      const slow = await report(`${text}\n# &slow: an anchor-like comment sends the file to the yaml library\n`);
+      expect(fast, name).toEqual(slow);
+      expect(fast.length, name).toBeGreaterThan(0);
+    }
+    // the ones js-yaml parses (the rest it refuses, and the yaml library reports them both times)
+    expect(readFast).toBeGreaterThanOrEqual(6);
+  });
+
   it('a valid manifest is parsed once, by the fast parser; a problem in it is still reported at its line and column', async () => {
     const env = { XRDCTL_MANIFEST_CACHE: '0' };
     const text = largeManifest(3, 2, 2);
