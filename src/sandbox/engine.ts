@@ -10,7 +10,7 @@ import type { ManagementRequestType } from '../api/types/cs.js';
 import { ApiError, bad, conflict } from './http.js';
 import { pemToDer } from '../pki/encoding.js';
 import { verifyIssuedBy } from '../pki/x509.js';
-import { certInfo, certificateDetails, certValidity } from './certs.js';
+import { certInfo, certInfoB64, certificateDetails, certValidity } from './certs.js';
 import { profileOf } from './profiles.js';
 import { OcspClient } from './ocsp-client.js';
 import { evaluateOutages, gcServer, type ServerStatus } from './outages.js';
@@ -310,7 +310,7 @@ export class Engine {
     const out = new Set(ss.gc.learnedSigners ?? []);
     for (const m of (ss.anchor?.xml ?? '').matchAll(/<verificationCert>([^<]+)<\/verificationCert>/g)) {
       try {
-        out.add(certInfo(Buffer.from(m[1]!.replace(/\s/g, ''), 'base64')).hash);
+        out.add(certInfoB64(m[1]!.replace(/\s/g, '')).hash);
       } catch {
         // not a certificate: trusts nothing
       }
@@ -347,7 +347,7 @@ export class Engine {
       globalGroups: cs.globalGroups.map((g) => ({ code: g.code, members: [...g.members] })),
       caNames: this.st.cas.map((c) => c.name),
       tsas: (cs.tsas ?? []).map((t) => ({
-        name: certInfo(Buffer.from(t.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).subject.find((a) => a.name === 'CN')?.value ?? t.url,
+        name: certInfoB64(t.certPem.replace(/-----[^-]+-----|\s/g, '')).subject.find((a) => a.name === 'CN')?.value ?? t.url,
         url: t.url,
       })),
     };
@@ -467,7 +467,7 @@ export class Engine {
     const ca = this.caByName(cert.caName);
     if (ca?.external) {
       // as a real SS: the admin API reads the cached OCSP response; a stale or missing one is refreshed in the background
-      const hash = certInfo(Buffer.from(cert.derB64, 'base64')).hash;
+      const hash = certInfoB64(cert.derB64).hash;
       const fresh = this.ocspClient.cached(hash);
       if (fresh) return fresh;
       if (ca.ocspResponders?.length) this.ocspClient.query(hash, Buffer.from(cert.derB64, 'base64'), ca).catch(() => {});

@@ -3,7 +3,7 @@ import { ApiError, bad, conflict, notFound, warningsDetected } from '../http.js'
 import { issueCertificate } from '../../pki/ca.js';
 import { createCsr } from '../../pki/csr.js';
 import { newTokenKeyPair } from '../key-pool.js';
-import { certInfo, pkiUsage } from '../certs.js';
+import { certInfo, certInfoB64, pkiUsage } from '../certs.js';
 import { pinHash, profileClass } from '../engine.js';
 import { profileOf } from '../profiles.js';
 import { memberIdOf, nextId, parseClientId, type KeyState } from '../model.js';
@@ -244,7 +244,7 @@ export function keysRoutes(x: SsCtx): Route[] {
             .map((n) => e.caByName(n)!)
             .filter((ca) => ca && !(usage === 'SIGNING' && ca.authenticationOnly))
             .map((ca) => {
-              const info = certInfo(Buffer.from(ca.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+              const info = certInfoB64(ca.certPem.replace(/-----[^-]+-----|\s/g, ''));
               const dn = info.subject.map((a) => `${a.name}=${a.value}`).join(', ');
               return {
                 name: ca.name,

@@ -1,7 +1,7 @@
 /** Security Server routes: timestamping, diagnostics and system settings (xroad-flows §7). */
 import { getHeapStatistics } from 'node:v8';
 import { ApiError, bad, conflict, notFound } from '../http.js';
-import { certInfo, certInputToDer, certificateDetails } from '../certs.js';
+import { certInfo, certInfoB64, certInputToDer, certificateDetails } from '../certs.js';
 import { memberIdOf, parseClientId, ssServerId } from '../model.js';
 import { enumOf, optStr, qBool, qEnum, str } from '../validate.js';
 import { ok, noContent, SO, RO, SA, SYS, OBS } from './common.js';
@@ -122,7 +122,7 @@ export function systemRoutes(x: SsCtx): Route[] {
         );
         return ok(
           cas.map((ca) => ({
-            distinguished_name: certInfo(Buffer.from(ca.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
+            distinguished_name: certInfoB64(ca.certPem.replace(/-----[^-]+-----|\s/g, ''))
               .subject.map((a) => `${a.name}=${a.value}`)
               .join(', '),
             ocsp_responders: ca.external
@@ -327,7 +327,7 @@ export function systemRoutes(x: SsCtx): Route[] {
       write: true,
       h: (c) => {
         const cl = client(c.params.id!);
-        const i = cl.tlsCerts.findIndex((b) => certInfo(Buffer.from(b, 'base64')).hash === c.params.hash!.toUpperCase());
+        const i = cl.tlsCerts.findIndex((b) => certInfoB64(b).hash === c.params.hash!.toUpperCase());
         if (i < 0) throw notFound('certificate_not_found');
         cl.tlsCerts.splice(i, 1);
         return noContent();
