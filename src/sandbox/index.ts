@@ -66,7 +66,8 @@ class RequestLog {
 
 /**
  * Security Server writes that change only these parts of the server (journal.ts SS_PARTS; its settings are
- * written with them); any other write writes the whole server. What they change at the CS, the engine marks.
+ * written with them); any other write writes the whole server. What they change at the CS, the engine marks, and
+ * so does a reconciliation a write runs (engine.reconcile marks the parts it changes).
  */
 const TRACKED_SS_WRITES = new Map<string, readonly SsPart[]>([
   // a service description added is found by itself; one changed, its route marks (engine.touchSd)
