@@ -89,24 +89,22 @@ export class CentralServerApi {
     await this.http.request({ method: 'DELETE', path: `/management-requests/${enc(String(id))}`, step: 'decline-management-request' });
   }
   /** Every client (members and subsystems) the CS knows, following pages (bounded). */
-  async allClients(q: { client_type?: 'MEMBER' | 'SUBSYSTEM' } = {}): Promise<T.Client[]> {
-    const out: T.Client[] = [];
-    const limit = 100;
-    for (let offset = 0; offset < 100_000; offset += limit) {
-      const page = (
-        await this.http.request<T.PagedClients>({
-          method: 'GET',
-          path: '/clients',
-          query: { ...q, limit, offset },
-          step: 'list-clients',
-          expect: expect(CS.clients),
-        })
-      ).body;
-      const items = page.clients ?? [];
-      out.push(...items);
-      if (items.length < limit || offset + limit >= page.paging_metadata.total_items) break;
-    }
-    return out;
+  async allClients(q: { client_type?: 'MEMBER' | 'SUBSYSTEM' } = {}, o: { pageSize?: number } = {}): Promise<T.Client[]> {
+    return everyPage(
+      { server: this.server, step: 'list-clients', pageSize: o.pageSize ?? CLIENT_PAGE, maxItems: 100_000, key: clientKey, complete: true },
+      async (limit, offset) => {
+        const page = (
+          await this.http.request<T.PagedClients>({
+            method: 'GET',
+            path: '/clients',
+            query: { ...q, limit, offset },
+            step: 'list-clients',
+            expect: expect(CS.clients),
+          })
+        ).body;
+        return { items: page.clients ?? [], total: page.paging_metadata.total_items };
+      },
+    );
   }
   async addMember(m: T.MemberAdd) {
     return (await this.http.request<T.Client>({ method: 'POST', path: '/members', body: m, step: 'add-member', expect: expect(opt(CS.client)) })).body;
@@ -223,4 +221,78 @@ export class CentralServerApi {
   getTokens() {
     return this.http.request<T.CsToken[]>({ method: 'GET', path: '/tokens', step: 'list-tokens', expect: expect(CS.tokens) }).then((r) => r.body);
   }
+}
+
+/**
+ * Clients per page of a full client listing: an instance has thousands (each page is a request against the
+ * API's 20/s, and a listing waits for its pages one after another). The real server sets no maximum.
+ */
+const CLIENT_PAGE = 500;
+const clientKey = (c: T.Client) =>
+  c.client_id.encoded_id ?? [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].join(':');
+
+/**
+ * Every item of a paged Central Server listing, page after page (bounded by `maxItems` and by the pages
+ * `total_items` needs). The `offset` query parameter is a page index, not an item offset: the real server
+ * hands it to Spring's `PageRequest.of(offset, limit)`, as the spec's "offset in pages" says.
+ *
+ * A list can change while it is read: an item added before a page's place makes the next page repeat one,
+ * an item removed (a request approved off a WAITING listing) makes it skip one. A `complete` listing (a plan
+ * must not take a partial client list for the whole) is read again from its first page when its total, a
+ * repeat or a short page shows a change, and is an error after three tries. Otherwise the caller gets what
+ * was read, repeats skipped (a live queue that it polls again).
+ */
+export async function everyPage<I>(
+  o: { server: string; step: string; pageSize: number; maxItems: number; key: (item: I) => string; complete?: boolean },
+  fetchPage: (limit: number, offset: number) => Promise<{ items: I[]; total: number }>,
+): Promise<I[]> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await readPages(o, fetchPage);
+    if (!o.complete || !r.changed) return r.items;
+    if (attempt === 3)
+      throw new ApiError(`the listing changed while it was read, ${attempt} times (last: ${r.changed})`, {
+        server: o.server,
+        step: o.step,
+        hint: 'something changes the list without pause, or the server pages otherwise; run the command again',
+      });
+  }
+}
+
+async function readPages<I>(
+  o: { pageSize: number; maxItems: number; key: (item: I) => string },
+  fetchPage: (limit: number, offset: number) => Promise<{ items: I[]; total: number }>,
+): Promise<{ items: I[]; changed?: string }> {
+  const out: I[] = [];
+  const seen = new Set<string>();
+  let first: number | undefined;
+  let total = 0;
+  let changed: string | undefined;
+  let pages = Math.ceil(o.maxItems / o.pageSize);
+  for (let offset = 0; offset < pages && out.length < o.maxItems; offset++) {
+    const page = await fetchPage(o.pageSize, offset);
+    const items = page.items;
+    total = page.total;
+    first ??= total;
+    if (total !== first) changed ??= `total_items ${first} then ${total}`;
+    // the pages the first total needs, and one for the shift of items added meanwhile
+    pages = Math.min(pages, Math.ceil(first / o.pageSize) + 1);
+    let fresh = 0;
+    for (const item of items) {
+      const k = o.key(item);
+      if (seen.has(k)) {
+        changed ??= `page ${offset} repeated an item`;
+        continue;
+      }
+      seen.add(k);
+      out.push(item);
+      fresh++;
+    }
+    if (out.length >= Math.min(total, o.maxItems)) break;
+    if (items.length < o.pageSize || !fresh) {
+      changed ??= `page ${offset} ended the listing at ${out.length} of ${total} items`;
+      break;
+    }
+  }
+  if (out.length < Math.min(total, o.maxItems)) changed ??= `the pages ended at ${out.length} of ${total} items`;
+  return { items: out.slice(0, o.maxItems), changed };
 }

@@ -1,4 +1,4 @@
-import type { CentralServerApi } from '../api/central-server.js';
+import { everyPage, type CentralServerApi } from '../api/central-server.js';
 import {
   MANAGEMENT_REQUEST_STATUSES,
   MANAGEMENT_REQUEST_TYPES,
@@ -43,22 +43,22 @@ export async function listRequests(
 ): Promise<RequestRow[]> {
   if (f.status && !STATUSES.includes(f.status)) throw new UsageError(`status must be one of ${STATUSES.join(', ')}`);
   const max = f.max ?? 500;
-  const rows: RequestRow[] = [];
-  const limit = 100;
-  for (let offset = 0; offset < max; offset += limit) {
-    const page = await cs.findManagementRequests({
-      status: f.status as ManagementRequestStatus | undefined,
-      types: f.types as ManagementRequestType[] | undefined,
-      server_id: f.serverId,
-      sort: 'created_at',
-      desc: true,
-      limit,
-      offset,
-    });
-    rows.push(...page.items.map(requestRow));
-    if (page.items.length < limit || rows.length >= page.paging_metadata.total_items) break;
-  }
-  return rows.slice(0, max);
+  const items = await everyPage<ManagementRequestListView>(
+    { server: cs.server, step: 'list-management-requests', pageSize: 100, maxItems: max, key: (r) => String(r.id) },
+    async (limit, offset) => {
+      const page = await cs.findManagementRequests({
+        status: f.status as ManagementRequestStatus | undefined,
+        types: f.types as ManagementRequestType[] | undefined,
+        server_id: f.serverId,
+        sort: 'created_at',
+        desc: true,
+        limit,
+        offset,
+      });
+      return { items: page.items, total: page.paging_metadata.total_items };
+    },
+  );
+  return items.map(requestRow);
 }
 
 /**

@@ -56,20 +56,9 @@ function summarize(servers: ServerPlan[]): Plan['summary'] {
  * cannot be read gets an error entry instead of changes; the others are still planned.
  */
 export async function buildPlan(desired: DesiredInstance, conns: Connections, o: { concurrency?: number; now?: Date } = {}): Promise<Plan> {
-  const servers: ServerPlan[] = [];
-  if (desired.central && conns.central) {
-    try {
-      const actual = await readCentral(conns.central, { signingKeys: !!desired.central.configurationSigning });
-      servers.push({
-        server: desired.central.name,
-        kind: 'central',
-        stateDigest: digest(actual),
-        changes: diffCentral(desired.central, actual, o.now ?? conns.central.http.serverNow()),
-      });
-    } catch (e) {
-      servers.push({ server: desired.central.name, kind: 'central', stateDigest: '', changes: [], ...readFailure(e) });
-    }
-  }
+  // the central server is read while the security servers are (its client list is pages, one after another):
+  // nothing a security server's diff needs comes from it, only the links between their changes
+  const central = desired.central && conns.central ? planCentral(desired.central, conns.central, o.now) : undefined;
   const results = await pool(desired.servers, o.concurrency ?? 8, async (s): Promise<ServerPlan> => {
     const api = conns.security.get(s.name)!;
     try {
@@ -85,10 +74,19 @@ export async function buildPlan(desired: DesiredInstance, conns: Connections, o:
       return { server: s.name, kind: 'security', stateDigest: '', changes: [], ...readFailure(e) };
     }
   });
-  servers.push(...results);
+  const servers: ServerPlan[] = [...(central ? [await central] : []), ...results];
   // dependencies cross servers (a client on one server needs its member at the central server)
   link(servers.flatMap((p) => p.changes));
   return { format: 'xrdctl-plan/1', createdAt: new Date().toISOString(), instance: desired.instance, servers, summary: summarize(servers) };
+}
+
+async function planCentral(desired: NonNullable<DesiredInstance['central']>, cs: CentralServerApi, now: Date | undefined): Promise<ServerPlan> {
+  try {
+    const actual = await readCentral(cs, { signingKeys: !!desired.configurationSigning });
+    return { server: desired.name, kind: 'central', stateDigest: digest(actual), changes: diffCentral(desired, actual, now ?? cs.http.serverNow()) };
+  } catch (e) {
+    return { server: desired.name, kind: 'central', stateDigest: '', changes: [], ...readFailure(e) };
+  }
 }
 
 function readFailure(e: unknown): { error: string; errorExitCode: number } {

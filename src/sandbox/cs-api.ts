@@ -116,10 +116,11 @@ export function csRoutes(e: Engine): Route[] {
     if (!r) throw notFound('management_request_not_found', idStr);
     return r;
   };
+  // `offset` is a page index, as on the real server (Spring's PageRequest.of(offset, limit)), not an item offset
   const paged = <T>(items: T[], q: URLSearchParams) => {
     const limit = qInt(q, 'limit', 25, 1);
     const offset = qInt(q, 'offset', 0, 0);
-    const page = items.slice(offset, offset + limit);
+    const page = items.slice(offset * limit, offset * limit + limit);
     return { items: page, paging_metadata: { total_items: items.length, items: page.length, limit, offset } };
   };
   const sortBy = <T>(items: T[], q: URLSearchParams, keys: Record<string, (x: T) => string | number>, def: string) => {
