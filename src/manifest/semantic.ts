@@ -234,19 +234,32 @@ type Report = (path: (string | number)[], msg: string, hint?: string) => void;
  * identifier follows X-Road's rules. One linear walk.
  */
 function hygiene(src: SourceFile, report: Report): void {
-  const walk = (v: unknown, path: (string | number)[]) => {
+  // one path, pushed and popped: a copy is made only for a problem (a fleet's manifest has 100 000 values)
+  const path: (string | number)[] = [];
+  const walk = (v: unknown) => {
     if (typeof v === 'string') {
       const bad = findUnsafeChar(v);
       if (bad)
         report(
-          path,
+          [...path],
           `'${preview(v)}' contains ${bad.label} at character ${bad.index + 1}`,
           'invisible, bidirectional and control characters are refused (a look-alike id reads like the real one)',
         );
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    } else if (Array.isArray(v))
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+    else if (v && typeof v === 'object')
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        path.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
   };
-  walk(src.data, []);
+  walk(src.data);
   const d = src.data as Obj;
   const id = (v: unknown, kind: IdKind, path: (string | number)[]) => {
     if (typeof v !== 'string') return;
