@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { largeManifest } from '../examples/generate-large.js';
 import { SandboxControl } from '../src/sandboxctl/control.js';
+import { bareMedian, getsByServer, type BareServer } from './bare.js';
 import { quick, row } from './row.js';
 
 const [servers, clients, services] = (process.env.BENCH_FLEET ?? (quick ? '10x5x3' : '100x20x5')).split('x').map(Number) as [number, number, number];
@@ -140,6 +141,13 @@ try {
   const chain = chainLength(p.plan ?? p);
   const apply = await step(['apply', manifest, '--yes', '--json', '--concurrency', conc, '--timeout', '1800']);
   const again = await step(['apply', manifest, '--yes', '--json', '--concurrency', conc]);
+  // the reference: the converged apply's reads by a bare node https client, under the same limits
+  const reads = getsByServer((await ctl.requestLog()).slice(-again.total));
+  const bareServers = [...reads].map(([name, paths]): BareServer => {
+    const v = (k: string) => vars[`XRD_${name.toUpperCase()}_${k}`] ?? '';
+    return { url: v('URL'), apiKey: v('API_KEY'), fingerprint: v('TLS_FINGERPRINT'), paths };
+  });
+  const bare = await bareMedian(bareServers, { sockets: 2, perSecond: 20 });
   // the minimum read set, from the manifest: per server its tokens and clients; per client its service
   // descriptions (services and endpoints inside), its service clients, then the access rights of each
   // subject; its local groups (and each group's members) only where it declares some; the central
@@ -161,7 +169,16 @@ try {
     target: 1.5,
     note: `floor: process start ${startMs} ms + max(chain ${chain} × ${latency} ms + 2 gc intervals, ${busiest.requests} requests to ${busiest.server} at 20/s and 600/min)`,
   });
-  row({ name: `fleet ${servers}x${clients}x${services}: converged apply`, measured: again.ms / 1000, floor: floors.again / 1000, unit: 's', target: 1.5 });
+  row({
+    name: `fleet ${servers}x${clients}x${services}: converged apply`,
+    measured: again.ms / 1000,
+    floor: floors.again / 1000,
+    unit: 's',
+    target: 1.5,
+    note:
+      `a bare node https client sending the same ${bare.requests} GETs (bench/fixtures/bare-client.mjs; two connections and 20/s per server, ` +
+      `no dependencies between them, node's start included): ${(bare.ms / 1000).toFixed(2)} s, CPU ${(bare.cpuMs / 1000).toFixed(2)} s`,
+  });
   row({
     name: `fleet ${servers}x${clients}x${services}: converged requests`,
     measured: again.total,

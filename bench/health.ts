@@ -8,6 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeContexts, type ContextFile } from '../src/config/contexts.js';
 import { startSandbox } from '../src/sandbox/index.js';
+import { bareMedian, getsByServer, type BareServer } from './bare.js';
 import { quick, row } from './row.js';
 
 const servers = Number(process.env.BENCH_HEALTH_SERVERS ?? (quick ? 20 : 100));
@@ -82,6 +83,21 @@ try {
   await cli(['health', '-c', 'ss1', '--json']); // warm the file cache
   const one = await median(['health', '-c', 'ss1', '--json', '--timeout', '60']);
   const many = await median(['health', '--all-contexts', '--json', '--timeout', '60']);
+  // the reference: the same reads by a bare node https client (two connections per server, as health uses)
+  const logged = async (args: string[]) => {
+    await new Promise((r) => setTimeout(r, 1100));
+    sb.clearRequests();
+    await cli(args);
+    const gets = getsByServer(sb.requests());
+    return sb.ss
+      .filter((s) => gets.has(s.name))
+      .map((s): BareServer => ({ url: s.url, apiKey: s.apiKeys.XROAD_SECURITYSERVER_OBSERVER!, fingerprint: s.fingerprint, paths: gets.get(s.name)! }));
+  };
+  const bareOne = await bareMedian(await logged(['health', '-c', 'ss1', '--json', '--timeout', '60']), { sockets: 2, perSecond: 20 }, runs);
+  const bareMany = await bareMedian(await logged(['health', '--all-contexts', '--json', '--timeout', '60']), { sockets: 2, perSecond: 20 }, runs);
+  const bare =
+    `a bare node https client making the same reads (bench/fixtures/bare-client.mjs): ${bareOne.ms.toFixed(0)} ms for one server, ` +
+    `${bareMany.ms.toFixed(0)} ms for ${servers} (${(bareMany.ms / bareOne.ms).toFixed(2)}x; ${bareMany.requests} reads, CPU ${bareMany.cpuMs.toFixed(0)} ms)`;
   const reached = many.doc.servers.filter((s) => s.reached).length;
   const cpu = (r: typeof one) => `CPU: CLI ${r.cliCpuMs.toFixed(0)} ms, sandbox ${r.sandboxCpuMs.toFixed(0)} ms`;
   console.log(`1 server:    ${one.ms.toFixed(0)} ms (status ${one.doc.status}; ${cpu(one)})`);
@@ -92,13 +108,14 @@ try {
       .join(' ')} on ${cpus().length} CPUs (the sandbox simulates all servers in this one process: wall time for many servers is bound by CPU)`,
   );
   console.log(`ratio ${servers}/1: ${(many.ms / one.ms).toFixed(2)}x (target ≤ 1.5x)`);
+  console.log(bare);
   row({
     name: `health: ${servers} servers vs one`,
     measured: many.ms,
     floor: one.ms,
     unit: 'ms',
     target: 1.5,
-    note: `CPU: CLI ${many.cliCpuMs.toFixed(0)} ms, sandbox ${many.sandboxCpuMs.toFixed(0)} ms (one sandbox process simulates every server)`,
+    note: `CPU: CLI ${many.cliCpuMs.toFixed(0)} ms, sandbox ${many.sandboxCpuMs.toFixed(0)} ms (one sandbox process simulates every server); ${bare}`,
   });
 } finally {
   await sb.stop();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { READ_LIMITS, readBoundedFile, writeFileSafe } from '../fs/files.js';
-import type { FaultSpec } from '../sandbox/http.js';
+import type { FaultSpec, RequestLogEntry } from '../sandbox/http.js';
 import { UsageError } from '../errors/index.js';
 import { parseDuration } from '../model/duration.js';
 import {
@@ -83,6 +83,11 @@ export class SandboxControl {
   /** requests and writes each server answered since start: counts, never truncated */
   requestCounts(): Promise<Record<string, { requests: number; writes: number }>> {
     return this.call('GET', '/requests/counts', 'sandbox-requests');
+  }
+
+  /** the request log (the last 20 000 requests, bodies only when the sandbox records them), of one server or all */
+  requestLog(server?: string): Promise<RequestLogEntry[]> {
+    return this.call('GET', '/requests', 'sandbox-requests', undefined, { server });
   }
 
   /** the sandbox's own work: token keys generated and their time, journal commits and snapshots */
