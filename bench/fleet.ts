@@ -194,7 +194,7 @@ try {
     floor: 300,
     unit: 'MiB',
     target: 1.0,
-    note: `a limit, not a floor; the sandbox's own peak RSS: ${proc(pid).hwmMb.toFixed(0)} MiB`,
+    note: `a limit, not a floor: plan ${plan.rssMb.toFixed(0)}, first apply ${apply.rssMb.toFixed(0)}, converged apply ${again.rssMb.toFixed(0)} MiB; the sandbox's own peak RSS: ${proc(pid).hwmMb.toFixed(0)} MiB`,
   });
   row({
     name: 'sandbox CPU per request (first apply)',
