@@ -1,4 +1,5 @@
 import { ApiError } from '../errors/index.js';
+import { encodedClientId } from '../model/ids.js';
 import type { HttpClient } from '../http/index.js';
 import { seg } from './segment.js';
 import { CS, arr, expect, opt } from './shape.js';
@@ -228,8 +229,7 @@ export class CentralServerApi {
  * API's 20/s, and a listing waits for its pages one after another). The real server sets no maximum.
  */
 const CLIENT_PAGE = 500;
-const clientKey = (c: T.Client) =>
-  c.client_id.encoded_id ?? [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].join(':');
+const clientKey = (c: T.Client) => encodedClientId(c.client_id);
 
 /**
  * Every item of a paged Central Server listing, page after page (bounded by `maxItems` and by the pages

@@ -4,7 +4,7 @@ import type * as SS from '../api/types/ss.js';
 import { ApiError } from '../errors/index.js';
 import type { DesiredServer } from '../model/desired.js';
 import { fullyInitialized } from './kinds/server.js';
-import { clientApiId } from '../model/ids.js';
+import { clientApiId, encodedClientId } from '../model/ids.js';
 import type { ActualCentral, ActualServer, ExecCache } from './types.js';
 import { pool } from './pool.js';
 
@@ -71,9 +71,7 @@ export async function readCentral(cs: CentralServerApi, o: { signingKeys?: boole
   const memberNames = new Map<string, string>();
   const subsystems = new Set<string>();
   for (const c of await cs.allClients()) {
-    const id =
-      c.client_id.encoded_id ??
-      [c.client_id.instance_id, c.client_id.member_class, c.client_id.member_code, c.client_id.subsystem_code].filter(Boolean).join(':');
+    const id = encodedClientId(c.client_id);
     if (c.client_id.type === 'SUBSYSTEM' || c.client_id.subsystem_code) subsystems.add(id);
     else {
       members.add(id);

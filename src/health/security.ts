@@ -8,6 +8,7 @@ import type { Client, Token } from '../api/types/ss.js';
 import { AuthError, XrdError } from '../errors/index.js';
 import type { HttpClient } from '../http/index.js';
 import type { DesiredCentral, DesiredServer } from '../model/desired.js';
+import { encodedClientId } from '../model/ids.js';
 import { certInputs, classifyCertificates, type RegistrationInfo } from './certificates.js';
 import * as C from './classify.js';
 import { check, type CertHealth, type CheckGroup, type CheckResult } from './model.js';
@@ -114,7 +115,7 @@ async function registrations(cs: CentralServerApi, owner: string | undefined, se
     const info = { id: r.id, status: r.status ?? 'WAITING', createdAt: r.created_at };
     if (r.type === 'CLIENT_REGISTRATION_REQUEST') {
       const c = r.client_id;
-      const id = c?.encoded_id ?? [c?.instance_id, c?.member_class, c?.member_code, c?.subsystem_code].filter(Boolean).join(':');
+      const id = c ? encodedClientId(c) : '';
       if (id && !clients.has(id)) clients.set(id, info);
     }
   }

@@ -22,3 +22,14 @@ export function clientApiId(
 ): string {
   return c.id ?? [c.instance_id ?? instance, c.member_class, c.member_code, ...(c.subsystem_code ? [c.subsystem_code] : [])].join(':');
 }
+
+/** A client id object of the central server's API as INST:CLASS:CODE[:SUB]: its encoded_id, else built from its parts. */
+export function encodedClientId(c: {
+  encoded_id?: string;
+  instance_id?: string;
+  member_class?: string;
+  member_code?: string;
+  subsystem_code?: string;
+}): string {
+  return c.encoded_id ?? [c.instance_id, c.member_class, c.member_code, c.subsystem_code].filter(Boolean).join(':');
+}
