@@ -123,9 +123,9 @@ export const MAX_ID_PART = 255;
 export function identifierPartProblem(part: string): string | undefined {
   if (part.length === 0) return 'is empty';
   if (part.length > MAX_ID_PART) return `is longer than ${MAX_ID_PART} characters`;
-  // printable ASCII without the forbidden characters (nearly every id): no invisible character, no whitespace,
-  // NFKC-normal, Latin letters only; what is left to check is '.' and '..' (a manifest of 2,000 clients checks 40,000 parts)
-  if (PLAIN_PART.test(part) && !FORBIDDEN_IN_PART.test(part)) return part === '.' || part === '..' ? `is '${part}' (a path segment)` : undefined;
+  // printable ASCII without the forbidden characters and not '.' or '..' (nearly every id): no invisible character, no
+  // whitespace, NFKC-normal, Latin letters only, so none of the checks below can fail (a manifest of 2,000 clients checks 40,000 parts)
+  if (PLAIN_PART.test(part) && !FORBIDDEN_IN_PART.test(part) && part !== '.' && part !== '..') return undefined;
   const bad = findUnsafeChar(part);
   if (bad) return `contains ${bad.label} at character ${bad.index + 1}`;
   const m = /[:;/\\%]|\s/u.exec(part);
