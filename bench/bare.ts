@@ -25,8 +25,9 @@ export function getsByServer(log: RequestLogEntry[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const e of log) {
     if (e.method !== 'GET') continue;
-    const path = e.path.replace(/^\/api\/v1/, '') + (e.query ?? '');
-    out.set(e.server, [...(out.get(e.server) ?? []), path]);
+    let paths = out.get(e.server);
+    if (!paths) out.set(e.server, (paths = []));
+    paths.push(e.path.replace(/^\/api\/v1/, '') + (e.query ?? ''));
   }
   return out;
 }
